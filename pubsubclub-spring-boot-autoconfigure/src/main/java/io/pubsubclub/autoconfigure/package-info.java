@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration and configuration properties for PubSubClub.
+ */
+@NullMarked
+package io.pubsubclub.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;

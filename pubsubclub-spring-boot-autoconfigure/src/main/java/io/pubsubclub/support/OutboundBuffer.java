@@ -1,0 +1,271 @@
+package io.pubsubclub.support;
+
+import java.io.IOException;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendResult;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
+import org.springframework.web.socket.WebSocketSession;
+
+/**
+ * A bounded outbound queue of text frames for one WebSocket session, sent with the
+ * container's asynchronous remote so that {@link #send(String)} never blocks the caller.
+ * Frames are written in order, one at a time (a WebSocket session has one writer). When
+ * the queued frames exceed the buffer limit, or one frame has been in flight longer than
+ * the send-time limit, the session is closed with {@link #SLOW_CONSUMER} and the overflow
+ * callback is told why; the close runs on the given executor, never on the sender's thread.
+ * <p>
+ * The buffer is counted in characters of queued text, a cheap stand-in for bytes.
+ *
+ * @author PubSubClub
+ */
+public final class OutboundBuffer {
+
+	/**
+	 * Close status used when a session cannot keep up ("Try Again Later").
+	 */
+	public static final CloseStatus SLOW_CONSUMER = new CloseStatus(1013, "slow consumer: outbound buffer overflow");
+
+	/**
+	 * Why a session was cut off.
+	 */
+	public enum Overflow {
+
+		/** The queued frames exceeded the buffer limit. */
+		BUFFER,
+
+		/** One frame was in flight longer than the send-time limit. */
+		SEND_TIME
+
+	}
+
+	private static final Log logger = LogFactory.getLog(OutboundBuffer.class);
+
+	private final WebSocketSession session;
+
+	private final RemoteEndpoint.Async remote;
+
+	private final long bufferLimit;
+
+	private final long sendTimeLimitNanos;
+
+	private final Executor closeExecutor;
+
+	private final BiConsumer<WebSocketSession, Overflow> onOverflow;
+
+	private final Queue<String> queue = new ConcurrentLinkedQueue<>();
+
+	private final AtomicLong queued = new AtomicLong();
+
+	private final AtomicBoolean sending = new AtomicBoolean();
+
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	private final AtomicLong framesSent = new AtomicLong();
+
+	private final AtomicLong charsSent = new AtomicLong();
+
+	private volatile long inFlightSince;
+
+	/**
+	 * Create a buffer for the given session.
+	 * @param session a session backed by a JSR-356 session
+	 * @param bufferLimit the most characters that may wait to be sent
+	 * @param sendTimeLimitMillis the longest one frame may take to be sent
+	 * @param closeExecutor where the session is closed when it overflows
+	 * @param onOverflow told once, when the session is cut off
+	 */
+	public OutboundBuffer(WebSocketSession session, long bufferLimit, long sendTimeLimitMillis, Executor closeExecutor,
+			BiConsumer<WebSocketSession, Overflow> onOverflow) {
+		this.session = session;
+		jakarta.websocket.Session nativeSession = ((NativeWebSocketSession) session)
+			.getNativeSession(jakarta.websocket.Session.class);
+		if (nativeSession == null) {
+			throw new IllegalArgumentException("Session " + session.getId() + " is not a JSR-356 session");
+		}
+		this.remote = nativeSession.getAsyncRemote();
+		this.remote.setSendTimeout(sendTimeLimitMillis);
+		this.bufferLimit = bufferLimit;
+		this.sendTimeLimitNanos = sendTimeLimitMillis * 1_000_000L;
+		this.closeExecutor = closeExecutor;
+		this.onOverflow = onOverflow;
+	}
+
+	/**
+	 * Queue a text frame. Never blocks.
+	 * @param frame the frame text
+	 * @return {@code false} if the frame was not queued because the session is closed or
+	 * was just cut off for being too slow
+	 */
+	public boolean send(String frame) {
+		if (this.closed.get()) {
+			return false;
+		}
+		long since = this.inFlightSince;
+		if (since != 0 && System.nanoTime() - since > this.sendTimeLimitNanos) {
+			overflow(Overflow.SEND_TIME);
+			return false;
+		}
+		if (this.queued.addAndGet(frame.length()) > this.bufferLimit) {
+			this.queued.addAndGet(-frame.length());
+			overflow(Overflow.BUFFER);
+			return false;
+		}
+		this.queue.add(frame);
+		drain();
+		return true;
+	}
+
+	/**
+	 * Return the number of characters waiting to be sent.
+	 * @return the queued characters
+	 */
+	public long queued() {
+		return this.queued.get();
+	}
+
+	/**
+	 * Return the number of frames handed to the network so far.
+	 * @return the frames sent
+	 */
+	public long framesSent() {
+		return this.framesSent.get();
+	}
+
+	/**
+	 * Return the number of characters handed to the network so far.
+	 * @return the characters sent
+	 */
+	public long charsSent() {
+		return this.charsSent.get();
+	}
+
+	/**
+	 * Stop sending; frames still queued are dropped. Called when the session closed.
+	 */
+	public void close() {
+		this.closed.set(true);
+		this.queue.clear();
+		this.queued.set(0);
+	}
+
+	private void drain() {
+		while (!this.closed.get() && !this.queue.isEmpty() && this.sending.compareAndSet(false, true)) {
+			String frame = this.queue.poll();
+			if (frame == null) {
+				this.sending.set(false);
+				continue;
+			}
+			this.queued.addAndGet(-frame.length());
+			this.inFlightSince = System.nanoTime();
+			Send send = new Send(frame, Thread.currentThread());
+			try {
+				this.remote.sendText(frame, send);
+			}
+			catch (RuntimeException ex) {
+				failed(ex);
+				return;
+			}
+			if (!send.callerReturned()) {
+				// completion comes on another thread, which goes on draining
+				return;
+			}
+			this.sending.set(false);
+		}
+	}
+
+	/**
+	 * One frame in flight. A container may complete a send inside {@code sendText};
+	 * then the loop in {@link #drain()} goes on instead of recursing once per frame.
+	 */
+	private final class Send implements jakarta.websocket.SendHandler {
+
+		private final String frame;
+
+		private final Thread caller;
+
+		private boolean returned;
+
+		private boolean completedInline;
+
+		Send(String frame, Thread caller) {
+			this.frame = frame;
+			this.caller = caller;
+		}
+
+		/**
+		 * Called by the draining thread once {@code sendText} has returned.
+		 * @return whether the send completed inside {@code sendText}
+		 */
+		boolean callerReturned() {
+			this.returned = true;
+			return this.completedInline;
+		}
+
+		@Override
+		public void onResult(SendResult result) {
+			OutboundBuffer.this.inFlightSince = 0;
+			if (!result.isOK()) {
+				failed(result.getException());
+				return;
+			}
+			OutboundBuffer.this.framesSent.incrementAndGet();
+			OutboundBuffer.this.charsSent.addAndGet(this.frame.length());
+			if (Thread.currentThread() == this.caller && !this.returned) {
+				this.completedInline = true;
+				return;
+			}
+			OutboundBuffer.this.sending.set(false);
+			drain();
+		}
+
+	}
+
+	private void failed(@Nullable Throwable ex) {
+		if (this.closed.get()) {
+			return;
+		}
+		if (ex instanceof java.net.SocketTimeoutException
+				|| (ex != null && ex.getCause() instanceof java.net.SocketTimeoutException)) {
+			overflow(Overflow.SEND_TIME);
+			return;
+		}
+		if (logger.isDebugEnabled()) {
+			logger.debug("Send to session " + this.session.getId() + " failed", ex);
+		}
+		close();
+		this.closeExecutor.execute(() -> closeQuietly(CloseStatus.SERVER_ERROR));
+	}
+
+	private void overflow(Overflow reason) {
+		if (this.closed.compareAndSet(false, true)) {
+			this.queue.clear();
+			this.queued.set(0);
+			this.onOverflow.accept(this.session, reason);
+			this.closeExecutor.execute(() -> closeQuietly(SLOW_CONSUMER));
+		}
+	}
+
+	private void closeQuietly(CloseStatus status) {
+		try {
+			this.session.close(status);
+		}
+		catch (IOException | RuntimeException ex) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("Close of session " + this.session.getId() + " failed", ex);
+			}
+		}
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * WebSocket plumbing shared by the WAMP server and the cluster links.
+ */
+@NullMarked
+package io.pubsubclub.support;
+
+import org.jspecify.annotations.NullMarked;
