@@ -1,0 +1,486 @@
+package io.pubsubclub.benchmarks.load;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The end-to-end load program. It starts every server process of the four systems on
+ * 127.0.0.1, then measures each system with the same work, with this process both
+ * publishing and receiving so that latencies are read on one clock:
+ * <ol>
+ * <li>one node: publisher and K subscribers on one PubSubClub node (the WAMP layer alone);</li>
+ * <li>the cluster hop: publisher on node A, K subscribers on node B, through PubSubClub;</li>
+ * <li>a Redis relay: relay A does PUBLISH, relay B's Redis subscriber writes to K sessions;</li>
+ * <li>a bare relay: relay A writes each frame on one WebSocket to relay B, which writes it to K
+ * sessions (the floor of one hop).</li>
+ * </ol>
+ * It prints one table with ratios to (1) and (3), and stops every process it started.
+ * <p>
+ * Arguments: {@code --short|--long --sample-app JAR --classpath FILE --redis-server PATH
+ * --work DIR}.
+ */
+public final class LoadMain {
+
+	private static final PrintStream progress = System.err;
+
+	private final Map<String, String> options;
+
+	private final boolean shortMode;
+
+	private final Path work;
+
+	private final Path pidFile;
+
+	private final long warmupNanos;
+
+	private final long measureNanos;
+
+	private final long latencyWarmupNanos;
+
+	private final long latencyNanos;
+
+	private final int idleConnections;
+
+	private int trialNumber;
+
+	private LoadMain(Map<String, String> options) {
+		this.options = options;
+		this.shortMode = !options.containsKey("long");
+		this.work = Path.of(options.getOrDefault("work", "benchmarks/target/run"));
+		this.pidFile = this.work.resolve("pids");
+		this.warmupNanos = seconds(this.shortMode ? 1 : 5);
+		this.measureNanos = seconds(this.shortMode ? 2 : 10);
+		this.latencyWarmupNanos = seconds(this.shortMode ? 1 : 3);
+		this.latencyNanos = seconds(this.shortMode ? 1.5 : 10);
+		this.idleConnections = Integer.parseInt(options.getOrDefault("idle", this.shortMode ? "2000" : "10000"));
+	}
+
+	public static void main(String[] args) throws Exception {
+		Map<String, String> options = new HashMap<>();
+		for (int i = 0; i < args.length; i++) {
+			String arg = args[i];
+			if (!arg.startsWith("--")) {
+				throw new IllegalArgumentException("unexpected argument " + arg);
+			}
+			String key = arg.substring(2);
+			if (key.equals("short") || key.equals("long")) {
+				options.put(key, "true");
+			}
+			else if (i + 1 < args.length) {
+				options.put(key, args[++i]);
+			}
+			else {
+				throw new IllegalArgumentException("missing value for " + arg);
+			}
+		}
+		try {
+			new LoadMain(options).run();
+		}
+		finally {
+			ServerProcess.stopAll();
+		}
+		System.exit(0);
+	}
+
+	private void run() throws Exception {
+		Files.createDirectories(this.work);
+		Files.deleteIfExists(this.pidFile);
+		long started = System.nanoTime();
+		List<SystemUnderTest> systems = startSystems();
+		List<Config> configs = List.of(new Config(100, 1), new Config(100, 100), new Config(4096, 1),
+				new Config(4096, 100));
+		Map<String, Result> results = new LinkedHashMap<>();
+		for (Config config : configs) {
+			double slowest = Double.MAX_VALUE;
+			for (SystemUnderTest system : systems) {
+				if (system.unavailable != null) {
+					continue;
+				}
+				Result result = throughput(system, config);
+				results.put(key(system, config), result);
+				if (result.error == null) {
+					slowest = Math.min(slowest, result.delivered / config.k);
+				}
+			}
+			if (slowest == Double.MAX_VALUE) {
+				continue;
+			}
+			double offered = Math.max(10, slowest / 2);
+			for (SystemUnderTest system : systems) {
+				Result result = results.get(key(system, config));
+				if (result != null) {
+					latency(system, config, offered, result);
+				}
+			}
+		}
+		Map<String, Double> heap = new HashMap<>();
+		for (SystemUnderTest system : systems) {
+			if (system.unavailable == null) {
+				heap.put(system.label, idleHeap(system));
+			}
+		}
+		String table = Report.table(systems, configs, results, heap, this.idleConnections, this.shortMode,
+				Instant.now(), (System.nanoTime() - started) / 1e9);
+		System.out.println(table);
+		Files.writeString(this.work.resolve("results.md"), table);
+	}
+
+	private static String key(SystemUnderTest system, Config config) {
+		return system.label + "/" + config;
+	}
+
+	private List<SystemUnderTest> startSystems() throws Exception {
+		String jar = required("sample-app");
+		String classpath = Files.readString(Path.of(required("classpath"))).trim();
+		String redisServer = this.options.getOrDefault("redis-server", "redis-server");
+		Path logs = this.work.resolve("logs");
+		Files.createDirectories(logs);
+
+		List<String> jvm = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+				"-XX:+UseG1GC");
+		List<String> boot = List.of("--server.address=127.0.0.1", "--server.tomcat.max-connections=20000",
+				"--server.tomcat.accept-count=1000", "--spring.main.banner-mode=off");
+
+		int onePort = freePort();
+		ServerProcess one = ServerProcess.start("1-one-node", onePort,
+				concat(jvm, List.of("-jar", jar, "--server.port=" + onePort), boot), logs, this.pidFile);
+
+		int aPort = freePort();
+		int bPort = freePort();
+		int bCluster = freePort();
+		ServerProcess clusterA = ServerProcess.start("2-cluster-a", aPort,
+				concat(jvm, List.of("-jar", jar, "--server.port=" + aPort), boot,
+						List.of("--pubsubclub.producer.enabled=true", "--pubsubclub.consumer.enabled=false",
+								"--pubsubclub.peers=127.0.0.1:" + bCluster, "--pubsubclub.discovery.enabled=false")),
+				logs, this.pidFile);
+		ServerProcess clusterB = ServerProcess.start("2-cluster-b", bPort,
+				concat(jvm, List.of("-jar", jar, "--server.port=" + bPort), boot,
+						List.of("--pubsubclub.producer.enabled=false", "--pubsubclub.consumer.enabled=true",
+								"--pubsubclub.server.address=127.0.0.1", "--pubsubclub.server.port=" + bCluster,
+								"--pubsubclub.discovery.enabled=false")),
+				logs, this.pidFile);
+
+		int redisPort = freePort();
+		ServerProcess redis = ServerProcess.start("3-redis-server", redisPort,
+				List.of(redisServer, "--bind", "127.0.0.1", "--port", Integer.toString(redisPort), "--save", "",
+						"--appendonly", "no", "--protected-mode", "yes", "--daemonize", "no"),
+				logs, this.pidFile);
+		List<String> relay = concat(jvm, List.of("-cp", classpath, "io.pubsubclub.benchmarks.relay.RelayApplication"),
+				boot);
+		int redisA = freePort();
+		int redisB = freePort();
+		ServerProcess redisRelayA = ServerProcess.start("3-redis-relay-a", redisA,
+				concat(relay, List.of("--server.port=" + redisA, "--relay.kind=redis", "--relay.role=in",
+						"--relay.redis-port=" + redisPort)),
+				logs, this.pidFile);
+		ServerProcess redisRelayB = ServerProcess.start("3-redis-relay-b", redisB,
+				concat(relay, List.of("--server.port=" + redisB, "--relay.kind=redis", "--relay.role=out",
+						"--relay.redis-port=" + redisPort)),
+				logs, this.pidFile);
+
+		int bareA = freePort();
+		int bareB = freePort();
+		ServerProcess bareRelayB = ServerProcess.start("4-bare-relay-b", bareB,
+				concat(relay, List.of("--server.port=" + bareB, "--relay.kind=bare", "--relay.role=out")), logs,
+				this.pidFile);
+		ServerProcess bareRelayA = ServerProcess.start("4-bare-relay-a", bareA,
+				concat(relay, List.of("--server.port=" + bareA, "--relay.kind=bare", "--relay.role=in",
+						"--relay.link-port=" + bareB)),
+				logs, this.pidFile);
+
+		List<SystemUnderTest> systems = List.of(
+				new SystemUnderTest("(1)", "one node", one, "/wamp", one, "/wamp", true, List.of(one)),
+				new SystemUnderTest("(2)", "cluster hop", clusterA, "/wamp", clusterB, "/wamp", true,
+						List.of(clusterA, clusterB)),
+				new SystemUnderTest("(3)", "Redis relay", redisRelayA, "/ws", redisRelayB, "/ws", false,
+						List.of(redisRelayA, redisRelayB, redis)),
+				new SystemUnderTest("(4)", "bare relay", bareRelayA, "/ws", bareRelayB, "/ws", false,
+						List.of(bareRelayA, bareRelayB)));
+		long deadline = System.nanoTime() + seconds(150);
+		for (SystemUnderTest system : systems) {
+			for (ServerProcess process : system.processes) {
+				try {
+					process.awaitPort(deadline);
+				}
+				catch (IOException ex) {
+					system.unavailable = ex.getMessage();
+				}
+			}
+			if (system.unavailable == null) {
+				system.unavailable = probeEndpoints(system);
+			}
+			progress.printf("%s %s: %s%n", system.label, system.name,
+					system.unavailable == null ? "ready" : "not measured: " + system.unavailable);
+		}
+		return systems;
+	}
+
+	/**
+	 * A system whose endpoint does not upgrade (for instance a node built before the WAMP
+	 * server existed) is reported as not measured instead of failing the run.
+	 */
+	private String probeEndpoints(SystemUnderTest system) {
+		try {
+			RawWebSocket.open(system.publisherPort, system.publisherPath, system.subprotocol(), 5000).close();
+			RawWebSocket.open(system.subscriberPort, system.subscriberPath, system.subprotocol(), 5000).close();
+			return null;
+		}
+		catch (IOException ex) {
+			return ex.getMessage();
+		}
+	}
+
+	private Result throughput(SystemUnderTest system, Config config) throws Exception {
+		Result result = new Result();
+		try (Trial trial = openTrial(system, config)) {
+			if (trial.error != null) {
+				result.error = trial.error;
+				return result;
+			}
+			int window = Math.max(16, Math.min(512, 128 * 1024 / config.payload));
+			trial.publisher.saturate(trial.subscribers, trial.baseline, window, Clock.now() + this.warmupNanos);
+			long t0 = Clock.now();
+			long received0 = trial.subscribers.total();
+			double cpu0 = cpu(system);
+			double self0 = selfCpu();
+			trial.publisher.saturate(trial.subscribers, trial.baseline, window, t0 + this.measureNanos);
+			long t1 = Clock.now();
+			long received1 = trial.subscribers.total();
+			double cpu1 = cpu(system);
+			double self1 = selfCpu();
+			if (trial.subscribers.failure() != null) {
+				result.error = trial.subscribers.failure();
+				return result;
+			}
+			long delivered = received1 - received0;
+			result.delivered = delivered / ((t1 - t0) / 1e9);
+			result.cpuPerMillion = delivered == 0 ? Double.NaN : (cpu1 - cpu0) / (delivered / 1e6);
+			progress.printf(Locale.ROOT, "  %s %-10s %,12.0f delivered/s  server CPU %.2f s  load program CPU %.2f s%n",
+					system.label, config, result.delivered, cpu1 - cpu0, self1 - self0);
+		}
+		catch (IOException ex) {
+			result.error = ex.getMessage();
+		}
+		if (result.error != null) {
+			progress.printf("  %s %-10s throughput failed: %s%n", system.label, config, result.error);
+		}
+		return result;
+	}
+
+	private void latency(SystemUnderTest system, Config config, double offered, Result result) throws Exception {
+		try (Trial trial = openTrial(system, config)) {
+			if (trial.error != null) {
+				result.latencyError = trial.error;
+				return;
+			}
+			trial.publisher.paced(offered, Clock.now() + this.latencyWarmupNanos);
+			trial.subscribers.startRecording();
+			trial.publisher.paced(offered, Clock.now() + this.latencyNanos);
+			LatencyHistogram histogram = trial.subscribers.stopRecording();
+			if (trial.subscribers.failure() != null) {
+				result.latencyError = trial.subscribers.failure();
+				return;
+			}
+			result.offered = offered;
+			result.p50 = histogram.percentileMicros(50);
+			result.p99 = histogram.percentileMicros(99);
+			result.p999 = histogram.percentileMicros(99.9);
+			progress.printf(Locale.ROOT, "  %s %-10s at %,.0f published/s: p50 %d µs  p99 %d µs  p99.9 %d µs (%,d samples)%n",
+					system.label, config, offered, result.p50, result.p99, result.p999, histogram.count());
+		}
+		catch (IOException ex) {
+			result.latencyError = ex.getMessage();
+		}
+		if (result.latencyError != null) {
+			progress.printf("  %s %-10s latency failed: %s%n", system.label, config, result.latencyError);
+		}
+	}
+
+	private Trial openTrial(SystemUnderTest system, Config config) throws IOException, InterruptedException {
+		String topic = "bench.t" + (++this.trialNumber);
+		Trial trial = new Trial();
+		try {
+			openTrial(trial, system, config, topic);
+			return trial;
+		}
+		catch (IOException | RuntimeException ex) {
+			trial.close();
+			throw ex;
+		}
+	}
+
+	private void openTrial(Trial trial, SystemUnderTest system, Config config, String topic)
+			throws IOException, InterruptedException {
+		List<RawWebSocket> connections = new ArrayList<>();
+		try {
+			for (int i = 0; i < config.k; i++) {
+				RawWebSocket ws = RawWebSocket.open(system.subscriberPort, system.subscriberPath, system.subprotocol(),
+						5000);
+				connections.add(ws);
+				if (system.wamp) {
+					ws.sendText("[5,\"" + topic + "\"]");
+				}
+			}
+		}
+		catch (IOException ex) {
+			connections.forEach(RawWebSocket::close);
+			throw ex;
+		}
+		trial.subscribers = new Subscribers(connections);
+		trial.publisherConnection = RawWebSocket.open(system.publisherPort, system.publisherPath, system.subprotocol(),
+				5000);
+		trial.publisher = new Publisher(trial.publisherConnection, topic, config.payload);
+		// publish probes until every subscriber has one: subscriptions (and, across the hop,
+		// the cluster link and its 201) are then in place
+		long deadline = Clock.now() + seconds(30);
+		while (trial.subscribers.minimum() < 1) {
+			if (Clock.now() > deadline || trial.subscribers.failure() != null) {
+				trial.error = trial.subscribers.failure() != null ? trial.subscribers.failure()
+						: "subscribers received nothing within 30 s";
+				return;
+			}
+			trial.publisher.publishOne(deadline);
+			Thread.sleep(20);
+		}
+		Thread.sleep(200);
+		trial.baseline = trial.publisher.published() - trial.subscribers.minimum();
+	}
+
+	private static double cpu(SystemUnderTest system) throws IOException {
+		double sum = 0;
+		for (ServerProcess process : system.processes) {
+			sum += process.cpuSeconds();
+		}
+		return sum;
+	}
+
+	private static double selfCpu() {
+		return ProcessHandle.current().info().totalCpuDuration().map((d) -> d.toNanos() / 1e9).orElse(Double.NaN);
+	}
+
+	/**
+	 * Heap per idle connection on the node that holds the subscribers: used heap after full
+	 * collections with N idle connections open, minus before, divided by N.
+	 */
+	private double idleHeap(SystemUnderTest system) throws InterruptedException {
+		ServerProcess node = system.subscriberNode;
+		List<RawWebSocket> idle = new ArrayList<>(this.idleConnections);
+		try {
+			long before = node.usedHeapAfterGc();
+			long deadline = System.nanoTime() + seconds(this.shortMode ? 20 : 120);
+			for (int i = 0; i < this.idleConnections; i++) {
+				if (System.nanoTime() > deadline) {
+					break;
+				}
+				idle.add(RawWebSocket.open(system.subscriberPort, system.subscriberPath, system.subprotocol(), 5000));
+			}
+			Thread.sleep(500);
+			long after = node.usedHeapAfterGc();
+			double perConnection = (after - before) / (double) idle.size();
+			progress.printf(Locale.ROOT, "  %s heap per idle connection: %.1f KB (%d connections, %d KB -> %d KB)%n",
+					system.label, perConnection / 1024, idle.size(), before / 1024, after / 1024);
+			return perConnection;
+		}
+		catch (IOException ex) {
+			progress.printf("  %s heap per idle connection failed after %d connections: %s%n", system.label,
+					idle.size(), ex.getMessage());
+			return Double.NaN;
+		}
+		finally {
+			idle.forEach(RawWebSocket::close);
+		}
+	}
+
+	private String required(String name) {
+		String value = this.options.get(name);
+		if (value == null) {
+			throw new IllegalArgumentException("missing --" + name);
+		}
+		return value;
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket()) {
+			socket.bind(new InetSocketAddress("127.0.0.1", 0));
+			return socket.getLocalPort();
+		}
+	}
+
+	@SafeVarargs
+	private static List<String> concat(List<String>... parts) {
+		List<String> all = new ArrayList<>();
+		for (List<String> part : parts) {
+			all.addAll(part);
+		}
+		return all;
+	}
+
+	private static long seconds(double seconds) {
+		return (long) (seconds * 1e9);
+	}
+
+	record Config(int payload, int k) {
+
+		@Override
+		public String toString() {
+			return (this.payload < 1024 ? this.payload + " B" : (this.payload / 1024) + " KB") + " K=" + this.k;
+		}
+
+	}
+
+	static final class Result {
+
+		double delivered;
+
+		double cpuPerMillion = Double.NaN;
+
+		double offered;
+
+		long p50 = -1;
+
+		long p99 = -1;
+
+		long p999 = -1;
+
+		String error;
+
+		String latencyError;
+
+	}
+
+	private static final class Trial implements AutoCloseable {
+
+		Subscribers subscribers;
+
+		RawWebSocket publisherConnection;
+
+		Publisher publisher;
+
+		long baseline;
+
+		String error;
+
+		@Override
+		public void close() throws IOException {
+			if (this.publisherConnection != null) {
+				this.publisherConnection.close();
+			}
+			if (this.subscribers != null) {
+				this.subscribers.close();
+			}
+		}
+
+	}
+
+}

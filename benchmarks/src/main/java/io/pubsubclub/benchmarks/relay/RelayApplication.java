@@ -1,0 +1,86 @@
+package io.pubsubclub.benchmarks.relay;
+
+import java.util.Map;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+
+/**
+ * The relays the cluster hop is compared with, on the same stack as a PubSubClub node
+ * (Spring Boot, Tomcat, Spring WebSocket, the project's {@code OutboundBuffer} toward each
+ * subscriber), with no protocol of their own. Each runs as its own JVM in one of four shapes:
+ * <ul>
+ * <li>{@code --relay.kind=redis --relay.role=in}: each text frame received on {@code /ws} is
+ * PUBLISHed on a Redis channel (Lettuce, asynchronous);</li>
+ * <li>{@code --relay.kind=redis --relay.role=out}: a Redis subscriber writes each message to
+ * every session on {@code /ws};</li>
+ * <li>{@code --relay.kind=bare --relay.role=in}: each text frame received on {@code /ws} is
+ * written on one WebSocket to the other relay's {@code /link};</li>
+ * <li>{@code --relay.kind=bare --relay.role=out}: each frame received on {@code /link} is
+ * written to every session on {@code /ws}.</li>
+ * </ul>
+ * Frames pass unchanged: what the publisher sends is what the subscribers receive.
+ */
+@SpringBootApplication
+@EnableWebSocket
+public class RelayApplication implements WebSocketConfigurer {
+
+	private final String kind;
+
+	private final String role;
+
+	private final int redisPort;
+
+	private final int linkPort;
+
+	RelayApplication(@Value("${relay.kind}") String kind, @Value("${relay.role}") String role,
+			@Value("${relay.redis-port:0}") int redisPort, @Value("${relay.link-port:0}") int linkPort) {
+		this.kind = kind;
+		this.role = role;
+		this.redisPort = redisPort;
+		this.linkPort = linkPort;
+	}
+
+	public static void main(String[] args) {
+		SpringApplication application = new SpringApplication(RelayApplication.class);
+		// the relays must not serve PubSubClub's own endpoint, which is on this class path
+		application.setDefaultProperties(Map.of("pubsubclub.wamp.enabled", "false"));
+		application.run(args);
+	}
+
+	@Bean
+	Fanout fanout() {
+		return new Fanout();
+	}
+
+	@Bean(destroyMethod = "close")
+	Relay relay(Fanout fanout) {
+		if ("redis".equals(this.kind)) {
+			return "in".equals(this.role) ? new RedisPublisher(this.redisPort) : new RedisSubscriber(this.redisPort, fanout);
+		}
+		if ("bare".equals(this.kind)) {
+			return "in".equals(this.role) ? new LinkForwarder(this.linkPort, fanout) : Relay.NONE;
+		}
+		throw new IllegalArgumentException("relay.kind must be redis or bare, not " + this.kind);
+	}
+
+	@Override
+	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
+		if ("in".equals(this.role)) {
+			registry.addHandler(new InboundHandler(relay(fanout())), "/ws");
+		}
+		else if ("out".equals(this.role)) {
+			registry.addHandler(new SubscriberHandler(fanout()), "/ws");
+			registry.addHandler(new InboundHandler(fanout()::deliver), "/link");
+		}
+		else {
+			throw new IllegalArgumentException("relay.role must be in or out, not " + this.role);
+		}
+	}
+
+}
