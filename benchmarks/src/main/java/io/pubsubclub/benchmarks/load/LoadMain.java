@@ -34,6 +34,11 @@ public final class LoadMain {
 
 	private static final PrintStream progress = System.err;
 
+	private static final long STARTED = System.nanoTime();
+
+	/** Time a system runs at the new rate before its figures count. */
+	private static final long RAMP_NANOS = 300_000_000L;
+
 	private final Map<String, String> options;
 
 	private final boolean shortMode;
@@ -46,7 +51,7 @@ public final class LoadMain {
 
 	private final long measureNanos;
 
-	private final long latencyWarmupNanos;
+	private final int rounds;
 
 	private final long latencyNanos;
 
@@ -59,10 +64,10 @@ public final class LoadMain {
 		this.shortMode = !options.containsKey("long");
 		this.work = Path.of(options.getOrDefault("work", "benchmarks/target/run"));
 		this.pidFile = this.work.resolve("pids");
-		this.warmupNanos = seconds(this.shortMode ? 1 : 5);
-		this.measureNanos = seconds(this.shortMode ? 2 : 10);
-		this.latencyWarmupNanos = seconds(this.shortMode ? 1 : 3);
-		this.latencyNanos = seconds(this.shortMode ? 1.5 : 10);
+		this.warmupNanos = seconds(this.shortMode ? 1.5 : 5);
+		this.measureNanos = seconds(this.shortMode ? 1 : 3);
+		this.rounds = this.shortMode ? 2 : 4;
+		this.latencyNanos = seconds(this.shortMode ? 1 : 3);
 		this.idleConnections = Integer.parseInt(options.getOrDefault("idle", this.shortMode ? "2000" : "10000"));
 	}
 
@@ -96,44 +101,194 @@ public final class LoadMain {
 	private void run() throws Exception {
 		Files.createDirectories(this.work);
 		Files.deleteIfExists(this.pidFile);
-		long started = System.nanoTime();
 		List<SystemUnderTest> systems = startSystems();
+		List<SystemUnderTest> available = systems.stream().filter((s) -> s.unavailable == null).toList();
+		for (SystemUnderTest system : available) {
+			warmUp(system);
+		}
 		List<Config> configs = List.of(new Config(100, 1), new Config(100, 100), new Config(4096, 1),
 				new Config(4096, 100));
 		Map<String, Result> results = new LinkedHashMap<>();
 		for (Config config : configs) {
-			double slowest = Double.MAX_VALUE;
-			for (SystemUnderTest system : systems) {
-				if (system.unavailable != null) {
-					continue;
-				}
-				Result result = throughput(system, config);
-				results.put(key(system, config), result);
-				if (result.error == null) {
-					slowest = Math.min(slowest, result.delivered / config.k);
-				}
-			}
-			if (slowest == Double.MAX_VALUE) {
-				continue;
-			}
-			double offered = Math.max(10, slowest / 2);
-			for (SystemUnderTest system : systems) {
-				Result result = results.get(key(system, config));
-				if (result != null) {
-					latency(system, config, offered, result);
-				}
-			}
+			measure(available, config, results);
 		}
 		Map<String, Double> heap = new HashMap<>();
-		for (SystemUnderTest system : systems) {
-			if (system.unavailable == null) {
-				heap.put(system.label, idleHeap(system));
-			}
+		for (SystemUnderTest system : available) {
+			heap.put(system.label, idleHeap(system));
 		}
 		String table = Report.table(systems, configs, results, heap, this.idleConnections, this.shortMode,
-				Instant.now(), (System.nanoTime() - started) / 1e9);
+				Instant.now(), (System.nanoTime() - STARTED) / 1e9);
 		System.out.println(table);
 		Files.writeString(this.work.resolve("results.md"), table);
+	}
+
+	/**
+	 * Run each system hot before anything is measured, so that no system is measured while
+	 * its JIT is still compiling the path.
+	 */
+	private void warmUp(SystemUnderTest system) throws Exception {
+		for (Config config : List.of(new Config(100, 10), new Config(4096, 10))) {
+			try (Trial trial = openTrial(system, config)) {
+				if (trial.error == null) {
+					trial.publisher.saturate(trial.subscribers, trial.baseline, window(config),
+							Clock.now() + this.warmupNanos);
+				}
+			}
+			catch (IOException ex) {
+				log("%s warm-up failed: %s", system.label, ex.getMessage());
+			}
+		}
+		log("%s %s warmed up", system.label, system.name);
+	}
+
+	/**
+	 * Measure all systems for one payload and K: the same connections stay open while the
+	 * systems take turns in rounds, so that the load other builds put on this shared machine
+	 * falls on all of them alike. Throughput first, then latency at half the slowest
+	 * system's saturation.
+	 */
+	private void measure(List<SystemUnderTest> systems, Config config, Map<String, Result> results)
+			throws Exception {
+		Map<SystemUnderTest, Trial> trials = new LinkedHashMap<>();
+		try {
+			for (SystemUnderTest system : systems) {
+				Result result = new Result();
+				results.put(key(system, config), result);
+				try {
+					Trial trial = openTrial(system, config);
+					trials.put(system, trial);
+					result.error = trial.error;
+				}
+				catch (IOException ex) {
+					result.error = ex.getMessage();
+				}
+			}
+			Map<SystemUnderTest, double[]> sums = new HashMap<>();
+			for (int round = 0; round < this.rounds; round++) {
+				for (SystemUnderTest system : rotate(systems, round)) {
+					Trial trial = trials.get(system);
+					Result result = results.get(key(system, config));
+					if (trial == null || result.error != null) {
+						continue;
+					}
+					try {
+						trial.publisher.saturate(trial.subscribers, trial.baseline, window(config),
+								Clock.now() + RAMP_NANOS);
+						long t0 = Clock.now();
+						long received0 = trial.subscribers.total();
+						double cpu0 = cpu(system);
+						double self0 = selfCpu();
+						trial.publisher.saturate(trial.subscribers, trial.baseline, window(config),
+								t0 + this.measureNanos);
+						long t1 = Clock.now();
+						long received1 = trial.subscribers.total();
+						double cpu1 = cpu(system);
+						double self1 = selfCpu();
+						trial.drain(seconds(5));
+						if (trial.subscribers.failure() != null) {
+							result.error = trial.subscribers.failure();
+							continue;
+						}
+						double[] sum = sums.computeIfAbsent(system, (k) -> new double[4]);
+						sum[0] += received1 - received0;
+						sum[1] += (t1 - t0) / 1e9;
+						sum[2] += cpu1 - cpu0;
+						sum[3] += self1 - self0;
+					}
+					catch (IOException ex) {
+						result.error = ex.getMessage();
+					}
+				}
+			}
+			double slowest = Double.MAX_VALUE;
+			for (SystemUnderTest system : systems) {
+				Result result = results.get(key(system, config));
+				double[] sum = sums.get(system);
+				if (result.error != null || sum == null || sum[0] == 0) {
+					if (result.error == null) {
+						result.error = "nothing delivered";
+					}
+					log("%s %-11s throughput failed: %s", system.label, config, result.error);
+					continue;
+				}
+				result.delivered = sum[0] / sum[1];
+				result.cpuPerMillion = sum[2] / (sum[0] / 1e6);
+				slowest = Math.min(slowest, result.delivered / config.k);
+				log("%s %-11s %,10.0f delivered/s  %.1f CPU s per M events (load program: %.1f)", system.label, config,
+						result.delivered, result.cpuPerMillion, sum[3] / (sum[0] / 1e6));
+			}
+			if (slowest == Double.MAX_VALUE) {
+				return;
+			}
+			double offered = Math.max(10, slowest / 2);
+			for (int round = 0; round < this.rounds; round++) {
+				for (SystemUnderTest system : rotate(systems, round)) {
+					Trial trial = trials.get(system);
+					Result result = results.get(key(system, config));
+					if (trial == null || result.error != null || result.latencyError != null) {
+						continue;
+					}
+					try {
+						trial.publisher.paced(offered, Clock.now() + RAMP_NANOS);
+						trial.subscribers.startRecording();
+						trial.publisher.paced(offered, Clock.now() + this.latencyNanos);
+						trial.subscribers.stopRecording();
+						trial.drain(seconds(5));
+						if (trial.subscribers.failure() != null) {
+							result.latencyError = trial.subscribers.failure();
+						}
+					}
+					catch (IOException ex) {
+						result.latencyError = ex.getMessage();
+					}
+				}
+			}
+			for (SystemUnderTest system : systems) {
+				Trial trial = trials.get(system);
+				Result result = results.get(key(system, config));
+				if (trial == null || result.error != null) {
+					continue;
+				}
+				if (result.latencyError != null) {
+					log("%s %-11s latency failed: %s", system.label, config, result.latencyError);
+					continue;
+				}
+				LatencyHistogram histogram = trial.subscribers.histogram();
+				result.offered = offered;
+				result.p50 = histogram.percentileMicros(50);
+				result.p99 = histogram.percentileMicros(99);
+				result.p999 = histogram.percentileMicros(99.9);
+				log("%s %-11s at %,.0f published/s: p50 %d µs  p99 %d µs  p99.9 %d µs (%,d samples)", system.label,
+						config, offered, result.p50, result.p99, result.p999, histogram.count());
+			}
+		}
+		finally {
+			for (Trial trial : trials.values()) {
+				trial.close();
+			}
+		}
+	}
+
+	private static List<SystemUnderTest> rotate(List<SystemUnderTest> systems, int round) {
+		List<SystemUnderTest> rotated = new ArrayList<>(systems);
+		java.util.Collections.rotate(rotated, -round);
+		return rotated;
+	}
+
+	private static int window(Config config) {
+		return Math.max(16, Math.min(512, 128 * 1024 / config.payload));
+	}
+
+	private static void log(String format, Object... args) {
+		progress.printf(Locale.ROOT, "[%5.1f s] " + format + "%n",
+				concatArgs((System.nanoTime() - STARTED) / 1e9, args));
+	}
+
+	private static Object[] concatArgs(Object first, Object[] rest) {
+		Object[] all = new Object[rest.length + 1];
+		all[0] = first;
+		System.arraycopy(rest, 0, all, 1, rest.length);
+		return all;
 	}
 
 	private static String key(SystemUnderTest system, Config config) {
@@ -207,7 +362,8 @@ public final class LoadMain {
 						List.of(redisRelayA, redisRelayB, redis)),
 				new SystemUnderTest("(4)", "bare relay", bareRelayA, "/ws", bareRelayB, "/ws", false,
 						List.of(bareRelayA, bareRelayB)));
-		long deadline = System.nanoTime() + seconds(150);
+		// generous: on a machine shared with other builds seven JVMs may take minutes to start
+		long deadline = System.nanoTime() + seconds(300);
 		for (SystemUnderTest system : systems) {
 			for (ServerProcess process : system.processes) {
 				try {
@@ -220,9 +376,10 @@ public final class LoadMain {
 			if (system.unavailable == null) {
 				system.unavailable = probeEndpoints(system);
 			}
-			progress.printf("%s %s: %s%n", system.label, system.name,
+			log("%s %s: %s", system.label, system.name,
 					system.unavailable == null ? "ready" : "not measured: " + system.unavailable);
 		}
+		log("servers started");
 		return systems;
 	}
 
@@ -238,72 +395,6 @@ public final class LoadMain {
 		}
 		catch (IOException ex) {
 			return ex.getMessage();
-		}
-	}
-
-	private Result throughput(SystemUnderTest system, Config config) throws Exception {
-		Result result = new Result();
-		try (Trial trial = openTrial(system, config)) {
-			if (trial.error != null) {
-				result.error = trial.error;
-				return result;
-			}
-			int window = Math.max(16, Math.min(512, 128 * 1024 / config.payload));
-			trial.publisher.saturate(trial.subscribers, trial.baseline, window, Clock.now() + this.warmupNanos);
-			long t0 = Clock.now();
-			long received0 = trial.subscribers.total();
-			double cpu0 = cpu(system);
-			double self0 = selfCpu();
-			trial.publisher.saturate(trial.subscribers, trial.baseline, window, t0 + this.measureNanos);
-			long t1 = Clock.now();
-			long received1 = trial.subscribers.total();
-			double cpu1 = cpu(system);
-			double self1 = selfCpu();
-			if (trial.subscribers.failure() != null) {
-				result.error = trial.subscribers.failure();
-				return result;
-			}
-			long delivered = received1 - received0;
-			result.delivered = delivered / ((t1 - t0) / 1e9);
-			result.cpuPerMillion = delivered == 0 ? Double.NaN : (cpu1 - cpu0) / (delivered / 1e6);
-			progress.printf(Locale.ROOT, "  %s %-10s %,12.0f delivered/s  server CPU %.2f s  load program CPU %.2f s%n",
-					system.label, config, result.delivered, cpu1 - cpu0, self1 - self0);
-		}
-		catch (IOException ex) {
-			result.error = ex.getMessage();
-		}
-		if (result.error != null) {
-			progress.printf("  %s %-10s throughput failed: %s%n", system.label, config, result.error);
-		}
-		return result;
-	}
-
-	private void latency(SystemUnderTest system, Config config, double offered, Result result) throws Exception {
-		try (Trial trial = openTrial(system, config)) {
-			if (trial.error != null) {
-				result.latencyError = trial.error;
-				return;
-			}
-			trial.publisher.paced(offered, Clock.now() + this.latencyWarmupNanos);
-			trial.subscribers.startRecording();
-			trial.publisher.paced(offered, Clock.now() + this.latencyNanos);
-			LatencyHistogram histogram = trial.subscribers.stopRecording();
-			if (trial.subscribers.failure() != null) {
-				result.latencyError = trial.subscribers.failure();
-				return;
-			}
-			result.offered = offered;
-			result.p50 = histogram.percentileMicros(50);
-			result.p99 = histogram.percentileMicros(99);
-			result.p999 = histogram.percentileMicros(99.9);
-			progress.printf(Locale.ROOT, "  %s %-10s at %,.0f published/s: p50 %d µs  p99 %d µs  p99.9 %d µs (%,d samples)%n",
-					system.label, config, offered, result.p50, result.p99, result.p999, histogram.count());
-		}
-		catch (IOException ex) {
-			result.latencyError = ex.getMessage();
-		}
-		if (result.latencyError != null) {
-			progress.printf("  %s %-10s latency failed: %s%n", system.label, config, result.latencyError);
 		}
 	}
 
@@ -388,12 +479,12 @@ public final class LoadMain {
 			Thread.sleep(500);
 			long after = node.usedHeapAfterGc();
 			double perConnection = (after - before) / (double) idle.size();
-			progress.printf(Locale.ROOT, "  %s heap per idle connection: %.1f KB (%d connections, %d KB -> %d KB)%n",
+			log("%s heap per idle connection: %.1f KB (%d connections, %d KB -> %d KB)",
 					system.label, perConnection / 1024, idle.size(), before / 1024, after / 1024);
 			return perConnection;
 		}
 		catch (IOException ex) {
-			progress.printf("  %s heap per idle connection failed after %d connections: %s%n", system.label,
+			log("%s heap per idle connection failed after %d connections: %s", system.label,
 					idle.size(), ex.getMessage());
 			return Double.NaN;
 		}
@@ -470,6 +561,15 @@ public final class LoadMain {
 		long baseline;
 
 		String error;
+
+		/** Wait, bounded, until every subscriber has what was published. */
+		void drain(long timeoutNanos) throws InterruptedException {
+			long deadline = Clock.now() + timeoutNanos;
+			while (this.publisher.published() - this.baseline > this.subscribers.minimum() && Clock.now() < deadline
+					&& this.subscribers.failure() == null) {
+				Thread.sleep(5);
+			}
+		}
 
 		@Override
 		public void close() throws IOException {

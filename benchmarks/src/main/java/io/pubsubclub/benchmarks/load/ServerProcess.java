@@ -75,7 +75,7 @@ final class ServerProcess {
 	 * Wait until the port accepts connections, or fail naming the log to read.
 	 */
 	void awaitPort(long deadlineNanos) throws IOException, InterruptedException {
-		while (System.nanoTime() < deadlineNanos) {
+		do {
 			if (!this.process.isAlive()) {
 				throw new IOException(this.name + " exited with " + this.process.exitValue() + "; see " + this.log);
 			}
@@ -87,6 +87,7 @@ final class ServerProcess {
 				Thread.sleep(200);
 			}
 		}
+		while (System.nanoTime() < deadlineNanos);
 		throw new IOException(this.name + " did not open port " + this.port + " in time; see " + this.log);
 	}
 
@@ -99,11 +100,17 @@ final class ServerProcess {
 		return (double) ticks / ticksPerSecond;
 	}
 
-	/** Used heap in bytes after two full collections, read with jcmd. */
+	/** Used heap in bytes after a full collection, read with one jcmd attach. */
 	long usedHeapAfterGc() throws IOException, InterruptedException {
-		jcmd("GC.run");
-		jcmd("GC.run");
-		String info = jcmd("GC.heap_info");
+		Path commands = Files.createTempFile("jcmd", ".txt");
+		String info;
+		try {
+			Files.writeString(commands, "GC.run\nGC.heap_info\n");
+			info = jcmd("-f", commands.toString());
+		}
+		finally {
+			Files.deleteIfExists(commands);
+		}
 		Matcher m = HEAP_USED.matcher(info);
 		if (!m.find()) {
 			throw new IOException("no heap figure in jcmd output: " + info);
@@ -111,13 +118,15 @@ final class ServerProcess {
 		return Long.parseLong(m.group(1)) * 1024;
 	}
 
-	private String jcmd(String command) throws IOException, InterruptedException {
-		String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-		Process p = new ProcessBuilder(jcmd, Long.toString(pid()), command).redirectErrorStream(true).start();
+	private String jcmd(String... command) throws IOException, InterruptedException {
+		List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+				Long.toString(pid())));
+		line.addAll(List.of(command));
+		Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
 		byte[] out = p.getInputStream().readAllBytes();
 		if (!p.waitFor(30, TimeUnit.SECONDS)) {
 			p.destroyForcibly();
-			throw new IOException("jcmd " + command + " timed out");
+			throw new IOException("jcmd " + String.join(" ", command) + " timed out");
 		}
 		return new String(out, StandardCharsets.UTF_8);
 	}

@@ -111,13 +111,15 @@ final class Subscribers implements RawWebSocket.FrameSink, AutoCloseable {
 		this.recording = true;
 	}
 
-	/**
-	 * Stop recording latencies and return the histogram once the reader thread has seen
-	 * the flag (it only reads the flag, so a short wait for the next loop is enough).
-	 */
-	LatencyHistogram stopRecording() throws InterruptedException {
+	void stopRecording() {
 		this.recording = false;
-		Thread.sleep(150);
+	}
+
+	/**
+	 * Return the latencies recorded so far; read it once recording has stopped and the
+	 * subscribers have drained, so that the reader thread no longer writes it.
+	 */
+	LatencyHistogram histogram() {
 		return this.histogram;
 	}
 
