@@ -346,12 +346,12 @@ public final class LoadMain {
 
 		int bareA = freePort();
 		int bareB = freePort();
-		ServerProcess bareRelayB = ServerProcess.start("4-bare-relay-b", bareB,
-				concat(relay, List.of("--server.port=" + bareB, "--relay.kind=bare", "--relay.role=out")), logs,
-				this.pidFile);
 		ServerProcess bareRelayA = ServerProcess.start("4-bare-relay-a", bareA,
-				concat(relay, List.of("--server.port=" + bareA, "--relay.kind=bare", "--relay.role=in",
-						"--relay.link-port=" + bareB)),
+				concat(relay, List.of("--server.port=" + bareA, "--relay.kind=bare", "--relay.role=in")), logs,
+				this.pidFile);
+		ServerProcess bareRelayB = ServerProcess.start("4-bare-relay-b", bareB,
+				concat(relay, List.of("--server.port=" + bareB, "--relay.kind=bare", "--relay.role=out",
+						"--relay.link-port=" + bareA)),
 				logs, this.pidFile);
 
 		List<SystemUnderTest> systems = List.of(

@@ -111,7 +111,7 @@ final class Publisher {
 			long inFlight = this.sequence - baseline - subscribers.minimum();
 			long room = Math.min(MAX_BATCH, window - inFlight);
 			if (room <= 0) {
-				LockSupport.parkNanos(20_000);
+				LockSupport.parkNanos(100_000);
 				continue;
 			}
 			this.out.clear();

@@ -5,14 +5,6 @@ package io.pubsubclub.benchmarks.relay;
  */
 interface Relay {
 
-	Relay NONE = new Relay() {
-
-		@Override
-		public void forward(String frame) {
-		}
-
-	};
-
 	void forward(String frame);
 
 	default void close() {

@@ -20,9 +20,9 @@ import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry
  * <li>{@code --relay.kind=redis --relay.role=out}: a Redis subscriber writes each message to
  * every session on {@code /ws};</li>
  * <li>{@code --relay.kind=bare --relay.role=in}: each text frame received on {@code /ws} is
- * written on one WebSocket to the other relay's {@code /link};</li>
- * <li>{@code --relay.kind=bare --relay.role=out}: each frame received on {@code /link} is
- * written to every session on {@code /ws}.</li>
+ * written on the one WebSocket that relay B opened to this relay's {@code /link};</li>
+ * <li>{@code --relay.kind=bare --relay.role=out}: dials relay A's {@code /link} and writes
+ * each frame received on it to every session on {@code /ws}.</li>
  * </ul>
  * Frames pass unchanged: what the publisher sends is what the subscribers receive.
  */
@@ -64,7 +64,7 @@ public class RelayApplication implements WebSocketConfigurer {
 			return "in".equals(this.role) ? new RedisPublisher(this.redisPort) : new RedisSubscriber(this.redisPort, fanout);
 		}
 		if ("bare".equals(this.kind)) {
-			return "in".equals(this.role) ? new LinkForwarder(this.linkPort, fanout) : Relay.NONE;
+			return "in".equals(this.role) ? new LinkEnd(fanout) : new LinkDialer(this.linkPort, fanout);
 		}
 		throw new IllegalArgumentException("relay.kind must be redis or bare, not " + this.kind);
 	}
@@ -72,11 +72,15 @@ public class RelayApplication implements WebSocketConfigurer {
 	@Override
 	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
 		if ("in".equals(this.role)) {
-			registry.addHandler(new InboundHandler(relay(fanout())), "/ws");
+			Relay relay = relay(fanout());
+			registry.addHandler(new InboundHandler(relay), "/ws");
+			if (relay instanceof LinkEnd link) {
+				registry.addHandler(link, "/link");
+			}
 		}
 		else if ("out".equals(this.role)) {
+			relay(fanout());
 			registry.addHandler(new SubscriberHandler(fanout()), "/ws");
-			registry.addHandler(new InboundHandler(fanout()::deliver), "/link");
 		}
 		else {
 			throw new IllegalArgumentException("relay.role must be in or out, not " + this.role);

@@ -2,28 +2,28 @@ package io.pubsubclub.benchmarks.relay;
 
 import java.util.concurrent.TimeUnit;
 
-import io.pubsubclub.support.OutboundBuffer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 /**
- * Relay A of the bare relay: one WebSocket to relay B, dialled at start-up (retried for a
- * bounded time while B starts), every frame written to it through an outbound buffer.
+ * Relay B of the bare relay: dials relay A's {@code /link} at start-up (retried for a
+ * bounded time while A starts) and writes every frame received on it to the subscribers.
  */
-final class LinkForwarder implements Relay {
+final class LinkDialer implements Relay {
 
-	private static final Log logger = LogFactory.getLog(LinkForwarder.class);
-
-	private volatile OutboundBuffer link;
+	private static final Log logger = LogFactory.getLog(LinkDialer.class);
 
 	private final Thread connector;
 
-	LinkForwarder(int port, Fanout fanout) {
+	private volatile WebSocketSession session;
+
+	LinkDialer(int port, Fanout fanout) {
 		this.connector = new Thread(() -> connect(port, fanout), "link-connector");
 		this.connector.setDaemon(true);
 		this.connector.start();
@@ -31,20 +31,23 @@ final class LinkForwarder implements Relay {
 
 	private void connect(int port, Fanout fanout) {
 		StandardWebSocketClient client = new StandardWebSocketClient();
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+		TextWebSocketHandler handler = new TextWebSocketHandler() {
+
+			@Override
+			protected void handleTextMessage(WebSocketSession s, TextMessage message) {
+				fanout.deliver(message.getPayload());
+			}
+
+			@Override
+			public void afterConnectionClosed(WebSocketSession s, CloseStatus status) {
+				logger.warn("Link to 127.0.0.1:" + port + " closed: " + status);
+			}
+
+		};
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
 		while (System.nanoTime() < deadline) {
 			try {
-				WebSocketSession session = client
-					.execute(new TextWebSocketHandler() {
-
-						@Override
-						public void afterConnectionClosed(WebSocketSession s, CloseStatus status) {
-							logger.warn("Link to 127.0.0.1:" + port + " closed: " + status);
-						}
-
-					}, "ws://127.0.0.1:" + port + "/link")
-					.get(5, TimeUnit.SECONDS);
-				this.link = fanout.buffer(session);
+				this.session = client.execute(handler, "ws://127.0.0.1:" + port + "/link").get(5, TimeUnit.SECONDS);
 				logger.info("Link to 127.0.0.1:" + port + " open");
 				return;
 			}
@@ -62,18 +65,19 @@ final class LinkForwarder implements Relay {
 
 	@Override
 	public void forward(String frame) {
-		OutboundBuffer link = this.link;
-		if (link != null) {
-			link.send(frame);
-		}
 	}
 
 	@Override
 	public void close() {
 		this.connector.interrupt();
-		OutboundBuffer link = this.link;
-		if (link != null) {
-			link.close();
+		WebSocketSession session = this.session;
+		if (session != null) {
+			try {
+				session.close();
+			}
+			catch (java.io.IOException ex) {
+				// best effort at shutdown
+			}
 		}
 	}
 

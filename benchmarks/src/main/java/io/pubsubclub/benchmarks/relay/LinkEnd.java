@@ -1,0 +1,49 @@
+package io.pubsubclub.benchmarks.relay;
+
+import io.pubsubclub.support.OutboundBuffer;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+
+/**
+ * Relay A of the bare relay: relay B dials A's {@code /link}, and every frame from the
+ * publisher is written on that one connection through an outbound buffer.
+ * <p>
+ * A serves the link rather than dials it so that the frames travel on the server side of
+ * the connection, where Tomcat sets {@code TCP_NODELAY}; its WebSocket client does not,
+ * and Nagle's algorithm would hold back frames written on it.
+ */
+final class LinkEnd extends TextWebSocketHandler implements Relay {
+
+	private final Fanout fanout;
+
+	private volatile OutboundBuffer link;
+
+	LinkEnd(Fanout fanout) {
+		this.fanout = fanout;
+	}
+
+	@Override
+	public void afterConnectionEstablished(WebSocketSession session) {
+		this.link = this.fanout.buffer(session);
+	}
+
+	@Override
+	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+		OutboundBuffer link = this.link;
+		if (link != null) {
+			link.close();
+		}
+		this.link = null;
+	}
+
+	@Override
+	public void forward(String frame) {
+		OutboundBuffer link = this.link;
+		if (link != null) {
+			link.send(frame);
+		}
+	}
+
+}
