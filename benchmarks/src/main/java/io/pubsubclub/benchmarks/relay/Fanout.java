@@ -23,8 +23,18 @@ final class Fanout {
 
 	private final ExecutorService closer = Executors.newSingleThreadExecutor();
 
+	/** The WAMP server's default send buffer, for a subscriber's session. */
+	static final int SESSION_BUFFER = 512 * 1024;
+
+	/** The cluster link's default send buffer, for the relay link. */
+	static final int LINK_BUFFER = 8 * 1024 * 1024;
+
 	OutboundBuffer buffer(WebSocketSession session) {
-		return new OutboundBuffer(session, 512 * 1024, 10_000, this.closer,
+		return buffer(session, SESSION_BUFFER);
+	}
+
+	OutboundBuffer buffer(WebSocketSession session, int limit) {
+		return new OutboundBuffer(session, limit, 10_000, this.closer,
 				(s, why) -> logger.warn("Session " + s.getId() + " cut off: " + why));
 	}
 

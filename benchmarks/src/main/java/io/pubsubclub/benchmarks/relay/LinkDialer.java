@@ -44,11 +44,18 @@ final class LinkDialer implements Relay {
 			}
 
 		};
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-		while (System.nanoTime() < deadline) {
+		// like a cluster link, redial a lost link (bounded: the harness runs for minutes)
+		long deadline = System.nanoTime() + TimeUnit.HOURS.toNanos(1);
+		while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
 			try {
-				this.session = client.execute(handler, "ws://127.0.0.1:" + port + "/link").get(5, TimeUnit.SECONDS);
-				logger.info("Link to 127.0.0.1:" + port + " open");
+				WebSocketSession session = this.session;
+				if (session == null || !session.isOpen()) {
+					this.session = client.execute(handler, "ws://127.0.0.1:" + port + "/link").get(5, TimeUnit.SECONDS);
+					logger.info("Link to 127.0.0.1:" + port + " open");
+				}
+				Thread.sleep(250);
+			}
+			catch (InterruptedException ex) {
 				return;
 			}
 			catch (Exception ex) {
@@ -60,7 +67,6 @@ final class LinkDialer implements Relay {
 				}
 			}
 		}
-		logger.error("Link to 127.0.0.1:" + port + " could not be opened");
 	}
 
 	@Override

@@ -26,7 +26,7 @@ final class LinkEnd extends TextWebSocketHandler implements Relay {
 
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) {
-		this.link = this.fanout.buffer(session);
+		this.link = this.fanout.buffer(session, Fanout.LINK_BUFFER);
 	}
 
 	@Override
