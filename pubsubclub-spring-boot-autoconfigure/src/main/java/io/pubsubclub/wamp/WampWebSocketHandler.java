@@ -27,7 +27,6 @@ import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.adapter.NativeWebSocketSession;
 
 /**
  * The WAMP v1 WebSocket handler: selects the {@code wamp} subprotocol, sends WELCOME and
@@ -82,8 +81,6 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 	public static final String ERROR_INVALID_ARGUMENT = "http://api.wamp.ws/error#invalid-argument";
 
 	private static final String SESSION_ATTRIBUTE = WampWebSocketHandler.class.getName() + ".session";
-
-	private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
 
 	private static final Log logger = LogFactory.getLog(WampWebSocketHandler.class);
 
@@ -178,12 +175,6 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 	@Override
 	public void afterConnectionEstablished(WebSocketSession webSocket) throws Exception {
 		webSocket.setTextMessageSizeLimit(this.maxMessageSize);
-		jakarta.websocket.Session nativeSession = (webSocket instanceof NativeWebSocketSession nws)
-				? nws.getNativeSession(jakarta.websocket.Session.class) : null;
-		if (nativeSession != null) {
-			// bounds how long closing a stuck session can block
-			nativeSession.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, this.sendTimeLimit.toMillis());
-		}
 		WampServerSession session = this.server.open(webSocket);
 		webSocket.getAttributes().put(SESSION_ATTRIBUTE, session);
 		session.outbound(new OutboundBuffer(webSocket, this.sendBufferSize, this.sendTimeLimit.toMillis(),
