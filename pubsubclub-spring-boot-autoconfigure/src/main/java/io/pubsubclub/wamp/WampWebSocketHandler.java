@@ -466,7 +466,13 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 		logger.warn("WAMP session " + session.getId() + " from " + session.webSocket().getRemoteAddress()
 				+ " cannot keep up (" + reason + "), closing with 1013");
 		// not on the publisher's thread: closing takes the subscription lock
-		this.executor.execute(() -> this.server.close(session));
+		try {
+			this.executor.execute(() -> this.server.close(session));
+		}
+		catch (RejectedExecutionException ex) {
+			// the container's close callback cleans up when the close completes
+			logger.debug("WAMP session " + session.getId() + ": clean-up deferred to the close", ex);
+		}
 	}
 
 	private void close(WampServerSession session, CloseStatus status) {
