@@ -61,7 +61,7 @@ public final class WampServerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	static WampProcedureRegistry wampProcedureRegistry() {
+	WampProcedureRegistry wampProcedureRegistry() {
 		return new WampProcedureRegistry();
 	}
 

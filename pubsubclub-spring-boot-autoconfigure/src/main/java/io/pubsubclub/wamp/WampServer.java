@@ -2,7 +2,6 @@ package io.pubsubclub.wamp;
 
 import java.security.SecureRandom;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -248,10 +247,6 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 			id[i] = ID_ALPHABET[this.random.nextInt(ID_ALPHABET.length)];
 		}
 		return new String(id);
-	}
-
-	List<WampServerSession> sessions() {
-		return List.copyOf(this.sessions.values());
 	}
 
 	/**

@@ -3,6 +3,7 @@ package io.pubsubclub.wamp;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -13,14 +14,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Topic access rules: refused subscribes and publishes are not performed, and are
- * counted.
+ * A server with options set: topic access rules (refused subscribes and publishes are
+ * not performed, and are counted) and stack traces in CALLERROR details.
  */
 @SpringBootTest(classes = WampTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1",
 				"pubsubclub.wamp.topics.subscribe=http://example.com/open/*,http://example.com/exact",
-				"pubsubclub.wamp.topics.publish=http://example.com/open/*" })
-class WampTopicAccessIntegrationTests {
+				"pubsubclub.wamp.topics.publish=http://example.com/open/*",
+				"pubsubclub.wamp.include-stack-trace=true" })
+class WampServerOptionsIntegrationTests {
 
 	@LocalServerPort
 	int port;
@@ -62,6 +64,22 @@ class WampTopicAccessIntegrationTests {
 			assertThat(client.isOpen()).isTrue();
 			assertThat(List.of(this.metrics.getRefusedSubscribes(), this.metrics.getRefusedPublishes()))
 				.containsExactly(refusedSubscribes + 2, refusedPublishes + 1);
+		}
+	}
+
+	@Test
+	void callErrorCarriesTheStackTraceWhenEnabled() throws Exception {
+		try (WampTestClient client = WampTestClient.connect(this.port)) {
+			client.send(2, "f", "http://example.com/rpc#fail");
+			JsonNode error = client.next();
+			assertThat(error.size()).isEqualTo(5);
+			assertThat(error.get(2).stringValue()).isEqualTo("http://api.wamp.ws/error#generic");
+			assertThat(error.get(3).stringValue()).isEqualTo("boom");
+			assertThat(error.get(4).get(0).stringValue()).isEqualTo("java.lang.IllegalStateException: boom");
+			assertThat(error.get(4).toString()).contains("WampTestApplication$Procedures.fail");
+			client.send(2, "r", "http://example.com/rpc#refuse");
+			assertThat(client.nextText())
+				.isEqualTo("[4,\"r\",\"http://example.com/error#refused\",\"not today\",{\"retryAfter\":5}]");
 		}
 	}
 
