@@ -3,7 +3,8 @@
 # node, a two-node cluster, redis-server and two Redis relays, two bare relays), measures them
 # with the load program, prints one table, and stops everything it started.
 #
-#   benchmarks/run.sh [--short|--long] [--no-build] [--idle N]
+#   benchmarks/run.sh [--short|--long] [--no-build] [--idle N] [--systems 1,2,3,4] [--jfr]
+#                      [--node-opts "-Dx=y --spring.prop=v"]   # extra options for the PubSubClub nodes
 #   benchmarks/run.sh --jmh [JMH ARGS...]     # the JMH benchmarks instead
 #
 # --short (the default) ends within about 3 minutes once built; --long takes about 10.
@@ -20,6 +21,9 @@ while [[ $# -gt 0 ]]; do
 		--short|--long) mode=$1 ;;
 		--no-build) build=false ;;
 		--idle) extra+=(--idle "$2"); shift ;;
+		--systems) extra+=(--systems "$2"); shift ;;
+		--jfr) extra+=(--jfr) ;;
+		--node-opts) extra+=(--node-opts "$2"); shift ;;
 		--jmh) jmh=true; shift; break ;;
 		*) echo "unknown option $1" >&2; exit 2 ;;
 	esac

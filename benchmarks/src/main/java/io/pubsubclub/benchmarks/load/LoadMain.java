@@ -79,7 +79,7 @@ public final class LoadMain {
 				throw new IllegalArgumentException("unexpected argument " + arg);
 			}
 			String key = arg.substring(2);
-			if (key.equals("short") || key.equals("long")) {
+			if (key.equals("short") || key.equals("long") || key.equals("jfr")) {
 				options.put(key, "true");
 			}
 			else if (i + 1 < args.length) {
@@ -106,6 +106,7 @@ public final class LoadMain {
 		for (SystemUnderTest system : available) {
 			warmUp(system);
 		}
+		available = available.stream().filter((s) -> s.unavailable == null).toList();
 		List<Config> configs = List.of(new Config(100, 1), new Config(100, 100), new Config(4096, 1),
 				new Config(4096, 100));
 		Map<String, Result> results = new LinkedHashMap<>();
@@ -133,9 +134,16 @@ public final class LoadMain {
 					trial.publisher.saturate(trial.subscribers, trial.baseline, window(config),
 							Clock.now() + this.warmupNanos);
 				}
+				else {
+					system.unavailable = "warm-up: " + trial.error;
+				}
 			}
 			catch (IOException ex) {
-				log("%s warm-up failed: %s", system.label, ex.getMessage());
+				system.unavailable = "warm-up: " + ex.getMessage();
+			}
+			if (system.unavailable != null) {
+				log("%s %s not measured: %s", system.label, system.name, system.unavailable);
+				return;
 			}
 		}
 		log("%s %s warmed up", system.label, system.name);
@@ -302,69 +310,105 @@ public final class LoadMain {
 		Path logs = this.work.resolve("logs");
 		Files.createDirectories(logs);
 
-		List<String> jvm = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-				"-XX:+UseG1GC");
 		List<String> boot = List.of("--server.address=127.0.0.1", "--server.tomcat.max-connections=20000",
 				"--server.tomcat.accept-count=1000", "--spring.main.banner-mode=off");
+		List<SystemUnderTest> systems = new ArrayList<>();
+		// --node-opts "…": extra options for the PubSubClub nodes, for tuning experiments
+		List<String> nodeJvm = new ArrayList<>();
+		List<String> nodeArgs = new ArrayList<>();
+		for (String opt : this.options.getOrDefault("node-opts", "").trim().split("\\s+")) {
+			if (opt.startsWith("-D") || opt.startsWith("-X")) {
+				nodeJvm.add(opt);
+			}
+			else if (!opt.isEmpty()) {
+				nodeArgs.add(opt);
+			}
+		}
 
-		int onePort = freePort();
-		ServerProcess one = ServerProcess.start("1-one-node", onePort,
-				concat(jvm, List.of("-jar", jar, "--server.port=" + onePort), boot), logs, this.pidFile);
+		if (selected(1)) {
+			int port = freePort();
+			ServerProcess one = ServerProcess.start("1-one-node", port,
+					concat(jvm("1-one-node"), nodeJvm, List.of("-jar", jar, "--server.port=" + port), boot, nodeArgs), logs, this.pidFile);
+			systems.add(new SystemUnderTest("(1)", "one node", one, "/wamp", one, "/wamp", true, List.of(one)));
+		}
+		else {
+			systems.add(SystemUnderTest.skipped("(1)", "one node"));
+		}
 
-		int aPort = freePort();
-		int bPort = freePort();
-		int bCluster = freePort();
-		ServerProcess clusterA = ServerProcess.start("2-cluster-a", aPort,
-				concat(jvm, List.of("-jar", jar, "--server.port=" + aPort), boot,
-						List.of("--pubsubclub.producer.enabled=true", "--pubsubclub.consumer.enabled=false",
-								"--pubsubclub.peers=127.0.0.1:" + bCluster, "--pubsubclub.discovery.enabled=false")),
-				logs, this.pidFile);
-		ServerProcess clusterB = ServerProcess.start("2-cluster-b", bPort,
-				concat(jvm, List.of("-jar", jar, "--server.port=" + bPort), boot,
-						List.of("--pubsubclub.producer.enabled=false", "--pubsubclub.consumer.enabled=true",
-								"--pubsubclub.server.address=127.0.0.1", "--pubsubclub.server.port=" + bCluster,
-								"--pubsubclub.discovery.enabled=false")),
-				logs, this.pidFile);
+		if (selected(2)) {
+			int aPort = freePort();
+			int bPort = freePort();
+			int bCluster = freePort();
+			ServerProcess clusterA = ServerProcess.start("2-cluster-a", aPort,
+					concat(jvm("2-cluster-a"), nodeJvm, List.of("-jar", jar, "--server.port=" + aPort), boot, nodeArgs,
+							List.of("--pubsubclub.producer.enabled=true", "--pubsubclub.consumer.enabled=false",
+									"--pubsubclub.peers=127.0.0.1:" + bCluster,
+									"--pubsubclub.discovery.enabled=false")),
+					logs, this.pidFile);
+			ServerProcess clusterB = ServerProcess.start("2-cluster-b", bPort,
+					concat(jvm("2-cluster-b"), nodeJvm, List.of("-jar", jar, "--server.port=" + bPort), boot, nodeArgs,
+							List.of("--pubsubclub.producer.enabled=false", "--pubsubclub.consumer.enabled=true",
+									"--pubsubclub.server.address=127.0.0.1", "--pubsubclub.server.port=" + bCluster,
+									"--pubsubclub.discovery.enabled=false")),
+					logs, this.pidFile);
+			systems.add(new SystemUnderTest("(2)", "cluster hop", clusterA, "/wamp", clusterB, "/wamp", true,
+					List.of(clusterA, clusterB)));
+		}
+		else {
+			systems.add(SystemUnderTest.skipped("(2)", "cluster hop"));
+		}
 
-		int redisPort = freePort();
-		ServerProcess redis = ServerProcess.start("3-redis-server", redisPort,
-				List.of(redisServer, "--bind", "127.0.0.1", "--port", Integer.toString(redisPort), "--save", "",
-						"--appendonly", "no", "--protected-mode", "yes", "--daemonize", "no"),
-				logs, this.pidFile);
-		List<String> relay = concat(jvm, List.of("-cp", classpath, "io.pubsubclub.benchmarks.relay.RelayApplication"),
-				boot);
-		int redisA = freePort();
-		int redisB = freePort();
-		ServerProcess redisRelayA = ServerProcess.start("3-redis-relay-a", redisA,
-				concat(relay, List.of("--server.port=" + redisA, "--relay.kind=redis", "--relay.role=in",
-						"--relay.redis-port=" + redisPort)),
-				logs, this.pidFile);
-		ServerProcess redisRelayB = ServerProcess.start("3-redis-relay-b", redisB,
-				concat(relay, List.of("--server.port=" + redisB, "--relay.kind=redis", "--relay.role=out",
-						"--relay.redis-port=" + redisPort)),
-				logs, this.pidFile);
+		String relayMain = "io.pubsubclub.benchmarks.relay.RelayApplication";
+		if (selected(3)) {
+			int redisPort = freePort();
+			ServerProcess redis = ServerProcess.start("3-redis-server", redisPort,
+					List.of(redisServer, "--bind", "127.0.0.1", "--port", Integer.toString(redisPort), "--save", "",
+							"--appendonly", "no", "--protected-mode", "yes", "--daemonize", "no"),
+					logs, this.pidFile);
+			int aPort = freePort();
+			int bPort = freePort();
+			ServerProcess relayA = ServerProcess.start("3-redis-relay-a", aPort,
+					concat(jvm("3-redis-relay-a"), List.of("-cp", classpath, relayMain), boot,
+							List.of("--server.port=" + aPort, "--relay.kind=redis", "--relay.role=in",
+									"--relay.redis-port=" + redisPort)),
+					logs, this.pidFile);
+			ServerProcess relayB = ServerProcess.start("3-redis-relay-b", bPort,
+					concat(jvm("3-redis-relay-b"), List.of("-cp", classpath, relayMain), boot,
+							List.of("--server.port=" + bPort, "--relay.kind=redis", "--relay.role=out",
+									"--relay.redis-port=" + redisPort)),
+					logs, this.pidFile);
+			systems.add(new SystemUnderTest("(3)", "Redis relay", relayA, "/ws", relayB, "/ws", false,
+					List.of(relayA, relayB, redis)));
+		}
+		else {
+			systems.add(SystemUnderTest.skipped("(3)", "Redis relay"));
+		}
 
-		int bareA = freePort();
-		int bareB = freePort();
-		ServerProcess bareRelayA = ServerProcess.start("4-bare-relay-a", bareA,
-				concat(relay, List.of("--server.port=" + bareA, "--relay.kind=bare", "--relay.role=in")), logs,
-				this.pidFile);
-		ServerProcess bareRelayB = ServerProcess.start("4-bare-relay-b", bareB,
-				concat(relay, List.of("--server.port=" + bareB, "--relay.kind=bare", "--relay.role=out",
-						"--relay.link-port=" + bareA)),
-				logs, this.pidFile);
+		if (selected(4)) {
+			int aPort = freePort();
+			int bPort = freePort();
+			ServerProcess relayA = ServerProcess.start("4-bare-relay-a", aPort,
+					concat(jvm("4-bare-relay-a"), List.of("-cp", classpath, relayMain), boot,
+							List.of("--server.port=" + aPort, "--relay.kind=bare", "--relay.role=in")),
+					logs, this.pidFile);
+			ServerProcess relayB = ServerProcess.start("4-bare-relay-b", bPort,
+					concat(jvm("4-bare-relay-b"), List.of("-cp", classpath, relayMain), boot,
+							List.of("--server.port=" + bPort, "--relay.kind=bare", "--relay.role=out",
+									"--relay.link-port=" + aPort)),
+					logs, this.pidFile);
+			systems.add(new SystemUnderTest("(4)", "bare relay", relayA, "/ws", relayB, "/ws", false,
+					List.of(relayA, relayB)));
+		}
+		else {
+			systems.add(SystemUnderTest.skipped("(4)", "bare relay"));
+		}
 
-		List<SystemUnderTest> systems = List.of(
-				new SystemUnderTest("(1)", "one node", one, "/wamp", one, "/wamp", true, List.of(one)),
-				new SystemUnderTest("(2)", "cluster hop", clusterA, "/wamp", clusterB, "/wamp", true,
-						List.of(clusterA, clusterB)),
-				new SystemUnderTest("(3)", "Redis relay", redisRelayA, "/ws", redisRelayB, "/ws", false,
-						List.of(redisRelayA, redisRelayB, redis)),
-				new SystemUnderTest("(4)", "bare relay", bareRelayA, "/ws", bareRelayB, "/ws", false,
-						List.of(bareRelayA, bareRelayB)));
 		// generous: on a machine shared with other builds seven JVMs may take minutes to start
 		long deadline = System.nanoTime() + seconds(300);
 		for (SystemUnderTest system : systems) {
+			if (system.unavailable != null) {
+				continue;
+			}
 			for (ServerProcess process : system.processes) {
 				try {
 					process.awaitPort(deadline);
@@ -381,6 +425,26 @@ public final class LoadMain {
 		}
 		log("servers started");
 		return systems;
+	}
+
+	private boolean selected(int system) {
+		String systems = this.options.getOrDefault("systems", "1,2,3,4");
+		return List.of(systems.split(",")).contains(Integer.toString(system));
+	}
+
+	/**
+	 * The command line of a server JVM; with {@code --jfr} each records a profile, written
+	 * when the process stops.
+	 */
+	private List<String> jvm(String name) throws IOException {
+		List<String> jvm = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Xmx1g", "-XX:+UseG1GC"));
+		if (this.options.containsKey("jfr")) {
+			Path dir = this.work.resolve("jfr");
+			Files.createDirectories(dir);
+			jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + dir.resolve(name + ".jfr"));
+		}
+		return jvm;
 	}
 
 	/**

@@ -44,6 +44,23 @@ final class SystemUnderTest {
 		this.subscriberNode = subscriberNode;
 	}
 
+	private SystemUnderTest(String label, String name) {
+		this.label = label;
+		this.name = name;
+		this.publisherPort = 0;
+		this.publisherPath = "";
+		this.subscriberPort = 0;
+		this.subscriberPath = "";
+		this.wamp = false;
+		this.processes = List.of();
+		this.subscriberNode = null;
+		this.unavailable = "not selected (--systems)";
+	}
+
+	static SystemUnderTest skipped(String label, String name) {
+		return new SystemUnderTest(label, name);
+	}
+
 	String subprotocol() {
 		return this.wamp ? "wamp" : null;
 	}
