@@ -4,7 +4,7 @@
 # with the load program, prints one table, and stops everything it started.
 #
 #   benchmarks/run.sh [--short|--long] [--no-build] [--idle N] [--systems 1,2,3,4] [--jfr]
-#                      [--node-opts "-Dx=y --spring.prop=v"]   # extra options for the PubSubClub nodes
+#                      [--heap-only] [--server-opts "-Dx=y --spring.prop=v"]  # extra options for every server JVM
 #   benchmarks/run.sh --jmh [JMH ARGS...]     # the JMH benchmarks instead
 #
 # --short (the default) ends within about 3 minutes once built; --long takes about 10.
@@ -23,7 +23,8 @@ while [[ $# -gt 0 ]]; do
 		--idle) extra+=(--idle "$2"); shift ;;
 		--systems) extra+=(--systems "$2"); shift ;;
 		--jfr) extra+=(--jfr) ;;
-		--node-opts) extra+=(--node-opts "$2"); shift ;;
+		--heap-only) extra+=(--heap-only) ;;
+		--server-opts) extra+=(--server-opts "$2"); shift ;;
 		--jmh) jmh=true; shift; break ;;
 		*) echo "unknown option $1" >&2; exit 2 ;;
 	esac

@@ -79,7 +79,7 @@ public final class LoadMain {
 				throw new IllegalArgumentException("unexpected argument " + arg);
 			}
 			String key = arg.substring(2);
-			if (key.equals("short") || key.equals("long") || key.equals("jfr")) {
+			if (key.equals("short") || key.equals("long") || key.equals("jfr") || key.equals("heap-only")) {
 				options.put(key, "true");
 			}
 			else if (i + 1 < args.length) {
@@ -104,11 +104,13 @@ public final class LoadMain {
 		List<SystemUnderTest> systems = startSystems();
 		List<SystemUnderTest> available = systems.stream().filter((s) -> s.unavailable == null).toList();
 		for (SystemUnderTest system : available) {
-			warmUp(system);
+			if (!this.options.containsKey("heap-only")) {
+				warmUp(system);
+			}
 		}
 		available = available.stream().filter((s) -> s.unavailable == null).toList();
-		List<Config> configs = List.of(new Config(100, 1), new Config(100, 100), new Config(4096, 1),
-				new Config(4096, 100));
+		List<Config> configs = this.options.containsKey("heap-only") ? List.of()
+				: List.of(new Config(100, 1), new Config(100, 100), new Config(4096, 1), new Config(4096, 100));
 		Map<String, Result> results = new LinkedHashMap<>();
 		for (Config config : configs) {
 			measure(available, config, results);
@@ -313,10 +315,10 @@ public final class LoadMain {
 		List<String> boot = List.of("--server.address=127.0.0.1", "--server.tomcat.max-connections=20000",
 				"--server.tomcat.accept-count=1000", "--spring.main.banner-mode=off");
 		List<SystemUnderTest> systems = new ArrayList<>();
-		// --node-opts "…": extra options for the PubSubClub nodes, for tuning experiments
+		// --server-opts "…": extra options for every server JVM (nodes and relays), for tuning experiments
 		List<String> nodeJvm = new ArrayList<>();
 		List<String> nodeArgs = new ArrayList<>();
-		for (String opt : this.options.getOrDefault("node-opts", "").trim().split("\\s+")) {
+		for (String opt : this.options.getOrDefault("server-opts", "").trim().split("\\s+")) {
 			if (opt.startsWith("-D") || opt.startsWith("-X")) {
 				nodeJvm.add(opt);
 			}
@@ -368,12 +370,12 @@ public final class LoadMain {
 			int aPort = freePort();
 			int bPort = freePort();
 			ServerProcess relayA = ServerProcess.start("3-redis-relay-a", aPort,
-					concat(jvm("3-redis-relay-a"), List.of("-cp", classpath, relayMain), boot,
+					concat(jvm("3-redis-relay-a"), nodeJvm, List.of("-cp", classpath, relayMain), boot, nodeArgs,
 							List.of("--server.port=" + aPort, "--relay.kind=redis", "--relay.role=in",
 									"--relay.redis-port=" + redisPort)),
 					logs, this.pidFile);
 			ServerProcess relayB = ServerProcess.start("3-redis-relay-b", bPort,
-					concat(jvm("3-redis-relay-b"), List.of("-cp", classpath, relayMain), boot,
+					concat(jvm("3-redis-relay-b"), nodeJvm, List.of("-cp", classpath, relayMain), boot, nodeArgs,
 							List.of("--server.port=" + bPort, "--relay.kind=redis", "--relay.role=out",
 									"--relay.redis-port=" + redisPort)),
 					logs, this.pidFile);
@@ -388,11 +390,11 @@ public final class LoadMain {
 			int aPort = freePort();
 			int bPort = freePort();
 			ServerProcess relayA = ServerProcess.start("4-bare-relay-a", aPort,
-					concat(jvm("4-bare-relay-a"), List.of("-cp", classpath, relayMain), boot,
+					concat(jvm("4-bare-relay-a"), nodeJvm, List.of("-cp", classpath, relayMain), boot, nodeArgs,
 							List.of("--server.port=" + aPort, "--relay.kind=bare", "--relay.role=in")),
 					logs, this.pidFile);
 			ServerProcess relayB = ServerProcess.start("4-bare-relay-b", bPort,
-					concat(jvm("4-bare-relay-b"), List.of("-cp", classpath, relayMain), boot,
+					concat(jvm("4-bare-relay-b"), nodeJvm, List.of("-cp", classpath, relayMain), boot, nodeArgs,
 							List.of("--server.port=" + bPort, "--relay.kind=bare", "--relay.role=out",
 									"--relay.link-port=" + aPort)),
 					logs, this.pidFile);
