@@ -37,9 +37,11 @@ final class FakeJsr356Session {
 					}
 					return defaultValue(method.getReturnType());
 				});
+		Map<String, Object> userProperties = new java.util.concurrent.ConcurrentHashMap<>();
 		Session session = (Session) Proxy.newProxyInstance(FakeJsr356Session.class.getClassLoader(),
 				new Class<?>[] { Session.class }, (proxy, method, args) -> switch (method.getName()) {
 					case "getAsyncRemote" -> async;
+					case "getUserProperties" -> userProperties;
 					case "getId" -> "bench";
 					case "isOpen" -> true;
 					case "hashCode" -> System.identityHashCode(proxy);

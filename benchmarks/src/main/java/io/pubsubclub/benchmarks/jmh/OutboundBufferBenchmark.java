@@ -17,13 +17,15 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The cost of {@link OutboundBuffer#send(String)} on the hot path, with a container that
- * completes sends at once: one session, one session written by two threads, and one frame
- * fanned out to 100 sessions (what one publish to 100 subscribers costs the sender).
+ * completes sends at once: one session, and one frame fanned out to 100 sessions (what one
+ * publish to 100 subscribers costs the sender). Two threads sending on one session are
+ * left out on purpose: the thread that drains does more per frame than the one that only
+ * queues, so the queue grows until the buffer limit cuts the session off, which is the
+ * buffer doing its job, not a figure.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -62,12 +64,6 @@ public class OutboundBufferBenchmark {
 
 	@Benchmark
 	public boolean send() {
-		return this.single.send(this.frame);
-	}
-
-	@Benchmark
-	@Threads(2)
-	public boolean sendFromTwoThreads() {
 		return this.single.send(this.frame);
 	}
 
