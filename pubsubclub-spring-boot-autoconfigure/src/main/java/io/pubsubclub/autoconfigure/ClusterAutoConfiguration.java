@@ -54,6 +54,9 @@ public final class ClusterAutoConfiguration {
 		scheduler.setRemoveOnCancelPolicy(true);
 		scheduler.setDaemon(true);
 		scheduler.initialize();
+		// started here rather than lazily on a server thread, whose context class loader
+		// they would keep
+		scheduler.getScheduledThreadPoolExecutor().prestartAllCoreThreads();
 		return scheduler;
 	}
 

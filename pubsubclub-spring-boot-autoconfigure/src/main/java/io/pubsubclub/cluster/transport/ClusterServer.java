@@ -20,6 +20,7 @@ import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.core.StandardThreadExecutor;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.commons.logging.Log;
@@ -141,14 +142,15 @@ public final class ClusterServer implements SmartLifecycle {
 		}
 		int instance = instances.incrementAndGet();
 		Tomcat tomcat = new Tomcat();
+		File base;
 		try {
-			File base = Files.createTempDirectory("pubsubclub-cluster.").toFile();
-			this.baseDir = base;
-			tomcat.setBaseDir(base.getAbsolutePath());
+			base = Files.createTempDirectory("pubsubclub-cluster.").toFile();
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("Cannot create the cluster server's base directory", ex);
 		}
+		this.baseDir = base;
+		tomcat.setBaseDir(base.getAbsolutePath());
 		tomcat.getEngine().setName("pubsubclub-cluster-" + instance);
 		tomcat.getService().setName("pubsubclub-cluster-" + instance);
 		tomcat.getHost().setAutoDeploy(false);
@@ -167,7 +169,15 @@ public final class ClusterServer implements SmartLifecycle {
 		((AbstractProtocol<?>) connector.getProtocolHandler()).setExecutor(executor);
 		tomcat.getService().addConnector(connector);
 		tomcat.setConnector(connector);
-		Context context = tomcat.addContext("", this.baseDir.getAbsolutePath());
+		Context context = tomcat.addContext("", base.getAbsolutePath());
+		if (context instanceof StandardContext standardContext) {
+			// nothing is ever undeployed from this context; the checks only warn
+			standardContext.setClearReferencesRmiTargets(false);
+			standardContext.setClearReferencesThreadLocals(false);
+			standardContext.setClearReferencesStopThreads(false);
+		}
+		// threads the links start (schedulers, pools) must not hold on to the webapp loader
+		context.setParentClassLoader(ClusterServer.class.getClassLoader());
 		context.addServletContainerInitializer(new WsSci(), null);
 		Tomcat.addServlet(context, "pubsubclub", new UpgradeServlet(this::handler, this.settings.maxMessageSize()));
 		context.addServletMappingDecoded("", "pubsubclub");
