@@ -1,6 +1,7 @@
 package io.pubsubclub.cluster.transport;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -34,10 +35,28 @@ final class SessionChannel implements LinkChannel {
 		return this.buffer.send(frame);
 	}
 
+	// a close frame's reason holds at most 123 bytes of UTF-8
+	static String truncate(String reason) {
+		if (reason.getBytes(StandardCharsets.UTF_8).length <= 123) {
+			return reason;
+		}
+		StringBuilder truncated = new StringBuilder();
+		int bytes = 0;
+		for (int i = 0; i < reason.length(); i = reason.offsetByCodePoints(i, 1)) {
+			String codePoint = new String(Character.toChars(reason.codePointAt(i)));
+			bytes += codePoint.getBytes(StandardCharsets.UTF_8).length;
+			if (bytes > 120) {
+				break;
+			}
+			truncated.append(codePoint);
+		}
+		return truncated.append("...").toString();
+	}
+
 	@Override
 	public void close(int code, String reason) {
 		try {
-			this.session.close(new CloseStatus(code, reason));
+			this.session.close(new CloseStatus(code, truncate(reason)));
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.debug("Close of cluster session " + this.session.getId() + " failed", ex);
