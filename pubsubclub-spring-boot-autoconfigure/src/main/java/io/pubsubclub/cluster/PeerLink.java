@@ -207,7 +207,10 @@ public final class PeerLink {
 	 * @param error what went wrong
 	 */
 	public void transportError(String error) {
-		this.lastError = error;
+		// the first error is the cause; those after it are its echoes
+		if (this.lastError == null) {
+			this.lastError = error;
+		}
 	}
 
 	/**
@@ -240,6 +243,15 @@ public final class PeerLink {
 	 */
 	public @Nullable Long farNodeId() {
 		return this.farNodeId;
+	}
+
+	/**
+	 * Return the last error on the link: why it was closed, when it was closed for a
+	 * reason.
+	 * @return the last error, if any
+	 */
+	public @Nullable String lastError() {
+		return this.lastError;
 	}
 
 	String address() {

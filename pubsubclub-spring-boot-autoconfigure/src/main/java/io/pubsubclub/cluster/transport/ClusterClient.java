@@ -8,6 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import java.util.concurrent.Executor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
 import jakarta.websocket.ContainerProvider;
 import jakarta.websocket.WebSocketContainer;
 import org.apache.commons.logging.Log;
@@ -22,6 +27,7 @@ import io.pubsubclub.cluster.PeerAddress;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.web.socket.client.WebSocketClient;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
@@ -56,6 +62,10 @@ public final class ClusterClient implements ClusterPeers, SmartLifecycle {
 	private @Nullable WebSocketContainer container;
 
 	private volatile @Nullable WebSocketClient webSocketClient;
+
+	// Tomcat's client writes "asynchronous" frames blocking; each link that is writing
+	// holds one of these threads, never the publisher's
+	private volatile @Nullable ThreadPoolExecutor sendExecutor;
 
 	private boolean running;
 
@@ -164,6 +174,10 @@ public final class ClusterClient implements ClusterPeers, SmartLifecycle {
 		StandardWebSocketClient client = new StandardWebSocketClient(container);
 		client.setUserProperties(Map.of("org.apache.tomcat.websocket.IO_TIMEOUT_MS",
 				String.valueOf(this.settings.handshakeTimeout().toMillis())));
+		CustomizableThreadFactory threads = new CustomizableThreadFactory("pubsubclub-send-");
+		threads.setDaemon(true);
+		this.sendExecutor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+				threads);
 		this.container = container;
 		this.webSocketClient = client;
 		this.running = true;
@@ -188,6 +202,10 @@ public final class ClusterClient implements ClusterPeers, SmartLifecycle {
 				}
 				entry.setValue(null);
 			}
+		}
+		ThreadPoolExecutor sendExecutor = this.sendExecutor;
+		if (sendExecutor != null) {
+			sendExecutor.shutdown();
 		}
 		if (this.container instanceof WsWebSocketContainer tomcatContainer) {
 			tomcatContainer.destroy();
@@ -215,6 +233,11 @@ public final class ClusterClient implements ClusterPeers, SmartLifecycle {
 
 	TaskScheduler scheduler() {
 		return this.scheduler;
+	}
+
+	Executor sendExecutor() {
+		Executor executor = this.sendExecutor;
+		return (executor != null) ? executor : Runnable::run;
 	}
 
 	ExponentialBackOff backOff() {

@@ -213,7 +213,7 @@ public final class ClusterServer implements SmartLifecycle {
 	}
 
 	private LinkHandler handler() {
-		return new LinkHandler(this.settings, this.scheduler, new AcceptedHooks());
+		return new LinkHandler(this.settings, this.scheduler, new AcceptedHooks(), null);
 	}
 
 	@Override

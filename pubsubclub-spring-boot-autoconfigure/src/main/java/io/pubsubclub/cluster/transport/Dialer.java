@@ -78,7 +78,8 @@ final class Dialer implements DialledServer {
 		this.attempts.incrementAndGet();
 		WebSocketHttpHeaders headers = new WebSocketHttpHeaders();
 		headers.add(ClusterServer.ROLE_HEADER, this.role.name().toLowerCase(Locale.ROOT));
-		LinkHandler handler = new LinkHandler(this.client.settings(), this.client.scheduler(), new DialledHooks());
+		LinkHandler handler = new LinkHandler(this.client.settings(), this.client.scheduler(), new DialledHooks(),
+				this.client.sendExecutor());
 		try {
 			this.client.webSocketClient()
 				.execute(handler, headers, this.server.toUri())
@@ -180,7 +181,8 @@ final class Dialer implements DialledServer {
 			this.client.scheduler().schedule(() -> this.client.selfLink(this.server), Instant.now());
 			return;
 		}
-		this.lastError = "closed " + status.getCode()
+		String linkError = link.lastError();
+		this.lastError = (linkError != null) ? linkError : "closed " + status.getCode()
 				+ ((status.getReason() != null && !status.getReason().isEmpty()) ? " " + status.getReason() : "");
 		if (!this.stopped && logger.isInfoEnabled()) {
 			logger.info("Link " + link + " closed (" + status.getCode() + "); dialling again");

@@ -1,5 +1,7 @@
 package io.pubsubclub.cluster.transport;
 
+import java.util.concurrent.Executor;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -34,10 +36,13 @@ final class LinkHandler extends AbstractWebSocketHandler {
 
 	private final Hooks hooks;
 
-	LinkHandler(LinkSettings settings, TaskScheduler scheduler, Hooks hooks) {
+	private final @Nullable Executor sendExecutor;
+
+	LinkHandler(LinkSettings settings, TaskScheduler scheduler, Hooks hooks, @Nullable Executor sendExecutor) {
 		this.settings = settings;
 		this.scheduler = scheduler;
 		this.hooks = hooks;
+		this.sendExecutor = sendExecutor;
 	}
 
 	@Override
@@ -45,7 +50,7 @@ final class LinkHandler extends AbstractWebSocketHandler {
 		PeerLink link = this.hooks.create(session);
 		OutboundBuffer buffer = new OutboundBuffer(session, this.settings.sendBufferSize(),
 				this.settings.sendTimeLimit().toMillis(), (task) -> this.scheduler.schedule(task, java.time.Instant.now()),
-				(closed, overflow) -> link.slowPeer(overflow.name().toLowerCase()));
+				(closed, overflow) -> link.slowPeer(overflow.name().toLowerCase()), this.sendExecutor);
 		session.getAttributes().put(LINK, link);
 		session.getAttributes().put(BUFFER, buffer);
 		link.opened(new SessionChannel(session, buffer));

@@ -36,17 +36,39 @@ final class SocketPeer implements AutoCloseable {
 
 	final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
 
+	final java.util.concurrent.atomic.AtomicInteger textFrames = new java.util.concurrent.atomic.AtomicInteger();
+
 	private final ServerSocket server;
 
 	private final boolean answerPings;
 
 	private final Thread thread;
 
+	private final java.util.List<String> afterWelcome;
+
+	private final boolean stall;
+
 	private volatile Socket socket;
 
 	SocketPeer(boolean answerPings) throws IOException {
-		this.server = new ServerSocket(0, 10, InetAddress.getByName("127.0.0.1"));
+		this(answerPings, java.util.List.of(), false);
+	}
+
+	/**
+	 * @param answerPings whether to answer pings
+	 * @param afterWelcome frames to send once the 102 came
+	 * @param stall whether to stop reading once the 102 came
+	 */
+	SocketPeer(boolean answerPings, java.util.List<String> afterWelcome, boolean stall) throws IOException {
+		this.server = new ServerSocket();
+		if (stall) {
+			// a small window, so that a stalled reader pushes back quickly
+			this.server.setReceiveBufferSize(8192);
+		}
+		this.server.bind(new java.net.InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 10);
 		this.answerPings = answerPings;
+		this.afterWelcome = afterWelcome;
+		this.stall = stall;
 		this.thread = new Thread(this::serve, "socket-peer");
 		this.thread.setDaemon(true);
 		this.thread.start();
@@ -95,7 +117,18 @@ final class SocketPeer implements AutoCloseable {
 					payload[i] ^= mask[i % 4];
 				}
 				int opcode = first & 0x0f;
-				this.frames.add(new Frame(opcode, payload));
+				if (opcode == 0x1) {
+					this.textFrames.incrementAndGet();
+				}
+				this.frames.add(new Frame(opcode, (payload.length > 256) ? new byte[0] : payload));
+				if (opcode == 0x1 && payload.length > 4 && payload[1] == '1' && payload[3] == '2') {
+					for (String frame : this.afterWelcome) {
+						write(out, 0x1, frame.getBytes(StandardCharsets.UTF_8));
+					}
+					if (this.stall) {
+						Thread.sleep(Long.MAX_VALUE);
+					}
+				}
 				if (opcode == 0x9 && this.answerPings) {
 					write(out, 0xA, payload);
 				}
@@ -112,7 +145,14 @@ final class SocketPeer implements AutoCloseable {
 	private static void write(OutputStream out, int opcode, byte[] payload) throws IOException {
 		ByteArrayOutputStream frame = new ByteArrayOutputStream();
 		frame.write(0x80 | opcode);
-		frame.write(payload.length);
+		if (payload.length < 126) {
+			frame.write(payload.length);
+		}
+		else {
+			frame.write(126);
+			frame.write(payload.length >> 8);
+			frame.write(payload.length & 0xff);
+		}
 		frame.write(payload);
 		synchronized (out) {
 			out.write(frame.toByteArray());
@@ -133,6 +173,7 @@ final class SocketPeer implements AutoCloseable {
 
 	@Override
 	public void close() throws IOException {
+		this.thread.interrupt();
 		Socket socket = this.socket;
 		if (socket != null) {
 			socket.close();
