@@ -193,9 +193,10 @@ public final class ClusterServer implements SmartLifecycle {
 			throw bindFailure(null);
 		}
 		this.tomcat = tomcat;
-		InetAddress bound = (this.address != null) ? this.address : InetAddress.getLoopbackAddress();
-		this.boundAddress = new InetSocketAddress(bound, connector.getLocalPort());
-		logger.info("PubSubClub cluster server listening on ws://" + describe(bound) + ":" + connector.getLocalPort()
+		this.boundAddress = (this.address != null) ? new InetSocketAddress(this.address, connector.getLocalPort())
+				: new InetSocketAddress(connector.getLocalPort());
+		logger.info("PubSubClub cluster server listening on ws://"
+				+ ((this.address != null) ? describe(this.address) : "*") + ":" + connector.getLocalPort()
 				+ "/ for " + this.servedRoles.stream().map((role) -> role.name().toLowerCase(Locale.ROOT)).toList()
 				+ " links");
 	}

@@ -167,9 +167,11 @@ final class Dialer implements DialledServer {
 	}
 
 	synchronized void closed(WebSocketSession session, PeerLink link, CloseStatus status) {
-		if (this.session == session) {
-			this.session = null;
+		if (this.session != session) {
+			// told already, or a session from before a reconnect
+			return;
 		}
+		this.session = null;
 		if (this.pinger != null) {
 			this.pinger.cancel(false);
 			this.pinger = null;
