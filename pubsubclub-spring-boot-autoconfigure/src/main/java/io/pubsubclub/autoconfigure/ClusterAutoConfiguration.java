@@ -21,6 +21,7 @@ import io.pubsubclub.cluster.transport.LinkSettings;
 import io.pubsubclub.wamp.event.LocalSubscribers;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -28,6 +29,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
@@ -45,8 +47,10 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 @EnableConfigurationProperties(PubSubClubProperties.class)
 public final class ClusterAutoConfiguration {
 
-	@Bean(destroyMethod = "shutdown")
-	@ConditionalOnMissingBean(name = "pubsubclubTaskScheduler")
+	static final String SCHEDULER = "pubsubclubTaskScheduler";
+
+	@Bean(name = SCHEDULER, destroyMethod = "shutdown")
+	@ConditionalOnMissingBean(name = SCHEDULER)
 	ThreadPoolTaskScheduler pubsubclubTaskScheduler() {
 		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
 		scheduler.setPoolSize(2);
@@ -63,8 +67,8 @@ public final class ClusterAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ClusterLinks pubsubclubClusterLinks(PubSubClubProperties properties, LocalSubscribers localSubscribers,
-			ObjectProvider<ThreadPoolTaskScheduler> schedulers) {
-		return new ClusterLinks(nodeId(properties), roles(properties), localSubscribers, scheduler(schedulers),
+			@Qualifier(SCHEDULER) TaskScheduler scheduler) {
+		return new ClusterLinks(nodeId(properties), roles(properties), localSubscribers, scheduler,
 				properties.getLink().getHandshakeTimeout());
 	}
 
@@ -72,23 +76,23 @@ public final class ClusterAutoConfiguration {
 	@ConditionalOnMissingBean
 	@Conditional(OnClusterRoleCondition.Server.class)
 	ClusterServer pubsubclubClusterServer(PubSubClubProperties properties, ClusterLinks links,
-			ObjectProvider<ThreadPoolTaskScheduler> schedulers) {
+			@Qualifier(SCHEDULER) TaskScheduler scheduler) {
 		Integer port = properties.getServer().getPort();
 		if (port == null || port < 0 || port > 65535) {
 			throw new InvalidConfigurationPropertyValueException("pubsubclub.server.port", port,
 					"A port in 0..65535 is required when a role is in server mode (0 picks a free port).");
 		}
 		return new ClusterServer(links, rolesIn(properties, Mode.SERVER), properties.getServer().getAddress(), port,
-				linkSettings(properties), scheduler(schedulers));
+				linkSettings(properties), scheduler);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	@Conditional(OnClusterRoleCondition.Client.class)
 	ClusterClient pubsubclubClusterClient(PubSubClubProperties properties, ClusterLinks links,
-			ObjectProvider<ThreadPoolTaskScheduler> schedulers) {
+			@Qualifier(SCHEDULER) TaskScheduler scheduler) {
 		return new ClusterClient(links, rolesIn(properties, Mode.CLIENT), linkSettings(properties),
-				scheduler(schedulers), peers(properties));
+				scheduler, peers(properties));
 	}
 
 	@Bean
@@ -98,10 +102,6 @@ public final class ClusterAutoConfiguration {
 		ClusterServer clusterServer = server.getIfAvailable();
 		return new ClusterNode(links, client.getIfAvailable(),
 				() -> (clusterServer != null) ? clusterServer.getBoundAddress() : (InetSocketAddress) null);
-	}
-
-	private static ThreadPoolTaskScheduler scheduler(ObjectProvider<ThreadPoolTaskScheduler> schedulers) {
-		return schedulers.getObject();
 	}
 
 	static long nodeId(PubSubClubProperties properties) {

@@ -134,6 +134,13 @@ class ClusterAutoConfigurationTests {
 				.isSameAs(context.getBean("userNode")));
 	}
 
+	@Test
+	void userSchedulerOfTheSameTypeDoesNotClash() {
+		this.runner.withPropertyValues("pubsubclub.producer.enabled=true")
+			.withBean("taskScheduler", org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler.class)
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(ClusterNode.class));
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class SubscribersConfiguration {
 

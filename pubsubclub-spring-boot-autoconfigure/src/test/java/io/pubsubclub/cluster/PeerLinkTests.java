@@ -237,6 +237,56 @@ class PeerLinkTests {
 		assertThat(this.cluster.links()).isEmpty();
 	}
 
+	@Test
+	void topicSyncStaysConsistentUnderConcurrentSubscriptionChanges() throws Exception {
+		for (int round = 0; round < 20; round++) {
+			Channel channel = new Channel();
+			PeerLink link = accepted(ClusterState.Role.CONSUMER, channel);
+			java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+			List<Thread> threads = new java.util.ArrayList<>();
+			for (int t = 0; t < 4; t++) {
+				int seed = t;
+				Thread thread = new Thread(() -> {
+					java.util.Random random = new java.util.Random(seed);
+					try {
+						start.await();
+					}
+					catch (InterruptedException ex) {
+						return;
+					}
+					for (int i = 0; i < 500; i++) {
+						String topic = "t" + random.nextInt(8);
+						if (random.nextBoolean()) {
+							this.subscribers.subscribe(topic);
+						}
+						else {
+							this.subscribers.unsubscribe(topic);
+						}
+					}
+				});
+				thread.start();
+				threads.add(thread);
+			}
+			start.countDown();
+			link.received("[102,[1,1],5]");
+			for (Thread thread : threads) {
+				thread.join();
+			}
+			java.util.Set<String> held = new java.util.HashSet<>();
+			for (String frame : channel.frames.subList(1, channel.frames.size())) {
+				String topic = frame.substring(6, frame.length() - 2);
+				if (frame.startsWith("[201,")) {
+					assertThat(held.add(topic)).as("201 for a topic already held: %s", frame).isTrue();
+				}
+				else {
+					assertThat(held.remove(topic)).as("202 for a topic not held: %s", frame).isTrue();
+				}
+			}
+			assertThat(held).isEqualTo(this.subscribers.topics());
+			link.closed(1000, null);
+		}
+	}
+
 	private PeerLink ready(Channel channel) {
 		PeerLink link = accepted(ClusterState.Role.PRODUCER, channel);
 		link.received("[101,[1,0],[1,1]]");
