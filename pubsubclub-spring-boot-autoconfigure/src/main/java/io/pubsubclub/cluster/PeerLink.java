@@ -32,9 +32,6 @@ public final class PeerLink {
 	/** Close code of a link that leads back to this node; the dialling side drops it. */
 	public static final int SELF_LINK = 4001;
 
-	/** Close code of a link that has no protocol version in common. */
-	public static final int NO_COMMON_VERSION = PROTOCOL_ERROR;
-
 	private static final Log logger = LogFactory.getLog(PeerLink.class);
 
 	private final ClusterLinks cluster;

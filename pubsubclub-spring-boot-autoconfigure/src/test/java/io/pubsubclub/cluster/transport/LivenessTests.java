@@ -62,6 +62,21 @@ class LivenessTests {
 		}
 	}
 
+	@Test
+	void pythonConsumerServerPingingOurProducerClientGetsPongs() throws Exception {
+		try (SocketPeer consumer = new SocketPeer(true, List.of("PING:abc", "PING:def"), false)) {
+			this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.node-id=3",
+					"pubsubclub.peers=" + consumer.address());
+			assertThat(next(consumer).text()).isEqualTo("[102,[1,1],3]");
+			Frame first = next(consumer);
+			Frame second = next(consumer);
+			assertThat(first.opcode()).isEqualTo(0xA);
+			assertThat(first.text()).isEqualTo("abc");
+			assertThat(second.opcode()).isEqualTo(0xA);
+			assertThat(second.text()).isEqualTo("def");
+		}
+	}
+
 	private static Frame next(SocketPeer peer) throws InterruptedException {
 		Frame frame = peer.frames.poll(10, TimeUnit.SECONDS);
 		assertThat(frame).as("a frame within 10s").isNotNull();

@@ -123,7 +123,12 @@ final class SocketPeer implements AutoCloseable {
 				this.frames.add(new Frame(opcode, (payload.length > 256) ? new byte[0] : payload));
 				if (opcode == 0x1 && payload.length > 4 && payload[1] == '1' && payload[3] == '2') {
 					for (String frame : this.afterWelcome) {
-						write(out, 0x1, frame.getBytes(StandardCharsets.UTF_8));
+						if (frame.startsWith("PING:")) {
+							write(out, 0x9, frame.substring(5).getBytes(StandardCharsets.UTF_8));
+						}
+						else {
+							write(out, 0x1, frame.getBytes(StandardCharsets.UTF_8));
+						}
 					}
 					if (this.stall) {
 						Thread.sleep(Long.MAX_VALUE);
