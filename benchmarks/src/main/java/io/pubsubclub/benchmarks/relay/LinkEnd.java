@@ -20,22 +20,30 @@ final class LinkEnd extends TextWebSocketHandler implements Relay {
 
 	private volatile OutboundBuffer link;
 
+	private volatile WebSocketSession linkSession;
+
 	LinkEnd(Fanout fanout) {
 		this.fanout = fanout;
 	}
 
 	@Override
-	public void afterConnectionEstablished(WebSocketSession session) {
+	public synchronized void afterConnectionEstablished(WebSocketSession session) {
 		this.link = this.fanout.buffer(session, Fanout.LINK_BUFFER);
+		this.linkSession = session;
 	}
 
 	@Override
-	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+	public synchronized void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+		// a dial that B gave up on may close after a newer link opened: keep the newer one
+		if (session != this.linkSession) {
+			return;
+		}
 		OutboundBuffer link = this.link;
 		if (link != null) {
 			link.close();
 		}
 		this.link = null;
+		this.linkSession = null;
 	}
 
 	@Override
