@@ -14,6 +14,8 @@ parser = argparse.ArgumentParser()
 parser.add_argument("recording")
 parser.add_argument("--top", type=int, default=25)
 parser.add_argument("--filter", default="", help="inclusive table only for frames starting with this")
+parser.add_argument("--skip-threads", default="main,background-preinit",
+                    help="threads left out (start-up), comma-separated name prefixes")
 args = parser.parse_args()
 
 out = subprocess.run(["jfr", "print", "--json", "--stack-depth", "64", "--events", "jdk.ExecutionSample",
@@ -27,14 +29,17 @@ for event in events:
     names = []
     for f in frames:
         m = f["method"]
-        names.append(m["type"]["name"] + "." + m["name"])
+        names.append(m["type"]["name"].replace("/", ".") + "." + m["name"])
     if not names:
+        continue
+    thread = event["values"].get("sampledThread") or {}
+    thread_name = thread.get("javaName") or thread.get("osName") or "?"
+    if any(thread_name.startswith(p) for p in args.skip_threads.split(",") if p):
         continue
     self_counts[names[0]] += 1
     for n in set(names):
         incl_counts[n] += 1
-    thread = event["values"].get("sampledThread") or {}
-    threads[(thread.get("javaName") or thread.get("osName") or "?").rstrip("0123456789-")] += 1
+    threads[thread_name.rstrip("0123456789-")] += 1
 total = sum(self_counts.values())
 print(f"{args.recording}: {total} execution samples")
 print("\nthreads (name without number):")

@@ -1,4 +1,4 @@
-package io.pubsubclub.benchmarks.jmh;
+package io.pubsubclub.wamp;
 
 import java.util.concurrent.TimeUnit;
 
@@ -17,8 +17,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The codec steps of the WAMP server's PUBLISH path as it is written: the frame parsed into
- * a Jackson tree, the event written back to JSON text once for all subscribers.
+ * The codec steps of the WAMP server's PUBLISH path: the general path (the frame parsed into
+ * a Jackson tree, the event written back to JSON text once for all subscribers, both
+ * needed for one publish) against the streaming cut-out used for {@code [7, topic, event]}
+ * ({@link SimplePublish}). In the server's package because the cut-out is package-private.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -53,6 +55,20 @@ public class WampCodecBenchmark {
 	@Benchmark
 	public String writeEvent() {
 		return this.jsonMapper.writeValueAsString(this.event);
+	}
+
+	@Benchmark
+	public String treeParseAndWrite() {
+		return this.jsonMapper.writeValueAsString(this.jsonMapper.readTree(this.publish).get(2));
+	}
+
+	@Benchmark
+	public String streamingCutOut() {
+		SimplePublish publish = SimplePublish.parse(this.jsonMapper, this.publish);
+		if (publish == null) {
+			throw new IllegalStateException("not a simple publish: " + this.publish);
+		}
+		return publish.eventJson();
 	}
 
 }
