@@ -1,12 +1,17 @@
 package io.pubsubclub.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 import io.pubsubclub.discovery.DiscoveryPeerWatcher;
 import io.pubsubclub.discovery.LocalNode;
 import io.pubsubclub.discovery.PeerRegistrar;
 import io.pubsubclub.discovery.RegistrationMetadataAnnouncer;
 
+import org.springframework.beans.BeanWrapperImpl;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -23,6 +28,7 @@ import org.springframework.cloud.client.serviceregistry.Registration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
 /**
@@ -87,12 +93,36 @@ public final class PubSubClubDiscoveryAutoConfiguration {
 	@ConditionalOnClass({ Registration.class, WebServerInitializedEvent.class })
 	static class RegistrationMetadataConfiguration {
 
+		private static final String ZOOKEEPER_DISCOVERY_PROPERTIES = "org.springframework.cloud.zookeeper.discovery.ZookeeperDiscoveryProperties";
+
 		@Bean
 		@ConditionalOnMissingBean
 		@ConditionalOnBean(LocalNode.class)
 		RegistrationMetadataAnnouncer pubSubClubRegistrationMetadataAnnouncer(
-				ObjectProvider<Registration> registrations, LocalNode localNode) {
-			return new RegistrationMetadataAnnouncer(registrations, localNode);
+				ObjectProvider<Registration> registrations, LocalNode localNode, ListableBeanFactory beanFactory) {
+			return new RegistrationMetadataAnnouncer(registrations, () -> registryMetadata(beanFactory), localNode);
+		}
+
+		/**
+		 * Spring Cloud ZooKeeper registers with the metadata map of its discovery
+		 * properties, and its registration has no writable map of its own until it
+		 * registers. Reached by name to keep ZooKeeper off the classpath.
+		 */
+		@SuppressWarnings("unchecked")
+		private static List<Map<String, String>> registryMetadata(ListableBeanFactory beanFactory) {
+			ClassLoader classLoader = beanFactory.getClass().getClassLoader();
+			if (!ClassUtils.isPresent(ZOOKEEPER_DISCOVERY_PROPERTIES, classLoader)) {
+				return List.of();
+			}
+			Class<?> type = ClassUtils.resolveClassName(ZOOKEEPER_DISCOVERY_PROPERTIES, classLoader);
+			List<Map<String, String>> maps = new ArrayList<>();
+			beanFactory.getBeanProvider(type).orderedStream().forEach((properties) -> {
+				Object metadata = new BeanWrapperImpl(properties).getPropertyValue("metadata");
+				if (metadata instanceof Map<?, ?> map) {
+					maps.add((Map<String, String>) map);
+				}
+			});
+			return maps;
 		}
 
 	}

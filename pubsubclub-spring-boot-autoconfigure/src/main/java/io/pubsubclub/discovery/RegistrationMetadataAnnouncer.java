@@ -1,7 +1,9 @@
 package io.pubsubclub.discovery;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -20,7 +22,10 @@ import org.springframework.core.Ordered;
  * Auto-registration (Consul, ZooKeeper and others built on
  * {@code AbstractAutoServiceRegistration}) registers when the web server is initialized;
  * this listener runs first on that event and adds the entries to the registration's
- * live metadata map, so they travel with the registration itself.
+ * live metadata map, so they travel with the registration itself. A registry whose
+ * {@code Registration} has no writable map until it registers (Spring Cloud ZooKeeper
+ * builds it from its discovery properties' metadata map) is reached through that map
+ * instead.
  *
  * @author PubSubClub
  */
@@ -30,15 +35,21 @@ public class RegistrationMetadataAnnouncer implements SmartApplicationListener {
 
 	private final ObjectProvider<Registration> registrations;
 
+	private final Supplier<List<Map<String, String>>> registryMetadata;
+
 	private final LocalNode localNode;
 
 	/**
 	 * Create an announcer.
 	 * @param registrations the registrations to add the metadata to
+	 * @param registryMetadata further live metadata maps that a registry registers this
+	 * node with
 	 * @param localNode this node
 	 */
-	public RegistrationMetadataAnnouncer(ObjectProvider<Registration> registrations, LocalNode localNode) {
+	public RegistrationMetadataAnnouncer(ObjectProvider<Registration> registrations,
+			Supplier<List<Map<String, String>>> registryMetadata, LocalNode localNode) {
 		this.registrations = registrations;
+		this.registryMetadata = registryMetadata;
 		this.localNode = localNode;
 	}
 
@@ -67,10 +78,19 @@ public class RegistrationMetadataAnnouncer implements SmartApplicationListener {
 			return;
 		}
 		Map<String, String> metadata = DiscoveryMetadata.of(port, this.localNode.nodeId());
-		this.registrations.orderedStream().forEach((registration) -> announce(registration, metadata));
+		boolean announced = false;
+		for (Map<String, String> target : this.registryMetadata.get()) {
+			if (!metadata.equals(subset(target, metadata))) {
+				target.putAll(metadata);
+				logger.info("Announcing " + metadata + " in the registry's metadata");
+			}
+			announced = true;
+		}
+		boolean viaRegistry = announced;
+		this.registrations.orderedStream().forEach((registration) -> announce(registration, metadata, viaRegistry));
 	}
 
-	private void announce(Registration registration, Map<String, String> metadata) {
+	private void announce(Registration registration, Map<String, String> metadata, boolean viaRegistry) {
 		Map<String, String> target = registration.getMetadata();
 		if (target != null && metadata.equals(subset(target, metadata))) {
 			return;
@@ -84,6 +104,11 @@ public class RegistrationMetadataAnnouncer implements SmartApplicationListener {
 					+ "' of service '" + registration.getServiceId() + "'");
 		}
 		catch (RuntimeException ex) {
+			if (viaRegistry) {
+				logger.debug("Registration '" + registration.getInstanceId()
+						+ "' takes no metadata yet, announced through its registry's metadata: " + ex);
+				return;
+			}
 			logger.warn("Cannot announce " + metadata + " in the registration '" + registration.getInstanceId()
 					+ "' of service '" + registration.getServiceId()
 					+ "', set them through the registry's metadata properties instead: " + ex);
