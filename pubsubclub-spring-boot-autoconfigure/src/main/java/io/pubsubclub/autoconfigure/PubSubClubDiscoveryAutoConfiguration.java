@@ -2,19 +2,24 @@ package io.pubsubclub.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
+import io.pubsubclub.cluster.ClusterNode;
+import io.pubsubclub.cluster.ClusterPeers;
 import io.pubsubclub.discovery.DiscoveryPeerWatcher;
 import io.pubsubclub.discovery.LocalNode;
 import io.pubsubclub.discovery.PeerRegistrar;
 import io.pubsubclub.discovery.RegistrationMetadataAnnouncer;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.BeanWrapperImpl;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -26,23 +31,26 @@ import org.springframework.cloud.client.ConditionalOnDiscoveryEnabled;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.serviceregistry.Registration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
 /**
  * {@link EnableAutoConfiguration Auto-configuration} for finding cluster servers through
  * a Spring Cloud {@link DiscoveryClient}: a {@link DiscoveryPeerWatcher} that hands the
- * nodes of the service to the cluster's client side, and a
- * {@link RegistrationMetadataAnnouncer} that puts this node's cluster port and node id
- * into its own registration.
+ * nodes of the service to the cluster's client connector (or to a user's
+ * {@link PeerRegistrar}), and a {@link RegistrationMetadataAnnouncer} that puts this
+ * node's cluster port and node id into its own registration.
  *
  * @author PubSubClub
  */
 @AutoConfiguration(afterName = { "org.springframework.cloud.client.CommonsClientAutoConfiguration",
 		"org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration",
-		"org.springframework.cloud.client.discovery.composite.CompositeDiscoveryClientAutoConfiguration" })
+		"org.springframework.cloud.client.discovery.composite.CompositeDiscoveryClientAutoConfiguration",
+		"io.pubsubclub.autoconfigure.ClusterAutoConfiguration" })
 @ConditionalOnClass(DiscoveryClient.class)
 @ConditionalOnDiscoveryEnabled
 @ConditionalOnBooleanProperty(name = "pubsubclub.discovery.enabled", matchIfMissing = true)
@@ -58,9 +66,11 @@ public final class PubSubClubDiscoveryAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnBean(PeerRegistrar.class)
-	DiscoveryPeerWatcher pubSubClubDiscoveryPeerWatcher(DiscoveryClient discoveryClient, PeerRegistrar registrar,
-			ObjectProvider<LocalNode> localNode, PubSubClubProperties properties, Environment environment) {
+	@Conditional(OnPeerTargetCondition.class)
+	DiscoveryPeerWatcher pubSubClubDiscoveryPeerWatcher(DiscoveryClient discoveryClient,
+			ObjectProvider<PeerRegistrar> registrar, ObjectProvider<ClusterPeers> clusterPeers,
+			ObjectProvider<LocalNode> localNode, ObjectProvider<ClusterNode> clusterNode,
+			PubSubClubProperties properties, Environment environment) {
 		PubSubClubProperties.Discovery discovery = properties.getDiscovery();
 		Duration refreshInterval = discovery.getRefreshInterval();
 		if (refreshInterval.isNegative() || refreshInterval.isZero()) {
@@ -72,9 +82,21 @@ public final class PubSubClubDiscoveryAutoConfiguration {
 			throw new InvalidConfigurationPropertyValueException("pubsubclub.discovery.debounce", debounce,
 					"must not be negative");
 		}
-		LocalNode node = localNode.getIfAvailable();
-		return new DiscoveryPeerWatcher(discoveryClient, serviceId(discovery, environment), registrar,
+		PeerRegistrar target = registrar.getIfAvailable(() -> new ClusterPeerRegistrar(clusterPeers.getObject(),
+				new HashSet<>(ClusterAutoConfiguration.peers(properties))));
+		LocalNode node = localNode(localNode, clusterNode);
+		return new DiscoveryPeerWatcher(discoveryClient, serviceId(discovery, environment), target,
 				(node != null) ? node::nodeId : null, refreshInterval, debounce);
+	}
+
+	private static @Nullable LocalNode localNode(ObjectProvider<LocalNode> localNode,
+			ObjectProvider<ClusterNode> clusterNode) {
+		LocalNode node = localNode.getIfAvailable();
+		if (node != null) {
+			return node;
+		}
+		ClusterNode cluster = clusterNode.getIfAvailable();
+		return (cluster != null) ? new ClusterLocalNode(cluster) : null;
 	}
 
 	private static String serviceId(PubSubClubProperties.Discovery discovery, Environment environment) {
@@ -97,10 +119,13 @@ public final class PubSubClubDiscoveryAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		@ConditionalOnBean(LocalNode.class)
+		@Conditional(OnLocalNodeCondition.class)
 		RegistrationMetadataAnnouncer pubSubClubRegistrationMetadataAnnouncer(
-				ObjectProvider<Registration> registrations, LocalNode localNode, ListableBeanFactory beanFactory) {
-			return new RegistrationMetadataAnnouncer(registrations, () -> registryMetadata(beanFactory), localNode);
+				ObjectProvider<Registration> registrations, ObjectProvider<LocalNode> localNode,
+				ObjectProvider<ClusterNode> clusterNode, ListableBeanFactory beanFactory) {
+			LocalNode node = localNode(localNode, clusterNode);
+			Assert.state(node != null, "No LocalNode or ClusterNode");
+			return new RegistrationMetadataAnnouncer(registrations, () -> registryMetadata(beanFactory), node);
 		}
 
 		/**
@@ -123,6 +148,50 @@ public final class PubSubClubDiscoveryAutoConfiguration {
 				}
 			});
 			return maps;
+		}
+
+	}
+
+	/**
+	 * Somewhere to hand discovered peers: a user's {@link PeerRegistrar}, or the client
+	 * connector of the cluster's role(s) in client mode.
+	 */
+	static final class OnPeerTargetCondition extends AnyNestedCondition {
+
+		OnPeerTargetCondition() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnBean(PeerRegistrar.class)
+		static final class UserRegistrar {
+
+		}
+
+		@ConditionalOnBean(ClusterPeers.class)
+		static final class ClusterConnector {
+
+		}
+
+	}
+
+	/**
+	 * Something that knows this node's id and cluster port: a user's {@link LocalNode},
+	 * or the cluster's {@link ClusterNode}.
+	 */
+	static final class OnLocalNodeCondition extends AnyNestedCondition {
+
+		OnLocalNodeCondition() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnBean(LocalNode.class)
+		static final class UserLocalNode {
+
+		}
+
+		@ConditionalOnBean(ClusterNode.class)
+		static final class Cluster {
+
 		}
 
 	}

@@ -5,8 +5,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.pubsubclub.cluster.ClusterNode;
+import io.pubsubclub.cluster.PeerAddress;
+import io.pubsubclub.cluster.TestSubscribers;
 import io.pubsubclub.discovery.DiscoveredPeer;
 import io.pubsubclub.discovery.DiscoveryMetadata;
 import io.pubsubclub.discovery.DiscoveryPeerWatcher;
@@ -192,6 +196,77 @@ class PubSubClubDiscoveryAutoConfigurationTests {
 		});
 	}
 
+	@Test
+	void feedsTheClusterClientAndSkipsThisNodeByItsId() {
+		clusterRunner()
+			.withPropertyValues("pubsubclub.producer.enabled=true", "pubsubclub.node-id=12",
+					"pubsubclub.discovery.refresh-interval=100ms", "pubsubclub.discovery.debounce=0s")
+			.run((context) -> {
+				ClusterNode node = context.getBean(ClusterNode.class);
+				Map<String, List<InstanceProperties>> instances = new ConcurrentHashMap<>();
+				context.getBean(SimpleDiscoveryProperties.class).setInstances(instances);
+				instances.put("pubsubclub", List.of(instance(19001, 1), instance(19012, 12)));
+				await().until(() -> node.peers().servers().equals(Set.of(new PeerAddress("127.0.0.1", 19001))));
+				instances.put("pubsubclub", List.of(instance(19012, 12)));
+				await().until(() -> node.peers().servers().isEmpty());
+			});
+	}
+
+	@Test
+	void keepsDiallingAStaticPeerThatLeavesTheRegistry() {
+		clusterRunner()
+			.withPropertyValues("pubsubclub.producer.enabled=true", "pubsubclub.peers=127.0.0.1:19001",
+					"pubsubclub.discovery.refresh-interval=100ms", "pubsubclub.discovery.debounce=0s")
+			.run((context) -> {
+				ClusterNode node = context.getBean(ClusterNode.class);
+				DiscoveryPeerWatcher watcher = context.getBean(DiscoveryPeerWatcher.class);
+				Map<String, List<InstanceProperties>> instances = new ConcurrentHashMap<>();
+				context.getBean(SimpleDiscoveryProperties.class).setInstances(instances);
+				instances.put("pubsubclub", List.of(instance(19001, 1), instance(19002, 2)));
+				await().until(() -> watcher.getPeers().size() == 2);
+				assertThat(node.peers().servers()).containsExactlyInAnyOrder(new PeerAddress("127.0.0.1", 19001),
+						new PeerAddress("127.0.0.1", 19002));
+				instances.put("pubsubclub", List.of());
+				await().until(() -> watcher.getPeers().isEmpty());
+				assertThat(node.peers().servers()).containsExactly(new PeerAddress("127.0.0.1", 19001));
+			});
+	}
+
+	@Test
+	void announcesTheBoundClusterPortAndNodeIdOfTheCluster() {
+		clusterRunner().withUserConfiguration(RegistrationConfiguration.class)
+			.withPropertyValues("pubsubclub.consumer.enabled=true", "pubsubclub.server.port=0",
+					"pubsubclub.server.address=127.0.0.1", "pubsubclub.node-id=12")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(DiscoveryPeerWatcher.class);
+				context.getBean(RegistrationMetadataAnnouncer.class).announce();
+				int port = context.getBean(ClusterNode.class).serverPort();
+				assertThat(context.getBean(Registration.class).getMetadata())
+					.containsEntry(DiscoveryMetadata.PORT, Integer.toString(port))
+					.containsEntry(DiscoveryMetadata.NODE_ID, "12");
+			});
+	}
+
+	@Test
+	void noWatcherNorAnnouncerWithoutTheClusterOrUserBeans() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(UtilAutoConfiguration.class,
+					SimpleDiscoveryClientAutoConfiguration.class, ClusterAutoConfiguration.class,
+					PubSubClubDiscoveryAutoConfiguration.class))
+			.withUserConfiguration(SubscribersConfiguration.class)
+			.run((context) -> assertThat(context).doesNotHaveBean(DiscoveryPeerWatcher.class)
+				.doesNotHaveBean(RegistrationMetadataAnnouncer.class));
+	}
+
+	private ApplicationContextRunner clusterRunner() {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(UtilAutoConfiguration.class,
+					CompositeDiscoveryClientAutoConfiguration.class, SimpleDiscoveryClientAutoConfiguration.class,
+					ClusterAutoConfiguration.class, PubSubClubDiscoveryAutoConfiguration.class))
+			.withUserConfiguration(SubscribersConfiguration.class)
+			.withPropertyValues("spring.application.name=pubsubclub");
+	}
+
 	private static InstanceProperties instance(int clusterPort, long nodeId) {
 		InstanceProperties instance = new InstanceProperties();
 		instance.setInstanceId("node-" + nodeId);
@@ -201,6 +276,16 @@ class PubSubClubDiscoveryAutoConfigurationTests {
 		instance.setUri(URI.create("http://127.0.0.1:" + (8080 + nodeId)));
 		instance.setMetadata(new HashMap<>(DiscoveryMetadata.of(clusterPort, nodeId)));
 		return instance;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SubscribersConfiguration {
+
+		@Bean
+		TestSubscribers testSubscribers() {
+			return new TestSubscribers();
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
