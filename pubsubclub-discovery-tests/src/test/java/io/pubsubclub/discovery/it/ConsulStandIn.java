@@ -90,7 +90,7 @@ final class ConsulStandIn implements AutoCloseable {
 			Map<String, String> query = query(uri.getRawQuery());
 			byte[] body = readBody(exchange.getRequestBody());
 			synchronized (this) {
-				this.requests.add(method + " " + path);
+				this.requests.add(method + " " + uri);
 			}
 			if ("PUT".equals(method) && path.equals("/v1/agent/service/register")) {
 				JsonNode service = this.json.readTree(body);
