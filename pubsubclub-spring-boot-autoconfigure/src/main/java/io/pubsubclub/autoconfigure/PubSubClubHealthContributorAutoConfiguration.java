@@ -1,0 +1,33 @@
+package io.pubsubclub.autoconfigure;
+
+import io.pubsubclub.actuate.PubSubClubHealthIndicator;
+import io.pubsubclub.cluster.ClusterNode;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} for the {@link PubSubClubHealthIndicator health of the cluster
+ * links}, contributed as {@code pubsubclub}.
+ *
+ * @author PubSubClub
+ */
+@AutoConfiguration(afterName = "io.pubsubclub.autoconfigure.ClusterAutoConfiguration")
+@ConditionalOnClass({ AbstractHealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
+@ConditionalOnBean(ClusterNode.class)
+@ConditionalOnEnabledHealthIndicator("pubsubclub")
+public final class PubSubClubHealthContributorAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = "pubsubclubHealthIndicator")
+	PubSubClubHealthIndicator pubsubclubHealthIndicator(ClusterNode clusterNode) {
+		return new PubSubClubHealthIndicator(clusterNode);
+	}
+
+}
