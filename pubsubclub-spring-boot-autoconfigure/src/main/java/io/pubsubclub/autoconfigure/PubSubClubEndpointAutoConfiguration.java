@@ -24,11 +24,13 @@ import org.springframework.context.annotation.Conditional;
 		"io.pubsubclub.autoconfigure.ClusterAutoConfiguration" })
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @Conditional(OnPubSubClubCondition.class)
-@ConditionalOnAvailableEndpoint(PubSubClubEndpoint.class)
 public final class PubSubClubEndpointAutoConfiguration {
 
+	// on the method, so that the class's conditions have ruled out a missing actuator
+	// before this annotation's condition class is loaded
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint(PubSubClubEndpoint.class)
 	PubSubClubEndpoint pubsubclubEndpoint(ObjectProvider<WampServer> wampServer,
 			ObjectProvider<ClusterNode> clusterNode) {
 		return new PubSubClubEndpoint(wampServer.getIfAvailable(), clusterNode.getIfAvailable());

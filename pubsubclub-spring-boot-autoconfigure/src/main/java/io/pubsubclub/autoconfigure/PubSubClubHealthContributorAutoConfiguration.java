@@ -21,10 +21,12 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(afterName = "io.pubsubclub.autoconfigure.ClusterAutoConfiguration")
 @ConditionalOnClass({ AbstractHealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
 @ConditionalOnBean(ClusterNode.class)
-@ConditionalOnEnabledHealthIndicator("pubsubclub")
 public final class PubSubClubHealthContributorAutoConfiguration {
 
+	// on the method, so that the class's conditions have ruled out a missing
+	// spring-boot-health before this annotation's condition class is loaded
 	@Bean
+	@ConditionalOnEnabledHealthIndicator("pubsubclub")
 	@ConditionalOnMissingBean(name = "pubsubclubHealthIndicator")
 	PubSubClubHealthIndicator pubsubclubHealthIndicator(ClusterNode clusterNode) {
 		return new PubSubClubHealthIndicator(clusterNode);
