@@ -21,9 +21,13 @@ import io.pubsubclub.cluster.PeerAddress;
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketHttpHeaders;
 import org.springframework.web.socket.WebSocketSession;
@@ -138,6 +142,12 @@ final class ActuateTestNodes implements AutoCloseable {
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class NodeApplication {
+
+		@Bean
+		@ConditionalOnBooleanProperty("test.broken")
+		HealthIndicator brokenHealthIndicator() {
+			return () -> Health.down().withDetail("test", "broken on purpose").build();
+		}
 
 	}
 

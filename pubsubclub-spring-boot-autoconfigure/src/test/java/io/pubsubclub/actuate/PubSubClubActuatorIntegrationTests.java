@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pubsubclub.actuate.ActuateTestNodes.Node;
 import io.pubsubclub.actuate.ActuateTestNodes.Response;
 import io.pubsubclub.actuate.ActuateTestNodes.WampClient;
+import io.pubsubclub.cluster.ClusterNodesTestsSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -163,6 +164,22 @@ class PubSubClubActuatorIntegrationTests {
 			assertThat(health.body().path("status").asString()).isEqualTo("UP");
 			assertThat(health.body().path("components").path("pubsubclub").path("details").path("ready").asInt())
 				.isEqualTo(2);
+		});
+	}
+
+	@Test
+	void degradedDoesNotHideAnotherComponentThatIsDown() throws Exception {
+		int deadPort = ClusterNodesTestsSupport.freePort();
+		Node node = this.nodes.start("pubsubclub.peers=127.0.0.1:" + deadPort);
+		await().atMost(WAIT)
+			.until(() -> this.nodes.get(node, "/actuator/health").body().path("status").asString().equals("DEGRADED"));
+		Node broken = this.nodes.start("pubsubclub.peers=127.0.0.1:" + deadPort, "test.broken=true");
+		await().atMost(WAIT).untilAsserted(() -> {
+			Response health = this.nodes.get(broken, "/actuator/health");
+			assertThat(health.body().path("components").path("pubsubclub").path("status").asString())
+				.isEqualTo("DEGRADED");
+			assertThat(health.body().path("status").asString()).isEqualTo("DOWN");
+			assertThat(health.status()).isEqualTo(503);
 		});
 	}
 
