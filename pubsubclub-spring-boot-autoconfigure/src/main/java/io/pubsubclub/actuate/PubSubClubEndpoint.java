@@ -95,12 +95,12 @@ public class PubSubClubEndpoint {
 			address = PeerAddress.parse(peer);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidEndpointRequestException(ex.getMessage(), "Peer must be host:port");
+			throw new InvalidEndpointRequestException(ex.getMessage(), ex.getMessage());
 		}
 		ClusterNode node = this.clusterNode;
 		if (node == null || !node.reconnect(address)) {
-			throw new InvalidEndpointRequestException("Not a server this node dials: " + address,
-					"Not a dialled peer");
+			String reason = "Not a server this node dials: " + address;
+			throw new InvalidEndpointRequestException(reason, reason);
 		}
 		return new ReconnectDescriptor(List.of(address.toString()));
 	}

@@ -115,7 +115,7 @@ class PubSubClubActuatorIntegrationTests {
 
 	@Test
 	void aPeerDownShowsInHealthEndpointAndMetersUntilItIsBack() throws Exception {
-		Node a = this.nodes.start();
+		Node a = this.nodes.start("spring.web.error.include-message=always");
 		Node b = this.nodes.start();
 		ActuateTestNodes.mesh(a, b);
 		await().atMost(WAIT).until(() -> readyLinks(a) == 2 && readyLinks(b) == 2);
@@ -154,8 +154,12 @@ class PubSubClubActuatorIntegrationTests {
 		Response one = this.nodes.post(a, "/actuator/pubsubclub/" + bAddress);
 		assertThat(one.status()).isEqualTo(200);
 		assertThat(one.body().path("reconnecting").get(0).asString()).isEqualTo(bAddress);
-		assertThat(this.nodes.post(a, "/actuator/pubsubclub/127.0.0.1:1").status()).isEqualTo(400);
-		assertThat(this.nodes.post(a, "/actuator/pubsubclub/not-an-address").status()).isEqualTo(400);
+		Response unknown = this.nodes.post(a, "/actuator/pubsubclub/127.0.0.1:1");
+		assertThat(unknown.status()).isEqualTo(400);
+		assertThat(unknown.body().path("message").asString()).as(unknown.body().toString()).contains("Not a server this node dials: 127.0.0.1:1");
+		Response malformed = this.nodes.post(a, "/actuator/pubsubclub/not-an-address");
+		assertThat(malformed.status()).isEqualTo(400);
+		assertThat(malformed.body().path("message").asString()).contains("not-an-address");
 
 		Node back = this.nodes.start("pubsubclub.server.port=" + bPort);
 		Objects.requireNonNull(back.cluster().peers()).add(a.clusterAddress());
