@@ -1,9 +1,11 @@
 package io.pubsubclub.actuate;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 
 import org.jspecify.annotations.Nullable;
 
@@ -109,7 +111,7 @@ public class ClusterMeterBinder implements MeterBinder {
 	}
 
 	private void counter(MeterRegistry registry, String name, String type,
-			java.util.function.ToLongFunction<ClusterState.Totals> value, String description) {
+			ToLongFunction<ClusterState.Totals> value, String description) {
 		FunctionCounter.builder(name, this.node, (n) -> value.applyAsLong(n.totals()))
 			.description(description)
 			.tag("type", type)
@@ -129,10 +131,10 @@ public class ClusterMeterBinder implements MeterBinder {
 		LinkCounts counts = this.linkCounts;
 		long now = System.nanoTime();
 		if (counts == null || now - counts.takenNanos() > SNAPSHOT_TTL_NANOS) {
-			Map<String, Integer> byKey = new java.util.HashMap<>();
+			Map<String, Integer> byKey = new HashMap<>();
 			for (ClusterState.Link link : this.node.state().links()) {
 				ClusterState.Role farRole = link.farRole();
-				String role = (farRole != null) ? farRole.name().toLowerCase(java.util.Locale.ROOT) : "unknown";
+				String role = (farRole != null) ? WampServerMeterBinder.tag(farRole) : "unknown";
 				byKey.merge(key(link.status(), link.direction(), role), 1, Integer::sum);
 			}
 			counts = new LinkCounts(now, byKey);
