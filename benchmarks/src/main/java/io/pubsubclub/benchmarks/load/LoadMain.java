@@ -64,11 +64,11 @@ public final class LoadMain {
 		this.shortMode = !options.containsKey("long");
 		this.work = Path.of(options.getOrDefault("work", "benchmarks/target/run"));
 		this.pidFile = this.work.resolve("pids");
-		this.warmupNanos = seconds(this.shortMode ? 1.5 : 5);
+		this.warmupNanos = seconds(this.shortMode ? 1 : 5);
 		this.measureNanos = seconds(this.shortMode ? 1 : 3);
 		this.rounds = this.shortMode ? 2 : 4;
 		this.latencyNanos = seconds(this.shortMode ? 1 : 3);
-		this.idleConnections = Integer.parseInt(options.getOrDefault("idle", this.shortMode ? "2000" : "10000"));
+		this.idleConnections = Integer.parseInt(options.getOrDefault("idle", this.shortMode ? "1000" : "10000"));
 	}
 
 	public static void main(String[] args) throws Exception {
