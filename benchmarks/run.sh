@@ -24,6 +24,7 @@ while [[ $# -gt 0 ]]; do
 		--systems) extra+=(--systems "$2"); shift ;;
 		--jfr) extra+=(--jfr) ;;
 		--heap-only) extra+=(--heap-only) ;;
+		--producer-serves) extra+=(--producer-serves) ;;
 		--server-opts) extra+=(--server-opts "$2"); shift ;;
 		--jmh) jmh=true; shift; break ;;
 		*) echo "unknown option $1" >&2; exit 2 ;;

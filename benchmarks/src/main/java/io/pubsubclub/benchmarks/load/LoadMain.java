@@ -79,7 +79,8 @@ public final class LoadMain {
 				throw new IllegalArgumentException("unexpected argument " + arg);
 			}
 			String key = arg.substring(2);
-			if (key.equals("short") || key.equals("long") || key.equals("jfr") || key.equals("heap-only")) {
+			if (key.equals("short") || key.equals("long") || key.equals("jfr") || key.equals("heap-only")
+					|| key.equals("producer-serves")) {
 				options.put(key, "true");
 			}
 			else if (i + 1 < args.length) {
@@ -341,17 +342,28 @@ public final class LoadMain {
 			int aPort = freePort();
 			int bPort = freePort();
 			int bCluster = freePort();
+			// the usual layout: consumers serve, producers dial; --producer-serves turns it round
+			boolean producerServes = this.options.containsKey("producer-serves");
+			List<String> aCluster = producerServes
+					? List.of("--pubsubclub.producer.enabled=true", "--pubsubclub.producer.mode=server",
+							"--pubsubclub.consumer.enabled=false", "--pubsubclub.server.address=127.0.0.1",
+							"--pubsubclub.server.port=" + bCluster, "--pubsubclub.discovery.enabled=false")
+					: List.of("--pubsubclub.producer.enabled=true", "--pubsubclub.consumer.enabled=false",
+							"--pubsubclub.peers=127.0.0.1:" + bCluster, "--pubsubclub.discovery.enabled=false");
+			List<String> bCluster2 = producerServes
+					? List.of("--pubsubclub.producer.enabled=false", "--pubsubclub.consumer.enabled=true",
+							"--pubsubclub.consumer.mode=client", "--pubsubclub.peers=127.0.0.1:" + bCluster,
+							"--pubsubclub.discovery.enabled=false")
+					: List.of("--pubsubclub.producer.enabled=false", "--pubsubclub.consumer.enabled=true",
+							"--pubsubclub.server.address=127.0.0.1", "--pubsubclub.server.port=" + bCluster,
+							"--pubsubclub.discovery.enabled=false");
 			ServerProcess clusterA = ServerProcess.start("2-cluster-a", aPort,
 					concat(jvm("2-cluster-a"), nodeJvm, List.of("-jar", jar, "--server.port=" + aPort), boot, nodeArgs,
-							List.of("--pubsubclub.producer.enabled=true", "--pubsubclub.consumer.enabled=false",
-									"--pubsubclub.peers=127.0.0.1:" + bCluster,
-									"--pubsubclub.discovery.enabled=false")),
+							aCluster),
 					logs, this.pidFile);
 			ServerProcess clusterB = ServerProcess.start("2-cluster-b", bPort,
 					concat(jvm("2-cluster-b"), nodeJvm, List.of("-jar", jar, "--server.port=" + bPort), boot, nodeArgs,
-							List.of("--pubsubclub.producer.enabled=false", "--pubsubclub.consumer.enabled=true",
-									"--pubsubclub.server.address=127.0.0.1", "--pubsubclub.server.port=" + bCluster,
-									"--pubsubclub.discovery.enabled=false")),
+							bCluster2),
 					logs, this.pidFile);
 			systems.add(new SystemUnderTest("(2)", "cluster hop", clusterA, "/wamp", clusterB, "/wamp", true,
 					List.of(clusterA, clusterB)));
