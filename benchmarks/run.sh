@@ -25,6 +25,7 @@ while [[ $# -gt 0 ]]; do
 		--jfr) extra+=(--jfr) ;;
 		--heap-only) extra+=(--heap-only) ;;
 		--producer-serves) extra+=(--producer-serves) ;;
+		--idle-subscribed) extra+=(--idle-subscribed) ;;
 		--server-opts) extra+=(--server-opts "$2"); shift ;;
 		--jmh) jmh=true; shift; break ;;
 		*) echo "unknown option $1" >&2; exit 2 ;;

@@ -80,7 +80,7 @@ public final class LoadMain {
 			}
 			String key = arg.substring(2);
 			if (key.equals("short") || key.equals("long") || key.equals("jfr") || key.equals("heap-only")
-					|| key.equals("producer-serves")) {
+					|| key.equals("producer-serves") || key.equals("idle-subscribed")) {
 				options.put(key, "true");
 			}
 			else if (i + 1 < args.length) {
@@ -552,7 +552,14 @@ public final class LoadMain {
 				if (System.nanoTime() > deadline) {
 					break;
 				}
-				idle.add(RawWebSocket.open(system.subscriberPort, system.subscriberPath, system.subprotocol(), 5000));
+				RawWebSocket ws = RawWebSocket.open(system.subscriberPort, system.subscriberPath, system.subprotocol(),
+						5000);
+				idle.add(ws);
+				if (this.options.containsKey("idle-subscribed") && system.wamp) {
+					// a session that has received one message: Tomcat then sizes its text buffer
+					// to the session's message size limit
+					ws.sendText("[5,\"idle\"]");
+				}
 			}
 			Thread.sleep(500);
 			long after = node.usedHeapAfterGc();
