@@ -1,0 +1,158 @@
+package io.pubsubclub.sample;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.openqa.selenium.WebDriver;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The demo page in real headless Chromium against a real node of the sample app: the page
+ * speaks WAMPv1 from the browser, and what one page publishes shows on another.
+ *
+ * @author PubSubClub
+ */
+class DemoPageBrowserTests {
+
+	private static final String TOPIC = "http://example.com/demo#chat";
+
+	private static final Path ARTIFACTS = Path.of("target", "browser-tests");
+
+	private static ConfigurableApplicationContext nodeA;
+
+	private static Chromium chromium;
+
+	private final List<DemoPage> pages = new ArrayList<>();
+
+	@BeforeAll
+	static void start() throws IOException {
+		nodeA = startNode();
+		chromium = Chromium.start(ARTIFACTS);
+	}
+
+	@AfterAll
+	static void stop() {
+		try {
+			if (chromium != null) {
+				chromium.close();
+			}
+		}
+		finally {
+			if (nodeA != null) {
+				nodeA.close();
+			}
+		}
+	}
+
+	@AfterEach
+	void closePages(TestInfo test) throws IOException {
+		WebDriver driver = chromium.driver();
+		for (int i = 0; i < this.pages.size(); i++) {
+			this.pages.get(i).screenshot(ARTIFACTS.resolve(test.getTestMethod().orElseThrow().getName() + "-" + i + ".png"));
+		}
+		String first = driver.getWindowHandles().iterator().next();
+		for (String window : driver.getWindowHandles()) {
+			if (!window.equals(first)) {
+				driver.switchTo().window(window).close();
+			}
+		}
+		driver.switchTo().window(first).get("about:blank");
+	}
+
+	@Test
+	void pageConnectsToTheNodeServingItOverWamp() {
+		DemoPage page = openPage(nodeA).awaitConnectedTo(label(nodeA));
+		assertThat(page.sessionId()).isNotBlank();
+		assertThat(page.statusText()).contains("ws://" + label(nodeA) + "/wamp", page.sessionId());
+	}
+
+	@Test
+	void eventPublishedThroughTheRpcShowsOnAnotherPageButNotOnTheCallers() {
+		DemoPage publisher = openPage(nodeA).awaitConnectedTo(label(nodeA));
+		DemoPage subscriber = openPage(nodeA).awaitConnectedTo(label(nodeA));
+		publisher.subscribe(TOPIC);
+		subscriber.subscribe(TOPIC);
+		String text = "rpc " + UUID.randomUUID();
+
+		// no SUBSCRIBE is acknowledged in WAMPv1: publish until the subscription has landed
+		AtomicInteger attempt = new AtomicInteger();
+		await("event on the subscriber's page").atMost(DemoPage.TIMEOUT).pollInterval(java.time.Duration.ofMillis(500))
+			.untilAsserted(() -> {
+				publisher.publishThroughRpc(TOPIC, text + " #" + attempt.incrementAndGet());
+				assertThat(subscriber.events()).anySatisfy((event) -> {
+					assertThat(event.text()).startsWith(text);
+					assertThat(event.topic()).isEqualTo(TOPIC);
+					assertThat(event.via()).isEqualTo(label(nodeA));
+					assertThat(event.viaShown()).contains(label(nodeA));
+					assertThat(event.origin()).isEqualTo(label(nodeA));
+				});
+			});
+		await("RPC result").atMost(DemoPage.TIMEOUT)
+			.untilAsserted(() -> assertThat(publisher.publishResult()).contains("returned {}"));
+		assertThat(publisher.events()).noneSatisfy((event) -> assertThat(event.text()).startsWith(text));
+	}
+
+	@Test
+	void directPublishShowsOnAnotherPageAndOnThePublishersWhenItAsks() {
+		DemoPage publisher = openPage(nodeA).awaitConnectedTo(label(nodeA));
+		DemoPage subscriber = openPage(nodeA).awaitConnectedTo(label(nodeA));
+		publisher.subscribe(TOPIC);
+		subscriber.subscribe(TOPIC);
+		String text = "direct " + UUID.randomUUID();
+
+		AtomicInteger attempt = new AtomicInteger();
+		await("event on both pages").atMost(DemoPage.TIMEOUT).pollInterval(java.time.Duration.ofMillis(500))
+			.untilAsserted(() -> {
+				publisher.publishDirectly(TOPIC, text + " #" + attempt.incrementAndGet(), true);
+				for (DemoPage page : List.of(subscriber, publisher)) {
+					assertThat(page.events()).anySatisfy((event) -> {
+						assertThat(event.text()).startsWith(text);
+						assertThat(event.via()).isEqualTo(label(nodeA));
+						assertThat(event.origin()).isEqualTo(label(nodeA));
+					});
+				}
+			});
+	}
+
+	@Test
+	void clusterViewShowsTheConnectedNodeOrSaysTheEndpointIsAbsent() {
+		DemoPage page = openPage(nodeA).awaitConnectedTo(label(nodeA));
+		await("cluster view").atMost(DemoPage.TIMEOUT).untilAsserted(() -> {
+			var view = page.clusterView();
+			assertThat(view.get("state")).as(view.get("text")).isIn("shown", "absent");
+		});
+	}
+
+	private DemoPage openPage(ConfigurableApplicationContext node) {
+		DemoPage page = DemoPage.open(chromium.driver(), "http://" + label(node) + "/", !this.pages.isEmpty());
+		this.pages.add(page);
+		return page;
+	}
+
+	private static String label(ConfigurableApplicationContext node) {
+		return "127.0.0.1:" + node.getEnvironment().getProperty("local.server.port");
+	}
+
+	private static ConfigurableApplicationContext startNode(String... extraArgs) {
+		List<String> args = new ArrayList<>(List.of("--server.address=127.0.0.1", "--server.port=0",
+				"--pubsubclub.wamp.allowed-origins=*", "--management.endpoints.web.exposure.include=health,pubsubclub",
+				"--management.endpoints.web.cors.allowed-origins=*", "--management.endpoints.web.cors.allowed-methods=GET"));
+		args.addAll(List.of(extraArgs));
+		return new SpringApplicationBuilder(SampleApplication.class).run(args.toArray(String[]::new));
+	}
+
+}
