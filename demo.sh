@@ -117,17 +117,20 @@ b_pid=$!
 echo "demo: starting node A (http $a_http, cluster $a_cluster) and node B (http $b_http, cluster $b_cluster);" \
 	"logs in $logs/"
 
-healthy() { # port
-	local response
-	response=$(
+http_get() { # port path: prints the whole response, fails when nothing answers
+	(
 		exec 2>/dev/null
 		exec 3<>"/dev/tcp/$address/$1" || exit 1
-		printf 'GET /actuator/health HTTP/1.0\r\nHost: %s:%s\r\nAccept: application/json\r\n\r\n' "$address" "$1" >&3
+		printf 'GET %s HTTP/1.0\r\nHost: %s:%s\r\nAccept: application/json, text/html\r\n\r\n' "$2" "$address" "$1" >&3
 		while IFS= read -r -t 5 line <&3 || [[ -n $line ]]; do
 			printf '%s\n' "$line"
 			line=
 		done
-	) || return 1
+	)
+}
+healthy() { # port
+	local response
+	response=$(http_get "$1" /actuator/health) || return 1
 	[[ $response == "HTTP/1."?" 200"* && $response == *'"status":"UP"'* ]]
 }
 wait_until_up() { # name pid port
@@ -159,6 +162,14 @@ Subscribe on one page, publish on the other. Ctrl-C stops both nodes.
 EOF
 
 if $check_only; then
+	for port in "$a_http" "$b_http"; do
+		page=$(http_get "$port" /) || true
+		if [[ $page != "HTTP/1."?" 200"* || $page != *"<title>PubSubClub demo</title>"* ]]; then
+			echo "demo: http://$address:$port/ does not serve the demo page" >&2
+			exit 1
+		fi
+	done
+	echo "demo: both nodes are up and serve the page"
 	exit 0
 fi
 # until either node exits; the EXIT trap stops the other
