@@ -78,8 +78,8 @@ final class DemoPage {
 		return find("status").getDomAttribute("data-session");
 	}
 
-	void connectToOther(String url) {
-		type("node-other", url);
+	/** Connects to the node in "Other node", as typed or given by the page's query. */
+	void connectToOther() {
 		find("connect-other").click();
 	}
 
