@@ -148,6 +148,16 @@ final class DemoPage {
 				return { state: view.dataset.state || '', nodeId: view.dataset.nodeId || '', text: view.textContent };""");
 	}
 
+	/**
+	 * Runs an asynchronous script in the page (its last argument is the callback to call with
+	 * the result) and returns the result.
+	 */
+	@SuppressWarnings("unchecked")
+	Map<String, Object> runAsync(String script, Object... args) {
+		focus().manage().timeouts().scriptTimeout(TIMEOUT);
+		return (Map<String, Object>) ((JavascriptExecutor) this.driver).executeAsyncScript(script, args);
+	}
+
 	void screenshot(Path file) throws IOException {
 		focus();
 		Files.createDirectories(file.getParent());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -126,6 +127,52 @@ class DemoPageBrowserTests {
 					});
 				}
 			});
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void wamp1ClientSpeaksCuriesCallErrorsReceiverListsAndUnsubscribe() {
+		DemoPage page = openPage(nodeA).awaitConnectedTo(label(nodeA));
+		Map<String, Object> outcome = page.runAsync("""
+				const [url, done] = arguments;
+				const topic = 'http://example.com/demo#lists';
+				const got = { a: [], b: [] };
+				const until = async (condition) => {
+					for (let i = 0; i < 200 && !condition(); i++) {
+						await new Promise((resolve) => setTimeout(resolve, 50));
+					}
+				};
+				(async () => {
+					const a = await Wamp1.connect(url);
+					const b = await Wamp1.connect(url);
+					a.prefix('demo', 'http://example.com/demo#');
+					a.subscribe('demo:lists', (t, e) => got.a.push(t + ' ' + e));
+					b.subscribe(topic, (t, e) => got.b.push(t + ' ' + e));
+					// a CALL is answered after the session's earlier frames: a barrier for the SUBSCRIBEs
+					const error = await a.call('demo:no-such-procedure').then(() => null, (e) => e);
+					await b.call(topic).catch(() => null);
+					b.publish(topic, 'default');
+					b.publish(topic, 'everyone', false);
+					b.publish(topic, 'all but a', [a.sessionId]);
+					b.publish(topic, 'only a', [], [a.sessionId]);
+					b.publish(topic, 'nobody', [], []);
+					await until(() => got.a.length >= 3 && got.b.length >= 2);
+					a.unsubscribe('demo:lists');
+					await a.call(topic).catch(() => null);
+					b.publish(topic, 'after a left', false);
+					await until(() => got.b.length >= 3);
+					a.close();
+					b.close();
+					return { a: got.a, b: got.b, errorName: error && error.name, errorUri: error && error.uri };
+				})().then(done, (e) => done({ failure: String(e) }));""", "ws://" + label(nodeA) + "/wamp");
+		String topic = "http://example.com/demo#lists ";
+		assertThat(outcome).doesNotContainKey("failure");
+		assertThat(outcome.get("errorName")).isEqualTo("CallError");
+		assertThat(outcome.get("errorUri")).isEqualTo("http://api.wamp.ws/error#NoSuchRPCEndpoint");
+		assertThat((List<String>) outcome.get("a")).containsExactly(topic + "default", topic + "everyone",
+				topic + "only a");
+		assertThat((List<String>) outcome.get("b")).containsExactly(topic + "everyone", topic + "all but a",
+				topic + "after a left");
 	}
 
 	@Test
