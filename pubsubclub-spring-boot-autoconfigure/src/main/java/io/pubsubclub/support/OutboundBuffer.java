@@ -50,6 +50,10 @@ public final class OutboundBuffer {
 
 	}
 
+	private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+
+	private static final String TOMCAT_SESSION_CLOSE_TIMEOUT = "org.apache.tomcat.websocket.SESSION_CLOSE_TIMEOUT";
+
 	private static final Log logger = LogFactory.getLog(OutboundBuffer.class);
 
 	private final WebSocketSession session;
@@ -96,6 +100,10 @@ public final class OutboundBuffer {
 		}
 		this.remote = nativeSession.getAsyncRemote();
 		this.remote.setSendTimeout(sendTimeLimitMillis);
+		// Tomcat: a close queued behind a stuck write, or unanswered by the peer, gives
+		// up after the send-time limit instead of the container defaults (20s/30s)
+		nativeSession.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, sendTimeLimitMillis);
+		nativeSession.getUserProperties().put(TOMCAT_SESSION_CLOSE_TIMEOUT, sendTimeLimitMillis);
 		this.bufferLimit = bufferLimit;
 		this.sendTimeLimitNanos = sendTimeLimitMillis * 1_000_000L;
 		this.closeExecutor = closeExecutor;

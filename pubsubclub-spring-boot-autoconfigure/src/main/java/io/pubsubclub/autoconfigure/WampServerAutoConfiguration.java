@@ -1,0 +1,107 @@
+package io.pubsubclub.autoconfigure;
+
+import java.util.concurrent.Executor;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import io.pubsubclub.wamp.WampProcedureRegistry;
+import io.pubsubclub.wamp.WampServer;
+import io.pubsubclub.wamp.WampServerMetrics;
+import io.pubsubclub.wamp.WampWebSocketHandler;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurationSupport;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} for the WAMPv1 server: a WebSocket endpoint at
+ * {@code pubsubclub.wamp.path} on the application's own servlet server.
+ *
+ * @author PubSubClub
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+		"org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration" })
+@ConditionalOnWebApplication(type = Type.SERVLET)
+@ConditionalOnClass({ WebSocketConfigurer.class, jakarta.websocket.Session.class })
+@ConditionalOnBooleanProperty(name = "pubsubclub.wamp.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(PubSubClubProperties.class)
+public final class WampServerAutoConfiguration {
+
+	private static final String APPLICATION_TASK_EXECUTOR = "applicationTaskExecutor";
+
+	@Bean
+	@ConditionalOnMissingBean
+	WampServerMetrics wampServerMetrics() {
+		return new WampServerMetrics();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WampServer wampServer(ObjectProvider<JsonMapper> jsonMapper, ApplicationEventPublisher eventPublisher,
+			WampServerMetrics metrics, PubSubClubProperties properties) {
+		WampServer server = new WampServer(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
+				eventPublisher, metrics);
+		server.setSubscribeTopics(properties.getWamp().getTopics().getSubscribe());
+		server.setPublishTopics(properties.getWamp().getTopics().getPublish());
+		return server;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WampProcedureRegistry wampProcedureRegistry() {
+		return new WampProcedureRegistry();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WampWebSocketHandler wampWebSocketHandler(WampServer server, WampProcedureRegistry procedures,
+			BeanFactory beanFactory, PubSubClubProperties properties) {
+		Executor executor = beanFactory.containsBean(APPLICATION_TASK_EXECUTOR)
+				? beanFactory.getBean(APPLICATION_TASK_EXECUTOR, Executor.class)
+				: new SimpleAsyncTaskExecutor("wamp-");
+		PubSubClubProperties.Wamp wamp = properties.getWamp();
+		WampWebSocketHandler handler = new WampWebSocketHandler(server, procedures, executor);
+		handler.setServerIdent(wamp.getServerIdent());
+		handler.setMaxMessageSize(toInt(wamp.getMaxMessageSize().toBytes(), "pubsubclub.wamp.max-message-size"));
+		handler.setSendBufferSize(wamp.getSendBufferSize().toBytes());
+		handler.setSendTimeLimit(wamp.getSendTimeLimit());
+		handler.setIncludeStackTrace(wamp.isIncludeStackTrace());
+		return handler;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "wampWebSocketConfigurer")
+	WebSocketConfigurer wampWebSocketConfigurer(WampWebSocketHandler handler, PubSubClubProperties properties) {
+		PubSubClubProperties.Wamp wamp = properties.getWamp();
+		return (registry) -> registry.addHandler(handler, wamp.getPath())
+			.setAllowedOrigins(wamp.getAllowedOrigins().toArray(String[]::new));
+	}
+
+	private static int toInt(long bytes, String property) {
+		if (bytes <= 0 || bytes > Integer.MAX_VALUE) {
+			throw new IllegalArgumentException(property + " must be between 1B and 2GB, was " + bytes + "B");
+		}
+		return (int) bytes;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingBean(WebSocketConfigurationSupport.class)
+	@EnableWebSocket
+	static class EnableWebSocketConfiguration {
+
+	}
+
+}

@@ -1,0 +1,49 @@
+package io.pubsubclub.wamp;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Which topics an operation is allowed on: exact URIs, or prefixes ending in {@code *};
+ * any topic when there are none.
+ *
+ * @author PubSubClub
+ */
+final class TopicPatterns {
+
+	static final TopicPatterns ANY = new TopicPatterns(List.of());
+
+	private final Set<String> exact = new HashSet<>();
+
+	private final List<String> prefixes = new ArrayList<>();
+
+	private final boolean any;
+
+	TopicPatterns(Collection<String> patterns) {
+		for (String pattern : patterns) {
+			if (pattern.endsWith("*")) {
+				this.prefixes.add(pattern.substring(0, pattern.length() - 1));
+			}
+			else {
+				this.exact.add(pattern);
+			}
+		}
+		this.any = patterns.isEmpty();
+	}
+
+	boolean allows(String topic) {
+		if (this.any || this.exact.contains(topic)) {
+			return true;
+		}
+		for (String prefix : this.prefixes) {
+			if (topic.startsWith(prefix)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}

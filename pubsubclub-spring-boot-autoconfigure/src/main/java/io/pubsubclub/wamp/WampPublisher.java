@@ -1,0 +1,42 @@
+package io.pubsubclub.wamp;
+
+import java.util.Collection;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Publishes events to WAMP subscribers from application code: the Java face of
+ * Autobahn's {@code factory.dispatch(topic, event, exclude, eligible)}. A publish reaches
+ * the local subscribers of the topic and is announced as a
+ * {@link io.pubsubclub.wamp.event.WampPublishedEvent}, so that a cluster spreads it
+ * further. Never blocks on a slow subscriber.
+ *
+ * @author PubSubClub
+ */
+public interface WampPublisher {
+
+	/**
+	 * Publish an event to every subscriber of the topic.
+	 * @param topic the full topic URI
+	 * @param event the event, any value Jackson can write, {@code null} included
+	 * @return the number of local sessions the event was handed to
+	 */
+	default int publish(String topic, @Nullable Object event) {
+		return publish(topic, event, java.util.List.of(), null);
+	}
+
+	/**
+	 * Publish an event to the subscribers of the topic but those excluded, and only to
+	 * the eligible ones when a list of them is given.
+	 * @param topic the full topic URI
+	 * @param event the event, any value Jackson can write, {@code null} included
+	 * @param exclude WAMP session ids that must not receive the event; unknown ids are
+	 * ignored
+	 * @param eligible WAMP session ids that alone may receive the event, or {@code null}
+	 * for all subscribers; an empty collection means nobody
+	 * @return the number of local sessions the event was handed to
+	 */
+	int publish(String topic, @Nullable Object event, Collection<String> exclude,
+			@Nullable Collection<String> eligible);
+
+}

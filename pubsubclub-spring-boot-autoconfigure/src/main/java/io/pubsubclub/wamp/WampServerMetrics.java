@@ -1,0 +1,198 @@
+package io.pubsubclub.wamp;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters of the WAMP server, plain and cheap to update, for a metrics binder to read.
+ *
+ * @author PubSubClub
+ */
+public final class WampServerMetrics {
+
+	/**
+	 * Kinds of bad input the server counts.
+	 */
+	public enum BadFrame {
+
+		/** A text frame that is not JSON: logged and ignored. */
+		NOT_JSON,
+
+		/** JSON that is not an array with an integer type first: logged and ignored. */
+		NOT_ARRAY,
+
+		/** A type the server does not accept from a client: logged and ignored. */
+		UNKNOWN_TYPE,
+
+		/**
+		 * PREFIX, SUBSCRIBE, UNSUBSCRIBE or PUBLISH with the wrong number or kinds of
+		 * elements: logged and ignored.
+		 */
+		BAD_ARGUMENTS,
+
+		/** CALL whose callId or procUri is not a string: session closed with 1002. */
+		PROTOCOL_ERROR,
+
+		/** A message over the size limit: session closed with 1009. */
+		TOO_BIG,
+
+		/** A binary frame: session closed with 1003. */
+		BINARY
+
+	}
+
+	private final AtomicLong sessionsOpen = new AtomicLong();
+
+	private final LongAdder sessionsOpened = new LongAdder();
+
+	private final Map<WampMessageType, LongAdder> messagesIn = new EnumMap<>(WampMessageType.class);
+
+	private final Map<BadFrame, LongAdder> badFrames = new EnumMap<>(BadFrame.class);
+
+	private final LongAdder eventsDelivered = new LongAdder();
+
+	private final LongAdder publishes = new LongAdder();
+
+	private final LongAdder refusedSubscribes = new LongAdder();
+
+	private final LongAdder refusedPublishes = new LongAdder();
+
+	private final LongAdder slowSessionCloses = new LongAdder();
+
+	private final LongAdder callErrors = new LongAdder();
+
+	public WampServerMetrics() {
+		for (WampMessageType type : WampMessageType.values()) {
+			this.messagesIn.put(type, new LongAdder());
+		}
+		for (BadFrame kind : BadFrame.values()) {
+			this.badFrames.put(kind, new LongAdder());
+		}
+	}
+
+	/**
+	 * Return the number of WAMP sessions open now.
+	 * @return the open sessions
+	 */
+	public long getSessionsOpen() {
+		return this.sessionsOpen.get();
+	}
+
+	/**
+	 * Return the number of WAMP sessions opened since start.
+	 * @return the sessions opened
+	 */
+	public long getSessionsOpened() {
+		return this.sessionsOpened.sum();
+	}
+
+	/**
+	 * Return the number of well-formed messages received of a type.
+	 * @param type the message type
+	 * @return the messages received
+	 */
+	public long getMessagesIn(WampMessageType type) {
+		return this.messagesIn.get(type).sum();
+	}
+
+	/**
+	 * Return the number of bad frames received of a kind.
+	 * @param kind the kind of bad input
+	 * @return the bad frames received
+	 */
+	public long getBadFrames(BadFrame kind) {
+		return this.badFrames.get(kind).sum();
+	}
+
+	/**
+	 * Return the number of EVENT frames handed to sessions' outbound buffers.
+	 * @return the events delivered
+	 */
+	public long getEventsDelivered() {
+		return this.eventsDelivered.sum();
+	}
+
+	/**
+	 * Return the number of local publishes, from clients and from application code.
+	 * @return the publishes
+	 */
+	public long getPublishes() {
+		return this.publishes.sum();
+	}
+
+	/**
+	 * Return the number of SUBSCRIBEs refused by the topic access rules.
+	 * @return the refused subscribes
+	 */
+	public long getRefusedSubscribes() {
+		return this.refusedSubscribes.sum();
+	}
+
+	/**
+	 * Return the number of PUBLISHes refused by the topic access rules.
+	 * @return the refused publishes
+	 */
+	public long getRefusedPublishes() {
+		return this.refusedPublishes.sum();
+	}
+
+	/**
+	 * Return the number of sessions closed because they could not keep up.
+	 * @return the slow-session closes
+	 */
+	public long getSlowSessionCloses() {
+		return this.slowSessionCloses.sum();
+	}
+
+	/**
+	 * Return the number of CALLERRORs sent.
+	 * @return the call errors
+	 */
+	public long getCallErrors() {
+		return this.callErrors.sum();
+	}
+
+	void sessionOpened() {
+		this.sessionsOpen.incrementAndGet();
+		this.sessionsOpened.increment();
+	}
+
+	void sessionClosed() {
+		this.sessionsOpen.decrementAndGet();
+	}
+
+	void messageIn(WampMessageType type) {
+		this.messagesIn.get(type).increment();
+	}
+
+	void badFrame(BadFrame kind) {
+		this.badFrames.get(kind).increment();
+	}
+
+	void eventsDelivered(int count) {
+		this.eventsDelivered.add(count);
+	}
+
+	void published() {
+		this.publishes.increment();
+	}
+
+	void refusedSubscribe() {
+		this.refusedSubscribes.increment();
+	}
+
+	void refusedPublish() {
+		this.refusedPublishes.increment();
+	}
+
+	void slowSessionClosed() {
+		this.slowSessionCloses.increment();
+	}
+
+	void callError() {
+		this.callErrors.increment();
+	}
+
+}

@@ -1,0 +1,152 @@
+package io.pubsubclub.wamp;
+
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.pubsubclub.wamp.WampServerMetrics.BadFrame;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.web.socket.CloseStatus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Bad input: what is ignored, what closes the session, and that other sessions do not
+ * notice.
+ */
+@SpringBootTest(classes = WampTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "server.address=127.0.0.1", "pubsubclub.wamp.max-message-size=16KB",
+				"pubsubclub.wamp.server-ident=TestServer/1" })
+class WampBadInputIntegrationTests {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	WampServer server;
+
+	@Autowired
+	WampServerMetrics metrics;
+
+	private void assertAlive(WampTestClient client, String callId) throws Exception {
+		client.send(2, callId, "http://example.com/rpc#echo", callId);
+		assertThat(client.nextText()).isEqualTo("[3,\"" + callId + "\",\"" + callId + "\"]");
+	}
+
+	private void assertIgnoredAndCounted(WampTestClient client, String frame, BadFrame kind) throws Exception {
+		long before = this.metrics.getBadFrames(kind);
+		client.sendText(frame);
+		assertAlive(client, "after-" + Integer.toHexString(frame.hashCode()));
+		assertThat(this.metrics.getBadFrames(kind)).as(frame).isEqualTo(before + 1);
+	}
+
+	@Test
+	void malformedMessagesAreIgnoredAndCountedAndTheSessionStaysOpen() throws Exception {
+		try (WampTestClient client = WampTestClient.connect(this.port);
+				WampTestClient bystander = WampTestClient.connect(this.port)) {
+			assertIgnoredAndCounted(client, "not json", BadFrame.NOT_JSON);
+			assertIgnoredAndCounted(client, "[5, \"unterminated", BadFrame.NOT_JSON);
+			assertIgnoredAndCounted(client, "{\"a\":1}", BadFrame.NOT_ARRAY);
+			assertIgnoredAndCounted(client, "\"text\"", BadFrame.NOT_ARRAY);
+			assertIgnoredAndCounted(client, "[]", BadFrame.NOT_ARRAY);
+			assertIgnoredAndCounted(client, "[\"5\",\"t\"]", BadFrame.NOT_ARRAY);
+			assertIgnoredAndCounted(client, "[99,\"t\"]", BadFrame.UNKNOWN_TYPE);
+			assertIgnoredAndCounted(client, "[-1]", BadFrame.UNKNOWN_TYPE);
+			assertIgnoredAndCounted(client, "[0,\"x\",1,\"me\"]", BadFrame.UNKNOWN_TYPE);
+			assertIgnoredAndCounted(client, "[8,\"t\",1]", BadFrame.UNKNOWN_TYPE);
+			assertIgnoredAndCounted(client, "[5]", BadFrame.BAD_ARGUMENTS);
+			assertIgnoredAndCounted(client, "[5,1]", BadFrame.BAD_ARGUMENTS);
+			assertIgnoredAndCounted(client, "[5,\"t\",\"extra\"]", BadFrame.BAD_ARGUMENTS);
+			assertIgnoredAndCounted(client, "[6]", BadFrame.BAD_ARGUMENTS);
+			assertIgnoredAndCounted(client, "[1,\"p\"]", BadFrame.BAD_ARGUMENTS);
+			assertIgnoredAndCounted(client, "[1,\"p\",2]", BadFrame.BAD_ARGUMENTS);
+			assertIgnoredAndCounted(client, "[7,\"t\"]", BadFrame.BAD_ARGUMENTS);
+			assertIgnoredAndCounted(client, "[7,5,\"e\"]", BadFrame.BAD_ARGUMENTS);
+			assertIgnoredAndCounted(client, "[7,\"t\",\"e\",[],[],[]]", BadFrame.BAD_ARGUMENTS);
+			assertAlive(bystander, "bystander");
+			assertThat(client.closeStatus()).isNull();
+		}
+	}
+
+	@Test
+	void callWithNonStringCallIdOrProcUriClosesWith1002() throws Exception {
+		for (String frame : List.of("[2,1,\"http://example.com/rpc#echo\",1]", "[2,\"c\",5]", "[2,\"c\"]", "[2]",
+				"[2,null,\"http://example.com/rpc#echo\"]")) {
+			try (WampTestClient client = WampTestClient.connect(this.port);
+					WampTestClient bystander = WampTestClient.connect(this.port)) {
+				long before = this.metrics.getBadFrames(BadFrame.PROTOCOL_ERROR);
+				client.sendText(frame);
+				await().atMost(WampTestClient.timeout()).until(() -> client.closeStatus() != null);
+				assertThat(client.closeStatus().getCode()).as(frame).isEqualTo(1002);
+				assertThat(client.closeStatus().getReason()).as(frame).startsWith("protocol error: ");
+				assertThat(this.metrics.getBadFrames(BadFrame.PROTOCOL_ERROR)).isEqualTo(before + 1);
+				assertAlive(bystander, "bystander");
+			}
+		}
+	}
+
+	@Test
+	void messageOverTheLimitClosesWith1009AndOneUnderItPasses() throws Exception {
+		String t = "http://example.com/big#" + UUID.randomUUID();
+		try (WampTestClient client = WampTestClient.connect(this.port);
+				WampTestClient bystander = WampTestClient.connect(this.port)) {
+			bystander.send(5, t);
+			await().atMost(WampTestClient.timeout())
+				.until(() -> this.server.getTopicSubscriberCounts().getOrDefault(t, 0) == 1);
+			String underLimit = "x".repeat(12 * 1024);
+			client.send(7, t, underLimit);
+			assertThat(bystander.next().get(2).stringValue()).isEqualTo(underLimit);
+			long before = this.metrics.getBadFrames(BadFrame.TOO_BIG);
+			client.send(7, t, "x".repeat(17 * 1024));
+			await().atMost(WampTestClient.timeout()).until(() -> client.closeStatus() != null);
+			assertThat(client.closeStatus().getCode()).isEqualTo(CloseStatus.TOO_BIG_TO_PROCESS.getCode());
+			assertThat(this.metrics.getBadFrames(BadFrame.TOO_BIG)).isEqualTo(before + 1);
+			assertAlive(bystander, "bystander");
+			bystander.send(7, t, "still here", false);
+			assertThat(bystander.next().get(2).stringValue()).isEqualTo("still here");
+		}
+	}
+
+	@Test
+	void binaryFrameClosesWith1003() throws Exception {
+		try (WampTestClient client = WampTestClient.connect(this.port);
+				WampTestClient bystander = WampTestClient.connect(this.port)) {
+			long before = this.metrics.getBadFrames(BadFrame.BINARY);
+			client.sendBinary("[5,\"t\"]".getBytes());
+			await().atMost(WampTestClient.timeout()).until(() -> client.closeStatus() != null);
+			assertThat(client.closeStatus().getCode()).isEqualTo(1003);
+			assertThat(this.metrics.getBadFrames(BadFrame.BINARY)).isEqualTo(before + 1);
+			assertAlive(bystander, "bystander");
+		}
+	}
+
+	@Test
+	void messagesInAreCountedByType() throws Exception {
+		try (WampTestClient client = WampTestClient.connect(this.port)) {
+			long prefixes = this.metrics.getMessagesIn(WampMessageType.PREFIX);
+			long subscribes = this.metrics.getMessagesIn(WampMessageType.SUBSCRIBE);
+			long unsubscribes = this.metrics.getMessagesIn(WampMessageType.UNSUBSCRIBE);
+			long publishes = this.metrics.getMessagesIn(WampMessageType.PUBLISH);
+			long calls = this.metrics.getMessagesIn(WampMessageType.CALL);
+			client.send(1, "p", "http://example.com/counted#");
+			client.send(5, "p:a");
+			client.send(7, "p:a", 1, false);
+			client.next();
+			client.send(6, "p:a");
+			assertAlive(client, "counted");
+			assertThat(this.metrics.getMessagesIn(WampMessageType.PREFIX)).isGreaterThanOrEqualTo(prefixes + 1);
+			assertThat(this.metrics.getMessagesIn(WampMessageType.SUBSCRIBE)).isGreaterThanOrEqualTo(subscribes + 1);
+			assertThat(this.metrics.getMessagesIn(WampMessageType.UNSUBSCRIBE))
+				.isGreaterThanOrEqualTo(unsubscribes + 1);
+			assertThat(this.metrics.getMessagesIn(WampMessageType.PUBLISH)).isGreaterThanOrEqualTo(publishes + 1);
+			assertThat(this.metrics.getMessagesIn(WampMessageType.CALL)).isGreaterThanOrEqualTo(calls + 1);
+			assertThat(this.metrics.getSessionsOpen()).isGreaterThanOrEqualTo(1);
+		}
+	}
+
+}
