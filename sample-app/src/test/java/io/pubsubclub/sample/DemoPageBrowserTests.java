@@ -1,6 +1,11 @@
 package io.pubsubclub.sample;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +36,8 @@ class DemoPageBrowserTests {
 
 	private static final String TOPIC = "http://example.com/demo#chat";
 
+	private static final long NODE_A_ID = 1_000_001;
+
 	private static final Path ARTIFACTS = Path.of("target", "browser-tests");
 
 	private static ConfigurableApplicationContext nodeA;
@@ -41,7 +48,7 @@ class DemoPageBrowserTests {
 
 	@BeforeAll
 	static void start() throws IOException {
-		nodeA = startNode();
+		nodeA = startNode("--pubsubclub.node-id=" + NODE_A_ID);
 		chromium = Chromium.start(ARTIFACTS);
 	}
 
@@ -176,11 +183,22 @@ class DemoPageBrowserTests {
 	}
 
 	@Test
-	void clusterViewShowsTheConnectedNodeOrSaysTheEndpointIsAbsent() {
+	void clusterViewShowsTheConnectedNodesIdOrSaysTheEndpointIsAbsent() throws Exception {
+		HttpResponse<Void> endpoint = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://" + label(nodeA) + "/actuator/pubsubclub")).build(),
+					BodyHandlers.discarding());
 		DemoPage page = openPage(nodeA).awaitConnectedTo(label(nodeA));
 		await("cluster view").atMost(DemoPage.TIMEOUT).untilAsserted(() -> {
-			var view = page.clusterView();
-			assertThat(view.get("state")).as(view.get("text")).isIn("shown", "absent");
+			Map<String, String> view = page.clusterView();
+			if (endpoint.statusCode() == 404) {
+				assertThat(view.get("state")).as(view.get("text")).isEqualTo("absent");
+				assertThat(view.get("text")).contains("404");
+			}
+			else {
+				assertThat(view.get("state")).as(view.get("text")).isEqualTo("shown");
+				assertThat(view.get("nodeId")).isEqualTo(String.valueOf(NODE_A_ID));
+				assertThat(view.get("text")).contains(String.valueOf(NODE_A_ID));
+			}
 		});
 	}
 
