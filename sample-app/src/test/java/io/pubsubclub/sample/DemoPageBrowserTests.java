@@ -48,8 +48,8 @@ class DemoPageBrowserTests {
 
 	@BeforeAll
 	static void start() throws IOException {
-		nodeA = startNode("--pubsubclub.node-id=" + NODE_A_ID);
 		chromium = Chromium.start(ARTIFACTS);
+		nodeA = startNode("--pubsubclub.node-id=" + NODE_A_ID);
 	}
 
 	@AfterAll
