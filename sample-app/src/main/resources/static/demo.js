@@ -360,12 +360,18 @@
 
 	function describe(value) {
 		if (Array.isArray(value)) {
-			return value.length === 0 ? "none" : value.map((item) => String(item)).join(", ");
+			return value.length === 0 ? "none" : value.map(describeNested).join(", ");
 		}
 		if (value !== null && typeof value === "object") {
-			return JSON.stringify(value);
+			const entries = Object.entries(value);
+			return entries.length === 0 ? "none"
+					: entries.map(([key, nested]) => key + ": " + describeNested(nested)).join(", ");
 		}
 		return String(value);
+	}
+
+	function describeNested(value) {
+		return value !== null && typeof value === "object" ? JSON.stringify(value) : String(value);
 	}
 
 	/** A table of an array of objects (links, peers, sessions …), one column per key seen. */
