@@ -68,6 +68,8 @@ public final class OutboundBuffer {
 
 	private final BiConsumer<WebSocketSession, Overflow> onOverflow;
 
+	private final @Nullable Executor sendExecutor;
+
 	private final Queue<String> queue = new ConcurrentLinkedQueue<>();
 
 	private final AtomicLong queued = new AtomicLong();
@@ -92,6 +94,24 @@ public final class OutboundBuffer {
 	 */
 	public OutboundBuffer(WebSocketSession session, long bufferLimit, long sendTimeLimitMillis, Executor closeExecutor,
 			BiConsumer<WebSocketSession, Overflow> onOverflow) {
+		this(session, bufferLimit, sendTimeLimitMillis, closeExecutor, onOverflow, null);
+	}
+
+	/**
+	 * Create a buffer for the given session whose frames are written from the given
+	 * executor rather than from the sender's thread. Needed where the container's
+	 * "asynchronous" remote in fact blocks until the frame is written, as Tomcat's
+	 * WebSocket client does.
+	 * @param session a session backed by a JSR-356 session
+	 * @param bufferLimit the most characters that may wait to be sent
+	 * @param sendTimeLimitMillis the longest one frame may take to be sent
+	 * @param closeExecutor where the session is closed when it overflows
+	 * @param onOverflow told once, when the session is cut off
+	 * @param sendExecutor where frames are written, {@code null} for the sender's thread
+	 */
+	public OutboundBuffer(WebSocketSession session, long bufferLimit, long sendTimeLimitMillis, Executor closeExecutor,
+			BiConsumer<WebSocketSession, Overflow> onOverflow, @Nullable Executor sendExecutor) {
+		this.sendExecutor = sendExecutor;
 		this.session = session;
 		jakarta.websocket.Session nativeSession = ((NativeWebSocketSession) session)
 			.getNativeSession(jakarta.websocket.Session.class);
@@ -131,7 +151,12 @@ public final class OutboundBuffer {
 			return false;
 		}
 		this.queue.add(frame);
-		drain();
+		if (this.sendExecutor == null) {
+			drain();
+		}
+		else if (!this.sending.get()) {
+			this.sendExecutor.execute(this::drain);
+		}
 		return true;
 	}
 
@@ -244,8 +269,9 @@ public final class OutboundBuffer {
 		if (this.closed.get()) {
 			return;
 		}
-		if (ex instanceof java.net.SocketTimeoutException
-				|| (ex != null && ex.getCause() instanceof java.net.SocketTimeoutException)) {
+		if (ex instanceof java.net.SocketTimeoutException || ex instanceof java.util.concurrent.TimeoutException
+				|| (ex != null && (ex.getCause() instanceof java.net.SocketTimeoutException
+						|| ex.getCause() instanceof java.util.concurrent.TimeoutException))) {
 			overflow(Overflow.SEND_TIME);
 			return;
 		}

@@ -1,0 +1,34 @@
+package io.pubsubclub.cluster;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Cluster-wide counters, written on the hot path without contention.
+ *
+ * @author PubSubClub
+ */
+final class ClusterCounters {
+
+	final LongAdder publishesForwarded = new LongAdder();
+
+	final LongAdder eventsForwarded = new LongAdder();
+
+	final LongAdder eventsReceived = new LongAdder();
+
+	final LongAdder badFrames = new LongAdder();
+
+	final LongAdder slowPeerDisconnects = new LongAdder();
+
+	final LongAdder handshakes = new LongAdder();
+
+	final LongAdder handshakeNanos = new LongAdder();
+
+	final LongAdder selfLinks = new LongAdder();
+
+	ClusterState.Totals snapshot() {
+		return new ClusterState.Totals(this.publishesForwarded.sum(), this.eventsForwarded.sum(),
+				this.eventsReceived.sum(), this.badFrames.sum(), this.slowPeerDisconnects.sum(), this.handshakes.sum(),
+				this.handshakeNanos.sum(), this.selfLinks.sum());
+	}
+
+}

@@ -1,0 +1,477 @@
+package io.pubsubclub.cluster;
+
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One PSC link and its state machine: handshake, subscription sync and forwarding.
+ * Created by {@link ClusterLinks} for each WebSocket connection the transport opens or
+ * accepts; the transport hands it the connection's events.
+ * <p>
+ * The role this node plays on an accepted link may be unknown when it opens (both roles
+ * serve on one port): the far side's first frame decides it (a 101 means the far side is
+ * a consumer), or {@link #actAsConsumer()} is called when the far side stays silent.
+ *
+ * @author PubSubClub
+ */
+public final class PeerLink {
+
+	/** Close code of a link that breaks the protocol. */
+	public static final int PROTOCOL_ERROR = 1002;
+
+	/** Close code of a link whose frame exceeded the size limit. */
+	public static final int TOO_BIG = 1009;
+
+	/** Close code of a link that leads back to this node; the dialling side drops it. */
+	public static final int SELF_LINK = 4001;
+
+	private static final Log logger = LogFactory.getLog(PeerLink.class);
+
+	private final ClusterLinks cluster;
+
+	private final String address;
+
+	private final ClusterState.Direction direction;
+
+	private final @Nullable DialledServer dialled;
+
+	private volatile ClusterState.@Nullable Role role;
+
+	private volatile ClusterState.Status status = ClusterState.Status.CONNECTING;
+
+	private @Nullable LinkChannel channel;
+
+	private volatile @Nullable ProtocolVersion version;
+
+	private volatile @Nullable Long farNodeId;
+
+	private volatile @Nullable Instant connectedSince;
+
+	private volatile @Nullable String lastError;
+
+	private long openedNanos;
+
+	private @Nullable ScheduledFuture<?> handshakeTimer;
+
+	private boolean synced;
+
+	private volatile boolean selfLink;
+
+	private final Set<String> topics = ConcurrentHashMap.newKeySet();
+
+	private final AtomicLong messagesIn = new AtomicLong();
+
+	private final AtomicLong bytesIn = new AtomicLong();
+
+	private final AtomicLong messagesOut = new AtomicLong();
+
+	private final AtomicLong bytesOut = new AtomicLong();
+
+	private final AtomicLong drops = new AtomicLong();
+
+	PeerLink(ClusterLinks cluster, String address, ClusterState.Direction direction, ClusterState.@Nullable Role role,
+			@Nullable DialledServer dialled) {
+		this.cluster = cluster;
+		this.address = address;
+		this.direction = direction;
+		this.role = role;
+		this.dialled = dialled;
+	}
+
+	/**
+	 * Called once the WebSocket connection is open: a consumer sends 101.
+	 * @param channel the connection
+	 */
+	public void opened(LinkChannel channel) {
+		synchronized (this) {
+			this.channel = channel;
+			this.connectedSince = Instant.now();
+			this.openedNanos = System.nanoTime();
+			this.status = ClusterState.Status.HANDSHAKING;
+			this.handshakeTimer = this.cluster.scheduleHandshakeTimeout(this);
+			if (this.role == ClusterState.Role.CONSUMER) {
+				send(PscCodec.hello(ProtocolVersion.SUPPORTED));
+			}
+		}
+		if (logger.isDebugEnabled()) {
+			logger.debug("Link " + this + " opened");
+		}
+	}
+
+	/**
+	 * Take the consumer role on a link whose far side has sent nothing yet, and send 101.
+	 * No-op when the role is already known.
+	 */
+	public synchronized void actAsConsumer() {
+		if (this.role == null && this.status == ClusterState.Status.HANDSHAKING) {
+			this.role = ClusterState.Role.CONSUMER;
+			send(PscCodec.hello(ProtocolVersion.SUPPORTED));
+		}
+	}
+
+	/**
+	 * Handle a text frame from the far side. A frame that breaks the protocol closes the
+	 * link.
+	 * @param frame the frame text
+	 */
+	public void received(String frame) {
+		this.messagesIn.incrementAndGet();
+		this.bytesIn.addAndGet(frame.length());
+		PscMessage.Event event;
+		boolean consumerReady;
+		synchronized (this) {
+			if (this.status != ClusterState.Status.HANDSHAKING && this.status != ClusterState.Status.READY) {
+				return;
+			}
+			try {
+				PscMessage message = PscCodec.decode(frame);
+				event = (message instanceof PscMessage.Event e && this.status == ClusterState.Status.READY
+						&& this.role == ClusterState.Role.CONSUMER) ? e : null;
+				consumerReady = (event == null) && handle(message);
+			}
+			catch (PscProtocolException ex) {
+				protocolError(ex.closeCode(), ex.getMessage());
+				return;
+			}
+		}
+		if (event != null) {
+			this.cluster.deliver(event);
+		}
+		else if (consumerReady) {
+			this.cluster.consumerReady(this);
+		}
+	}
+
+	/**
+	 * Close the link because the far side broke the protocol outside a frame (a frame
+	 * too big, a binary frame).
+	 * @param code the close code
+	 * @param reason the reason
+	 */
+	public synchronized void protocolError(int code, String reason) {
+		this.cluster.counters().badFrames.increment();
+		this.lastError = reason;
+		logger.warn("Closing link " + this + " (" + code + "): " + reason);
+		close(code, reason);
+	}
+
+	/**
+	 * Called when the far side could not keep up and its connection was cut off.
+	 * @param reason why
+	 */
+	public void slowPeer(String reason) {
+		this.cluster.counters().slowPeerDisconnects.increment();
+		this.lastError = "slow peer: " + reason;
+		logger.warn("Link " + this + " cut off as too slow (" + reason + ")");
+	}
+
+	/**
+	 * Called when the WebSocket connection closed, whoever closed it.
+	 * @param code the close code
+	 * @param reason the close reason, if any
+	 */
+	public void closed(int code, @Nullable String reason) {
+		synchronized (this) {
+			if (this.status == ClusterState.Status.CLOSED) {
+				return;
+			}
+			this.status = ClusterState.Status.CLOSED;
+			if (this.handshakeTimer != null) {
+				this.handshakeTimer.cancel(false);
+			}
+			if (code == SELF_LINK) {
+				this.selfLink = true;
+			}
+			if (this.lastError == null && code != 1000 && code != 1001) {
+				this.lastError = "closed " + code + ((reason != null && !reason.isEmpty()) ? " " + reason : "");
+			}
+		}
+		this.cluster.removed(this);
+		if (logger.isDebugEnabled()) {
+			logger.debug("Link " + this + " closed (" + code + " " + reason + ")");
+		}
+	}
+
+	/**
+	 * Record a transport error.
+	 * @param error what went wrong
+	 */
+	public void transportError(String error) {
+		// the first error is the cause; those after it are its echoes
+		if (this.lastError == null) {
+			this.lastError = error;
+		}
+	}
+
+	/**
+	 * Return whether the link turned out to lead back to this node.
+	 * @return whether it is a self-link
+	 */
+	public boolean isSelfLink() {
+		return this.selfLink;
+	}
+
+	/**
+	 * Return the role this node plays on the link.
+	 * @return the local role, {@code null} while undecided
+	 */
+	public ClusterState.@Nullable Role role() {
+		return this.role;
+	}
+
+	/**
+	 * Return the state of the link.
+	 * @return the status
+	 */
+	public ClusterState.Status status() {
+		return this.status;
+	}
+
+	/**
+	 * Return the far producer's node id.
+	 * @return the id, when known
+	 */
+	public @Nullable Long farNodeId() {
+		return this.farNodeId;
+	}
+
+	/**
+	 * Return the last error on the link: why it was closed, when it was closed for a
+	 * reason.
+	 * @return the last error, if any
+	 */
+	public @Nullable String lastError() {
+		return this.lastError;
+	}
+
+	String address() {
+		return this.address;
+	}
+
+	@Nullable DialledServer dialledServer() {
+		return this.dialled;
+	}
+
+	Set<String> topics() {
+		return this.topics;
+	}
+
+	// returns whether the consumer side just became ready
+	private boolean handle(PscMessage message) {
+		if (this.role == null) {
+			if (!(message instanceof PscMessage.Hello)) {
+				throw new PscProtocolException("expected 101 before anything else");
+			}
+			this.role = ClusterState.Role.PRODUCER;
+		}
+		if (this.role == ClusterState.Role.PRODUCER) {
+			handleAsProducer(message);
+			return false;
+		}
+		return handleAsConsumer(message);
+	}
+
+	private void handleAsProducer(PscMessage message) {
+		if (this.status == ClusterState.Status.HANDSHAKING) {
+			if (!(message instanceof PscMessage.Hello hello)) {
+				throw new PscProtocolException("expected 101 before anything else");
+			}
+			ProtocolVersion chosen = null;
+			for (ProtocolVersion offered : hello.versions()) {
+				if (ProtocolVersion.SUPPORTED.contains(offered) && (chosen == null || offered.compareTo(chosen) > 0)) {
+					chosen = offered;
+				}
+			}
+			if (chosen == null) {
+				throw new PscProtocolException("no common protocol version: offered " + hello.versions()
+						+ ", supported " + ProtocolVersion.SUPPORTED);
+			}
+			send(PscCodec.welcome(chosen, this.cluster.nodeId()));
+			ready(chosen);
+			return;
+		}
+		if (message instanceof PscMessage.Subscribe subscribe) {
+			for (String topic : subscribe.topics()) {
+				if (this.topics.add(topic)) {
+					this.cluster.producerSubscribed(this, topic);
+				}
+			}
+		}
+		else if (message instanceof PscMessage.Unsubscribe unsubscribe) {
+			for (String topic : unsubscribe.topics()) {
+				if (this.topics.remove(topic)) {
+					this.cluster.producerUnsubscribed(this, topic);
+				}
+				else if (logger.isDebugEnabled()) {
+					logger.debug("Link " + this + " unsubscribed from " + topic + ", which it did not hold");
+				}
+			}
+		}
+		else if (message instanceof PscMessage.Hello) {
+			throw new PscProtocolException("101 after the handshake");
+		}
+		else {
+			throw new PscProtocolException(type(message) + " sent to a producer");
+		}
+	}
+
+	private boolean handleAsConsumer(PscMessage message) {
+		if (this.status == ClusterState.Status.HANDSHAKING) {
+			if (!(message instanceof PscMessage.Welcome welcome)) {
+				throw new PscProtocolException("expected 102 before anything else");
+			}
+			if (!ProtocolVersion.SUPPORTED.contains(welcome.version())) {
+				throw new PscProtocolException("102 chose " + welcome.version() + ", which was not offered");
+			}
+			this.farNodeId = welcome.nodeId();
+			if (welcome.nodeId() != null && welcome.nodeId() == this.cluster.nodeId()) {
+				this.selfLink = true;
+				this.cluster.counters().selfLinks.increment();
+				this.lastError = "self-link";
+				logger.info("Link " + this + " leads back to this node; closing it for good");
+				close(SELF_LINK, "self-link");
+				return false;
+			}
+			ready(welcome.version());
+			return true;
+		}
+		if (message instanceof PscMessage.Welcome) {
+			throw new PscProtocolException("102 after the handshake");
+		}
+		throw new PscProtocolException(type(message) + " sent to a consumer");
+	}
+
+	private void ready(ProtocolVersion version) {
+		this.version = version;
+		this.status = ClusterState.Status.READY;
+		if (this.handshakeTimer != null) {
+			this.handshakeTimer.cancel(false);
+		}
+		this.cluster.counters().handshakes.increment();
+		this.cluster.counters().handshakeNanos.add(System.nanoTime() - this.openedNanos);
+		if (this.dialled != null) {
+			this.dialled.linkReady();
+		}
+		if (logger.isInfoEnabled()) {
+			logger.info("Link " + this + " ready, version " + version);
+		}
+	}
+
+	synchronized void handshakeTimedOut() {
+		if (this.status == ClusterState.Status.HANDSHAKING) {
+			this.cluster.counters().badFrames.increment();
+			this.lastError = "handshake timeout";
+			logger.warn("Closing link " + this + ": no handshake in time");
+			close(PROTOCOL_ERROR, "handshake timeout");
+		}
+	}
+
+	/**
+	 * Send every subscribed topic, one per 201, to a consumer link that just became
+	 * ready. Called with the cluster's subscription lock held, so that no subscription
+	 * change slips between the snapshot and the sends.
+	 */
+	synchronized void syncTopics(Set<String> subscribed) {
+		if (this.status != ClusterState.Status.READY || this.synced) {
+			return;
+		}
+		this.synced = true;
+		for (String topic : subscribed) {
+			if (this.topics.add(topic)) {
+				send(PscCodec.subscribe(topic));
+			}
+		}
+	}
+
+	/**
+	 * Bring one topic on a consumer link in line with the local subscribers. Called with
+	 * the cluster's subscription lock held.
+	 */
+	synchronized void syncTopic(String topic, boolean wanted) {
+		if (!this.synced || this.status != ClusterState.Status.READY) {
+			return;
+		}
+		if (wanted) {
+			if (this.topics.add(topic)) {
+				send(PscCodec.subscribe(topic));
+			}
+		}
+		else if (this.topics.remove(topic)) {
+			send(PscCodec.unsubscribe(topic));
+		}
+	}
+
+	/**
+	 * Queue a 301 built once for every consumer link.
+	 */
+	void sendEvent(String frame) {
+		if (this.status == ClusterState.Status.READY && send(frame)) {
+			this.cluster.counters().eventsForwarded.increment();
+		}
+	}
+
+	private boolean send(String frame) {
+		LinkChannel channel = this.channel;
+		if (channel != null && channel.send(frame)) {
+			this.messagesOut.incrementAndGet();
+			this.bytesOut.addAndGet(frame.length());
+			return true;
+		}
+		this.drops.incrementAndGet();
+		return false;
+	}
+
+	/**
+	 * Close the link from this side.
+	 * @param code the close code
+	 * @param reason the close reason
+	 */
+	public void close(int code, String reason) {
+		LinkChannel channel = this.channel;
+		if (channel != null) {
+			channel.close(code, reason);
+		}
+	}
+
+	ClusterState.Link snapshot(long reconnectAttempts) {
+		ProtocolVersion version = this.version;
+		ClusterState.Role role = this.role;
+		return new ClusterState.Link(this.address, this.direction, (role != null) ? role.opposite() : null, this.status,
+				null, (version != null) ? version.toString() : null, this.farNodeId, this.connectedSince,
+				Set.copyOf(this.topics), this.messagesIn.get(), this.messagesOut.get(), this.bytesIn.get(),
+				this.bytesOut.get(), this.drops.get(), reconnectAttempts, this.lastError);
+	}
+
+	private static String type(PscMessage message) {
+		if (message instanceof PscMessage.Hello) {
+			return "101";
+		}
+		if (message instanceof PscMessage.Welcome) {
+			return "102";
+		}
+		if (message instanceof PscMessage.Subscribe) {
+			return "201";
+		}
+		if (message instanceof PscMessage.Unsubscribe) {
+			return "202";
+		}
+		return "301";
+	}
+
+	@Override
+	public String toString() {
+		Long id = this.farNodeId;
+		ClusterState.Role role = this.role;
+		return this.address + " [" + this.direction.name().toLowerCase() + ", far "
+				+ ((role != null) ? role.opposite().name().toLowerCase() : "role unknown")
+				+ ((id != null) ? ", node " + id : "") + "]";
+	}
+
+}

@@ -1,0 +1,131 @@
+package io.pubsubclub.cluster.transport;
+
+import java.util.concurrent.Executor;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import io.pubsubclub.cluster.PeerLink;
+import io.pubsubclub.support.OutboundBuffer;
+
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PongMessage;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.AbstractWebSocketHandler;
+
+/**
+ * Bridges WebSocket sessions to {@link PeerLink}s, on the server and on the client side.
+ *
+ * @author PubSubClub
+ */
+final class LinkHandler extends AbstractWebSocketHandler {
+
+	private static final Log logger = LogFactory.getLog(LinkHandler.class);
+
+	private static final String LINK = PeerLink.class.getName();
+
+	private static final String BUFFER = OutboundBuffer.class.getName();
+
+	private final LinkSettings settings;
+
+	private final TaskScheduler scheduler;
+
+	private final Hooks hooks;
+
+	private final @Nullable Executor sendExecutor;
+
+	LinkHandler(LinkSettings settings, TaskScheduler scheduler, Hooks hooks, @Nullable Executor sendExecutor) {
+		this.settings = settings;
+		this.scheduler = scheduler;
+		this.hooks = hooks;
+		this.sendExecutor = sendExecutor;
+	}
+
+	@Override
+	public void afterConnectionEstablished(WebSocketSession session) {
+		PeerLink link = this.hooks.create(session);
+		OutboundBuffer buffer = new OutboundBuffer(session, this.settings.sendBufferSize(),
+				this.settings.sendTimeLimit().toMillis(), (task) -> this.scheduler.schedule(task, java.time.Instant.now()),
+				(closed, overflow) -> link.slowPeer(overflow.name().toLowerCase()), this.sendExecutor);
+		session.getAttributes().put(LINK, link);
+		session.getAttributes().put(BUFFER, buffer);
+		link.opened(new SessionChannel(session, buffer));
+		this.hooks.opened(session, link);
+	}
+
+	@Override
+	protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+		PeerLink link = link(session);
+		if (link != null) {
+			link.received(message.getPayload());
+		}
+	}
+
+	@Override
+	protected void handleBinaryMessage(WebSocketSession session, BinaryMessage message) {
+		PeerLink link = link(session);
+		if (link != null) {
+			link.protocolError(PeerLink.PROTOCOL_ERROR, "binary frame");
+		}
+	}
+
+	@Override
+	protected void handlePongMessage(WebSocketSession session, PongMessage message) {
+		this.hooks.pong(session);
+	}
+
+	@Override
+	public void handleTransportError(WebSocketSession session, Throwable exception) {
+		PeerLink link = link(session);
+		if (link != null) {
+			link.transportError(String.valueOf(exception.getMessage()));
+			if (logger.isDebugEnabled()) {
+				logger.debug("Transport error on link " + link, exception);
+			}
+		}
+	}
+
+	@Override
+	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+		PeerLink link = link(session);
+		Object buffer = session.getAttributes().get(BUFFER);
+		if (buffer instanceof OutboundBuffer outbound) {
+			outbound.close();
+		}
+		if (link == null) {
+			return;
+		}
+		if (status.getCode() == CloseStatus.TOO_BIG_TO_PROCESS.getCode()) {
+			link.protocolError(PeerLink.TOO_BIG, "frame over the size limit");
+		}
+		link.closed(status.getCode(), status.getReason());
+		this.hooks.closed(session, link, status);
+	}
+
+	private static @Nullable PeerLink link(WebSocketSession session) {
+		return (PeerLink) session.getAttributes().get(LINK);
+	}
+
+	/**
+	 * What differs between accepted and dialled sessions.
+	 */
+	interface Hooks {
+
+		PeerLink create(WebSocketSession session);
+
+		default void opened(WebSocketSession session, PeerLink link) {
+		}
+
+		default void pong(WebSocketSession session) {
+		}
+
+		default void closed(WebSocketSession session, PeerLink link, CloseStatus status) {
+		}
+
+	}
+
+}

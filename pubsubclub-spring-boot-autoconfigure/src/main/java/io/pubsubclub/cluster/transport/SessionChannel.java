@@ -1,0 +1,66 @@
+package io.pubsubclub.cluster.transport;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.pubsubclub.cluster.LinkChannel;
+import io.pubsubclub.support.OutboundBuffer;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketSession;
+
+/**
+ * A link's WebSocket session, written through its {@link OutboundBuffer}.
+ *
+ * @author PubSubClub
+ */
+final class SessionChannel implements LinkChannel {
+
+	private static final Log logger = LogFactory.getLog(SessionChannel.class);
+
+	private final WebSocketSession session;
+
+	private final OutboundBuffer buffer;
+
+	SessionChannel(WebSocketSession session, OutboundBuffer buffer) {
+		this.session = session;
+		this.buffer = buffer;
+	}
+
+	@Override
+	public boolean send(String frame) {
+		return this.buffer.send(frame);
+	}
+
+	// a close frame's reason holds at most 123 bytes of UTF-8
+	static String truncate(String reason) {
+		if (reason.getBytes(StandardCharsets.UTF_8).length <= 123) {
+			return reason;
+		}
+		StringBuilder truncated = new StringBuilder();
+		int bytes = 0;
+		for (int i = 0; i < reason.length(); i = reason.offsetByCodePoints(i, 1)) {
+			String codePoint = new String(Character.toChars(reason.codePointAt(i)));
+			bytes += codePoint.getBytes(StandardCharsets.UTF_8).length;
+			if (bytes > 120) {
+				break;
+			}
+			truncated.append(codePoint);
+		}
+		return truncated.append("...").toString();
+	}
+
+	@Override
+	public void close(int code, String reason) {
+		try {
+			this.session.close(new CloseStatus(code, truncate(reason)));
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Close of cluster session " + this.session.getId() + " failed", ex);
+		}
+	}
+
+}

@@ -1,0 +1,68 @@
+package io.pubsubclub.cluster;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.pubsubclub.wamp.event.LocalSubscribers;
+import io.pubsubclub.wamp.event.WampPublishedEvent;
+import io.pubsubclub.wamp.event.WampSubscribedEvent;
+import io.pubsubclub.wamp.event.WampUnsubscribedEvent;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationEventPublisherAware;
+
+/**
+ * A stand-in for the WAMP server's side of the bridge: topics subscribed locally,
+ * events delivered to them, and the events the WAMP server would publish.
+ */
+public class TestSubscribers implements LocalSubscribers, ApplicationEventPublisherAware {
+
+	private final Set<String> topics = ConcurrentHashMap.newKeySet();
+
+	private final List<String> delivered = new CopyOnWriteArrayList<>();
+
+	private ApplicationEventPublisher publisher = (event) -> {
+	};
+
+	@Override
+	public void setApplicationEventPublisher(ApplicationEventPublisher publisher) {
+		this.publisher = publisher;
+	}
+
+	public void subscribe(String topic) {
+		if (this.topics.add(topic)) {
+			this.publisher.publishEvent(new WampSubscribedEvent(this, topic));
+		}
+	}
+
+	public void unsubscribe(String topic) {
+		if (this.topics.remove(topic)) {
+			this.publisher.publishEvent(new WampUnsubscribedEvent(this, topic));
+		}
+	}
+
+	public void publish(String topic, String eventJson) {
+		this.publisher.publishEvent(new WampPublishedEvent(this, topic, eventJson));
+	}
+
+	@Override
+	public Set<String> topics() {
+		return Set.copyOf(this.topics);
+	}
+
+	@Override
+	public int deliver(String topic, String eventJson) {
+		this.delivered.add(topic + " " + eventJson);
+		return 1;
+	}
+
+	/**
+	 * Return what was delivered, as "topic eventJson".
+	 */
+	public List<String> delivered() {
+		return this.delivered;
+	}
+
+}
