@@ -1,18 +1,22 @@
 package io.pubsubclub.sample;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.pubsubclub.cluster.ClusterNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,8 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The demo page in real headless Chromium against a real node of the sample app: the page
- * speaks WAMPv1 from the browser, and what one page publishes shows on another.
+ * The demo page in real headless Chromium against two real nodes of the sample app
+ * clustered with each other, as {@code demo.sh} runs them: the page speaks WAMPv1 from the
+ * browser, and what one page publishes shows on another, on the same node or the other.
  *
  * @author PubSubClub
  */
@@ -42,6 +47,8 @@ class DemoPageBrowserTests {
 
 	private static ConfigurableApplicationContext nodeA;
 
+	private static ConfigurableApplicationContext nodeB;
+
 	private static Chromium chromium;
 
 	private final List<DemoPage> pages = new ArrayList<>();
@@ -49,7 +56,12 @@ class DemoPageBrowserTests {
 	@BeforeAll
 	static void start() throws IOException {
 		chromium = Chromium.start(ARTIFACTS);
-		nodeA = startNode("--pubsubclub.node-id=" + NODE_A_ID);
+		// each node dials the other's cluster port, as in demo.sh: B's is picked up front
+		int clusterPortB = freePort();
+		nodeA = startNode("--pubsubclub.node-id=" + NODE_A_ID, "--pubsubclub.server.port=0",
+				"--pubsubclub.peers=127.0.0.1:" + clusterPortB);
+		nodeB = startNode("--pubsubclub.server.port=" + clusterPortB,
+				"--pubsubclub.peers=127.0.0.1:" + nodeA.getBean(ClusterNode.class).serverPort());
 	}
 
 	@AfterAll
@@ -60,8 +72,10 @@ class DemoPageBrowserTests {
 			}
 		}
 		finally {
-			if (nodeA != null) {
-				nodeA.close();
+			for (ConfigurableApplicationContext node : new ConfigurableApplicationContext[] { nodeA, nodeB }) {
+				if (node != null) {
+					node.close();
+				}
 			}
 		}
 	}
@@ -98,7 +112,7 @@ class DemoPageBrowserTests {
 
 		// no SUBSCRIBE is acknowledged in WAMPv1: publish until the subscription has landed
 		AtomicInteger attempt = new AtomicInteger();
-		await("event on the subscriber's page").atMost(DemoPage.TIMEOUT).pollInterval(java.time.Duration.ofMillis(500))
+		await("event on the subscriber's page").atMost(DemoPage.TIMEOUT).pollInterval(Duration.ofMillis(500))
 			.untilAsserted(() -> {
 				publisher.publishThroughRpc(TOPIC, text + " #" + attempt.incrementAndGet());
 				assertThat(subscriber.events()).anySatisfy((event) -> {
@@ -123,7 +137,7 @@ class DemoPageBrowserTests {
 		String text = "direct " + UUID.randomUUID();
 
 		AtomicInteger attempt = new AtomicInteger();
-		await("event on both pages").atMost(DemoPage.TIMEOUT).pollInterval(java.time.Duration.ofMillis(500))
+		await("event on both pages").atMost(DemoPage.TIMEOUT).pollInterval(Duration.ofMillis(500))
 			.untilAsserted(() -> {
 				publisher.publishDirectly(TOPIC, text + " #" + attempt.incrementAndGet(), true);
 				for (DemoPage page : List.of(subscriber, publisher)) {
@@ -133,6 +147,52 @@ class DemoPageBrowserTests {
 						assertThat(event.origin()).isEqualTo(label(nodeA));
 					});
 				}
+			});
+	}
+
+	@Test
+	void eventPublishedOnNodeAShowsOnNodeBsPageWithTheNodeItCameThroughAndWasPublishedOn() {
+		DemoPage pageA = openPage(nodeA).awaitConnectedTo(label(nodeA));
+		DemoPage pageB = openPage(nodeB).awaitConnectedTo(label(nodeB));
+		pageB.subscribe(TOPIC);
+		String text = "across " + UUID.randomUUID();
+
+		// the subscription travels to node A over the cluster link: publish until it has
+		AtomicInteger attempt = new AtomicInteger();
+		await("event on node B's page").atMost(DemoPage.TIMEOUT).pollInterval(Duration.ofMillis(500))
+			.untilAsserted(() -> {
+				pageA.publishDirectly(TOPIC, text + " #" + attempt.incrementAndGet(), false);
+				assertThat(pageB.events()).anySatisfy((event) -> {
+					assertThat(event.text()).startsWith(text);
+					assertThat(event.topic()).isEqualTo(TOPIC);
+					assertThat(event.via()).isEqualTo(label(nodeB));
+					assertThat(event.viaShown()).contains(label(nodeB));
+					assertThat(event.origin()).isEqualTo(label(nodeA));
+					assertThat(event.originShown()).contains(label(nodeA));
+				});
+			});
+	}
+
+	@Test
+	void pageMovesToTheOtherNodeWithItsSubscriptionsAndGetsWhatTheRpcPublishedOnTheFirst() {
+		DemoPage moving = openPage(nodeA, "?other=http://" + label(nodeB)).awaitConnectedTo(label(nodeA));
+		moving.subscribe(TOPIC);
+		moving.connectToOther();
+		moving.awaitConnectedTo(label(nodeB));
+		await("subscription carried to node B").atMost(DemoPage.TIMEOUT)
+			.untilAsserted(() -> assertThat(moving.subscriptions()).containsEntry(TOPIC, true));
+		DemoPage publisher = openPage(nodeA).awaitConnectedTo(label(nodeA));
+		String text = "moved " + UUID.randomUUID();
+
+		AtomicInteger attempt = new AtomicInteger();
+		await("event on the moved page").atMost(DemoPage.TIMEOUT).pollInterval(Duration.ofMillis(500))
+			.untilAsserted(() -> {
+				publisher.publishThroughRpc(TOPIC, text + " #" + attempt.incrementAndGet());
+				assertThat(moving.events()).anySatisfy((event) -> {
+					assertThat(event.text()).startsWith(text);
+					assertThat(event.via()).isEqualTo(label(nodeB));
+					assertThat(event.origin()).isEqualTo(label(nodeA));
+				});
 			});
 	}
 
@@ -203,7 +263,11 @@ class DemoPageBrowserTests {
 	}
 
 	private DemoPage openPage(ConfigurableApplicationContext node) {
-		DemoPage page = DemoPage.open(chromium.driver(), "http://" + label(node) + "/", !this.pages.isEmpty());
+		return openPage(node, "");
+	}
+
+	private DemoPage openPage(ConfigurableApplicationContext node, String query) {
+		DemoPage page = DemoPage.open(chromium.driver(), "http://" + label(node) + "/" + query, !this.pages.isEmpty());
 		this.pages.add(page);
 		return page;
 	}
@@ -214,10 +278,18 @@ class DemoPageBrowserTests {
 
 	private static ConfigurableApplicationContext startNode(String... extraArgs) {
 		List<String> args = new ArrayList<>(List.of("--server.address=127.0.0.1", "--server.port=0",
+				"--pubsubclub.producer.enabled=true", "--pubsubclub.consumer.enabled=true",
+				"--pubsubclub.server.address=127.0.0.1",
 				"--pubsubclub.wamp.allowed-origins=*", "--management.endpoints.web.exposure.include=health,pubsubclub",
 				"--management.endpoints.web.cors.allowed-origins=*", "--management.endpoints.web.cors.allowed-methods=GET"));
 		args.addAll(List.of(extraArgs));
 		return new SpringApplicationBuilder(SampleApplication.class).run(args.toArray(String[]::new));
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
 	}
 
 }
