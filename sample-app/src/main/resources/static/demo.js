@@ -293,14 +293,32 @@
 		view.replaceChildren(p);
 	}
 
+	const NODE_ID_KEYS = ["nodeId", "node-id", "node_id"];
+
+	function isObject(value) {
+		return value !== null && typeof value === "object" && !Array.isArray(value);
+	}
+
+	/** The node id: a nodeId-like key at the top or in a nested object (cluster, node ...), or node.id. */
 	function findNodeId(json) {
-		for (const key of ["nodeId", "node-id", "node_id", "id"]) {
-			if (json[key] !== undefined && json[key] !== null && typeof json[key] !== "object") {
-				return json[key];
+		const queue = [[json, 0]];
+		while (queue.length > 0) {
+			const [object, depth] = queue.shift();
+			for (const key of NODE_ID_KEYS) {
+				if (object[key] !== undefined && object[key] !== null && typeof object[key] !== "object") {
+					return object[key];
+				}
+			}
+			if (depth < 2) {
+				for (const value of Object.values(object)) {
+					if (isObject(value)) {
+						queue.push([value, depth + 1]);
+					}
+				}
 			}
 		}
-		if (json.node !== null && typeof json.node === "object") {
-			return findNodeId(json.node);
+		if (isObject(json.node) && json.node.id !== undefined && typeof json.node.id !== "object") {
+			return json.node.id;
 		}
 		return undefined;
 	}
@@ -320,7 +338,7 @@
 		state.clusterText = text;
 		const view = element("cluster-view");
 		view.dataset.state = "shown";
-		const nodeId = json !== null && typeof json === "object" ? findNodeId(json) : undefined;
+		const nodeId = isObject(json) ? findNodeId(json) : undefined;
 		if (nodeId !== undefined) {
 			state.nodeIds.set(node.label, nodeId);
 			view.dataset.nodeId = String(nodeId);
@@ -328,27 +346,12 @@
 		else {
 			delete view.dataset.nodeId;
 		}
-		const parts = [];
 		const heading = document.createElement("p");
 		heading.className = "node-id";
 		heading.textContent = "Node " + (nodeId === undefined ? "id unknown" : nodeId) + " at " + node.label;
-		parts.push(heading);
-		if (json !== null && typeof json === "object" && !Array.isArray(json)) {
-			const details = document.createElement("dl");
-			const tables = [];
-			for (const [key, value] of Object.entries(json)) {
-				if (Array.isArray(value) && value.some((item) => item !== null && typeof item === "object")) {
-					tables.push(tableOf(key, value));
-				}
-				else {
-					const term = document.createElement("dt");
-					term.textContent = key;
-					const description = document.createElement("dd");
-					description.textContent = describe(value);
-					details.append(term, description);
-				}
-			}
-			parts.push(details, ...tables);
+		const parts = [heading];
+		if (isObject(json)) {
+			parts.push(...renderObject(json, "", 0));
 		}
 		else {
 			const pre = document.createElement("pre");
@@ -356,6 +359,39 @@
 			parts.push(pre);
 		}
 		view.replaceChildren(...parts);
+	}
+
+	/**
+	 * Scalars as a definition list, arrays of objects (links, peers ...) as tables, objects
+	 * nested in the first two levels as sections of their own; deeper ones as key: value text.
+	 */
+	function renderObject(object, path, depth) {
+		const details = document.createElement("dl");
+		const sections = [];
+		for (const [key, value] of Object.entries(object)) {
+			const name = path === "" ? key : path + "." + key;
+			if (Array.isArray(value) && value.some(isObject)) {
+				sections.push(tableOf(name, value));
+			}
+			else if (isObject(value) && Object.keys(value).length > 0 && depth < 2
+					&& Object.values(value).some((nested) => nested !== null && typeof nested === "object")) {
+				const section = document.createElement("section");
+				section.className = "cluster-part";
+				section.dataset.name = name;
+				const title = document.createElement("h3");
+				title.textContent = name;
+				section.append(title, ...renderObject(value, name, depth + 1));
+				sections.push(section);
+			}
+			else {
+				const term = document.createElement("dt");
+				term.textContent = key;
+				const description = document.createElement("dd");
+				description.textContent = describe(value);
+				details.append(term, description);
+			}
+		}
+		return details.children.length > 0 ? [details, ...sections] : sections;
 	}
 
 	function describe(value) {
@@ -374,13 +410,18 @@
 		return value !== null && typeof value === "object" ? JSON.stringify(value) : String(value);
 	}
 
-	/** A table of an array of objects (links, peers, sessions …), one column per key seen. */
+	/**
+	 * A table of an array of objects (links, peers, sessions …), one column per key that
+	 * has a value in some row.
+	 */
 	function tableOf(name, items) {
+		const empty = (value) => value === undefined || value === null || value === ""
+				|| (Array.isArray(value) && value.length === 0);
 		const columns = [];
 		for (const item of items) {
-			if (item !== null && typeof item === "object") {
+			if (isObject(item)) {
 				for (const key of Object.keys(item)) {
-					if (!columns.includes(key)) {
+					if (!columns.includes(key) && items.some((other) => isObject(other) && !empty(other[key]))) {
 						columns.push(key);
 					}
 				}
@@ -402,11 +443,14 @@
 		for (const item of items) {
 			const row = body.insertRow();
 			for (const column of columns) {
-				const value = item !== null && typeof item === "object" ? item[column] : item;
+				const value = isObject(item) ? item[column] : item;
 				row.insertCell().textContent = value === undefined ? "" : describe(value);
 			}
 		}
-		figure.append(caption, table);
+		const scroller = document.createElement("div");
+		scroller.className = "scroller";
+		scroller.append(table);
+		figure.append(caption, scroller);
 		return figure;
 	}
 

@@ -139,13 +139,19 @@ final class DemoPage {
 			.toList();
 	}
 
-	/** The cluster view's state ("absent", "shown", ...) and the node id it shows, if any. */
+	/**
+	 * The cluster view: its state ("absent", "shown", ...), the node id it shows, its text,
+	 * and the rows of its links (or peers) table, one text per row.
+	 */
 	@SuppressWarnings("unchecked")
-	Map<String, String> clusterView() {
+	Map<String, Object> clusterView() {
 		focus();
-		return (Map<String, String>) ((JavascriptExecutor) this.driver).executeScript("""
+		return (Map<String, Object>) ((JavascriptExecutor) this.driver).executeScript("""
 				const view = document.getElementById('cluster-view');
-				return { state: view.dataset.state || '', nodeId: view.dataset.nodeId || '', text: view.textContent };""");
+				const rows = view.querySelectorAll(
+						'figure.cluster-table[data-name$="links"] tbody tr, figure.cluster-table[data-name$="peers"] tbody tr');
+				return { state: view.dataset.state || '', nodeId: view.dataset.nodeId || '', text: view.textContent,
+					links: Array.from(rows).map((row) => row.textContent) };""");
 	}
 
 	/**

@@ -243,21 +243,27 @@ class DemoPageBrowserTests {
 	}
 
 	@Test
-	void clusterViewShowsTheConnectedNodesIdOrSaysTheEndpointIsAbsent() throws Exception {
+	@SuppressWarnings("unchecked")
+	void clusterViewShowsTheConnectedNodesIdAndLinksOrSaysTheEndpointIsAbsent() throws Exception {
 		HttpResponse<Void> endpoint = HttpClient.newHttpClient()
 			.send(HttpRequest.newBuilder(URI.create("http://" + label(nodeA) + "/actuator/pubsubclub")).build(),
 					BodyHandlers.discarding());
 		DemoPage page = openPage(nodeA).awaitConnectedTo(label(nodeA));
 		await("cluster view").atMost(DemoPage.TIMEOUT).untilAsserted(() -> {
-			Map<String, String> view = page.clusterView();
+			Map<String, Object> view = page.clusterView();
+			String text = (String) view.get("text");
 			if (endpoint.statusCode() == 404) {
-				assertThat(view.get("state")).as(view.get("text")).isEqualTo("absent");
-				assertThat(view.get("text")).contains("404");
+				assertThat(view.get("state")).as(text).isEqualTo("absent");
+				assertThat(text).contains("404");
 			}
 			else {
-				assertThat(view.get("state")).as(view.get("text")).isEqualTo("shown");
+				assertThat(view.get("state")).as(text).isEqualTo("shown");
 				assertThat(view.get("nodeId")).isEqualTo(String.valueOf(NODE_A_ID));
-				assertThat(view.get("text")).contains(String.valueOf(NODE_A_ID));
+				assertThat(text).contains("Node " + NODE_A_ID);
+				// node A's links to node B, both ways, up
+				assertThat((List<String>) view.get("links")).as(text)
+					.hasSizeGreaterThanOrEqualTo(2)
+					.allSatisfy((link) -> assertThat(link).contains("ready"));
 			}
 		});
 	}
