@@ -16,7 +16,7 @@ check_only=false
 case "${1:-}" in
 	"") ;;
 	--check) check_only=true ;;
-	-h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "usage: $0 [--check]" >&2; exit 2 ;;
 esac
 
