@@ -83,8 +83,9 @@ class DemoPageBrowserTests {
 	@AfterEach
 	void closePages(TestInfo test) throws IOException {
 		WebDriver driver = chromium.driver();
+		String name = test.getTestMethod().orElseThrow().getName();
 		for (int i = 0; i < this.pages.size(); i++) {
-			this.pages.get(i).screenshot(ARTIFACTS.resolve(test.getTestMethod().orElseThrow().getName() + "-" + i + ".png"));
+			this.pages.get(i).screenshot(ARTIFACTS.resolve(name + "-" + i + ".png"));
 		}
 		String first = driver.getWindowHandles().iterator().next();
 		for (String window : driver.getWindowHandles()) {
