@@ -25,10 +25,14 @@ final class ClusterCounters {
 
 	final LongAdder selfLinks = new LongAdder();
 
+	final LongAdder reconnectAttempts = new LongAdder();
+
+	final LongAdder framesDropped = new LongAdder();
+
 	ClusterState.Totals snapshot() {
 		return new ClusterState.Totals(this.publishesForwarded.sum(), this.eventsForwarded.sum(),
 				this.eventsReceived.sum(), this.badFrames.sum(), this.slowPeerDisconnects.sum(), this.handshakes.sum(),
-				this.handshakeNanos.sum(), this.selfLinks.sum());
+				this.handshakeNanos.sum(), this.selfLinks.sum(), this.reconnectAttempts.sum(), this.framesDropped.sum());
 	}
 
 }

@@ -63,6 +63,8 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 
 	private volatile Supplier<@Nullable InetSocketAddress> serverAddress = () -> null;
 
+	private volatile @Nullable ClusterTimings timings;
+
 	/**
 	 * Create the links of a node.
 	 * @param nodeId this node's id
@@ -145,10 +147,30 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 		this.serverAddress = serverAddress;
 	}
 
+	/**
+	 * Set who is told how long forwarding and delivering took, such as a metrics binder.
+	 * @param timings the timings to report to, or {@code null} for none
+	 */
+	public void setTimings(@Nullable ClusterTimings timings) {
+		this.timings = timings;
+	}
+
+	/**
+	 * Count a dial attempt after the first to a server. Called by the client connector.
+	 */
+	public void reconnectAttempted() {
+		this.counters.reconnectAttempts.increment();
+	}
+
 	@Override
 	public void onApplicationEvent(WampTopicEvent event) {
 		if (event instanceof WampPublishedEvent published) {
-			publish(published.getTopic(), published.getEventJson());
+			if (publish(published.getTopic(), published.getEventJson())) {
+				ClusterTimings timings = this.timings;
+				if (timings != null) {
+					timings.forwarded(System.nanoTime() - published.getPublishedNanos());
+				}
+			}
 		}
 		else if (event instanceof WampSubscribedEvent || event instanceof WampUnsubscribedEvent) {
 			subscriptionChanged(event.getTopic());
@@ -164,17 +186,19 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	 * Forward a local publish to every consumer link that asked for its topic.
 	 * @param topic the topic
 	 * @param eventJson the event payload
+	 * @return whether some consumer link asked for the topic
 	 */
-	public void publish(String topic, String eventJson) {
+	public boolean publish(String topic, String eventJson) {
 		Set<PeerLink> consumers = this.consumersByTopic.get(topic);
 		if (consumers == null || consumers.isEmpty()) {
-			return;
+			return false;
 		}
 		String frame = PscCodec.event(topic, eventJson);
 		for (PeerLink consumer : consumers) {
 			consumer.sendEvent(frame);
 		}
 		this.counters.publishesForwarded.increment();
+		return true;
 	}
 
 	private void subscriptionChanged(String topic) {
@@ -201,9 +225,13 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 		}
 	}
 
-	void deliver(PscMessage.Event event) {
+	void deliver(PscMessage.Event event, long receivedNanos) {
 		this.counters.eventsReceived.increment();
 		this.localSubscribers.deliver(event.topic(), event.eventJson());
+		ClusterTimings timings = this.timings;
+		if (timings != null) {
+			timings.delivered(System.nanoTime() - receivedNanos);
+		}
 	}
 
 	void producerSubscribed(PeerLink link, String topic) {
@@ -247,6 +275,14 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	 */
 	public List<PeerLink> links() {
 		return List.copyOf(this.links);
+	}
+
+	/**
+	 * Return the cluster-wide counters.
+	 * @return the counters
+	 */
+	public ClusterState.Totals totals() {
+		return this.counters.snapshot();
 	}
 
 	/**

@@ -77,6 +77,15 @@ public final class ClusterNode {
 	}
 
 	/**
+	 * Return the cluster-wide counters, without the cost of a {@link #state() snapshot}
+	 * of every link.
+	 * @return the counters
+	 */
+	public ClusterState.Totals totals() {
+		return this.links.totals();
+	}
+
+	/**
 	 * Close the links to one dialled server and dial it again at once.
 	 * @param server the server
 	 * @return whether the server is dialled by this node

@@ -125,9 +125,12 @@ public record ClusterState(long nodeId, Map<Role, Mode> roles, @Nullable InetSoc
 	 * @param handshakes handshakes completed
 	 * @param handshakeNanos total time handshakes took
 	 * @param selfLinks links found to lead back to this node
+	 * @param reconnectAttempts dial attempts after the first to a server
+	 * @param framesDropped frames a link could not queue (buffer full or link closing)
 	 */
 	public record Totals(long publishesForwarded, long eventsForwarded, long eventsReceived, long badFrames,
-			long slowPeerDisconnects, long handshakes, long handshakeNanos, long selfLinks) {
+			long slowPeerDisconnects, long handshakes, long handshakeNanos, long selfLinks, long reconnectAttempts,
+			long framesDropped) {
 	}
 
 }

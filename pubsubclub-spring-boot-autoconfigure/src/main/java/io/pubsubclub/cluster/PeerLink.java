@@ -122,6 +122,7 @@ public final class PeerLink {
 	 * @param frame the frame text
 	 */
 	public void received(String frame) {
+		long receivedNanos = System.nanoTime();
 		this.messagesIn.incrementAndGet();
 		this.bytesIn.addAndGet(frame.length());
 		PscMessage.Event event;
@@ -142,7 +143,7 @@ public final class PeerLink {
 			}
 		}
 		if (event != null) {
-			this.cluster.deliver(event);
+			this.cluster.deliver(event, receivedNanos);
 		}
 		else if (consumerReady) {
 			this.cluster.consumerReady(this);
@@ -425,6 +426,7 @@ public final class PeerLink {
 			return true;
 		}
 		this.drops.incrementAndGet();
+		this.cluster.counters().framesDropped.increment();
 		return false;
 	}
 

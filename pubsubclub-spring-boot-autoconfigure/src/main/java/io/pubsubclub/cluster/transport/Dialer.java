@@ -75,7 +75,9 @@ final class Dialer implements DialledServer {
 		this.retry = null;
 		this.status = ClusterState.Status.CONNECTING;
 		this.nextAttempt = null;
-		this.attempts.incrementAndGet();
+		if (this.attempts.incrementAndGet() > 1) {
+			this.client.cluster().reconnectAttempted();
+		}
 		WebSocketHttpHeaders headers = new WebSocketHttpHeaders();
 		headers.add(ClusterServer.ROLE_HEADER, this.role.name().toLowerCase(Locale.ROOT));
 		LinkHandler handler = new LinkHandler(this.client.settings(), this.client.scheduler(), new DialledHooks(),

@@ -1,0 +1,259 @@
+package io.pubsubclub.actuate;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.jspecify.annotations.Nullable;
+
+import io.pubsubclub.cluster.ClusterNode;
+import io.pubsubclub.cluster.ClusterPeers;
+import io.pubsubclub.cluster.ClusterState;
+import io.pubsubclub.cluster.PeerAddress;
+import io.pubsubclub.wamp.WampServer;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+/**
+ * {@link Endpoint @Endpoint} that shows this PubSubClub node: its id, roles, cluster
+ * server and every peer link, the local WAMP topics and sessions; and reconnects peers.
+ * Works with the WAMP server alone (no cluster part), with the cluster alone (no WAMP
+ * part), or both.
+ *
+ * @author PubSubClub
+ */
+@Endpoint(id = "pubsubclub")
+public class PubSubClubEndpoint {
+
+	/** Most topics listed per link; {@link LinkDescriptor#topicCount()} has them all. */
+	public static final int MAX_LINK_TOPICS = 20;
+
+	/** Most local topics listed; {@link WampDescriptor#topicCount()} has them all. */
+	public static final int MAX_LOCAL_TOPICS = 100;
+
+	private final @Nullable WampServer wampServer;
+
+	private final @Nullable ClusterNode clusterNode;
+
+	/**
+	 * Create the endpoint.
+	 * @param wampServer the WAMP server, if this node runs one
+	 * @param clusterNode the cluster node, if this node is in a cluster
+	 */
+	public PubSubClubEndpoint(@Nullable WampServer wampServer, @Nullable ClusterNode clusterNode) {
+		this.wampServer = wampServer;
+		this.clusterNode = clusterNode;
+	}
+
+	/**
+	 * Describe this node: the cluster part as a snapshot of its links, and the WAMP part.
+	 * @return the node
+	 */
+	@ReadOperation
+	public NodeDescriptor node() {
+		return new NodeDescriptor(cluster(), wamp());
+	}
+
+	/**
+	 * Close every dialled link and dial its server again at once. Links that other nodes
+	 * dialled into this one are left alone: their side redials.
+	 * @return the servers being dialled again
+	 */
+	@WriteOperation
+	public ReconnectDescriptor reconnectAll() {
+		ClusterNode node = this.clusterNode;
+		ClusterPeers peers = (node != null) ? node.peers() : null;
+		if (node == null || peers == null) {
+			return new ReconnectDescriptor(List.of());
+		}
+		node.reconnectAll();
+		return new ReconnectDescriptor(peers.servers().stream().map(PeerAddress::toString).sorted().toList());
+	}
+
+	/**
+	 * Close the links to one dialled server and dial it again at once.
+	 * @param peer the server's address, {@code host:port} or {@code [ipv6]:port}
+	 * @return the server being dialled again
+	 * @throws InvalidEndpointRequestException (HTTP 400) if the address is malformed or
+	 * this node does not dial that server
+	 */
+	@WriteOperation
+	public ReconnectDescriptor reconnect(@Selector String peer) {
+		PeerAddress address;
+		try {
+			address = PeerAddress.parse(peer);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEndpointRequestException(ex.getMessage(), ex.getMessage());
+		}
+		ClusterNode node = this.clusterNode;
+		if (node == null || !node.reconnect(address)) {
+			String reason = "Not a server this node dials: " + address;
+			throw new InvalidEndpointRequestException(reason, reason);
+		}
+		return new ReconnectDescriptor(List.of(address.toString()));
+	}
+
+	private @Nullable ClusterDescriptor cluster() {
+		ClusterNode node = this.clusterNode;
+		if (node == null) {
+			return null;
+		}
+		ClusterState state = node.state();
+		Map<String, String> roles = new LinkedHashMap<>();
+		state.roles().forEach((role, mode) -> roles.put(lower(role), lower(mode)));
+		List<LinkDescriptor> links = new ArrayList<>();
+		for (ClusterState.Link link : state.links()) {
+			links.add(LinkDescriptor.of(link));
+		}
+		links.sort((a, b) -> (a.address() + a.direction()).compareTo(b.address() + b.direction()));
+		InetSocketAddress server = state.server();
+		return new ClusterDescriptor(state.nodeId(), roles,
+				(server != null) ? new PeerAddress(server.getHostString(), server.getPort()).toString() : null,
+				List.copyOf(links), TotalsDescriptor.of(state.totals()));
+	}
+
+	private @Nullable WampDescriptor wamp() {
+		WampServer server = this.wampServer;
+		if (server == null) {
+			return null;
+		}
+		Map<String, Integer> counts = server.getTopicSubscriberCounts();
+		Map<String, Integer> listed = new LinkedHashMap<>();
+		for (Map.Entry<String, Integer> entry : counts.entrySet()) {
+			if (listed.size() == MAX_LOCAL_TOPICS) {
+				break;
+			}
+			listed.put(entry.getKey(), entry.getValue());
+		}
+		return new WampDescriptor(server.getSessionCount(), counts.size(), listed);
+	}
+
+	static String lower(Enum<?> value) {
+		return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
+	}
+
+	/**
+	 * A node: its cluster part and its WAMP part.
+	 *
+	 * @param cluster the cluster part, {@code null} when the node is not in a cluster
+	 * @param wamp the WAMP part, {@code null} when the node runs no WAMP server
+	 */
+	public record NodeDescriptor(@Nullable ClusterDescriptor cluster,
+			@Nullable WampDescriptor wamp) implements OperationResponseBody {
+	}
+
+	/**
+	 * The cluster as this node sees it.
+	 *
+	 * @param nodeId this node's id
+	 * @param roles each role this node plays ({@code producer}, {@code consumer}) and its
+	 * mode ({@code client}, {@code server})
+	 * @param server the address the cluster server is bound to, {@code null} when no role
+	 * serves
+	 * @param links every link and every dialled server without an open link
+	 * @param totals cluster-wide counters since start-up
+	 */
+	public record ClusterDescriptor(long nodeId, Map<String, String> roles, @Nullable String server,
+			List<LinkDescriptor> links, TotalsDescriptor totals) {
+	}
+
+	/**
+	 * One peer link, or one dialled server that has no open link at the moment.
+	 *
+	 * @param address the far side's address
+	 * @param direction {@code dialled} (this node opened it) or {@code accepted}
+	 * @param farRole the role the far side plays, {@code null} until known
+	 * @param state {@code connecting}, {@code handshaking}, {@code ready},
+	 * {@code backing-off} or {@code closed}
+	 * @param nextAttempt when the next dial attempt is due, when backing off
+	 * @param version the negotiated protocol version, once the handshake is done
+	 * @param farNodeId the far producer's node id, when it sent one
+	 * @param connectedSince when the WebSocket connection opened
+	 * @param topicCount how many topics the consumer side asked for
+	 * @param topics the first {@value PubSubClubEndpoint#MAX_LINK_TOPICS} of them, sorted
+	 * @param messagesIn frames received
+	 * @param messagesOut frames queued to be sent
+	 * @param bytesIn size of the frames received, counted in characters of frame text
+	 * @param bytesOut size of the frames queued, counted in characters of frame text
+	 * @param drops frames that could not be queued
+	 * @param reconnectAttempts dial attempts since the server was added (dialled only)
+	 * @param lastError last error or close reason, if any
+	 */
+	public record LinkDescriptor(String address, String direction, @Nullable String farRole, String state,
+			@Nullable Instant nextAttempt, @Nullable String version, @Nullable Long farNodeId,
+			@Nullable Instant connectedSince, int topicCount, List<String> topics, long messagesIn,
+			long messagesOut, long bytesIn, long bytesOut, long drops, long reconnectAttempts,
+			@Nullable String lastError) {
+
+		static LinkDescriptor of(ClusterState.Link link) {
+			Set<String> sorted = new TreeSet<>(link.topics());
+			List<String> topics = sorted.stream().limit(MAX_LINK_TOPICS).toList();
+			ClusterState.Role farRole = link.farRole();
+			return new LinkDescriptor(link.address(), lower(link.direction()),
+					(farRole != null) ? lower(farRole) : null, lower(link.status()), link.nextAttempt(),
+					link.version(), link.farNodeId(), link.connectedSince(), sorted.size(), topics,
+					link.messagesIn(), link.messagesOut(), link.bytesIn(), link.bytesOut(), link.drops(),
+					link.reconnectAttempts(), link.lastError());
+		}
+
+	}
+
+	/**
+	 * Cluster-wide counters since start-up.
+	 *
+	 * @param publishesForwarded local publishes sent to at least one consumer
+	 * @param eventsForwarded 301 frames queued to consumers
+	 * @param eventsReceived 301 frames received from producers
+	 * @param badFrames links closed for breaking the protocol
+	 * @param slowPeerDisconnects links cut off because the peer could not keep up
+	 * @param framesDropped frames a link could not queue
+	 * @param reconnectAttempts dial attempts after the first to a server
+	 * @param handshakes handshakes completed
+	 * @param handshakeMillisTotal total time the handshakes took, in milliseconds
+	 * @param selfLinks links found to lead back to this node
+	 */
+	public record TotalsDescriptor(long publishesForwarded, long eventsForwarded, long eventsReceived,
+			long badFrames, long slowPeerDisconnects, long framesDropped, long reconnectAttempts, long handshakes,
+			double handshakeMillisTotal, long selfLinks) {
+
+		static TotalsDescriptor of(ClusterState.Totals totals) {
+			return new TotalsDescriptor(totals.publishesForwarded(), totals.eventsForwarded(),
+					totals.eventsReceived(), totals.badFrames(), totals.slowPeerDisconnects(), totals.framesDropped(),
+					totals.reconnectAttempts(), totals.handshakes(), totals.handshakeNanos() / 1e6,
+					totals.selfLinks());
+		}
+
+	}
+
+	/**
+	 * The local WAMP server.
+	 *
+	 * @param sessions WAMP sessions open now
+	 * @param topicCount topics with at least one local subscriber
+	 * @param topics the first {@value PubSubClubEndpoint#MAX_LOCAL_TOPICS} of them, sorted,
+	 * with their subscriber counts
+	 */
+	public record WampDescriptor(int sessions, int topicCount, Map<String, Integer> topics) {
+	}
+
+	/**
+	 * Result of a reconnect.
+	 *
+	 * @param reconnecting the servers being dialled again, as {@code host:port}
+	 */
+	public record ReconnectDescriptor(List<String> reconnecting) implements OperationResponseBody {
+	}
+
+}

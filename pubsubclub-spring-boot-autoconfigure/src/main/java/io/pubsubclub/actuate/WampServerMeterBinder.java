@@ -1,0 +1,73 @@
+package io.pubsubclub.actuate;
+
+import java.util.Locale;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import io.pubsubclub.wamp.WampMessageType;
+import io.pubsubclub.wamp.WampServer;
+import io.pubsubclub.wamp.WampServerMetrics;
+
+/**
+ * {@link MeterBinder} for the WAMP server's meters: sessions, local publishes,
+ * deliveries, messages by type and what was dropped, by reason. Reads the server's own
+ * counters, so the hot path has no Micrometer in it. Tags take a bounded set of values.
+ *
+ * @author PubSubClub
+ */
+public class WampServerMeterBinder implements MeterBinder {
+
+	private final WampServer server;
+
+	/**
+	 * Create the binder.
+	 * @param server the WAMP server
+	 */
+	public WampServerMeterBinder(WampServer server) {
+		this.server = server;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		WampServerMetrics metrics = this.server.getMetrics();
+		Gauge.builder("pubsubclub.wamp.sessions", this.server, WampServer::getSessionCount)
+			.description("WAMP sessions open now")
+			.register(registry);
+		FunctionCounter.builder("pubsubclub.wamp.sessions.opened", metrics, WampServerMetrics::getSessionsOpened)
+			.description("WAMP sessions opened since start-up")
+			.register(registry);
+		Gauge.builder("pubsubclub.wamp.topics", this.server, (server) -> server.topics().size())
+			.description("Topics with at least one local WAMP subscriber")
+			.register(registry);
+		FunctionCounter.builder("pubsubclub.publishes", metrics, WampServerMetrics::getPublishes)
+			.description("Publishes: made on this node (local), forwarded to the cluster, received from it")
+			.tag("type", "local")
+			.register(registry);
+		FunctionCounter.builder("pubsubclub.deliveries", metrics, WampServerMetrics::getEventsDelivered)
+			.description("EVENT frames handed to local WAMP sessions")
+			.register(registry);
+		for (WampMessageType type : WampMessageType.values()) {
+			FunctionCounter.builder("pubsubclub.wamp.messages", metrics, (m) -> m.getMessagesIn(type))
+				.description("Well-formed WAMP messages received, by message type")
+				.tag("type", tag(type))
+				.register(registry);
+		}
+		FunctionCounter.builder("pubsubclub.wamp.call.errors", metrics, WampServerMetrics::getCallErrors)
+			.description("CALLERROR replies sent")
+			.register(registry);
+		Drops.register(registry, "slow-session", "wamp-session", metrics, WampServerMetrics::getSlowSessionCloses);
+		Drops.register(registry, "refused-topic", "subscribe", metrics, WampServerMetrics::getRefusedSubscribes);
+		Drops.register(registry, "refused-topic", "publish", metrics, WampServerMetrics::getRefusedPublishes);
+		for (WampServerMetrics.BadFrame kind : WampServerMetrics.BadFrame.values()) {
+			Drops.register(registry, "bad-frame", "wamp-" + tag(kind), metrics, (m) -> m.getBadFrames(kind));
+		}
+	}
+
+	static String tag(Enum<?> value) {
+		return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
+	}
+
+}

@@ -1,0 +1,39 @@
+package io.pubsubclub.autoconfigure;
+
+import io.pubsubclub.actuate.PubSubClubEndpoint;
+import io.pubsubclub.cluster.ClusterNode;
+import io.pubsubclub.wamp.WampServer;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} for the {@link PubSubClubEndpoint pubsubclub actuator endpoint}.
+ * Active when the WAMP server, the cluster, or both are present.
+ *
+ * @author PubSubClub
+ */
+@AutoConfiguration(afterName = { "io.pubsubclub.autoconfigure.WampServerAutoConfiguration",
+		"io.pubsubclub.autoconfigure.ClusterAutoConfiguration" })
+@ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
+@Conditional(OnPubSubClubCondition.class)
+public final class PubSubClubEndpointAutoConfiguration {
+
+	// on the method, so that the class's conditions have ruled out a missing actuator
+	// before this annotation's condition class is loaded
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint(PubSubClubEndpoint.class)
+	PubSubClubEndpoint pubsubclubEndpoint(ObjectProvider<WampServer> wampServer,
+			ObjectProvider<ClusterNode> clusterNode) {
+		return new PubSubClubEndpoint(wampServer.getIfAvailable(), clusterNode.getIfAvailable());
+	}
+
+}

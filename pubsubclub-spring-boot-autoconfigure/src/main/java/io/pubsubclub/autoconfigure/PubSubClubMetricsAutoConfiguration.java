@@ -1,0 +1,44 @@
+package io.pubsubclub.autoconfigure;
+
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import io.pubsubclub.actuate.ClusterMeterBinder;
+import io.pubsubclub.actuate.WampServerMeterBinder;
+import io.pubsubclub.cluster.ClusterLinks;
+import io.pubsubclub.cluster.ClusterNode;
+import io.pubsubclub.wamp.WampServer;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} for PubSubClub's Micrometer meters ({@code pubsubclub.*}), bound
+ * to every meter registry through {@link MeterBinder} beans.
+ *
+ * @author PubSubClub
+ */
+@AutoConfiguration(afterName = { "io.pubsubclub.autoconfigure.WampServerAutoConfiguration",
+		"io.pubsubclub.autoconfigure.ClusterAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration" })
+@ConditionalOnClass(MeterBinder.class)
+public final class PubSubClubMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnBean(WampServer.class)
+	@ConditionalOnMissingBean
+	WampServerMeterBinder pubsubclubWampServerMeterBinder(WampServer wampServer) {
+		return new WampServerMeterBinder(wampServer);
+	}
+
+	@Bean
+	@ConditionalOnBean({ ClusterNode.class, ClusterLinks.class })
+	@ConditionalOnMissingBean
+	ClusterMeterBinder pubsubclubClusterMeterBinder(ClusterNode clusterNode, ClusterLinks clusterLinks) {
+		return new ClusterMeterBinder(clusterNode, clusterLinks);
+	}
+
+}

@@ -1,0 +1,26 @@
+package io.pubsubclub.discovery;
+
+/**
+ * Where discovered cluster servers go: the client side of the cluster dials every peer
+ * added and closes the link to, and stops retrying, every peer removed.
+ * <p>
+ * Called from the discovery thread only, one call at a time; implementations should
+ * return quickly and dial asynchronously.
+ *
+ * @author PubSubClub
+ */
+public interface PeerRegistrar {
+
+	/**
+	 * Start dialling a peer that discovery found.
+	 * @param peer the peer
+	 */
+	void add(DiscoveredPeer peer);
+
+	/**
+	 * Stop dialling a peer that left the registry and close its link.
+	 * @param peer the peer, as it was added
+	 */
+	void remove(DiscoveredPeer peer);
+
+}

@@ -1,0 +1,47 @@
+package io.pubsubclub.discovery;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A {@link PeerRegistrar} that records what it is told, for tests.
+ */
+public class RecordingPeerRegistrar implements PeerRegistrar {
+
+	private final List<String> calls = new ArrayList<>();
+
+	private final Set<DiscoveredPeer> peers = new LinkedHashSet<>();
+
+	private volatile RuntimeException failure;
+
+	@Override
+	public synchronized void add(DiscoveredPeer peer) {
+		RuntimeException failure = this.failure;
+		if (failure != null) {
+			throw failure;
+		}
+		this.calls.add("add " + peer.address());
+		this.peers.add(peer);
+	}
+
+	@Override
+	public synchronized void remove(DiscoveredPeer peer) {
+		this.calls.add("remove " + peer.address());
+		this.peers.remove(peer);
+	}
+
+	public synchronized List<String> calls() {
+		return new ArrayList<>(this.calls);
+	}
+
+	public synchronized Set<DiscoveredPeer> peers() {
+		return new LinkedHashSet<>(this.peers);
+	}
+
+	public void failWith(RuntimeException failure) {
+		this.failure = failure;
+	}
+
+}
