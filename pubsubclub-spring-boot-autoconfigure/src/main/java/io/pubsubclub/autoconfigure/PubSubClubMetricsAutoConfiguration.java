@@ -3,9 +3,11 @@ package io.pubsubclub.autoconfigure;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import io.pubsubclub.actuate.ClusterMeterBinder;
+import io.pubsubclub.actuate.DiscoveryMeterBinder;
 import io.pubsubclub.actuate.WampServerMeterBinder;
 import io.pubsubclub.cluster.ClusterLinks;
 import io.pubsubclub.cluster.ClusterNode;
+import io.pubsubclub.discovery.DiscoveryPeerWatcher;
 import io.pubsubclub.wamp.WampServer;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -13,6 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
@@ -23,6 +26,7 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(afterName = { "io.pubsubclub.autoconfigure.WampServerAutoConfiguration",
 		"io.pubsubclub.autoconfigure.ClusterAutoConfiguration",
+		"io.pubsubclub.autoconfigure.PubSubClubDiscoveryAutoConfiguration",
 		"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration" })
 @ConditionalOnClass(MeterBinder.class)
 public final class PubSubClubMetricsAutoConfiguration {
@@ -39,6 +43,19 @@ public final class PubSubClubMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	ClusterMeterBinder pubsubclubClusterMeterBinder(ClusterNode clusterNode, ClusterLinks clusterLinks) {
 		return new ClusterMeterBinder(clusterNode, clusterLinks);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.cloud.client.discovery.DiscoveryClient")
+	static class DiscoveryMetersConfiguration {
+
+		@Bean
+		@ConditionalOnBean(DiscoveryPeerWatcher.class)
+		@ConditionalOnMissingBean
+		DiscoveryMeterBinder pubsubclubDiscoveryMeterBinder(DiscoveryPeerWatcher watcher) {
+			return new DiscoveryMeterBinder(watcher);
+		}
+
 	}
 
 }

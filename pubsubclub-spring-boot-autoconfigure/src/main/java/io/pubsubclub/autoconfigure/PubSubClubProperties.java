@@ -260,6 +260,12 @@ public class PubSubClubProperties {
 		 */
 		private Mode mode;
 
+		public Role() {
+			this(Mode.CLIENT);
+		}
+
+		// a second constructor keeps JavaBean binding for the metadata processor, which
+		// would otherwise take the role for constructor-bound and leave "enabled" out
 		Role(Mode mode) {
 			this.mode = mode;
 		}

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pubsubclub.actuate.DiscoveryMeterBinder;
 import io.pubsubclub.cluster.ClusterNode;
 import io.pubsubclub.cluster.PeerAddress;
 import io.pubsubclub.cluster.TestSubscribers;
@@ -169,6 +171,30 @@ class PubSubClubDiscoveryAutoConfigurationTests {
 				assertThat(registrar.peers()).containsExactly(new DiscoveredPeer("127.0.0.1", 19001, 1L));
 				assertThat(watcher.getSkippedInstanceCount()).isOne();
 			});
+	}
+
+	@Test
+	void metersCountKnownPeersRefreshesAndSkippedInstances() {
+		this.runner.withConfiguration(AutoConfigurations.of(PubSubClubMetricsAutoConfiguration.class))
+			.withPropertyValues("spring.cloud.discovery.client.simple.instances.pubsubclub[0].uri=http://127.0.0.1:8081",
+					"spring.cloud.discovery.client.simple.instances.pubsubclub[0].metadata.pubsubclub-port=19001",
+					"spring.cloud.discovery.client.simple.instances.pubsubclub[1].uri=http://127.0.0.1:8083")
+			.run((context) -> {
+				SimpleMeterRegistry registry = new SimpleMeterRegistry();
+				context.getBean(DiscoveryMeterBinder.class).bindTo(registry);
+				await().until(() -> registry.get("pubsubclub.discovery.peers").gauge().value() == 1.0);
+				assertThat(registry.get("pubsubclub.discovery.skipped").gauge().value()).isEqualTo(1.0);
+				assertThat(registry.get("pubsubclub.discovery.refreshes").functionCounter().count())
+					.isGreaterThanOrEqualTo(1.0);
+				assertThat(registry.get("pubsubclub.discovery.failures").functionCounter().count()).isZero();
+			});
+	}
+
+	@Test
+	void noDiscoveryMetersWithoutSpringCloudCommons() {
+		this.runner.withConfiguration(AutoConfigurations.of(PubSubClubMetricsAutoConfiguration.class))
+			.withClassLoader(new FilteredClassLoader(DiscoveryClient.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(DiscoveryMeterBinder.class));
 	}
 
 	@Test

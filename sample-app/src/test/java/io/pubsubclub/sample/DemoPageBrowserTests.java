@@ -1,0 +1,302 @@
+package io.pubsubclub.sample;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.pubsubclub.cluster.ClusterNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.openqa.selenium.WebDriver;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The demo page in real headless Chromium against two real nodes of the sample app
+ * clustered with each other, as {@code demo.sh} runs them: the page speaks WAMPv1 from the
+ * browser, and what one page publishes shows on another, on the same node or the other.
+ *
+ * @author PubSubClub
+ */
+class DemoPageBrowserTests {
+
+	private static final String TOPIC = "http://example.com/demo#chat";
+
+	private static final long NODE_A_ID = 1_000_001;
+
+	private static final Path ARTIFACTS = Path.of("target", "browser-tests");
+
+	private static ConfigurableApplicationContext nodeA;
+
+	private static ConfigurableApplicationContext nodeB;
+
+	private static Chromium chromium;
+
+	private final List<DemoPage> pages = new ArrayList<>();
+
+	@BeforeAll
+	static void start() throws IOException {
+		chromium = Chromium.start(ARTIFACTS);
+		// each node dials the other's cluster port, as in demo.sh: B's is picked up front
+		int clusterPortB = freePort();
+		nodeA = startNode("--pubsubclub.node-id=" + NODE_A_ID, "--pubsubclub.server.port=0",
+				"--pubsubclub.peers=127.0.0.1:" + clusterPortB);
+		nodeB = startNode("--pubsubclub.server.port=" + clusterPortB,
+				"--pubsubclub.peers=127.0.0.1:" + nodeA.getBean(ClusterNode.class).serverPort());
+	}
+
+	@AfterAll
+	static void stop() {
+		try {
+			if (chromium != null) {
+				chromium.close();
+			}
+		}
+		finally {
+			for (ConfigurableApplicationContext node : new ConfigurableApplicationContext[] { nodeA, nodeB }) {
+				if (node != null) {
+					node.close();
+				}
+			}
+		}
+	}
+
+	@AfterEach
+	void closePages(TestInfo test) throws IOException {
+		WebDriver driver = chromium.driver();
+		String name = test.getTestMethod().orElseThrow().getName();
+		for (int i = 0; i < this.pages.size(); i++) {
+			this.pages.get(i).screenshot(ARTIFACTS.resolve(name + "-" + i + ".png"));
+		}
+		String first = driver.getWindowHandles().iterator().next();
+		for (String window : driver.getWindowHandles()) {
+			if (!window.equals(first)) {
+				driver.switchTo().window(window).close();
+			}
+		}
+		driver.switchTo().window(first).get("about:blank");
+	}
+
+	@Test
+	void pageConnectsToTheNodeServingItOverWamp() {
+		DemoPage page = openPage(nodeA).awaitConnectedTo(label(nodeA));
+		assertThat(page.sessionId()).isNotBlank();
+		assertThat(page.statusText()).contains("ws://" + label(nodeA) + "/wamp", page.sessionId());
+	}
+
+	@Test
+	void eventPublishedThroughTheRpcShowsOnAnotherPageButNotOnTheCallers() {
+		DemoPage publisher = openPage(nodeA).awaitConnectedTo(label(nodeA));
+		DemoPage subscriber = openPage(nodeA).awaitConnectedTo(label(nodeA));
+		publisher.subscribe(TOPIC);
+		subscriber.subscribe(TOPIC);
+		String text = "rpc " + UUID.randomUUID();
+
+		// no SUBSCRIBE is acknowledged in WAMPv1: publish until the subscription has landed
+		AtomicInteger attempt = new AtomicInteger();
+		await("event on the subscriber's page").atMost(DemoPage.TIMEOUT).pollInterval(Duration.ofMillis(500))
+			.untilAsserted(() -> {
+				publisher.publishThroughRpc(TOPIC, text + " #" + attempt.incrementAndGet());
+				assertThat(subscriber.events()).anySatisfy((event) -> {
+					assertThat(event.text()).startsWith(text);
+					assertThat(event.topic()).isEqualTo(TOPIC);
+					assertThat(event.via()).isEqualTo(label(nodeA));
+					assertThat(event.viaShown()).contains(label(nodeA));
+					assertThat(event.origin()).isEqualTo(label(nodeA));
+				});
+			});
+		await("RPC result").atMost(DemoPage.TIMEOUT)
+			.untilAsserted(() -> assertThat(publisher.publishResult()).contains("returned {}"));
+		assertThat(publisher.events()).noneSatisfy((event) -> assertThat(event.text()).startsWith(text));
+	}
+
+	@Test
+	void directPublishShowsOnAnotherPageAndOnThePublishersWhenItAsks() {
+		DemoPage publisher = openPage(nodeA).awaitConnectedTo(label(nodeA));
+		DemoPage subscriber = openPage(nodeA).awaitConnectedTo(label(nodeA));
+		publisher.subscribe(TOPIC);
+		subscriber.subscribe(TOPIC);
+		String text = "direct " + UUID.randomUUID();
+
+		AtomicInteger attempt = new AtomicInteger();
+		await("event on both pages").atMost(DemoPage.TIMEOUT).pollInterval(Duration.ofMillis(500))
+			.untilAsserted(() -> {
+				publisher.publishDirectly(TOPIC, text + " #" + attempt.incrementAndGet(), true);
+				for (DemoPage page : List.of(subscriber, publisher)) {
+					assertThat(page.events()).anySatisfy((event) -> {
+						assertThat(event.text()).startsWith(text);
+						assertThat(event.via()).isEqualTo(label(nodeA));
+						assertThat(event.origin()).isEqualTo(label(nodeA));
+					});
+				}
+			});
+	}
+
+	@Test
+	void eventPublishedOnNodeAShowsOnNodeBsPageWithTheNodeItCameThroughAndWasPublishedOn() {
+		DemoPage pageA = openPage(nodeA).awaitConnectedTo(label(nodeA));
+		DemoPage pageB = openPage(nodeB).awaitConnectedTo(label(nodeB));
+		pageB.subscribe(TOPIC);
+		String text = "across " + UUID.randomUUID();
+
+		// the subscription travels to node A over the cluster link: publish until it has
+		AtomicInteger attempt = new AtomicInteger();
+		await("event on node B's page").atMost(DemoPage.TIMEOUT).pollInterval(Duration.ofMillis(500))
+			.untilAsserted(() -> {
+				pageA.publishDirectly(TOPIC, text + " #" + attempt.incrementAndGet(), false);
+				assertThat(pageB.events()).anySatisfy((event) -> {
+					assertThat(event.text()).startsWith(text);
+					assertThat(event.topic()).isEqualTo(TOPIC);
+					assertThat(event.via()).isEqualTo(label(nodeB));
+					assertThat(event.viaShown()).contains(label(nodeB));
+					assertThat(event.origin()).isEqualTo(label(nodeA));
+					assertThat(event.originShown()).contains(label(nodeA));
+				});
+			});
+	}
+
+	@Test
+	void pageMovesToTheOtherNodeWithItsSubscriptionsAndGetsWhatTheRpcPublishedOnTheFirst() {
+		DemoPage moving = openPage(nodeA, "?other=http://" + label(nodeB)).awaitConnectedTo(label(nodeA));
+		moving.subscribe(TOPIC);
+		moving.connectToOther();
+		moving.awaitConnectedTo(label(nodeB));
+		await("subscription carried to node B").atMost(DemoPage.TIMEOUT)
+			.untilAsserted(() -> assertThat(moving.subscriptions()).containsEntry(TOPIC, true));
+		DemoPage publisher = openPage(nodeA).awaitConnectedTo(label(nodeA));
+		String text = "moved " + UUID.randomUUID();
+
+		AtomicInteger attempt = new AtomicInteger();
+		await("event on the moved page").atMost(DemoPage.TIMEOUT).pollInterval(Duration.ofMillis(500))
+			.untilAsserted(() -> {
+				publisher.publishThroughRpc(TOPIC, text + " #" + attempt.incrementAndGet());
+				assertThat(moving.events()).anySatisfy((event) -> {
+					assertThat(event.text()).startsWith(text);
+					assertThat(event.via()).isEqualTo(label(nodeB));
+					assertThat(event.origin()).isEqualTo(label(nodeA));
+				});
+			});
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void wamp1ClientSpeaksCuriesCallErrorsReceiverListsAndUnsubscribe() {
+		DemoPage page = openPage(nodeA).awaitConnectedTo(label(nodeA));
+		Map<String, Object> outcome = page.runAsync("""
+				const [url, done] = arguments;
+				const topic = 'http://example.com/demo#lists';
+				const got = { a: [], b: [] };
+				const until = async (condition) => {
+					for (let i = 0; i < 200 && !condition(); i++) {
+						await new Promise((resolve) => setTimeout(resolve, 50));
+					}
+				};
+				(async () => {
+					const a = await Wamp1.connect(url);
+					const b = await Wamp1.connect(url);
+					a.prefix('demo', 'http://example.com/demo#');
+					a.subscribe('demo:lists', (t, e) => got.a.push(t + ' ' + e));
+					b.subscribe(topic, (t, e) => got.b.push(t + ' ' + e));
+					// a CALL is answered after the session's earlier frames: a barrier for the SUBSCRIBEs
+					const error = await a.call('demo:no-such-procedure').then(() => null, (e) => e);
+					await b.call(topic).catch(() => null);
+					b.publish(topic, 'default');
+					b.publish(topic, 'everyone', false);
+					b.publish(topic, 'all but a', [a.sessionId]);
+					b.publish(topic, 'only a', [], [a.sessionId]);
+					b.publish(topic, 'nobody', [], []);
+					await until(() => got.a.length >= 3 && got.b.length >= 2);
+					a.unsubscribe('demo:lists');
+					await a.call(topic).catch(() => null);
+					b.publish(topic, 'after a left', false);
+					await until(() => got.b.length >= 3);
+					a.close();
+					b.close();
+					return { a: got.a, b: got.b, errorName: error && error.name, errorUri: error && error.uri };
+				})().then(done, (e) => done({ failure: String(e) }));""", "ws://" + label(nodeA) + "/wamp");
+		String topic = "http://example.com/demo#lists ";
+		assertThat(outcome).doesNotContainKey("failure");
+		assertThat(outcome.get("errorName")).isEqualTo("CallError");
+		assertThat(outcome.get("errorUri")).isEqualTo("http://api.wamp.ws/error#NoSuchRPCEndpoint");
+		assertThat((List<String>) outcome.get("a")).containsExactly(topic + "default", topic + "everyone",
+				topic + "only a");
+		assertThat((List<String>) outcome.get("b")).containsExactly(topic + "everyone", topic + "all but a",
+				topic + "after a left");
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void clusterViewShowsTheConnectedNodesIdAndLinksOrSaysTheEndpointIsAbsent() throws Exception {
+		HttpResponse<Void> endpoint = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://" + label(nodeA) + "/actuator/pubsubclub")).build(),
+					BodyHandlers.discarding());
+		DemoPage page = openPage(nodeA).awaitConnectedTo(label(nodeA));
+		await("cluster view").atMost(DemoPage.TIMEOUT).untilAsserted(() -> {
+			Map<String, Object> view = page.clusterView();
+			String text = (String) view.get("text");
+			if (endpoint.statusCode() == 404) {
+				assertThat(view.get("state")).as(text).isEqualTo("absent");
+				assertThat(text).contains("404");
+			}
+			else {
+				assertThat(view.get("state")).as(text).isEqualTo("shown");
+				assertThat(view.get("nodeId")).isEqualTo(String.valueOf(NODE_A_ID));
+				assertThat(text).contains("Node " + NODE_A_ID);
+				// node A's links to node B, both ways, up
+				assertThat((List<String>) view.get("links")).as(text)
+					.hasSizeGreaterThanOrEqualTo(2)
+					.allSatisfy((link) -> assertThat(link).contains("ready"));
+			}
+		});
+	}
+
+	private DemoPage openPage(ConfigurableApplicationContext node) {
+		return openPage(node, "");
+	}
+
+	private DemoPage openPage(ConfigurableApplicationContext node, String query) {
+		DemoPage page = DemoPage.open(chromium.driver(), "http://" + label(node) + "/" + query, !this.pages.isEmpty());
+		this.pages.add(page);
+		return page;
+	}
+
+	private static String label(ConfigurableApplicationContext node) {
+		return "127.0.0.1:" + node.getEnvironment().getProperty("local.server.port");
+	}
+
+	private static ConfigurableApplicationContext startNode(String... extraArgs) {
+		List<String> args = new ArrayList<>(List.of("--server.address=127.0.0.1", "--server.port=0",
+				"--pubsubclub.producer.enabled=true", "--pubsubclub.consumer.enabled=true",
+				"--pubsubclub.server.address=127.0.0.1",
+				"--pubsubclub.wamp.allowed-origins=*", "--management.endpoints.web.exposure.include=health,pubsubclub",
+				"--management.endpoints.web.cors.allowed-origins=*", "--management.endpoints.web.cors.allowed-methods=GET"));
+		args.addAll(List.of(extraArgs));
+		return new SpringApplicationBuilder(SampleApplication.class).run(args.toArray(String[]::new));
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+	}
+
+}
