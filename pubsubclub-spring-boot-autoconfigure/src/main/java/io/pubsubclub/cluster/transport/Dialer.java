@@ -275,6 +275,7 @@ final class Dialer implements DialledServer {
 
 		@Override
 		public PeerLink create(WebSocketSession session) {
+			TcpNoDelay.enable(session);
 			return Dialer.this.client.cluster().dialled(Dialer.this);
 		}
 

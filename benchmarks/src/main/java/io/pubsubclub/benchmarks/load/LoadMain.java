@@ -1,0 +1,671 @@
+package io.pubsubclub.benchmarks.load;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The end-to-end load program. It starts every server process of the four systems on
+ * 127.0.0.1, then measures each system with the same work, with this process both
+ * publishing and receiving so that latencies are read on one clock:
+ * <ol>
+ * <li>one node: publisher and K subscribers on one PubSubClub node (the WAMP layer alone);</li>
+ * <li>the cluster hop: publisher on node A, K subscribers on node B, through PubSubClub;</li>
+ * <li>a Redis relay: relay A does PUBLISH, relay B's Redis subscriber writes to K sessions;</li>
+ * <li>a bare relay: relay A writes each frame on one WebSocket to relay B, which writes it to K
+ * sessions (the floor of one hop).</li>
+ * </ol>
+ * It prints one table with ratios to (1) and (3), and stops every process it started.
+ * <p>
+ * Arguments: {@code --short|--long --sample-app JAR --classpath FILE --redis-server PATH
+ * --work DIR}.
+ */
+public final class LoadMain {
+
+	private static final PrintStream progress = System.err;
+
+	private static final long STARTED = System.nanoTime();
+
+	/** Time a system runs at the new rate before its figures count. */
+	private static final long RAMP_NANOS = 300_000_000L;
+
+	private final Map<String, String> options;
+
+	private final boolean shortMode;
+
+	private final Path work;
+
+	private final Path pidFile;
+
+	private final long warmupNanos;
+
+	private final long measureNanos;
+
+	private final int rounds;
+
+	private final long latencyNanos;
+
+	private final int idleConnections;
+
+	private int trialNumber;
+
+	private LoadMain(Map<String, String> options) {
+		this.options = options;
+		this.shortMode = !options.containsKey("long");
+		this.work = Path.of(options.getOrDefault("work", "benchmarks/target/run"));
+		this.pidFile = this.work.resolve("pids");
+		this.warmupNanos = seconds(this.shortMode ? 1 : 5);
+		this.measureNanos = seconds(this.shortMode ? 1 : 3);
+		this.rounds = this.shortMode ? 2 : 4;
+		this.latencyNanos = seconds(this.shortMode ? 1 : 3);
+		this.idleConnections = Integer.parseInt(options.getOrDefault("idle", this.shortMode ? "1000" : "10000"));
+	}
+
+	public static void main(String[] args) throws Exception {
+		Map<String, String> options = new HashMap<>();
+		for (int i = 0; i < args.length; i++) {
+			String arg = args[i];
+			if (!arg.startsWith("--")) {
+				throw new IllegalArgumentException("unexpected argument " + arg);
+			}
+			String key = arg.substring(2);
+			if (key.equals("short") || key.equals("long") || key.equals("jfr") || key.equals("heap-only")
+					|| key.equals("producer-serves") || key.equals("idle-subscribed")) {
+				options.put(key, "true");
+			}
+			else if (i + 1 < args.length) {
+				options.put(key, args[++i]);
+			}
+			else {
+				throw new IllegalArgumentException("missing value for " + arg);
+			}
+		}
+		try {
+			new LoadMain(options).run();
+		}
+		finally {
+			ServerProcess.stopAll();
+		}
+		System.exit(0);
+	}
+
+	private void run() throws Exception {
+		Files.createDirectories(this.work);
+		Files.deleteIfExists(this.pidFile);
+		List<SystemUnderTest> systems = startSystems();
+		List<SystemUnderTest> available = systems.stream().filter((s) -> s.unavailable == null).toList();
+		for (SystemUnderTest system : available) {
+			if (!this.options.containsKey("heap-only")) {
+				warmUp(system);
+			}
+		}
+		available = available.stream().filter((s) -> s.unavailable == null).toList();
+		List<Config> configs = this.options.containsKey("heap-only") ? List.of()
+				: List.of(new Config(100, 1), new Config(100, 100), new Config(4096, 1), new Config(4096, 100));
+		Map<String, Result> results = new LinkedHashMap<>();
+		for (Config config : configs) {
+			measure(available, config, results);
+		}
+		Map<String, Double> heap = new HashMap<>();
+		for (SystemUnderTest system : available) {
+			heap.put(system.label, idleHeap(system));
+		}
+		String table = Report.table(systems, configs, results, heap, this.idleConnections, this.shortMode,
+				Instant.now(), (System.nanoTime() - STARTED) / 1e9);
+		System.out.println(table);
+		Files.writeString(this.work.resolve("results.md"), table);
+	}
+
+	/**
+	 * Run each system hot before anything is measured, so that no system is measured while
+	 * its JIT is still compiling the path.
+	 */
+	private void warmUp(SystemUnderTest system) throws Exception {
+		for (Config config : List.of(new Config(100, 10), new Config(4096, 10))) {
+			try (Trial trial = openTrial(system, config)) {
+				if (trial.error == null) {
+					trial.publisher.saturate(trial.subscribers, trial.baseline, window(config),
+							Clock.now() + this.warmupNanos);
+				}
+				else {
+					system.unavailable = "warm-up: " + trial.error;
+				}
+			}
+			catch (IOException ex) {
+				system.unavailable = "warm-up: " + ex.getMessage();
+			}
+			if (system.unavailable != null) {
+				log("%s %s not measured: %s", system.label, system.name, system.unavailable);
+				return;
+			}
+		}
+		log("%s %s warmed up", system.label, system.name);
+	}
+
+	/**
+	 * Measure all systems for one payload and K: the same connections stay open while the
+	 * systems take turns in rounds, so that the load other builds put on this shared machine
+	 * falls on all of them alike. Throughput first, then latency at half the slowest
+	 * system's saturation.
+	 */
+	private void measure(List<SystemUnderTest> systems, Config config, Map<String, Result> results)
+			throws Exception {
+		Map<SystemUnderTest, Trial> trials = new LinkedHashMap<>();
+		try {
+			for (SystemUnderTest system : systems) {
+				Result result = new Result();
+				results.put(key(system, config), result);
+				try {
+					Trial trial = openTrial(system, config);
+					trials.put(system, trial);
+					result.error = trial.error;
+				}
+				catch (IOException ex) {
+					result.error = ex.getMessage();
+				}
+			}
+			Map<SystemUnderTest, double[]> sums = new HashMap<>();
+			for (int round = 0; round < this.rounds; round++) {
+				for (SystemUnderTest system : rotate(systems, round)) {
+					Trial trial = trials.get(system);
+					Result result = results.get(key(system, config));
+					if (trial == null || result.error != null) {
+						continue;
+					}
+					try {
+						trial.publisher.saturate(trial.subscribers, trial.baseline, window(config),
+								Clock.now() + RAMP_NANOS);
+						long t0 = Clock.now();
+						long received0 = trial.subscribers.total();
+						double cpu0 = cpu(system);
+						double self0 = selfCpu();
+						trial.publisher.saturate(trial.subscribers, trial.baseline, window(config),
+								t0 + this.measureNanos);
+						long t1 = Clock.now();
+						long received1 = trial.subscribers.total();
+						double cpu1 = cpu(system);
+						double self1 = selfCpu();
+						trial.drain(seconds(5));
+						if (trial.subscribers.failure() != null) {
+							result.error = trial.subscribers.failure();
+							continue;
+						}
+						double[] sum = sums.computeIfAbsent(system, (k) -> new double[4]);
+						sum[0] += received1 - received0;
+						sum[1] += (t1 - t0) / 1e9;
+						sum[2] += cpu1 - cpu0;
+						sum[3] += self1 - self0;
+					}
+					catch (IOException ex) {
+						result.error = ex.getMessage();
+					}
+				}
+			}
+			double slowest = Double.MAX_VALUE;
+			for (SystemUnderTest system : systems) {
+				Result result = results.get(key(system, config));
+				double[] sum = sums.get(system);
+				if (result.error != null || sum == null || sum[0] == 0) {
+					if (result.error == null) {
+						result.error = "nothing delivered";
+					}
+					log("%s %-11s throughput failed: %s", system.label, config, result.error);
+					continue;
+				}
+				result.delivered = sum[0] / sum[1];
+				result.cpuPerMillion = sum[2] / (sum[0] / 1e6);
+				slowest = Math.min(slowest, result.delivered / config.k);
+				log("%s %-11s %,10.0f delivered/s  %.1f CPU s per M events (load program: %.1f)", system.label, config,
+						result.delivered, result.cpuPerMillion, sum[3] / (sum[0] / 1e6));
+			}
+			if (slowest == Double.MAX_VALUE) {
+				return;
+			}
+			double offered = Math.max(10, slowest / 2);
+			for (int round = 0; round < this.rounds; round++) {
+				for (SystemUnderTest system : rotate(systems, round)) {
+					Trial trial = trials.get(system);
+					Result result = results.get(key(system, config));
+					if (trial == null || result.error != null || result.latencyError != null) {
+						continue;
+					}
+					try {
+						trial.publisher.paced(offered, Clock.now() + RAMP_NANOS);
+						trial.subscribers.startRecording();
+						trial.publisher.paced(offered, Clock.now() + this.latencyNanos);
+						trial.subscribers.stopRecording();
+						trial.drain(seconds(5));
+						if (trial.subscribers.failure() != null) {
+							result.latencyError = trial.subscribers.failure();
+						}
+					}
+					catch (IOException ex) {
+						result.latencyError = ex.getMessage();
+					}
+				}
+			}
+			for (SystemUnderTest system : systems) {
+				Trial trial = trials.get(system);
+				Result result = results.get(key(system, config));
+				if (trial == null || result.error != null) {
+					continue;
+				}
+				if (result.latencyError != null) {
+					log("%s %-11s latency failed: %s", system.label, config, result.latencyError);
+					continue;
+				}
+				LatencyHistogram histogram = trial.subscribers.histogram();
+				result.offered = offered;
+				result.p50 = histogram.percentileMicros(50);
+				result.p99 = histogram.percentileMicros(99);
+				result.p999 = histogram.percentileMicros(99.9);
+				log("%s %-11s at %,.0f published/s: p50 %d µs  p99 %d µs  p99.9 %d µs (%,d samples)", system.label,
+						config, offered, result.p50, result.p99, result.p999, histogram.count());
+			}
+		}
+		finally {
+			for (Trial trial : trials.values()) {
+				trial.close();
+			}
+		}
+	}
+
+	private static List<SystemUnderTest> rotate(List<SystemUnderTest> systems, int round) {
+		List<SystemUnderTest> rotated = new ArrayList<>(systems);
+		java.util.Collections.rotate(rotated, -round);
+		return rotated;
+	}
+
+	private static int window(Config config) {
+		return Math.max(16, Math.min(512, 128 * 1024 / config.payload));
+	}
+
+	private static void log(String format, Object... args) {
+		progress.printf(Locale.ROOT, "[%5.1f s] " + format + "%n",
+				concatArgs((System.nanoTime() - STARTED) / 1e9, args));
+	}
+
+	private static Object[] concatArgs(Object first, Object[] rest) {
+		Object[] all = new Object[rest.length + 1];
+		all[0] = first;
+		System.arraycopy(rest, 0, all, 1, rest.length);
+		return all;
+	}
+
+	private static String key(SystemUnderTest system, Config config) {
+		return system.label + "/" + config;
+	}
+
+	private List<SystemUnderTest> startSystems() throws Exception {
+		String jar = required("sample-app");
+		String classpath = Files.readString(Path.of(required("classpath"))).trim();
+		String redisServer = this.options.getOrDefault("redis-server", "redis-server");
+		Path logs = this.work.resolve("logs");
+		Files.createDirectories(logs);
+
+		List<String> boot = List.of("--server.address=127.0.0.1", "--server.tomcat.max-connections=20000",
+				"--server.tomcat.accept-count=1000", "--spring.main.banner-mode=off");
+		List<SystemUnderTest> systems = new ArrayList<>();
+		// --server-opts "…": extra options for every server JVM (nodes and relays), for tuning experiments
+		List<String> nodeJvm = new ArrayList<>();
+		List<String> nodeArgs = new ArrayList<>();
+		for (String opt : this.options.getOrDefault("server-opts", "").trim().split("\\s+")) {
+			if (opt.startsWith("-D") || opt.startsWith("-X")) {
+				nodeJvm.add(opt);
+			}
+			else if (!opt.isEmpty()) {
+				nodeArgs.add(opt);
+			}
+		}
+
+		if (selected(1)) {
+			int port = freePort();
+			ServerProcess one = ServerProcess.start("1-one-node", port,
+					concat(jvm("1-one-node"), nodeJvm, List.of("-jar", jar, "--server.port=" + port), boot, nodeArgs), logs, this.pidFile);
+			systems.add(new SystemUnderTest("(1)", "one node", one, "/wamp", one, "/wamp", true, List.of(one)));
+		}
+		else {
+			systems.add(SystemUnderTest.skipped("(1)", "one node"));
+		}
+
+		if (selected(2)) {
+			int aPort = freePort();
+			int bPort = freePort();
+			int bCluster = freePort();
+			// the usual layout: consumers serve, producers dial; --producer-serves turns it round
+			boolean producerServes = this.options.containsKey("producer-serves");
+			List<String> aCluster = producerServes
+					? List.of("--pubsubclub.producer.enabled=true", "--pubsubclub.producer.mode=server",
+							"--pubsubclub.consumer.enabled=false", "--pubsubclub.server.address=127.0.0.1",
+							"--pubsubclub.server.port=" + bCluster, "--pubsubclub.discovery.enabled=false")
+					: List.of("--pubsubclub.producer.enabled=true", "--pubsubclub.consumer.enabled=false",
+							"--pubsubclub.peers=127.0.0.1:" + bCluster, "--pubsubclub.discovery.enabled=false");
+			List<String> bCluster2 = producerServes
+					? List.of("--pubsubclub.producer.enabled=false", "--pubsubclub.consumer.enabled=true",
+							"--pubsubclub.consumer.mode=client", "--pubsubclub.peers=127.0.0.1:" + bCluster,
+							"--pubsubclub.discovery.enabled=false")
+					: List.of("--pubsubclub.producer.enabled=false", "--pubsubclub.consumer.enabled=true",
+							"--pubsubclub.server.address=127.0.0.1", "--pubsubclub.server.port=" + bCluster,
+							"--pubsubclub.discovery.enabled=false");
+			ServerProcess clusterA = ServerProcess.start("2-cluster-a", aPort,
+					concat(jvm("2-cluster-a"), nodeJvm, List.of("-jar", jar, "--server.port=" + aPort), boot, nodeArgs,
+							aCluster),
+					logs, this.pidFile);
+			ServerProcess clusterB = ServerProcess.start("2-cluster-b", bPort,
+					concat(jvm("2-cluster-b"), nodeJvm, List.of("-jar", jar, "--server.port=" + bPort), boot, nodeArgs,
+							bCluster2),
+					logs, this.pidFile);
+			systems.add(new SystemUnderTest("(2)", "cluster hop", clusterA, "/wamp", clusterB, "/wamp", true,
+					List.of(clusterA, clusterB)));
+		}
+		else {
+			systems.add(SystemUnderTest.skipped("(2)", "cluster hop"));
+		}
+
+		String relayMain = "io.pubsubclub.benchmarks.relay.RelayApplication";
+		if (selected(3)) {
+			int redisPort = freePort();
+			ServerProcess redis = ServerProcess.start("3-redis-server", redisPort,
+					List.of(redisServer, "--bind", "127.0.0.1", "--port", Integer.toString(redisPort), "--save", "",
+							"--appendonly", "no", "--protected-mode", "yes", "--daemonize", "no"),
+					logs, this.pidFile);
+			int aPort = freePort();
+			int bPort = freePort();
+			ServerProcess relayA = ServerProcess.start("3-redis-relay-a", aPort,
+					concat(jvm("3-redis-relay-a"), nodeJvm, List.of("-cp", classpath, relayMain), boot, nodeArgs,
+							List.of("--server.port=" + aPort, "--relay.kind=redis", "--relay.role=in",
+									"--relay.redis-port=" + redisPort)),
+					logs, this.pidFile);
+			ServerProcess relayB = ServerProcess.start("3-redis-relay-b", bPort,
+					concat(jvm("3-redis-relay-b"), nodeJvm, List.of("-cp", classpath, relayMain), boot, nodeArgs,
+							List.of("--server.port=" + bPort, "--relay.kind=redis", "--relay.role=out",
+									"--relay.redis-port=" + redisPort)),
+					logs, this.pidFile);
+			systems.add(new SystemUnderTest("(3)", "Redis relay", relayA, "/ws", relayB, "/ws", false,
+					List.of(relayA, relayB, redis)));
+		}
+		else {
+			systems.add(SystemUnderTest.skipped("(3)", "Redis relay"));
+		}
+
+		if (selected(4)) {
+			int aPort = freePort();
+			int bPort = freePort();
+			ServerProcess relayA = ServerProcess.start("4-bare-relay-a", aPort,
+					concat(jvm("4-bare-relay-a"), nodeJvm, List.of("-cp", classpath, relayMain), boot, nodeArgs,
+							List.of("--server.port=" + aPort, "--relay.kind=bare", "--relay.role=in")),
+					logs, this.pidFile);
+			ServerProcess relayB = ServerProcess.start("4-bare-relay-b", bPort,
+					concat(jvm("4-bare-relay-b"), nodeJvm, List.of("-cp", classpath, relayMain), boot, nodeArgs,
+							List.of("--server.port=" + bPort, "--relay.kind=bare", "--relay.role=out",
+									"--relay.link-port=" + aPort)),
+					logs, this.pidFile);
+			systems.add(new SystemUnderTest("(4)", "bare relay", relayA, "/ws", relayB, "/ws", false,
+					List.of(relayA, relayB)));
+		}
+		else {
+			systems.add(SystemUnderTest.skipped("(4)", "bare relay"));
+		}
+
+		// generous: on a machine shared with other builds seven JVMs may take minutes to start
+		long deadline = System.nanoTime() + seconds(300);
+		for (SystemUnderTest system : systems) {
+			if (system.unavailable != null) {
+				continue;
+			}
+			for (ServerProcess process : system.processes) {
+				try {
+					process.awaitPort(deadline);
+				}
+				catch (IOException ex) {
+					system.unavailable = ex.getMessage();
+				}
+			}
+			if (system.unavailable == null) {
+				system.unavailable = probeEndpoints(system);
+			}
+			log("%s %s: %s", system.label, system.name,
+					system.unavailable == null ? "ready" : "not measured: " + system.unavailable);
+		}
+		log("servers started");
+		return systems;
+	}
+
+	private boolean selected(int system) {
+		String systems = this.options.getOrDefault("systems", "1,2,3,4");
+		return List.of(systems.split(",")).contains(Integer.toString(system));
+	}
+
+	/**
+	 * The command line of a server JVM; with {@code --jfr} each records a profile, written
+	 * when the process stops.
+	 */
+	private List<String> jvm(String name) throws IOException {
+		List<String> jvm = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Xmx1g", "-XX:+UseG1GC"));
+		if (this.options.containsKey("jfr")) {
+			Path dir = this.work.resolve("jfr");
+			Files.createDirectories(dir);
+			jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + dir.resolve(name + ".jfr"));
+		}
+		return jvm;
+	}
+
+	/**
+	 * A system whose endpoint does not upgrade (for instance a node built before the WAMP
+	 * server existed) is reported as not measured instead of failing the run.
+	 */
+	private String probeEndpoints(SystemUnderTest system) {
+		try {
+			RawWebSocket.open(system.publisherPort, system.publisherPath, system.subprotocol(), 5000).close();
+			RawWebSocket.open(system.subscriberPort, system.subscriberPath, system.subprotocol(), 5000).close();
+			return null;
+		}
+		catch (IOException ex) {
+			return ex.getMessage();
+		}
+	}
+
+	private Trial openTrial(SystemUnderTest system, Config config) throws IOException, InterruptedException {
+		String topic = "bench.t" + (++this.trialNumber);
+		Trial trial = new Trial();
+		try {
+			openTrial(trial, system, config, topic);
+			return trial;
+		}
+		catch (IOException | RuntimeException ex) {
+			trial.close();
+			throw ex;
+		}
+	}
+
+	private void openTrial(Trial trial, SystemUnderTest system, Config config, String topic)
+			throws IOException, InterruptedException {
+		List<RawWebSocket> connections = new ArrayList<>();
+		try {
+			for (int i = 0; i < config.k; i++) {
+				RawWebSocket ws = RawWebSocket.open(system.subscriberPort, system.subscriberPath, system.subprotocol(),
+						5000);
+				connections.add(ws);
+				if (system.wamp) {
+					ws.sendText("[5,\"" + topic + "\"]");
+				}
+			}
+		}
+		catch (IOException ex) {
+			connections.forEach(RawWebSocket::close);
+			throw ex;
+		}
+		trial.subscribers = new Subscribers(connections);
+		trial.publisherConnection = RawWebSocket.open(system.publisherPort, system.publisherPath, system.subprotocol(),
+				5000);
+		trial.publisher = new Publisher(trial.publisherConnection, topic, config.payload);
+		// publish probes until every subscriber has one: subscriptions (and, across the hop,
+		// the cluster link and its 201) are then in place
+		long deadline = Clock.now() + seconds(30);
+		while (trial.subscribers.minimum() < 1) {
+			if (Clock.now() > deadline || trial.subscribers.failure() != null) {
+				trial.error = trial.subscribers.failure() != null ? trial.subscribers.failure()
+						: "subscribers received nothing within 30 s";
+				return;
+			}
+			trial.publisher.publishOne(deadline);
+			Thread.sleep(20);
+		}
+		Thread.sleep(200);
+		trial.baseline = trial.publisher.published() - trial.subscribers.minimum();
+	}
+
+	private static double cpu(SystemUnderTest system) throws IOException {
+		double sum = 0;
+		for (ServerProcess process : system.processes) {
+			sum += process.cpuSeconds();
+		}
+		return sum;
+	}
+
+	private static double selfCpu() {
+		return ProcessHandle.current().info().totalCpuDuration().map((d) -> d.toNanos() / 1e9).orElse(Double.NaN);
+	}
+
+	/**
+	 * Heap per idle connection on the node that holds the subscribers: used heap after full
+	 * collections with N idle connections open, minus before, divided by N.
+	 */
+	private double idleHeap(SystemUnderTest system) throws InterruptedException {
+		ServerProcess node = system.subscriberNode;
+		List<RawWebSocket> idle = new ArrayList<>(this.idleConnections);
+		try {
+			long before = node.usedHeapAfterGc();
+			long deadline = System.nanoTime() + seconds(this.shortMode ? 20 : 120);
+			for (int i = 0; i < this.idleConnections; i++) {
+				if (System.nanoTime() > deadline) {
+					break;
+				}
+				RawWebSocket ws = RawWebSocket.open(system.subscriberPort, system.subscriberPath, system.subprotocol(),
+						5000);
+				idle.add(ws);
+				if (this.options.containsKey("idle-subscribed") && system.wamp) {
+					// a session that has received one message: Tomcat then sizes its text buffer
+					// to the session's message size limit
+					ws.sendText("[5,\"idle\"]");
+				}
+			}
+			Thread.sleep(500);
+			long after = node.usedHeapAfterGc();
+			double perConnection = (after - before) / (double) idle.size();
+			log("%s heap per idle connection: %.1f KB (%d connections, %d KB -> %d KB)",
+					system.label, perConnection / 1024, idle.size(), before / 1024, after / 1024);
+			return perConnection;
+		}
+		catch (IOException ex) {
+			log("%s heap per idle connection failed after %d connections: %s", system.label,
+					idle.size(), ex.getMessage());
+			return Double.NaN;
+		}
+		finally {
+			idle.forEach(RawWebSocket::close);
+		}
+	}
+
+	private String required(String name) {
+		String value = this.options.get(name);
+		if (value == null) {
+			throw new IllegalArgumentException("missing --" + name);
+		}
+		return value;
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket()) {
+			socket.bind(new InetSocketAddress("127.0.0.1", 0));
+			return socket.getLocalPort();
+		}
+	}
+
+	@SafeVarargs
+	private static List<String> concat(List<String>... parts) {
+		List<String> all = new ArrayList<>();
+		for (List<String> part : parts) {
+			all.addAll(part);
+		}
+		return all;
+	}
+
+	private static long seconds(double seconds) {
+		return (long) (seconds * 1e9);
+	}
+
+	record Config(int payload, int k) {
+
+		@Override
+		public String toString() {
+			return (this.payload < 1024 ? this.payload + " B" : (this.payload / 1024) + " KB") + " K=" + this.k;
+		}
+
+	}
+
+	static final class Result {
+
+		double delivered;
+
+		double cpuPerMillion = Double.NaN;
+
+		double offered;
+
+		long p50 = -1;
+
+		long p99 = -1;
+
+		long p999 = -1;
+
+		String error;
+
+		String latencyError;
+
+	}
+
+	private static final class Trial implements AutoCloseable {
+
+		Subscribers subscribers;
+
+		RawWebSocket publisherConnection;
+
+		Publisher publisher;
+
+		long baseline;
+
+		String error;
+
+		/** Wait, bounded, until every subscriber has what was published. */
+		void drain(long timeoutNanos) throws InterruptedException {
+			long deadline = Clock.now() + timeoutNanos;
+			while (this.publisher.published() - this.baseline > this.subscribers.minimum() && Clock.now() < deadline
+					&& this.subscribers.failure() == null) {
+				Thread.sleep(5);
+			}
+		}
+
+		@Override
+		public void close() throws IOException {
+			if (this.publisherConnection != null) {
+				this.publisherConnection.close();
+			}
+			if (this.subscribers != null) {
+				this.subscribers.close();
+			}
+		}
+
+	}
+
+}
