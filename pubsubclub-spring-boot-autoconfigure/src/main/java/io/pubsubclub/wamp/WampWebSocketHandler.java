@@ -219,7 +219,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 			return;
 		}
 		if (closeStatus.getCode() == CloseStatus.TOO_BIG_TO_PROCESS.getCode() && session.countClose()) {
-			// the container refused the message before it reached the handler
+			// a container that enforces a size limit of its own refused the message
 			this.metrics.badFrame(BadFrame.TOO_BIG);
 			logger.info("WAMP session " + session.getId() + ": message over " + this.maxMessageSize
 					+ " characters, closed with 1009");
