@@ -147,7 +147,8 @@ final class LinkHandler extends AbstractWebSocketHandler {
 		if (link == null) {
 			return;
 		}
-		if (status.getCode() == CloseStatus.TOO_BIG_TO_PROCESS.getCode() && !session.getAttributes().containsKey(TOO_BIG)) {
+		if (status.getCode() == CloseStatus.TOO_BIG_TO_PROCESS.getCode()
+				&& !session.getAttributes().containsKey(TOO_BIG)) {
 			link.protocolError(PeerLink.TOO_BIG, "frame over the size limit");
 		}
 		link.closed(status.getCode(), status.getReason());
