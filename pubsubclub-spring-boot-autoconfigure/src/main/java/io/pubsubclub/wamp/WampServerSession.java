@@ -33,6 +33,10 @@ final class WampServerSession implements WampSession {
 
 	private @Nullable OutboundBuffer outbound;
 
+	// the parts so far of a text message that the container delivers in several; only
+	// the container's thread for this session touches it, one message at a time
+	private @Nullable StringBuilder partialText;
+
 	WampServerSession(String id, WebSocketSession webSocket) {
 		this.id = id;
 		this.webSocket = webSocket;
@@ -107,6 +111,14 @@ final class WampServerSession implements WampSession {
 	 */
 	boolean countClose() {
 		return this.closeCounted.compareAndSet(false, true);
+	}
+
+	@Nullable StringBuilder partialText() {
+		return this.partialText;
+	}
+
+	void partialText(@Nullable StringBuilder partialText) {
+		this.partialText = partialText;
 	}
 
 	@Override

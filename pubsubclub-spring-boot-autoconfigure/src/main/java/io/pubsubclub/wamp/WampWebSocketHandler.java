@@ -174,7 +174,8 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 
 	@Override
 	public void afterConnectionEstablished(WebSocketSession webSocket) throws Exception {
-		webSocket.setTextMessageSizeLimit(this.maxMessageSize);
+		// no setTextMessageSizeLimit: Tomcat would give every session a text buffer of that
+		// size; parts of longer messages are assembled in textPart instead
 		WampServerSession session = this.server.open(webSocket);
 		webSocket.getAttributes().put(SESSION_ATTRIBUTE, session);
 		session.outbound(new OutboundBuffer(webSocket, this.sendBufferSize, this.sendTimeLimit.toMillis(),
@@ -193,7 +194,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 			return;
 		}
 		if (message instanceof TextMessage text) {
-			handleText(session, text.getPayload());
+			textPart(session, text);
 		}
 		else if (message instanceof BinaryMessage) {
 			this.metrics.badFrame(BadFrame.BINARY);
@@ -218,7 +219,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 			return;
 		}
 		if (closeStatus.getCode() == CloseStatus.TOO_BIG_TO_PROCESS.getCode() && session.countClose()) {
-			// the container refused the message before it reached the handler
+			// a container that enforces a size limit of its own refused the message
 			this.metrics.badFrame(BadFrame.TOO_BIG);
 			logger.info("WAMP session " + session.getId() + ": message over " + this.maxMessageSize
 					+ " characters, closed with 1009");
@@ -231,17 +232,46 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 
 	@Override
 	public boolean supportsPartialMessages() {
-		return false;
+		return true;
+	}
+
+	private void textPart(WampServerSession session, TextMessage part) {
+		StringBuilder parts = session.partialText();
+		if (parts == null && part.isLast()) {
+			// the common case, a message that fits the container's buffer: no copy
+			handleText(session, part.getPayload());
+			return;
+		}
+		String payload = part.getPayload();
+		int length = ((parts != null) ? parts.length() : 0) + payload.length();
+		if (length > this.maxMessageSize) {
+			session.partialText(null);
+			tooBig(session, (part.isLast() ? "" : "at least ") + length);
+			return;
+		}
+		if (parts == null) {
+			parts = new StringBuilder(Math.min(this.maxMessageSize, 2 * payload.length()));
+			session.partialText(parts);
+		}
+		parts.append(payload);
+		if (part.isLast()) {
+			session.partialText(null);
+			handleText(session, parts.toString());
+		}
+	}
+
+	private void tooBig(WampServerSession session, String length) {
+		if (session.countClose()) {
+			this.metrics.badFrame(BadFrame.TOO_BIG);
+			logger.info("WAMP session " + session.getId() + ": message of " + length + " characters over "
+					+ this.maxMessageSize + ", closing with 1009");
+		}
+		close(session, CloseStatus.TOO_BIG_TO_PROCESS.withReason("message too big"));
 	}
 
 	private void handleText(WampServerSession session, String payload) {
 		if (payload.length() > this.maxMessageSize) {
-			if (session.countClose()) {
-				this.metrics.badFrame(BadFrame.TOO_BIG);
-				logger.info("WAMP session " + session.getId() + ": message of " + payload.length()
-						+ " characters over " + this.maxMessageSize + ", closing with 1009");
-			}
-			close(session, CloseStatus.TOO_BIG_TO_PROCESS.withReason("message too big"));
+			tooBig(session, String.valueOf(payload.length()));
 			return;
 		}
 		JsonNode message;

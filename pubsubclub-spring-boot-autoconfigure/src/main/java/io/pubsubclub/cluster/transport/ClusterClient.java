@@ -169,7 +169,6 @@ public final class ClusterClient implements ClusterPeers, SmartLifecycle {
 			return;
 		}
 		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
-		container.setDefaultMaxTextMessageBufferSize(this.settings.maxMessageSize());
 		container.setAsyncSendTimeout(this.settings.sendTimeLimit().toMillis());
 		StandardWebSocketClient client = new StandardWebSocketClient(container);
 		client.setUserProperties(Map.of("org.apache.tomcat.websocket.IO_TIMEOUT_MS",

@@ -15,7 +15,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.websocket.server.ServerContainer;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
@@ -179,7 +178,7 @@ public final class ClusterServer implements SmartLifecycle {
 		// threads the links start (schedulers, pools) must not hold on to the webapp loader
 		context.setParentClassLoader(ClusterServer.class.getClassLoader());
 		context.addServletContainerInitializer(new WsSci(), null);
-		Tomcat.addServlet(context, "pubsubclub", new UpgradeServlet(this::handler, this.settings.maxMessageSize()));
+		Tomcat.addServlet(context, "pubsubclub", new UpgradeServlet(this::handler));
 		context.addServletMappingDecoded("", "pubsubclub");
 		try {
 			tomcat.start();
@@ -306,22 +305,16 @@ public final class ClusterServer implements SmartLifecycle {
 
 		private final transient java.util.function.Supplier<LinkHandler> handler;
 
-		private final int maxMessageSize;
-
 		private transient @Nullable WebSocketHttpRequestHandler requestHandler;
 
-		UpgradeServlet(java.util.function.Supplier<LinkHandler> handler, int maxMessageSize) {
+		UpgradeServlet(java.util.function.Supplier<LinkHandler> handler) {
 			this.handler = handler;
-			this.maxMessageSize = maxMessageSize;
 		}
 
 		@Override
 		public void init() {
-			ServerContainer container = (ServerContainer) getServletContext()
-				.getAttribute(ServerContainer.class.getName());
-			if (container != null) {
-				container.setDefaultMaxTextMessageBufferSize(this.maxMessageSize);
-			}
+			// the container's default text buffer is kept: LinkHandler takes frames in
+			// parts and enforces the size limit itself
 			this.requestHandler = new WebSocketHttpRequestHandler(this.handler.get(),
 					new DefaultHandshakeHandler(new StandardWebSocketUpgradeStrategy()));
 		}

@@ -19,6 +19,10 @@ import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 
 /**
  * Bridges WebSocket sessions to {@link PeerLink}s, on the server and on the client side.
+ * <p>
+ * Takes text messages in parts, so that the container keeps its default (small) text
+ * buffer per link instead of one of the maximum frame size; a frame that comes in
+ * several parts is assembled here, and the size limit is enforced here.
  *
  * @author PubSubClub
  */
@@ -29,6 +33,14 @@ final class LinkHandler extends AbstractWebSocketHandler {
 	private static final String LINK = PeerLink.class.getName();
 
 	private static final String BUFFER = OutboundBuffer.class.getName();
+
+	private static final String BINARY = LinkHandler.class.getName() + ".binary";
+
+	private static final String PARTS = LinkHandler.class.getName() + ".parts";
+
+	// set once the handler has closed the link as too big, so that the close is not
+	// counted a second time when the container reports it
+	private static final String TOO_BIG = LinkHandler.class.getName() + ".tooBig";
 
 	private final LinkSettings settings;
 
@@ -60,17 +72,53 @@ final class LinkHandler extends AbstractWebSocketHandler {
 	@Override
 	protected void handleTextMessage(WebSocketSession session, TextMessage message) {
 		PeerLink link = link(session);
-		if (link != null) {
-			link.received(message.getPayload());
+		if (link == null || session.getAttributes().containsKey(TOO_BIG)) {
+			return;
 		}
+		StringBuilder parts = (StringBuilder) session.getAttributes().get(PARTS);
+		if (parts == null && message.isLast()) {
+			// the common case, a frame that fits the container's buffer: no copy
+			if (message.getPayloadLength() > this.settings.maxMessageSize()) {
+				tooBig(session, link);
+				return;
+			}
+			link.received(message.getPayload());
+			return;
+		}
+		String payload = message.getPayload();
+		if (((parts != null) ? parts.length() : 0) + payload.length() > this.settings.maxMessageSize()) {
+			session.getAttributes().remove(PARTS);
+			tooBig(session, link);
+			return;
+		}
+		if (parts == null) {
+			parts = new StringBuilder(Math.min(this.settings.maxMessageSize(), 2 * payload.length()));
+			session.getAttributes().put(PARTS, parts);
+		}
+		parts.append(payload);
+		if (message.isLast()) {
+			session.getAttributes().remove(PARTS);
+			link.received(parts.toString());
+		}
+	}
+
+	private void tooBig(WebSocketSession session, PeerLink link) {
+		session.getAttributes().put(TOO_BIG, Boolean.TRUE);
+		link.protocolError(PeerLink.TOO_BIG, "frame over the size limit of " + this.settings.maxMessageSize());
 	}
 
 	@Override
 	protected void handleBinaryMessage(WebSocketSession session, BinaryMessage message) {
 		PeerLink link = link(session);
-		if (link != null) {
+		// a binary message may come in parts: the first one closes the link
+		if (link != null && session.getAttributes().putIfAbsent(BINARY, Boolean.TRUE) == null) {
 			link.protocolError(PeerLink.PROTOCOL_ERROR, "binary frame");
 		}
+	}
+
+	@Override
+	public boolean supportsPartialMessages() {
+		return true;
 	}
 
 	@Override
@@ -99,7 +147,8 @@ final class LinkHandler extends AbstractWebSocketHandler {
 		if (link == null) {
 			return;
 		}
-		if (status.getCode() == CloseStatus.TOO_BIG_TO_PROCESS.getCode()) {
+		if (status.getCode() == CloseStatus.TOO_BIG_TO_PROCESS.getCode()
+				&& !session.getAttributes().containsKey(TOO_BIG)) {
 			link.protocolError(PeerLink.TOO_BIG, "frame over the size limit");
 		}
 		link.closed(status.getCode(), status.getReason());

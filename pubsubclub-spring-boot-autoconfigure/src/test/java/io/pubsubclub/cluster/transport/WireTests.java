@@ -193,6 +193,45 @@ class WireTests {
 	}
 
 	@Test
+	void framesLongerThanTheContainerBufferAreAssembledAndTheLimitHoldsOnAcceptedLinks() throws Exception {
+		Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=server",
+				"pubsubclub.server.port=0", "pubsubclub.link.max-message-size=32KB");
+		try (RawClient consumer = RawClient.connect(producer.cluster().serverPort())) {
+			consumer.send("[101,[1,1]]");
+			consumer.next();
+			// Tomcat's default text buffer holds 8 K characters: this frame comes in parts
+			String topic = "t".repeat(20 * 1024);
+			consumer.send("[201,\"" + topic + "\"]");
+			await().atMost(WAIT).until(() -> producer.forwards(topic));
+			consumer.send("[201,\"" + "u".repeat(32 * 1024) + "\"]");
+			CloseStatus status = consumer.awaitClose();
+			assertThat(status.getCode()).isEqualTo(1009);
+			assertThat(status.getReason()).isEqualTo("frame over the size limit of 32768");
+			assertThat(producer.cluster().state().totals().badFrames()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void framesLongerThanTheContainerBufferAreAssembledAndTheLimitHoldsOnDialledLinks() throws Exception {
+		try (RawServer producer = new RawServer((session) -> {
+		})) {
+			Node consumer = this.nodes.start("pubsubclub.consumer.enabled=true", "pubsubclub.consumer.mode=client",
+					"pubsubclub.link.max-message-size=32KB");
+			consumer.subscribers().subscribe("a");
+			consumer.peers().add(io.pubsubclub.cluster.PeerAddress.parse(producer.address()));
+			assertThat(producer.next()).isEqualTo("[101,[1,0],[1,1]]");
+			producer.send("[102,[1,1],4242]");
+			assertThat(producer.next()).isEqualTo("[201,\"a\"]");
+			String event = "\"" + "é".repeat(20 * 1024) + "\"";
+			producer.send("[301,\"a\"," + event + "]");
+			await().atMost(WAIT).until(() -> consumer.subscribers().delivered().contains("a " + event));
+			producer.send("[301,\"a\",\"" + "x".repeat(32 * 1024) + "\"]");
+			await().atMost(WAIT).until(() -> consumer.cluster().state().totals().badFrames() == 1);
+			assertThat(consumer.subscribers().delivered()).hasSize(1);
+		}
+	}
+
+	@Test
 	void silentPeerIsClosedAtTheHandshakeTimeout() throws Exception {
 		Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=server",
 				"pubsubclub.server.port=0", "pubsubclub.link.handshake-timeout=300ms");
