@@ -35,6 +35,10 @@ done
 
 if $build; then
 	echo "building: ./mvnw -B -q -DskipTests package" >&2
+	# without this, a change in the starter alone leaves the old sample-app jar in place:
+	# the jar plugin keeps a thin jar whose own classes did not change, and Boot's
+	# repackage skips a jar that is already repackaged
+	rm -f "$root"/sample-app/target/sample-app-*.jar "$root"/sample-app/target/sample-app-*.jar.original
 	./mvnw -B -q -DskipTests package
 fi
 classpath="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"

@@ -27,6 +27,7 @@ import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
 
 /**
  * The WAMP v1 WebSocket handler: selects the {@code wamp} subprotocol, sends WELCOME and
@@ -79,6 +80,15 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 	 * Error URI of a CALL whose arguments do not fit the procedure.
 	 */
 	public static final String ERROR_INVALID_ARGUMENT = "http://api.wamp.ws/error#invalid-argument";
+
+	/**
+	 * Characters of Tomcat's per-session text message buffer (4 KB of heap). WAMP client
+	 * messages (SUBSCRIBE, CALL, most PUBLISHes) are far shorter; a longer one reaches
+	 * {@link #textPart} in parts and costs one copy, against 12 KB saved on every session.
+	 */
+	static final int TOMCAT_TEXT_BUFFER_SIZE = 2048;
+
+	private static final String TOMCAT_PACKAGE = "org.apache.tomcat.websocket.";
 
 	private static final String SESSION_ATTRIBUTE = WampWebSocketHandler.class.getName() + ".session";
 
@@ -176,6 +186,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 	public void afterConnectionEstablished(WebSocketSession webSocket) throws Exception {
 		// no setTextMessageSizeLimit: Tomcat would give every session a text buffer of that
 		// size; parts of longer messages are assembled in textPart instead
+		smallTextBuffer(webSocket);
 		WampServerSession session = this.server.open(webSocket);
 		webSocket.getAttributes().put(SESSION_ATTRIBUTE, session);
 		session.outbound(new OutboundBuffer(webSocket, this.sendBufferSize, this.sendTimeLimit.toMillis(),
@@ -233,6 +244,24 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 	@Override
 	public boolean supportsPartialMessages() {
 		return true;
+	}
+
+	/**
+	 * Give a Tomcat session a text message buffer of {@link #TOMCAT_TEXT_BUFFER_SIZE}
+	 * characters instead of the container default (8 K characters, 16 KB of heap). Tomcat
+	 * allocated the default when the session opened and replaces it when the next text
+	 * message starts, so every session that sends anything keeps the small one. Only for
+	 * Tomcat, where the size is a buffer (a longer message comes in parts): elsewhere, as
+	 * in Jetty, it is a limit on the whole message. The binary buffer is left alone: Tomcat
+	 * replaces it only when a binary message starts, which closes the session anyway.
+	 */
+	private static void smallTextBuffer(WebSocketSession webSocket) {
+		jakarta.websocket.Session nativeSession = (webSocket instanceof NativeWebSocketSession nws)
+				? nws.getNativeSession(jakarta.websocket.Session.class) : null;
+		if (nativeSession != null && nativeSession.getClass().getName().startsWith(TOMCAT_PACKAGE)
+				&& nativeSession.getMaxTextMessageBufferSize() > TOMCAT_TEXT_BUFFER_SIZE) {
+			nativeSession.setMaxTextMessageBufferSize(TOMCAT_TEXT_BUFFER_SIZE);
+		}
 	}
 
 	private void textPart(WampServerSession session, TextMessage part) {

@@ -3,6 +3,7 @@ package io.pubsubclub.wamp;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import io.pubsubclub.wamp.WampServerMetrics.BadFrame;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -17,8 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Messages longer than Tomcat's text buffer (8 K characters by default), which reach the
- * handler in parts, with the default maximum message size (64 KB).
+ * Messages longer than Tomcat's text buffer (set to 2 K characters by the handler, 8 K by
+ * default), which reach the handler in parts, with the default maximum message size
+ * (64 KB).
  */
 @SpringBootTest(classes = WampTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "server.address=127.0.0.1")
@@ -67,6 +69,31 @@ class WampLargeMessageIntegrationTests {
 
 	private static String eventOf(String publish) {
 		return publish.substring(publish.indexOf(",\"", 4) + 2, publish.length() - 2);
+	}
+
+	@Test
+	void sessionHasTheSmallTextBuffer() throws Exception {
+		try (WampTestClient client = WampTestClient.connect(this.port)) {
+			client.send(2, "b", "http://example.com/rpc#textBuffer");
+			JsonNode result = client.next();
+			assertThat(result.get(0).intValue()).isEqualTo(3);
+			assertThat(result.get(2).intValue()).isEqualTo(WampWebSocketHandler.TOMCAT_TEXT_BUFFER_SIZE);
+		}
+	}
+
+	@Test
+	void messageJustOverTheBufferIsDeliveredIntact() throws Exception {
+		try (WampTestClient publisher = WampTestClient.connect(this.port);
+				WampTestClient subscriber = WampTestClient.connect(this.port)) {
+			String topic = subscribe(subscriber);
+			int buffer = WampWebSocketHandler.TOMCAT_TEXT_BUFFER_SIZE;
+			for (int length : new int[] { buffer, buffer + 1, 2 * buffer + 3 }) {
+				String publish = publishOfLength(topic, length);
+				publisher.sendText(publish);
+				assertThat(event(subscriber)).isEqualTo(eventOf(publish));
+			}
+			assertThat(publisher.closeStatus()).isNull();
+		}
 	}
 
 	@Test

@@ -14,6 +14,7 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
 
 /**
  * A Boot application with the WAMP server and a few procedures.
@@ -69,6 +70,13 @@ class WampTestApplication {
 		@WampProcedure("http://example.com/rpc#whoami")
 		Map<String, Object> whoami(String greeting, WampSession session) {
 			return Map.of("greeting", greeting, "id", session.getId(), "prefixes", session.getPrefixes());
+		}
+
+		@WampProcedure("http://example.com/rpc#textBuffer")
+		int textBuffer(WampSession session) {
+			jakarta.websocket.Session nativeSession = ((NativeWebSocketSession) ((WampServerSession) session).webSocket())
+				.getNativeSession(jakarta.websocket.Session.class);
+			return nativeSession.getMaxTextMessageBufferSize();
 		}
 
 		@WampProcedure("http://example.com/rpc#nothing")
