@@ -9,6 +9,7 @@ import java.util.Map;
 import io.pubsubclub.cluster.ClusterNode;
 import io.pubsubclub.cluster.ClusterPeers;
 import io.pubsubclub.discovery.DiscoveryPeerWatcher;
+import io.pubsubclub.discovery.EarlyDeregistration;
 import io.pubsubclub.discovery.LocalNode;
 import io.pubsubclub.discovery.PeerRegistrar;
 import io.pubsubclub.discovery.RegistrationMetadataAnnouncer;
@@ -29,6 +30,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.cloud.client.ConditionalOnDiscoveryEnabled;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.cloud.client.serviceregistry.AbstractAutoServiceRegistration;
 import org.springframework.cloud.client.serviceregistry.Registration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -42,8 +44,10 @@ import org.springframework.util.StringUtils;
  * {@link EnableAutoConfiguration Auto-configuration} for finding cluster servers through
  * a Spring Cloud {@link DiscoveryClient}: a {@link DiscoveryPeerWatcher} that hands the
  * nodes of the service to the cluster's client connector (or to a user's
- * {@link PeerRegistrar}), and a {@link RegistrationMetadataAnnouncer} that puts this
- * node's cluster port and node id into its own registration.
+ * {@link PeerRegistrar}), a {@link RegistrationMetadataAnnouncer} that puts this
+ * node's cluster port and node id into its own registration, and an
+ * {@link EarlyDeregistration} that takes that registration out of the registry before
+ * the node's servers stop.
  *
  * @author PubSubClub
  */
@@ -126,6 +130,21 @@ public final class PubSubClubDiscoveryAutoConfiguration {
 			LocalNode node = localNode(localNode, clusterNode);
 			Assert.state(node != null, "No LocalNode or ClusterNode");
 			return new RegistrationMetadataAnnouncer(registrations, () -> registryMetadata(beanFactory), node);
+		}
+
+		/**
+		 * Looks the auto-registrations up when the node stops rather than requiring one
+		 * with {@code @ConditionalOnBean}: that would need this auto-configuration ordered
+		 * after every registry's, and ordering it after Consul's pulls that ahead of
+		 * Spring Cloud Commons' {@code AutoServiceRegistrationAutoConfiguration}, whose
+		 * properties bean Consul's needs, so the node would not register at all.
+		 */
+		@Bean
+		@ConditionalOnMissingBean
+		@Conditional(OnLocalNodeCondition.class)
+		EarlyDeregistration pubSubClubEarlyDeregistration(
+				ObjectProvider<AbstractAutoServiceRegistration<?>> registrations) {
+			return new EarlyDeregistration(registrations);
 		}
 
 		/**

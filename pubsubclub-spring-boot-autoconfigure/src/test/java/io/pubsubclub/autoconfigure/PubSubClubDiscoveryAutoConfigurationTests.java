@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pubsubclub.actuate.DiscoveryMeterBinder;
@@ -16,6 +17,7 @@ import io.pubsubclub.cluster.TestSubscribers;
 import io.pubsubclub.discovery.DiscoveredPeer;
 import io.pubsubclub.discovery.DiscoveryMetadata;
 import io.pubsubclub.discovery.DiscoveryPeerWatcher;
+import io.pubsubclub.discovery.EarlyDeregistration;
 import io.pubsubclub.discovery.LocalNode;
 import io.pubsubclub.discovery.PeerRegistrar;
 import io.pubsubclub.discovery.RecordingPeerRegistrar;
@@ -32,8 +34,12 @@ import org.springframework.cloud.client.discovery.composite.CompositeDiscoveryCl
 import org.springframework.cloud.client.discovery.simple.InstanceProperties;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryProperties;
+import org.springframework.cloud.client.serviceregistry.AbstractAutoServiceRegistration;
+import org.springframework.cloud.client.serviceregistry.AutoServiceRegistrationProperties;
 import org.springframework.cloud.client.serviceregistry.Registration;
+import org.springframework.cloud.client.serviceregistry.ServiceRegistry;
 import org.springframework.cloud.commons.util.UtilAutoConfiguration;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -284,6 +290,52 @@ class PubSubClubDiscoveryAutoConfigurationTests {
 				.doesNotHaveBean(RegistrationMetadataAnnouncer.class));
 	}
 
+	@Test
+	void deregistersTheAutoRegistrationWhenTheContextStopsAndOnlyOnce() {
+		this.runner.withUserConfiguration(RegistrationConfiguration.class, AutoRegistrationConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(EarlyDeregistration.class);
+				TestAutoServiceRegistration autoRegistration = context.getBean(TestAutoServiceRegistration.class);
+				autoRegistration.start();
+				assertThat(autoRegistration.calls).containsExactly("register self");
+				context.stop();
+				assertThat(autoRegistration.calls).containsExactly("register self", "deregister self");
+				assertThat(autoRegistration.isRunning()).isFalse();
+				context.close();
+				assertThat(autoRegistration.calls).containsExactly("register self", "deregister self");
+			});
+	}
+
+	@Test
+	void earlyDeregistrationWithoutAnAutoRegistrationStopsQuietly() {
+		this.runner.withUserConfiguration(RegistrationConfiguration.class).run((context) -> {
+			EarlyDeregistration deregistration = context.getBean(EarlyDeregistration.class);
+			assertThat(deregistration.isRunning()).isTrue();
+			context.stop();
+			assertThat(deregistration.isRunning()).isFalse();
+		});
+	}
+
+	@Test
+	void noEarlyDeregistrationWithoutTheClusterOrUserBeans() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(UtilAutoConfiguration.class,
+					SimpleDiscoveryClientAutoConfiguration.class, ClusterAutoConfiguration.class,
+					PubSubClubDiscoveryAutoConfiguration.class))
+			.withUserConfiguration(SubscribersConfiguration.class, RegistrationConfiguration.class,
+					AutoRegistrationConfiguration.class)
+			.run((context) -> assertThat(context).hasSingleBean(TestAutoServiceRegistration.class)
+				.doesNotHaveBean(EarlyDeregistration.class));
+	}
+
+	@Test
+	void noEarlyDeregistrationWhenPubSubClubDiscoveryIsDisabled() {
+		this.runner.withUserConfiguration(RegistrationConfiguration.class, AutoRegistrationConfiguration.class)
+			.withPropertyValues("pubsubclub.discovery.enabled=false")
+			.run((context) -> assertThat(context).hasSingleBean(TestAutoServiceRegistration.class)
+				.doesNotHaveBean(EarlyDeregistration.class));
+	}
+
 	private ApplicationContextRunner clusterRunner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(UtilAutoConfiguration.class,
@@ -406,6 +458,83 @@ class PubSubClubDiscoveryAutoConfigurationTests {
 				}
 
 			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AutoRegistrationConfiguration {
+
+		@Bean
+		TestAutoServiceRegistration testAutoServiceRegistration(ApplicationContext context,
+				Registration registration) {
+			return new TestAutoServiceRegistration(context, registration);
+		}
+
+	}
+
+	static class TestAutoServiceRegistration extends AbstractAutoServiceRegistration<Registration> {
+
+		final List<String> calls;
+
+		private final Registration registration;
+
+		TestAutoServiceRegistration(ApplicationContext context, Registration registration) {
+			this(context, registration, new CopyOnWriteArrayList<>());
+		}
+
+		private TestAutoServiceRegistration(ApplicationContext context, Registration registration,
+				List<String> calls) {
+			super(context, new RecordingServiceRegistry(calls), new AutoServiceRegistrationProperties());
+			this.registration = registration;
+			this.calls = calls;
+		}
+
+		@Override
+		protected Object getConfiguration() {
+			return this.registration;
+		}
+
+		@Override
+		protected boolean isEnabled() {
+			return true;
+		}
+
+		@Override
+		protected Registration getRegistration() {
+			return this.registration;
+		}
+
+		@Override
+		protected Registration getManagementRegistration() {
+			return this.registration;
+		}
+
+	}
+
+	record RecordingServiceRegistry(List<String> calls) implements ServiceRegistry<Registration> {
+
+		@Override
+		public void register(Registration registration) {
+			this.calls.add("register " + registration.getInstanceId());
+		}
+
+		@Override
+		public void deregister(Registration registration) {
+			this.calls.add("deregister " + registration.getInstanceId());
+		}
+
+		@Override
+		public void close() {
+		}
+
+		@Override
+		public void setStatus(Registration registration, String status) {
+		}
+
+		@Override
+		public <T> @Nullable T getStatus(Registration registration) {
+			return null;
 		}
 
 	}

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -46,6 +47,9 @@ final class ConsulStandIn implements AutoCloseable {
 
 	private volatile boolean down;
 
+	private volatile Consumer<String> deregistering = (id) -> {
+	};
+
 	ConsulStandIn() throws IOException {
 		this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
 		this.server.setExecutor(this.executor);
@@ -67,6 +71,14 @@ final class ConsulStandIn implements AutoCloseable {
 
 	synchronized JsonNode registration(String id) {
 		return this.services.get(id);
+	}
+
+	/**
+	 * Call a listener with the service id of every deregister request, before it is
+	 * answered, on the thread that handles it.
+	 */
+	void onDeregister(Consumer<String> listener) {
+		this.deregistering = listener;
 	}
 
 	/**
@@ -99,6 +111,7 @@ final class ConsulStandIn implements AutoCloseable {
 			}
 			else if ("PUT".equals(method) && path.startsWith("/v1/agent/service/deregister/")) {
 				String id = path.substring("/v1/agent/service/deregister/".length());
+				this.deregistering.accept(id);
 				change(() -> this.services.remove(id));
 				respond(exchange, 200, null, null);
 			}

@@ -1,6 +1,10 @@
 package io.pubsubclub.discovery.it;
 
+import java.io.IOException;
+import java.net.Socket;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.pubsubclub.cluster.PeerAddress;
 import io.pubsubclub.discovery.DiscoveryPeerWatcher;
@@ -32,6 +36,39 @@ class DiscoveredClusterTests {
 					"spring.cloud.consul.discovery.register-health-check=false",
 					"pubsubclub.discovery.refresh-interval=1h", "pubsubclub.discovery.debounce=200ms" };
 			linkUpAndDrop(properties);
+		}
+	}
+
+	@Test
+	void consulNodeDeregistersWhileItsClusterServerStillAcceptsConnections() throws Exception {
+		try (ConsulStandIn consul = new ConsulStandIn()) {
+			String[] properties = { "spring.cloud.zookeeper.enabled=false", "spring.cloud.consul.host=127.0.0.1",
+					"spring.cloud.consul.port=" + consul.port(),
+					"spring.cloud.consul.discovery.instance-id=pubsubclub-${random.uuid}",
+					"spring.cloud.consul.discovery.hostname=127.0.0.1",
+					"spring.cloud.consul.discovery.register-health-check=false",
+					"pubsubclub.discovery.refresh-interval=1h", "pubsubclub.discovery.debounce=200ms" };
+			Map<String, Boolean> clusterPortOpen = new ConcurrentHashMap<>();
+			String id;
+			try (ConfigurableApplicationContext node = ClusterNodeApp.start(1, properties)) {
+				int clusterPort = ClusterNodeApp.node(node).serverPort();
+				await().atMost(TIMEOUT).until(() -> consul.registeredIds().size() == 1);
+				id = consul.registeredIds().get(0);
+				consul.onDeregister((deregistered) -> clusterPortOpen.put(deregistered, accepts(clusterPort)));
+			}
+			assertThat(clusterPortOpen).containsExactly(Map.entry(id, true));
+			assertThat(consul.registeredIds()).isEmpty();
+			assertThat(consul.requests()).filteredOn((request) -> request.startsWith("PUT /v1/agent/service/deregister/"))
+				.containsExactly("PUT /v1/agent/service/deregister/" + id);
+		}
+	}
+
+	private static boolean accepts(int port) {
+		try (Socket socket = new Socket("127.0.0.1", port)) {
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
 		}
 	}
 
