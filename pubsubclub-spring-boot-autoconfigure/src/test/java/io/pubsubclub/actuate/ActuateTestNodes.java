@@ -8,15 +8,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.pubsubclub.cluster.ClusterNode;
 import io.pubsubclub.cluster.PeerAddress;
+import io.pubsubclub.cluster.WampFrameClient;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringBootConfiguration;
@@ -28,11 +26,6 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.web.socket.TextMessage;
-import org.springframework.web.socket.WebSocketHttpHeaders;
-import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.client.standard.StandardWebSocketClient;
-import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,7 +41,7 @@ final class ActuateTestNodes implements AutoCloseable {
 
 	private final List<Node> nodes = new ArrayList<>();
 
-	private final List<WampClient> clients = new ArrayList<>();
+	private final List<WampFrameClient> clients = new ArrayList<>();
 
 	Node start(String... properties) {
 		List<String> all = new ArrayList<>(List.of("server.port=0", "server.address=127.0.0.1",
@@ -96,15 +89,15 @@ final class ActuateTestNodes implements AutoCloseable {
 				(body == null || body.isEmpty()) ? json.nullNode() : json.readTree(body));
 	}
 
-	WampClient wamp(Node node) throws Exception {
-		WampClient client = new WampClient(URI.create("ws://127.0.0.1:" + node.httpPort() + "/wamp"));
+	WampFrameClient wamp(Node node) throws Exception {
+		WampFrameClient client = new WampFrameClient(URI.create("ws://127.0.0.1:" + node.httpPort() + "/wamp"));
 		this.clients.add(client);
 		return client;
 	}
 
 	@Override
 	public void close() throws Exception {
-		for (WampClient client : this.clients) {
+		for (WampFrameClient client : this.clients) {
 			client.close();
 		}
 		for (Node node : this.nodes) {
@@ -147,43 +140,6 @@ final class ActuateTestNodes implements AutoCloseable {
 		@ConditionalOnBooleanProperty("test.broken")
 		HealthIndicator brokenHealthIndicator() {
 			return () -> Health.down().withDetail("test", "broken on purpose").build();
-		}
-
-	}
-
-	static final class WampClient extends TextWebSocketHandler implements AutoCloseable {
-
-		final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
-
-		private final WebSocketSession session;
-
-		WampClient(URI uri) throws Exception {
-			WebSocketHttpHeaders headers = new WebSocketHttpHeaders();
-			headers.setSecWebSocketProtocol("wamp");
-			this.session = new StandardWebSocketClient().execute(this, headers, uri).get(10, TimeUnit.SECONDS);
-			assertThat(next()).startsWith("[0,");
-		}
-
-		@Override
-		protected void handleTextMessage(WebSocketSession session, TextMessage message) {
-			this.frames.add(message.getPayload());
-		}
-
-		void send(String frame) throws Exception {
-			this.session.sendMessage(new TextMessage(frame));
-		}
-
-		String next() throws InterruptedException {
-			String frame = this.frames.poll(10, TimeUnit.SECONDS);
-			assertThat(frame).as("a frame within 10s").isNotNull();
-			return frame;
-		}
-
-		@Override
-		public void close() throws Exception {
-			if (this.session.isOpen()) {
-				this.session.close();
-			}
 		}
 
 	}

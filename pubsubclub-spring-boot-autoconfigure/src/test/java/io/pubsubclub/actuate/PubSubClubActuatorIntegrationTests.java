@@ -12,7 +12,7 @@ import tools.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pubsubclub.actuate.ActuateTestNodes.Node;
 import io.pubsubclub.actuate.ActuateTestNodes.Response;
-import io.pubsubclub.actuate.ActuateTestNodes.WampClient;
+import io.pubsubclub.cluster.WampFrameClient;
 import io.pubsubclub.cluster.ClusterNodesTestsSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,8 +44,8 @@ class PubSubClubActuatorIntegrationTests {
 		for (Node node : List.of(a, b, c)) {
 			await().atMost(WAIT).until(() -> readyLinks(node) == 4);
 		}
-		WampClient publisher = this.nodes.wamp(a);
-		WampClient subscriber = this.nodes.wamp(b);
+		WampFrameClient publisher = this.nodes.wamp(a);
+		WampFrameClient subscriber = this.nodes.wamp(b);
 		subscriber.send("[5,\"" + TOPIC + "\"]");
 		await().atMost(WAIT).until(() -> dialledLinkTo(a, b).path("topicCount").asInt() == 1);
 		publisher.send("[7,\"" + TOPIC + "\",{\"n\":1}]");
@@ -190,7 +190,7 @@ class PubSubClubActuatorIntegrationTests {
 	@Test
 	void withTheWampServerAloneTheEndpointShowsItAndThereIsNoClusterHealth() throws Exception {
 		Node node = this.nodes.start("pubsubclub.producer.enabled=false", "pubsubclub.consumer.enabled=false");
-		WampClient client = this.nodes.wamp(node);
+		WampFrameClient client = this.nodes.wamp(node);
 		client.send("[5,\"" + TOPIC + "\"]");
 		await().atMost(WAIT)
 			.until(() -> this.nodes.get(node, "/actuator/pubsubclub").body().path("wamp").path("topicCount").asInt() == 1);

@@ -4,9 +4,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -17,11 +14,6 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.web.socket.TextMessage;
-import org.springframework.web.socket.WebSocketHttpHeaders;
-import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.client.standard.StandardWebSocketClient;
-import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,11 +30,11 @@ class ClusterWampEndToEndTests {
 
 	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
 
-	private final List<WampClient> clients = new ArrayList<>();
+	private final List<WampFrameClient> clients = new ArrayList<>();
 
 	@AfterEach
 	void close() throws Exception {
-		for (WampClient client : this.clients) {
+		for (WampFrameClient client : this.clients) {
 			client.close();
 		}
 		this.contexts.forEach(ConfigurableApplicationContext::close);
@@ -63,9 +55,9 @@ class ClusterWampEndToEndTests {
 				}
 			}
 		}
-		WampClient publisher = connect(a);
-		WampClient onB = connect(b);
-		WampClient onC = connect(c);
+		WampFrameClient publisher = connect(a);
+		WampFrameClient onB = connect(b);
+		WampFrameClient onC = connect(c);
 		onB.send("[5,\"" + TOPIC + "\"]");
 		onC.send("[5,\"" + TOPIC + "\"]");
 		await().atMost(WAIT).until(() -> consumersAsking(a, TOPIC) == 2);
@@ -93,8 +85,8 @@ class ClusterWampEndToEndTests {
 		a.getBean(ClusterNode.class)
 			.peers()
 			.add(new PeerAddress("127.0.0.1", b.getBean(ClusterNode.class).serverPort()));
-		WampClient publisher = connect(a);
-		WampClient subscriber = connect(b);
+		WampFrameClient publisher = connect(a);
+		WampFrameClient subscriber = connect(b);
 		subscriber.send("[5,\"" + TOPIC + "\"]");
 		await().atMost(WAIT).until(() -> consumersAsking(a, TOPIC) == 1);
 		subscriber.send("[6,\"" + TOPIC + "\"]");
@@ -126,9 +118,9 @@ class ClusterWampEndToEndTests {
 		return context;
 	}
 
-	private WampClient connect(ConfigurableApplicationContext context) throws Exception {
+	private WampFrameClient connect(ConfigurableApplicationContext context) throws Exception {
 		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-		WampClient client = new WampClient(URI.create("ws://127.0.0.1:" + port + "/wamp"));
+		WampFrameClient client = new WampFrameClient(URI.create("ws://127.0.0.1:" + port + "/wamp"));
 		this.clients.add(client);
 		return client;
 	}
@@ -136,43 +128,6 @@ class ClusterWampEndToEndTests {
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class NodeApplication {
-
-	}
-
-	static final class WampClient extends TextWebSocketHandler implements AutoCloseable {
-
-		final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
-
-		private final WebSocketSession session;
-
-		WampClient(URI uri) throws Exception {
-			WebSocketHttpHeaders headers = new WebSocketHttpHeaders();
-			headers.setSecWebSocketProtocol("wamp");
-			this.session = new StandardWebSocketClient().execute(this, headers, uri).get(10, TimeUnit.SECONDS);
-			assertThat(next()).startsWith("[0,");
-		}
-
-		@Override
-		protected void handleTextMessage(WebSocketSession session, TextMessage message) {
-			this.frames.add(message.getPayload());
-		}
-
-		void send(String frame) throws Exception {
-			this.session.sendMessage(new TextMessage(frame));
-		}
-
-		String next() throws InterruptedException {
-			String frame = this.frames.poll(10, TimeUnit.SECONDS);
-			assertThat(frame).as("a frame within 10s").isNotNull();
-			return frame;
-		}
-
-		@Override
-		public void close() throws Exception {
-			if (this.session.isOpen()) {
-				this.session.close();
-			}
-		}
 
 	}
 

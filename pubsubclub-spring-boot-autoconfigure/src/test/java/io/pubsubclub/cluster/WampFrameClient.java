@@ -1,0 +1,58 @@
+package io.pubsubclub.cluster;
+
+import java.net.URI;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketHttpHeaders;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.client.standard.StandardWebSocketClient;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A WAMP client for tests of whole nodes: sends raw frames, queues the frames it gets,
+ * and has read WELCOME once connected.
+ */
+public final class WampFrameClient extends TextWebSocketHandler implements AutoCloseable {
+
+	/**
+	 * Frames received and not yet taken.
+	 */
+	public final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+
+	private final WebSocketSession session;
+
+	public WampFrameClient(URI uri) throws Exception {
+		WebSocketHttpHeaders headers = new WebSocketHttpHeaders();
+		headers.setSecWebSocketProtocol("wamp");
+		this.session = new StandardWebSocketClient().execute(this, headers, uri).get(10, TimeUnit.SECONDS);
+		assertThat(next()).startsWith("[0,");
+	}
+
+	@Override
+	protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+		this.frames.add(message.getPayload());
+	}
+
+	public void send(String frame) throws Exception {
+		this.session.sendMessage(new TextMessage(frame));
+	}
+
+	public String next() throws InterruptedException {
+		String frame = this.frames.poll(10, TimeUnit.SECONDS);
+		assertThat(frame).as("a frame within 10s").isNotNull();
+		return frame;
+	}
+
+	@Override
+	public void close() throws Exception {
+		if (this.session.isOpen()) {
+			this.session.close();
+		}
+	}
+
+}
