@@ -208,7 +208,7 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 		// the event only says the topic changed; the subscribers say how, whatever
 		// order concurrent events arrive in
 		synchronized (this.subscriptionLock) {
-			boolean wanted = this.localSubscribers.topics().contains(topic);
+			boolean wanted = this.localSubscribers.hasSubscribers(topic);
 			for (PeerLink producer : this.producers) {
 				producer.syncTopic(topic, wanted);
 			}

@@ -121,6 +121,11 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 	}
 
 	@Override
+	public boolean hasSubscribers(String topic) {
+		return this.topics.containsKey(topic);
+	}
+
+	@Override
 	public int deliver(String topic, String eventJson) {
 		return dispatch(topic, eventJson, null, null);
 	}

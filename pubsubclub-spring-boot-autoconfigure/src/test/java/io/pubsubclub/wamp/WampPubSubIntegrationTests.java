@@ -210,8 +210,10 @@ class WampPubSubIntegrationTests {
 			awaitSubscribers(t, 2);
 			assertThat(this.server.getSessionCount()).isEqualTo(2);
 			assertThat(this.server.topics()).contains(t);
+			assertThat(this.server.hasSubscribers(t)).isTrue();
 		}
 		await().atMost(WampTestClient.timeout()).until(() -> !this.server.topics().contains(t));
+		assertThat(this.server.hasSubscribers(t)).isFalse();
 		assertThat(this.server.getTopicSubscriberCounts()).doesNotContainKey(t);
 	}
 

@@ -19,6 +19,16 @@ public interface LocalSubscribers {
 	Set<String> topics();
 
 	/**
+	 * Return whether the topic has at least one local subscriber, without taking a
+	 * snapshot of every topic.
+	 * @param topic the full topic URI
+	 * @return whether the topic is subscribed locally
+	 */
+	default boolean hasSubscribers(String topic) {
+		return topics().contains(topic);
+	}
+
+	/**
 	 * Deliver an event published elsewhere to every local subscriber of the topic. The
 	 * delivery is not announced as a {@link WampPublishedEvent}.
 	 * @param topic the full topic URI
