@@ -152,6 +152,27 @@ class WireTests {
 	}
 
 	@Test
+	void ourProducerClientWritesABurstInBatchesInOrderAndFlushesTheLastFrame() throws Exception {
+		try (RawServer consumer = new RawServer((session) -> session.getAsyncRemote().sendText("[101,[1,0],[1,1]]"))) {
+			Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.node-id=7",
+					"pubsubclub.peers=" + consumer.address());
+			assertThat(consumer.next()).isEqualTo("[102,[1,1],7]");
+			consumer.send("[201,\"t\"]");
+			await().atMost(WAIT).until(() -> producer.forwards("t"));
+			// faster than one write each: frames queue up behind the one being written and
+			// go out together; nothing else is sent after the last one, so only the flush
+			// at the end of a batch can bring it
+			int burst = 2000;
+			for (int i = 0; i < burst; i++) {
+				producer.subscribers().publish("t", "[" + i + "]");
+			}
+			for (int i = 0; i < burst; i++) {
+				assertThat(consumer.next()).isEqualTo("[301,\"t\",[" + i + "]]");
+			}
+		}
+	}
+
+	@Test
 	void bothRolesServingTellAPythonConsumerFromAPythonProducer() throws Exception {
 		Node node = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.consumer.enabled=true",
 				"pubsubclub.producer.mode=server", "pubsubclub.consumer.mode=server", "pubsubclub.server.port=0",
