@@ -1,7 +1,6 @@
 package io.pubsubclub.support;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -30,8 +29,9 @@ import org.springframework.web.socket.WebSocketSession;
  * The buffer is counted in characters of queued text, a cheap stand-in for bytes.
  * <p>
  * A buffer given a send executor writes with the container's blocking remote and
- * batching allowed: the frames that queued up while one was being written go out together,
- * flushed once the queue is empty, instead of one write and one thread hand-off each.
+ * batching allowed while it drains the queue: the frames that queued up while one was
+ * being written go out together, flushed once the queue is empty, instead of one write
+ * and one thread hand-off each.
  *
  * @author PubSubClub
  */
@@ -60,12 +60,6 @@ public final class OutboundBuffer {
 	private static final String TOMCAT_SESSION_CLOSE_TIMEOUT = "org.apache.tomcat.websocket.SESSION_CLOSE_TIMEOUT";
 
 	private static final Log logger = LogFactory.getLog(OutboundBuffer.class);
-
-	// queued in place of a frame (compared by identity) so that a ping is written, and
-	// flushed, by the one thread that writes the batch
-	private static final String PING = new String("ping");
-
-	private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
 	private final WebSocketSession session;
 
@@ -137,24 +131,11 @@ public final class OutboundBuffer {
 		// up after the send-time limit instead of the container defaults (20s/30s)
 		nativeSession.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, sendTimeLimitMillis);
 		nativeSession.getUserProperties().put(TOMCAT_SESSION_CLOSE_TIMEOUT, sendTimeLimitMillis);
-		this.batch = (sendExecutor != null) ? batchingRemote(nativeSession) : null;
+		this.batch = (sendExecutor != null) ? nativeSession.getBasicRemote() : null;
 		this.bufferLimit = bufferLimit;
 		this.sendTimeLimitNanos = sendTimeLimitMillis * 1_000_000L;
 		this.closeExecutor = closeExecutor;
 		this.onOverflow = onOverflow;
-	}
-
-	private static RemoteEndpoint.@Nullable Basic batchingRemote(jakarta.websocket.Session session) {
-		RemoteEndpoint.Basic basic = session.getBasicRemote();
-		try {
-			basic.setBatchingAllowed(true);
-			return basic;
-		}
-		catch (IOException | RuntimeException ex) {
-			// batching is optional for a container; write frame by frame instead
-			logger.debug("Batching not available on session " + session.getId(), ex);
-			return null;
-		}
 	}
 
 	/**
@@ -178,33 +159,13 @@ public final class OutboundBuffer {
 			return false;
 		}
 		this.queue.add(frame);
-		wakeWriter();
-		return true;
-	}
-
-	/**
-	 * Send a ping, after the frames already queued when batching. Never blocks when the
-	 * buffer has a send executor.
-	 * @throws IOException if the container fails to send it at once
-	 */
-	public void sendPing() throws IOException {
-		if (this.batch == null) {
-			this.remote.sendPing(EMPTY.duplicate());
-			return;
-		}
-		if (!this.closed.get()) {
-			this.queue.add(PING);
-			wakeWriter();
-		}
-	}
-
-	private void wakeWriter() {
 		if (this.sendExecutor == null) {
 			drain();
 		}
 		else if (!this.sending.get()) {
 			this.sendExecutor.execute(this::drain);
 		}
+		return true;
 	}
 
 	/**
@@ -272,21 +233,20 @@ public final class OutboundBuffer {
 	private void drainBatch(RemoteEndpoint.Basic basic) {
 		while (!this.closed.get() && !this.queue.isEmpty() && this.sending.compareAndSet(false, true)) {
 			try {
+				// batching only while draining: a frame the container sends by itself
+				// between drains (a pong) must not wait in a batch nobody flushes
+				basic.setBatchingAllowed(true);
 				String frame;
 				while (!this.closed.get() && (frame = this.queue.poll()) != null) {
-					this.inFlightSince = System.nanoTime();
-					if (frame == PING) {
-						basic.sendPing(EMPTY.duplicate());
-						basic.flushBatch();
-						continue;
-					}
 					this.queued.addAndGet(-frame.length());
+					this.inFlightSince = System.nanoTime();
 					basic.sendText(frame);
 					this.framesSent.incrementAndGet();
 					this.charsSent.addAndGet(frame.length());
 				}
 				this.inFlightSince = System.nanoTime();
-				basic.flushBatch();
+				basic.setBatchingAllowed(false);
+				this.inFlightSince = 0;
 			}
 			catch (IOException | RuntimeException ex) {
 				this.inFlightSince = 0;
@@ -296,7 +256,6 @@ public final class OutboundBuffer {
 			finally {
 				this.sending.set(false);
 			}
-			this.inFlightSince = 0;
 		}
 	}
 

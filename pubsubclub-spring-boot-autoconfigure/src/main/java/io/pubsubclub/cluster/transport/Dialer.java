@@ -14,7 +14,6 @@ import io.pubsubclub.cluster.ClusterState;
 import io.pubsubclub.cluster.DialledServer;
 import io.pubsubclub.cluster.PeerAddress;
 import io.pubsubclub.cluster.PeerLink;
-import io.pubsubclub.support.OutboundBuffer;
 
 import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.web.socket.CloseStatus;
@@ -157,15 +156,7 @@ final class Dialer implements DialledServer {
 		}
 		this.awaitingPong = true;
 		try {
-			// through the link's buffer, which batches frames: a ping must not wait in a
-			// batch that nothing else flushes
-			OutboundBuffer buffer = LinkHandler.buffer(session);
-			if (buffer != null) {
-				buffer.sendPing();
-			}
-			else {
-				session.sendMessage(new PingMessage());
-			}
+			session.sendMessage(new PingMessage());
 		}
 		catch (IOException | RuntimeException ex) {
 			this.lastError = "ping failed: " + ex.getMessage();

@@ -155,10 +155,6 @@ final class LinkHandler extends AbstractWebSocketHandler {
 		this.hooks.closed(session, link, status);
 	}
 
-	static @Nullable OutboundBuffer buffer(WebSocketSession session) {
-		return (OutboundBuffer) session.getAttributes().get(BUFFER);
-	}
-
 	private static @Nullable PeerLink link(WebSocketSession session) {
 		return (PeerLink) session.getAttributes().get(LINK);
 	}
