@@ -3,7 +3,6 @@ package io.pubsubclub.autoconfigure;
 import org.apache.catalina.startup.Tomcat;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -21,6 +20,7 @@ import org.springframework.context.annotation.Bean;
  * {@code pubsubclub.wamp.connection-buffer-size} is set: the connector's NIO socket
  * buffers and the servlet context's default WebSocket message buffers. The JVM-wide
  * WebSocket buffers are set earlier, by {@link WampConnectionBufferEnvironmentPostProcessor}.
+ * Whether the WAMP endpoint is served or not: the buffers are the whole application's.
  *
  * @author PubSubClub
  */
@@ -28,7 +28,6 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnWebApplication(type = Type.SERVLET)
 @ConditionalOnClass({ Tomcat.class, ConfigurableTomcatWebServerFactory.class,
 		ConfigurableServletWebServerFactory.class })
-@ConditionalOnBooleanProperty(name = "pubsubclub.wamp.enabled", matchIfMissing = true)
 @ConditionalOnProperty(TomcatConnectionBuffers.PROPERTY)
 @EnableConfigurationProperties(PubSubClubProperties.class)
 public final class WampConnectionBufferAutoConfiguration {

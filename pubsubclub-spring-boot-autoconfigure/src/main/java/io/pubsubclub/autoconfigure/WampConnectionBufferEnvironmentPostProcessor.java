@@ -34,8 +34,7 @@ final class WampConnectionBufferEnvironmentPostProcessor implements EnvironmentP
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		if (application.getWebApplicationType() != WebApplicationType.SERVLET
-				|| !ClassUtils.isPresent(TOMCAT, application.getClassLoader())
-				|| !environment.getProperty("pubsubclub.wamp.enabled", Boolean.class, true)) {
+				|| !ClassUtils.isPresent(TOMCAT, application.getClassLoader())) {
 			return;
 		}
 		DataSize size = Binder.get(environment).bind(TomcatConnectionBuffers.PROPERTY, DataSize.class).orElse(null);

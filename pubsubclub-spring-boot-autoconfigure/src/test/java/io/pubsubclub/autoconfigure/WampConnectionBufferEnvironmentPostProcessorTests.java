@@ -90,12 +90,12 @@ class WampConnectionBufferEnvironmentPostProcessorTests {
 	}
 
 	@Test
-	void doesNothingWhenTheWampServerIsDisabled() {
-		StandardEnvironment environment = environment("pubsubclub.wamp.connection-buffer-size", "1KB");
+	void setsTheSystemPropertyEvenWhenTheWampEndpointIsNotServed() {
+		StandardEnvironment environment = environment("pubsubclub.wamp.connection-buffer-size", "2KB");
 		environment.getPropertySources()
 			.addFirst(new MapPropertySource("off", Map.of("pubsubclub.wamp.enabled", "false")));
 		this.processor.postProcessEnvironment(environment, servletApplication());
-		assertThat(System.getProperty(DEFAULT_BUFFER_SIZE)).isNull();
+		assertThat(System.getProperty(DEFAULT_BUFFER_SIZE)).isEqualTo("2048");
 	}
 
 	private static StandardEnvironment environment(String name, String value) {
