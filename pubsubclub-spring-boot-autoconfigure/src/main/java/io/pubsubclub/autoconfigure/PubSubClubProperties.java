@@ -123,9 +123,23 @@ public class PubSubClubProperties {
 
 		/**
 		 * Largest incoming WAMP message accepted; a bigger one closes the session with
-		 * 1009.
+		 * 1009. A limit, not a buffer: on Tomcat a message longer than the container's
+		 * text buffer reaches the WAMP server in parts and is assembled.
 		 */
 		private DataSize maxMessageSize = DataSize.ofKilobytes(64);
+
+		/**
+		 * Size of Tomcat's per-connection buffers, between 512B and 64KB, to make idle
+		 * connections cheap in heap: the connector's NIO socket buffers; the application's
+		 * WebSocket message buffers (text in characters: half the size) unless
+		 * "server.servlet.context-parameters" sets them, so that an endpoint taking whole
+		 * messages takes none longer; and, unless already set, the system property
+		 * "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE", which is JVM-wide (every
+		 * Tomcat WebSocket connection, cluster links and WebSocket clients included) and
+		 * takes effect only if set before Tomcat's WebSocket classes load. Tomcat's
+		 * defaults when not set.
+		 */
+		private @Nullable DataSize connectionBufferSize;
 
 		/**
 		 * Most outbound data that may wait for one session before it is closed as too
@@ -184,6 +198,14 @@ public class PubSubClubProperties {
 
 		public void setMaxMessageSize(DataSize maxMessageSize) {
 			this.maxMessageSize = maxMessageSize;
+		}
+
+		public @Nullable DataSize getConnectionBufferSize() {
+			return this.connectionBufferSize;
+		}
+
+		public void setConnectionBufferSize(@Nullable DataSize connectionBufferSize) {
+			this.connectionBufferSize = connectionBufferSize;
 		}
 
 		public DataSize getSendBufferSize() {

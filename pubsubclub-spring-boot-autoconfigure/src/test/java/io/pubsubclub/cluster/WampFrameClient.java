@@ -5,6 +5,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.websocket.ContainerProvider;
+import jakarta.websocket.WebSocketContainer;
+
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketHttpHeaders;
 import org.springframework.web.socket.WebSocketSession;
@@ -27,10 +30,28 @@ public final class WampFrameClient extends TextWebSocketHandler implements AutoC
 	private final WebSocketSession session;
 
 	public WampFrameClient(URI uri) throws Exception {
+		this(uri, new StandardWebSocketClient());
+	}
+
+	/**
+	 * A client that takes whole messages of up to {@code textBufferSize} characters,
+	 * whatever the container's default.
+	 */
+	public WampFrameClient(URI uri, int textBufferSize) throws Exception {
+		this(uri, textBufferClient(textBufferSize));
+	}
+
+	private WampFrameClient(URI uri, StandardWebSocketClient client) throws Exception {
 		WebSocketHttpHeaders headers = new WebSocketHttpHeaders();
 		headers.setSecWebSocketProtocol("wamp");
-		this.session = new StandardWebSocketClient().execute(this, headers, uri).get(10, TimeUnit.SECONDS);
+		this.session = client.execute(this, headers, uri).get(10, TimeUnit.SECONDS);
 		assertThat(next()).startsWith("[0,");
+	}
+
+	private static StandardWebSocketClient textBufferClient(int textBufferSize) {
+		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
+		container.setDefaultMaxTextMessageBufferSize(textBufferSize);
+		return new StandardWebSocketClient(container);
 	}
 
 	@Override
