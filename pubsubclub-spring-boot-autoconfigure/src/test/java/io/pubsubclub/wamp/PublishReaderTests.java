@@ -55,7 +55,9 @@ class PublishReaderTests {
 	static Stream<Arguments> messages() {
 		List<Arguments> arguments = new ArrayList<>();
 		for (Map.Entry<String, JsonMapper> mapper : MAPPERS.entrySet()) {
-			for (String event : PublishCorpus.events()) {
+			List<String> events = new ArrayList<>(PublishCorpus.events());
+			events.addAll(PublishCorpus.loneSurrogateEvents());
+			for (String event : events) {
 				for (String message : List.of("[7,\"t\"," + event + "]", "[ 7 , \"t\" , " + event + " , false ]",
 						"\r\n[\t7,\n\"t\",\r" + event + "\n,[\"x\"] ,\t[\"y\",\"z\"]\n]\n ")) {
 					arguments.add(Arguments.of(mapper.getKey(), message));
