@@ -306,6 +306,8 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 			tooBig(session, String.valueOf(payload.length()));
 			return;
 		}
+		// the most common message, read without a tree; what the reader is unsure of
+		// (including every malformed PUBLISH) goes the tree's way below
 		PublishReader.Publish publish = this.publishReader.read(payload, session.getId());
 		if (publish != null) {
 			this.metrics.messageIn(WampMessageType.PUBLISH);
