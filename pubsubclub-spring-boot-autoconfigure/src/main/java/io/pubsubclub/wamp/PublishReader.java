@@ -1,6 +1,5 @@
 package io.pubsubclub.wamp;
 
-import java.io.StringWriter;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -11,6 +10,8 @@ import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.io.SegmentedStringWriter;
+import tools.jackson.core.util.BufferRecycler;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -99,7 +100,7 @@ final class PublishReader {
 			if (token == null || token == JsonToken.END_ARRAY) {
 				return null;
 			}
-			String eventJson = copy(parser, payload.length());
+			String eventJson = copy(parser);
 			Set<String> exclude = Set.of(publisherId);
 			Set<String> eligible = null;
 			token = parser.nextToken();
@@ -135,12 +136,21 @@ final class PublishReader {
 		}
 	}
 
-	private String copy(JsonParser parser, int sizeHint) {
-		StringWriter text = new StringWriter(sizeHint);
-		try (JsonGenerator generator = this.jsonMapper.createGenerator(text)) {
-			generator.copyCurrentStructure(parser);
+	/**
+	 * Copy the value at the parser into text, with the writer and buffers
+	 * {@code writeValueAsString} uses.
+	 */
+	private String copy(JsonParser parser) {
+		BufferRecycler recycler = this.jsonMapper.tokenStreamFactory()._getBufferRecycler();
+		try (SegmentedStringWriter text = new SegmentedStringWriter(recycler)) {
+			try (JsonGenerator generator = this.jsonMapper.createGenerator(text)) {
+				generator.copyCurrentStructure(parser);
+			}
+			return text.getAndClear();
 		}
-		return text.toString();
+		finally {
+			recycler.releaseToPool();
+		}
 	}
 
 	private static Set<String> ids(JsonParser parser) {
