@@ -29,8 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link JsonMapper} whose tree round trip changes the text of a probe event that holds
  * every kind of JSON value, or fails to read it: sorted or dropped null properties, floats
  * read as {@code BigDecimal}, integers read as {@code long} (an integer beyond a long then
- * fails the tree), a wrapped root value, a node factory or node serializers of the
- * application's own.
+ * fails the tree), a wrapped root value. A node factory or node serializer of the
+ * application's own is caught only when it changes the probe's text.
  *
  * @author PubSubClub
  */
