@@ -14,9 +14,10 @@ import tools.jackson.databind.json.JsonMapper;
  * 301 decoder does the same). Anything else, including PUBLISH with options and every
  * malformed frame, is left to the tree parser and its error handling.
  * <p>
- * Not adopted yet because it changes what subscribers receive: the event's text exactly as
+ * Not adopted because it changes what subscribers receive: the event's text exactly as
  * the publisher wrote it (whitespace, {@code \u00e9} escapes) instead of Jackson's
- * normalized form, which {@code ClusterWampEndToEndTests} asserts on.
+ * normalized form, which {@code ClusterWampEndToEndTests} asserts on. The server uses
+ * {@link PublishReader}, which writes the normalized form without a tree.
  *
  * @param topic the topic as sent (a CURIE is resolved by the caller)
  * @param eventJson the event's JSON text

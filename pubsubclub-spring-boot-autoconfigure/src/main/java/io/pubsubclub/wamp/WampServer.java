@@ -199,13 +199,29 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 
 	void publish(WampServerSession publisher, String topic, JsonNode event, @Nullable Set<String> exclude,
 			@Nullable Set<String> eligible) {
-		if (!this.publishTopics.allows(topic)) {
-			this.metrics.refusedPublish();
-			logger.info("WAMP session " + publisher.getId() + ": PUBLISH on " + topic
-					+ " refused by topic access rules");
-			return;
+		if (mayPublish(publisher, topic)) {
+			publishJson(topic, this.jsonMapper.writeValueAsString(event), exclude, eligible);
 		}
-		publishJson(topic, this.jsonMapper.writeValueAsString(event), exclude, eligible);
+	}
+
+	/**
+	 * Publish an event already in JSON text, as {@code jsonMapper.writeValueAsString}
+	 * writes it.
+	 */
+	void publish(WampServerSession publisher, String topic, String eventJson, @Nullable Set<String> exclude,
+			@Nullable Set<String> eligible) {
+		if (mayPublish(publisher, topic)) {
+			publishJson(topic, eventJson, exclude, eligible);
+		}
+	}
+
+	private boolean mayPublish(WampServerSession publisher, String topic) {
+		if (this.publishTopics.allows(topic)) {
+			return true;
+		}
+		this.metrics.refusedPublish();
+		logger.info("WAMP session " + publisher.getId() + ": PUBLISH on " + topic + " refused by topic access rules");
+		return false;
 	}
 
 	private int publishJson(String topic, String eventJson, @Nullable Set<String> exclude,

@@ -102,6 +102,8 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 
 	private final WampServerMetrics metrics;
 
+	private final PublishReader publishReader;
+
 	private String serverIdent = "PubSubClub";
 
 	private int maxMessageSize = 64 * 1024;
@@ -123,6 +125,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 		this.procedures = procedures;
 		this.executor = executor;
 		this.metrics = server.getMetrics();
+		this.publishReader = new PublishReader(server.jsonMapper());
 	}
 
 	/**
@@ -301,6 +304,15 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 	private void handleText(WampServerSession session, String payload) {
 		if (payload.length() > this.maxMessageSize) {
 			tooBig(session, String.valueOf(payload.length()));
+			return;
+		}
+		// the most common message, read without a tree; what the reader is unsure of
+		// (including every malformed PUBLISH) goes the tree's way below
+		PublishReader.Publish publish = this.publishReader.read(payload, session.getId());
+		if (publish != null) {
+			this.metrics.messageIn(WampMessageType.PUBLISH);
+			this.server.publish(session, session.resolve(publish.topic()), publish.eventJson(), publish.exclude(),
+					publish.eligible());
 			return;
 		}
 		JsonNode message;
@@ -544,6 +556,10 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 			}
 		}
 		this.server.close(session);
+	}
+
+	PublishReader publishReader() {
+		return this.publishReader;
 	}
 
 	private static @Nullable WampServerSession session(WebSocketSession webSocket) {
