@@ -35,6 +35,8 @@ public interface WampPublisher {
 	 * @param eligible WAMP session ids that alone may receive the event, or {@code null}
 	 * for all subscribers; an empty collection means nobody
 	 * @return the number of local sessions the event was handed to
+	 * @throws IllegalArgumentException if the topic holds an unpaired surrogate (one in
+	 * the event is sent as a JSON unicode escape)
 	 */
 	int publish(String topic, @Nullable Object event, Collection<String> exclude,
 			@Nullable Collection<String> eligible);

@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.pubsubclub.wamp.event.LocalSubscribers;
@@ -18,6 +17,7 @@ import io.pubsubclub.wamp.event.WampPublishedEvent;
 import io.pubsubclub.wamp.event.WampSubscribedEvent;
 import io.pubsubclub.wamp.event.WampUnsubscribedEvent;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.util.Assert;
 import org.springframework.web.socket.WebSocketSession;
 
 /**
@@ -133,7 +133,9 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 	@Override
 	public int publish(String topic, @Nullable Object event, Collection<String> exclude,
 			@Nullable Collection<String> eligible) {
-		String eventJson = this.jsonMapper.writeValueAsString(event);
+		Assert.isTrue(!LoneSurrogates.in(topic), "Topic holds an unpaired surrogate");
+		// an unpaired surrogate in a String cannot be sent as UTF-8: escaped, as in JSON
+		String eventJson = LoneSurrogates.escape(this.jsonMapper.writeValueAsString(event));
 		return publishJson(topic, eventJson, exclude.isEmpty() ? null : Set.copyOf(exclude),
 				(eligible != null) ? Set.copyOf(eligible) : null);
 	}
@@ -194,13 +196,6 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 			if (session.topics().remove(topic)) {
 				removeSubscriber(topic, session);
 			}
-		}
-	}
-
-	void publish(WampServerSession publisher, String topic, JsonNode event, @Nullable Set<String> exclude,
-			@Nullable Set<String> eligible) {
-		if (mayPublish(publisher, topic)) {
-			publishJson(topic, this.jsonMapper.writeValueAsString(event), exclude, eligible);
 		}
 	}
 

@@ -311,7 +311,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 		PublishReader.Publish publish = this.publishReader.read(payload, session.getId());
 		if (publish != null) {
 			this.metrics.messageIn(WampMessageType.PUBLISH);
-			this.server.publish(session, session.resolve(publish.topic()), publish.eventJson(), publish.exclude(),
+			publish(session, session.resolve(publish.topic()), publish.eventJson(), payload, publish.exclude(),
 					publish.eligible());
 			return;
 		}
@@ -338,7 +338,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 			case CALL -> call(session, message);
 			case SUBSCRIBE -> subscribe(session, message, true);
 			case UNSUBSCRIBE -> subscribe(session, message, false);
-			case PUBLISH -> publish(session, message);
+			case PUBLISH -> publish(session, message, payload);
 			default -> ignore(session, BadFrame.UNKNOWN_TYPE, "message type " + type + " is not sent by clients");
 		}
 	}
@@ -358,8 +358,12 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 			ignore(session, BadFrame.BAD_ARGUMENTS, type + " must be [" + type.code() + ", topic]");
 			return;
 		}
-		this.metrics.messageIn(type);
 		String topic = session.resolve(message.get(1).stringValue());
+		if (LoneSurrogates.in(topic)) {
+			ignore(session, BadFrame.BAD_ARGUMENTS, type + " topic holds an unpaired surrogate");
+			return;
+		}
+		this.metrics.messageIn(type);
 		if (subscribe) {
 			this.server.subscribe(session, topic);
 		}
@@ -368,12 +372,23 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 		}
 	}
 
-	private void publish(WampServerSession session, JsonNode message) {
+	private void publish(WampServerSession session, String topic, String eventJson, String payload,
+			@Nullable Set<String> exclude, @Nullable Set<String> eligible) {
+		if (LoneSurrogates.in(topic)) {
+			ignore(session, BadFrame.BAD_ARGUMENTS, "PUBLISH topic holds an unpaired surrogate");
+			return;
+		}
+		// no UTF-8 encoder takes an unpaired surrogate: unescaped, it would cost every
+		// subscriber (and cluster link) that gets the event its session
+		String event = LoneSurrogates.possibleIn(payload) ? LoneSurrogates.escape(eventJson) : eventJson;
+		this.server.publish(session, topic, event, exclude, eligible);
+	}
+
+	private void publish(WampServerSession session, JsonNode message, String payload) {
 		if (message.size() < 3 || message.size() > 5 || !message.get(1).isString()) {
 			ignore(session, BadFrame.BAD_ARGUMENTS, "PUBLISH must be [7, topic, event(, excludeMe | exclude(, eligible))]");
 			return;
 		}
-		this.metrics.messageIn(WampMessageType.PUBLISH);
 		String topic = session.resolve(message.get(1).stringValue());
 		Set<String> exclude = Set.of(session.getId());
 		Set<String> eligible = null;
@@ -389,7 +404,9 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 		if (message.size() == 5 && message.get(4).isArray()) {
 			eligible = ids(message.get(4));
 		}
-		this.server.publish(session, topic, message.get(2), exclude, eligible);
+		this.metrics.messageIn(WampMessageType.PUBLISH);
+		publish(session, topic, this.server.jsonMapper().writeValueAsString(message.get(2)), payload, exclude,
+				eligible);
 	}
 
 	private static Set<String> ids(JsonNode array) {

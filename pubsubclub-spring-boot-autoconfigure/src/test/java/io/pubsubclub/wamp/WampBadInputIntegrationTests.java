@@ -13,6 +13,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.web.socket.CloseStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -71,6 +72,31 @@ class WampBadInputIntegrationTests {
 			assertAlive(bystander, "bystander");
 			assertThat(client.closeStatus()).isNull();
 		}
+	}
+
+	@Test
+	void unpairedSurrogateEscapesReachSubscribersEscapedAndTopicsWithOneAreRefused() throws Exception {
+		// decoded, "\ud800" is a lone surrogate, which no UTF-8 encoder takes: sent back
+		// raw, it would cost the subscriber its session
+		try (WampTestClient publisher = WampTestClient.connect(this.port);
+				WampTestClient subscriber = WampTestClient.connect(this.port)) {
+			subscriber.send(5, "http://example.com/lone");
+			await().until(() -> this.server.hasSubscribers("http://example.com/lone"));
+			publisher.sendText("[7,\"http://example.com/lone\",{\"a\":\"x\\ud800y\",\"b\":\"\\udc00\",\"c\":\"\\ud83d\\ude00\"}]");
+			assertThat(subscriber.nextText())
+				.isEqualTo("[8,\"http://example.com/lone\",{\"a\":\"x\\ud800y\",\"b\":\"\\udc00\",\"c\":\"\uD83D\uDE00\"}]");
+			// the tree path (an event with a duplicate key goes that way) escapes as well
+			publisher.sendText("[7,\"http://example.com/lone\",{\"a\":1,\"a\":\"\\udbff\"}]");
+			assertThat(subscriber.nextText()).isEqualTo("[8,\"http://example.com/lone\",{\"a\":\"\\udbff\"}]");
+			assertIgnoredAndCounted(subscriber, "[5,\"http://example.com/\\ud800\"]", BadFrame.BAD_ARGUMENTS);
+			assertIgnoredAndCounted(publisher, "[7,\"http://example.com/\\ud800\",1]", BadFrame.BAD_ARGUMENTS);
+			assertIgnoredAndCounted(publisher, "[7,\"http://example.com/\\ud800\",{\"a\":1,\"a\":2}]",
+					BadFrame.BAD_ARGUMENTS);
+			assertAlive(subscriber, "subscriber");
+			assertThat(subscriber.closeStatus()).isNull();
+		}
+		assertThatIllegalArgumentException().isThrownBy(() -> this.server.publish("http://example.com/\ud800", 1));
+		assertThat(this.server.publish("http://example.com/nobody", "x\ud800")).isZero();
 	}
 
 	@Test
