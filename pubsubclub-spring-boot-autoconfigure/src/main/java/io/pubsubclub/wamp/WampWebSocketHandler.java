@@ -494,7 +494,8 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 			failed(session, callId, uri, ex);
 			return;
 		}
-		session.send(frame);
+		// a callId or result may hold an unpaired surrogate, which UTF-8 cannot carry
+		session.send(LoneSurrogates.escape(frame));
 	}
 
 	private void failed(WampServerSession session, String callId, String uri, Throwable ex) {
@@ -541,7 +542,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 			logger.warn("WAMP session " + session.getId() + ": CALLERROR details cannot be written", ex);
 			text = this.server.jsonMapper().writeValueAsString(Arrays.asList(4, callId, errorUri, errorDesc));
 		}
-		session.send(text);
+		session.send(LoneSurrogates.escape(text));
 	}
 
 	private void ignore(WampServerSession session, BadFrame kind, String why) {

@@ -93,6 +93,9 @@ class WampBadInputIntegrationTests {
 			assertIgnoredAndCounted(publisher, "[7,\"http://example.com/\\ud800\",{\"a\":1,\"a\":2}]",
 					BadFrame.BAD_ARGUMENTS);
 			assertAlive(subscriber, "subscriber");
+			// a CALLRESULT echoing one
+			subscriber.sendText("[2,\"c\\udc00\",\"http://example.com/rpc#echo\",\"\\ud800\"]");
+			assertThat(subscriber.nextText()).isEqualTo("[3,\"c\\udc00\",\"\\ud800\"]");
 			assertThat(subscriber.closeStatus()).isNull();
 		}
 		assertThatIllegalArgumentException().isThrownBy(() -> this.server.publish("http://example.com/\ud800", 1));
