@@ -120,6 +120,9 @@ public final class LoadMain {
 		for (SystemUnderTest system : available) {
 			heap.put(system.label, idleHeap(system));
 		}
+		if (selected(1)) {
+			heap.put(COMPACT_LABEL, compactIdleHeap());
+		}
 		String table = Report.table(systems, configs, results, heap, this.idleConnections, this.shortMode,
 				Instant.now(), (System.nanoTime() - STARTED) / 1e9);
 		System.out.println(table);
@@ -306,7 +309,18 @@ public final class LoadMain {
 		return system.label + "/" + config;
 	}
 
-	private List<SystemUnderTest> startSystems() throws Exception {
+	/** The setting the starter offers for many idle connections, measured for heap only. */
+	static final String COMPACT_OPTION = "--pubsubclub.wamp.connection-buffer-size=1KB";
+
+	/** Key of the compact node's heap figure. */
+	static final String COMPACT_LABEL = "(1) compact";
+
+	// how a one-node JVM is launched, kept for the compact node started after the runs
+	private final List<String> nodeLaunch = new ArrayList<>();
+
+	private final List<String> nodeOptions = new ArrayList<>();
+
+		private List<SystemUnderTest> startSystems() throws Exception {
 		String jar = required("sample-app");
 		String classpath = Files.readString(Path.of(required("classpath"))).trim();
 		String redisServer = this.options.getOrDefault("redis-server", "redis-server");
@@ -328,6 +342,8 @@ public final class LoadMain {
 			}
 		}
 
+		this.nodeLaunch.addAll(concat(nodeJvm, List.of("-jar", jar)));
+		this.nodeOptions.addAll(concat(boot, nodeArgs));
 		if (selected(1)) {
 			int port = freePort();
 			ServerProcess one = ServerProcess.start("1-one-node", port,
@@ -536,6 +552,30 @@ public final class LoadMain {
 
 	private static double selfCpu() {
 		return ProcessHandle.current().info().totalCpuDuration().map((d) -> d.toNanos() / 1e9).orElse(Double.NaN);
+	}
+
+	/**
+	 * Heap per idle WAMP connection of a one-node JVM started, after the runs, with the
+	 * starter's setting for many connections ({@value #COMPACT_OPTION}).
+	 */
+	private double compactIdleHeap() throws Exception {
+		int port = freePort();
+		String name = "1-one-node-compact";
+		ServerProcess node = ServerProcess.start(name, port, concat(jvm(name), this.nodeLaunch,
+				List.of("--server.port=" + port), this.nodeOptions, List.of(COMPACT_OPTION)),
+				this.work.resolve("logs"), this.pidFile);
+		try {
+			node.awaitPort(System.nanoTime() + seconds(300));
+			return idleHeap(new SystemUnderTest(COMPACT_LABEL, "one node, " + COMPACT_OPTION, node, "/wamp", node,
+					"/wamp", true, List.of(node)));
+		}
+		catch (IOException ex) {
+			log("%s not measured: %s", COMPACT_LABEL, ex.getMessage());
+			return Double.NaN;
+		}
+		finally {
+			node.stop();
+		}
 	}
 
 	/**

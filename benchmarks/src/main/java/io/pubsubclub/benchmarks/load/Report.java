@@ -117,6 +117,11 @@ final class Report {
 		Double wamp = heap.get(systems.get(0).label);
 		out.append("- ").append(check("heap per idle WAMP connection (1), KB",
 				wamp == null ? Double.NaN : wamp / 1024, "<=", 20)).append('\n');
+		Double compact = heap.get(LoadMain.COMPACT_LABEL);
+		if (compact != null) {
+			out.append("- ").append(check("heap per idle WAMP connection (1) with " + LoadMain.COMPACT_OPTION.substring(2)
+					+ ", KB", compact / 1024, "<=", 20)).append('\n');
+		}
 		return out.toString();
 	}
 

@@ -131,6 +131,16 @@ final class ServerProcess {
 		return new String(out, StandardCharsets.UTF_8);
 	}
 
+	/**
+	 * Stop this server before the others, waiting for it to exit.
+	 */
+	void stop() throws InterruptedException {
+		this.process.destroy();
+		if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
+			this.process.destroyForcibly();
+		}
+	}
+
 	static synchronized void stopAll() {
 		for (ServerProcess server : started) {
 			server.process.destroy();
