@@ -315,10 +315,8 @@ public final class LoadMain {
 	/** Key of the compact node's heap figure. */
 	static final String COMPACT_LABEL = "(1) compact";
 
-	// how a one-node JVM is launched, kept for the compact node started after the runs
-	private final List<String> nodeLaunch = new ArrayList<>();
-
-	private final List<String> nodeOptions = new ArrayList<>();
+	// started with the others, idle until the heap figures are taken
+	private ServerProcess compactNode;
 
 		private List<SystemUnderTest> startSystems() throws Exception {
 		String jar = required("sample-app");
@@ -342,9 +340,12 @@ public final class LoadMain {
 			}
 		}
 
-		this.nodeLaunch.addAll(concat(nodeJvm, List.of("-jar", jar)));
-		this.nodeOptions.addAll(concat(boot, nodeArgs));
 		if (selected(1)) {
+			int compactPort = freePort();
+			this.compactNode = ServerProcess.start("1-one-node-compact", compactPort,
+					concat(jvm("1-one-node-compact"), nodeJvm, List.of("-jar", jar, "--server.port=" + compactPort), boot,
+							nodeArgs, List.of(COMPACT_OPTION)),
+					logs, this.pidFile);
 			int port = freePort();
 			ServerProcess one = ServerProcess.start("1-one-node", port,
 					concat(jvm("1-one-node"), nodeJvm, List.of("-jar", jar, "--server.port=" + port), boot, nodeArgs), logs, this.pidFile);
@@ -555,17 +556,16 @@ public final class LoadMain {
 	}
 
 	/**
-	 * Heap per idle WAMP connection of a one-node JVM started, after the runs, with the
-	 * starter's setting for many connections ({@value #COMPACT_OPTION}).
+	 * Heap per idle WAMP connection of a one-node JVM started with the starter's setting
+	 * for many connections ({@value #COMPACT_OPTION}); it idles until now.
 	 */
 	private double compactIdleHeap() throws Exception {
-		int port = freePort();
-		String name = "1-one-node-compact";
-		ServerProcess node = ServerProcess.start(name, port, concat(jvm(name), this.nodeLaunch,
-				List.of("--server.port=" + port), this.nodeOptions, List.of(COMPACT_OPTION)),
-				this.work.resolve("logs"), this.pidFile);
+		ServerProcess node = this.compactNode;
+		if (node == null) {
+			return Double.NaN;
+		}
 		try {
-			node.awaitPort(System.nanoTime() + seconds(300));
+			node.awaitPort(System.nanoTime() + seconds(60));
 			return idleHeap(new SystemUnderTest(COMPACT_LABEL, "one node, " + COMPACT_OPTION, node, "/wamp", node,
 					"/wamp", true, List.of(node)));
 		}
