@@ -4,10 +4,13 @@
 # with the load program, prints one table, and stops everything it started.
 #
 #   benchmarks/run.sh [--short|--long] [--no-build] [--idle N] [--systems 1,2,3,4] [--jfr]
-#                      [--heap-only] [--server-opts "-Dx=y --spring.prop=v"]  # extra options for every server JVM
+#                      [--heap-only] [--idle-subscribed] [--consumer-serves]
+#                      [--server-opts "-Dx=y --spring.prop=v"]  # extra options for every server JVM
 #   benchmarks/run.sh --jmh [JMH ARGS...]     # the JMH benchmarks instead
 #
 # --short (the default) ends within about 3 minutes once built; --long takes about 10.
+# The cluster hop runs in the default layout (the producer serves, the consumer dials);
+# --consumer-serves turns it round (the consumer serves, the producer dials).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -24,7 +27,7 @@ while [[ $# -gt 0 ]]; do
 		--systems) extra+=(--systems "$2"); shift ;;
 		--jfr) extra+=(--jfr) ;;
 		--heap-only) extra+=(--heap-only) ;;
-		--producer-serves) extra+=(--producer-serves) ;;
+		--consumer-serves) extra+=(--consumer-serves) ;;
 		--idle-subscribed) extra+=(--idle-subscribed) ;;
 		--server-opts) extra+=(--server-opts "$2"); shift ;;
 		--jmh) jmh=true; shift; break ;;

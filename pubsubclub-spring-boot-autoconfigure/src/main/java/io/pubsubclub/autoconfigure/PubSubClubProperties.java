@@ -31,9 +31,11 @@ public class PubSubClubProperties {
 
 	private final Wamp wamp = new Wamp();
 
-	private final Role producer = new Role(Mode.CLIENT);
+	// producers serve and consumers dial: 301 frames then travel server to client, which
+	// RFC 6455 leaves unmasked, instead of being masked and unmasked byte by byte
+	private final Role producer = new Role(Mode.SERVER);
 
-	private final Role consumer = new Role(Mode.SERVER);
+	private final Role consumer = new Role(Mode.CLIENT);
 
 	private final Server server = new Server();
 
@@ -278,7 +280,8 @@ public class PubSubClubProperties {
 		private boolean enabled;
 
 		/**
-		 * Whether the role dials the cluster servers or listens on the cluster port.
+		 * Whether the role dials the cluster servers or listens on the cluster port. Must
+		 * be the same on every node of the cluster.
 		 */
 		private Mode mode;
 

@@ -44,8 +44,43 @@ class ClusterAutoConfigurationTests {
 	}
 
 	@Test
+	void producerServesAndConsumerDialsByDefault() {
+		PubSubClubProperties properties = new PubSubClubProperties();
+		assertThat(properties.getProducer().getMode()).isEqualTo(PubSubClubProperties.Mode.SERVER);
+		assertThat(properties.getConsumer().getMode()).isEqualTo(PubSubClubProperties.Mode.CLIENT);
+	}
+
+	@Test
+	void producerAloneGetsAServerAndNoClientByDefault() {
+		this.runner.withPropertyValues("pubsubclub.producer.enabled=true", "pubsubclub.server.port=0")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(ClusterServer.class).doesNotHaveBean(ClusterClient.class);
+				ClusterNode node = context.getBean(ClusterNode.class);
+				assertThat(node.serverPort()).isPositive();
+				assertThat(node.peers()).isNull();
+				assertThat(node.state().roles()).containsEntry(ClusterState.Role.PRODUCER, ClusterState.Mode.SERVER)
+					.hasSize(1);
+			});
+	}
+
+	@Test
+	void consumerAloneGetsAClientAndNoServerByDefault() {
+		this.runner.withPropertyValues("pubsubclub.consumer.enabled=true", "pubsubclub.peers=127.0.0.1:1")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(ClusterClient.class).doesNotHaveBean(ClusterServer.class);
+				ClusterNode node = context.getBean(ClusterNode.class);
+				assertThat(node.serverPort()).isNull();
+				assertThat(node.peers().servers()).containsExactly(new PeerAddress("127.0.0.1", 1));
+				assertThat(node.state().roles()).containsEntry(ClusterState.Role.CONSUMER, ClusterState.Mode.CLIENT)
+					.hasSize(1);
+			});
+	}
+
+	@Test
 	void producerInClientModeGetsAClientAndNoServer() {
-		this.runner.withPropertyValues("pubsubclub.producer.enabled=true", "pubsubclub.peers=127.0.0.1:1,[::1]:2")
+		this.runner
+			.withPropertyValues("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=client",
+					"pubsubclub.peers=127.0.0.1:1,[::1]:2")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(ClusterClient.class)
 					.doesNotHaveBean(ClusterServer.class)
@@ -63,8 +98,8 @@ class ClusterAutoConfigurationTests {
 	@Test
 	void consumerInServerModeGetsAServerBoundBeforeTheWebServer() {
 		this.runner
-			.withPropertyValues("pubsubclub.consumer.enabled=true", "pubsubclub.server.port=0",
-					"pubsubclub.server.address=127.0.0.1", "pubsubclub.node-id=12")
+			.withPropertyValues("pubsubclub.consumer.enabled=true", "pubsubclub.consumer.mode=server",
+					"pubsubclub.server.port=0", "pubsubclub.server.address=127.0.0.1", "pubsubclub.node-id=12")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(ClusterServer.class).doesNotHaveBean(ClusterClient.class);
 				ClusterServer server = context.getBean(ClusterServer.class);
@@ -83,13 +118,26 @@ class ClusterAutoConfigurationTests {
 		this.runner
 			.withPropertyValues("pubsubclub.producer.enabled=true", "pubsubclub.consumer.enabled=true",
 					"pubsubclub.server.port=0")
-			.run((context) -> assertThat(context).hasSingleBean(ClusterServer.class)
-				.hasSingleBean(ClusterClient.class));
+			.run((context) -> {
+				assertThat(context).hasSingleBean(ClusterServer.class).hasSingleBean(ClusterClient.class);
+				assertThat(context.getBean(ClusterNode.class).state().roles()).containsExactlyInAnyOrderEntriesOf(
+						java.util.Map.of(ClusterState.Role.PRODUCER, ClusterState.Mode.SERVER,
+								ClusterState.Role.CONSUMER, ClusterState.Mode.CLIENT));
+			});
 	}
 
 	@Test
 	void serverModeWithoutPortFailsNamingTheProperty() {
-		this.runner.withPropertyValues("pubsubclub.consumer.enabled=true")
+		this.runner.withPropertyValues("pubsubclub.consumer.enabled=true", "pubsubclub.consumer.mode=server")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("pubsubclub.server.port"));
+	}
+
+	@Test
+	void producerInServerModeByDefaultWithoutPortFailsNamingTheProperty() {
+		this.runner.withPropertyValues("pubsubclub.producer.enabled=true")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
@@ -98,7 +146,7 @@ class ClusterAutoConfigurationTests {
 
 	@Test
 	void malformedPeerFailsNamingIt() {
-		this.runner.withPropertyValues("pubsubclub.producer.enabled=true", "pubsubclub.peers=a:1,nonsense")
+		this.runner.withPropertyValues("pubsubclub.consumer.enabled=true", "pubsubclub.peers=a:1,nonsense")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
@@ -107,7 +155,8 @@ class ClusterAutoConfigurationTests {
 
 	@Test
 	void negativeNodeIdFailsNamingIt() {
-		this.runner.withPropertyValues("pubsubclub.producer.enabled=true", "pubsubclub.node-id=-1")
+		this.runner
+			.withPropertyValues("pubsubclub.producer.enabled=true", "pubsubclub.server.port=0", "pubsubclub.node-id=-1")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
@@ -118,7 +167,7 @@ class ClusterAutoConfigurationTests {
 	void portInUseFailsNamingTheProperty() throws Exception {
 		try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
 			this.runner
-				.withPropertyValues("pubsubclub.consumer.enabled=true", "pubsubclub.server.address=127.0.0.1",
+				.withPropertyValues("pubsubclub.producer.enabled=true", "pubsubclub.server.address=127.0.0.1",
 						"pubsubclub.server.port=" + taken.getLocalPort())
 				.run((context) -> assertThat(context).getFailure()
 					.hasStackTraceContaining("pubsubclub.server.port")
@@ -128,7 +177,7 @@ class ClusterAutoConfigurationTests {
 
 	@Test
 	void userDefinedNodeWins() {
-		this.runner.withPropertyValues("pubsubclub.producer.enabled=true")
+		this.runner.withPropertyValues("pubsubclub.consumer.enabled=true")
 			.withUserConfiguration(UserNodeConfiguration.class)
 			.run((context) -> assertThat(context).getBean(ClusterNode.class)
 				.isSameAs(context.getBean("userNode")));
@@ -136,7 +185,7 @@ class ClusterAutoConfigurationTests {
 
 	@Test
 	void userSchedulerOfTheSameTypeDoesNotClash() {
-		this.runner.withPropertyValues("pubsubclub.producer.enabled=true")
+		this.runner.withPropertyValues("pubsubclub.consumer.enabled=true")
 			.withBean("taskScheduler", org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler.class)
 			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(ClusterNode.class));
 	}

@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PubSubClubActuateAutoConfigurationTests {
 
-	private static final String[] CLUSTER = { "pubsubclub.producer.enabled=true", "pubsubclub.peers=127.0.0.1:1",
+	private static final String[] CLUSTER = { "pubsubclub.consumer.enabled=true", "pubsubclub.peers=127.0.0.1:1",
 			"pubsubclub.link.reconnect-delay=1h" };
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -56,7 +56,7 @@ class PubSubClubActuateAutoConfigurationTests {
 		this.runner.withUserConfiguration(SubscribersConfiguration.class).withPropertyValues(CLUSTER).run((context) -> {
 			PubSubClubEndpoint.NodeDescriptor node = context.getBean(PubSubClubEndpoint.class).node();
 			assertThat(node.wamp()).isNull();
-			assertThat(node.cluster().roles()).containsEntry("producer", "client").hasSize(1);
+			assertThat(node.cluster().roles()).containsEntry("consumer", "client").hasSize(1);
 			assertThat(node.cluster().server()).isNull();
 			assertThat(node.cluster().links()).singleElement()
 				.satisfies((link) -> assertThat(link.address()).isEqualTo("127.0.0.1:1"));
@@ -102,7 +102,7 @@ class PubSubClubActuateAutoConfigurationTests {
 	@Test
 	void healthIndicatorIsUpWithNoPeers() {
 		this.runner.withUserConfiguration(SubscribersConfiguration.class)
-			.withPropertyValues("pubsubclub.producer.enabled=true")
+			.withPropertyValues("pubsubclub.consumer.enabled=true")
 			.run((context) -> assertThat(context.getBean(PubSubClubHealthIndicator.class).health(true).getStatus())
 				.isEqualTo(Status.UP));
 	}

@@ -231,7 +231,7 @@ class PubSubClubDiscoveryAutoConfigurationTests {
 	@Test
 	void feedsTheClusterClientAndSkipsThisNodeByItsId() {
 		clusterRunner()
-			.withPropertyValues("pubsubclub.producer.enabled=true", "pubsubclub.node-id=12",
+			.withPropertyValues("pubsubclub.consumer.enabled=true", "pubsubclub.node-id=12",
 					"pubsubclub.discovery.refresh-interval=100ms", "pubsubclub.discovery.debounce=0s")
 			.run((context) -> {
 				ClusterNode node = context.getBean(ClusterNode.class);
@@ -247,7 +247,7 @@ class PubSubClubDiscoveryAutoConfigurationTests {
 	@Test
 	void keepsDiallingAStaticPeerThatLeavesTheRegistry() {
 		clusterRunner()
-			.withPropertyValues("pubsubclub.producer.enabled=true", "pubsubclub.peers=127.0.0.1:19001",
+			.withPropertyValues("pubsubclub.consumer.enabled=true", "pubsubclub.peers=127.0.0.1:19001",
 					"pubsubclub.discovery.refresh-interval=100ms", "pubsubclub.discovery.debounce=0s")
 			.run((context) -> {
 				ClusterNode node = context.getBean(ClusterNode.class);
@@ -267,7 +267,7 @@ class PubSubClubDiscoveryAutoConfigurationTests {
 	@Test
 	void announcesTheBoundClusterPortAndNodeIdOfTheCluster() {
 		clusterRunner().withUserConfiguration(RegistrationConfiguration.class)
-			.withPropertyValues("pubsubclub.consumer.enabled=true", "pubsubclub.server.port=0",
+			.withPropertyValues("pubsubclub.producer.enabled=true", "pubsubclub.server.port=0",
 					"pubsubclub.server.address=127.0.0.1", "pubsubclub.node-id=12")
 			.run((context) -> {
 				assertThat(context).doesNotHaveBean(DiscoveryPeerWatcher.class);

@@ -3,6 +3,7 @@ package io.pubsubclub.cluster;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import io.pubsubclub.cluster.TestNodes.Node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -58,9 +60,9 @@ class ClusterNodesTests {
 
 	@Test
 	void singleRoleNodesLinkProducerToConsumer() {
-		Node consumer = this.nodes.start("pubsubclub.consumer.enabled=true", "pubsubclub.server.port=0",
-				"pubsubclub.server.address=127.0.0.1");
-		Node producer = this.nodes.start("pubsubclub.producer.enabled=true",
+		Node consumer = this.nodes.start("pubsubclub.consumer.enabled=true", "pubsubclub.consumer.mode=server",
+				"pubsubclub.server.port=0", "pubsubclub.server.address=127.0.0.1");
+		Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=client",
 				"pubsubclub.peers=" + consumer.address());
 		consumer.subscribers().subscribe("t");
 		await().atMost(WAIT).until(() -> producer.forwards("t"));
@@ -71,10 +73,40 @@ class ClusterNodesTests {
 	}
 
 	@Test
+	void bothRolesWithNoModesServeTheProducerAndDialAsConsumer() {
+		Node a = this.nodes.start(defaultModes());
+		Node b = this.nodes.start(defaultModes());
+		a.peers().add(b.address());
+		b.peers().add(a.address());
+		await().atMost(WAIT).until(() -> a.readyLinks() == 2 && b.readyLinks() == 2);
+		for (Node node : new Node[] { a, b }) {
+			assertThat(node.cluster().state().roles()).containsExactlyInAnyOrderEntriesOf(
+					Map.of(ClusterState.Role.PRODUCER, ClusterState.Mode.SERVER, ClusterState.Role.CONSUMER,
+							ClusterState.Mode.CLIENT));
+			// the far consumer dialled this node's producer; this node's consumer dialled the
+			// far producer
+			assertThat(node.links()).extracting(ClusterState.Link::direction, ClusterState.Link::farRole)
+				.containsExactlyInAnyOrder(tuple(ClusterState.Direction.ACCEPTED, ClusterState.Role.CONSUMER),
+						tuple(ClusterState.Direction.DIALLED, ClusterState.Role.PRODUCER));
+		}
+		b.subscribers().subscribe("t");
+		await().atMost(WAIT).until(() -> a.forwards("t"));
+		a.subscribers().publish("t", "\"over the accepted link\"");
+		await().atMost(WAIT).until(() -> b.subscribers().delivered().contains("t \"over the accepted link\""));
+		ClusterState.Link delivering = a.links()
+			.stream()
+			.filter((link) -> link.farRole() == ClusterState.Role.CONSUMER)
+			.findFirst()
+			.orElseThrow();
+		assertThat(delivering.direction()).isEqualTo(ClusterState.Direction.ACCEPTED);
+		assertThat(delivering.topics()).containsExactly("t");
+	}
+
+	@Test
 	void threeNodesFanOutWithEveryNodeInBothRoles() {
-		Node a = this.nodes.start(usual());
-		Node b = this.nodes.start(usual());
-		Node c = this.nodes.start(usual());
+		Node a = this.nodes.start(defaultModes());
+		Node b = this.nodes.start(defaultModes());
+		Node c = this.nodes.start(defaultModes());
 		for (Node node : new Node[] { a, b, c }) {
 			for (Node other : new Node[] { a, b, c }) {
 				if (node != other) {
@@ -100,9 +132,10 @@ class ClusterNodesTests {
 
 	@Test
 	void subscriptionsMadeBeforeAndAfterTheLinkIsUpAreSynced() {
-		Node consumer = this.nodes.start("pubsubclub.consumer.enabled=true", "pubsubclub.server.port=0");
+		Node consumer = this.nodes.start("pubsubclub.consumer.enabled=true", "pubsubclub.consumer.mode=server",
+				"pubsubclub.server.port=0");
 		consumer.subscribers().subscribe("before");
-		Node producer = this.nodes.start("pubsubclub.producer.enabled=true",
+		Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=client",
 				"pubsubclub.peers=" + consumer.address());
 		await().atMost(WAIT).until(() -> producer.forwards("before"));
 		consumer.subscribers().subscribe("after");
@@ -116,10 +149,11 @@ class ClusterNodesTests {
 
 	@Test
 	void unsubscribingStopsForwarding() {
-		Node consumer = this.nodes.start("pubsubclub.consumer.enabled=true", "pubsubclub.server.port=0");
+		Node consumer = this.nodes.start("pubsubclub.consumer.enabled=true", "pubsubclub.consumer.mode=server",
+				"pubsubclub.server.port=0");
 		consumer.subscribers().subscribe("t");
 		consumer.subscribers().subscribe("marker");
-		Node producer = this.nodes.start("pubsubclub.producer.enabled=true",
+		Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=client",
 				"pubsubclub.peers=" + consumer.address());
 		await().atMost(WAIT).until(() -> producer.forwards("t") && producer.forwards("marker"));
 		consumer.subscribers().unsubscribe("t");
@@ -134,15 +168,18 @@ class ClusterNodesTests {
 	@Test
 	void restartedServerIsServedAgainOnTheSamePort() throws Exception {
 		int port = freePort();
-		Node consumer = this.nodes.start("pubsubclub.consumer.enabled=true", "pubsubclub.server.port=" + port);
+		Node consumer = this.nodes.start("pubsubclub.consumer.enabled=true", "pubsubclub.consumer.mode=server",
+				"pubsubclub.server.port=" + port);
 		consumer.subscribers().subscribe("t");
-		Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.peers=127.0.0.1:" + port);
+		Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=client",
+				"pubsubclub.peers=127.0.0.1:" + port);
 		await().atMost(WAIT).until(() -> producer.forwards("t"));
 		long stopped = System.nanoTime();
 		consumer.stop();
 		await().atMost(WAIT).until(() -> producer.readyLinks() == 0);
 		long started = System.nanoTime();
-		Node restarted = this.nodes.start("pubsubclub.consumer.enabled=true", "pubsubclub.server.port=" + port);
+		Node restarted = this.nodes.start("pubsubclub.consumer.enabled=true", "pubsubclub.consumer.mode=server",
+				"pubsubclub.server.port=" + port);
 		long ready = System.nanoTime();
 		restarted.subscribers().subscribe("t");
 		await().atMost(WAIT).until(() -> producer.forwards("t"));
@@ -174,8 +211,8 @@ class ClusterNodesTests {
 
 	@Test
 	void eventsReceivedFromTheClusterAreNeverForwardedAgain() {
-		Node a = this.nodes.start(usual());
-		Node b = this.nodes.start(usual());
+		Node a = this.nodes.start(defaultModes());
+		Node b = this.nodes.start(defaultModes());
 		a.peers().add(b.address());
 		b.peers().add(a.address());
 		a.subscribers().subscribe("loop");
@@ -201,7 +238,7 @@ class ClusterNodesTests {
 		assertThat(messagesOutOfB).isOne(); // the 102 only
 	}
 
-	private static String[] usual() {
+	private static String[] defaultModes() {
 		return new String[] { "pubsubclub.producer.enabled=true", "pubsubclub.consumer.enabled=true",
 				"pubsubclub.server.address=127.0.0.1", "pubsubclub.server.port=0" };
 	}

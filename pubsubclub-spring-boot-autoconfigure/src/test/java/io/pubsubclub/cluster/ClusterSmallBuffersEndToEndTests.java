@@ -10,7 +10,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringBootConfiguration;
@@ -68,14 +69,21 @@ class ClusterSmallBuffersEndToEndTests {
 		this.contexts.forEach(ConfigurableApplicationContext::close);
 	}
 
-	@Test
-	void eventBiggerThanEveryBufferCrossesTheClusterIntact() throws Exception {
-		ConfigurableApplicationContext a = start();
+	// both layouts: events go server to client when producers serve, client to server when
+	// consumers serve, and each side reads and writes its parts differently
+	@ParameterizedTest(name = "producer {0}, consumer {1}")
+	@CsvSource({ "server, client", "client, server" })
+	void eventBiggerThanEveryBufferCrossesTheClusterIntact(String producerMode, String consumerMode)
+			throws Exception {
+		ConfigurableApplicationContext a = start(producerMode, consumerMode);
 		assertThat(System.getProperty(DEFAULT_BUFFER_SIZE)).isEqualTo("1024");
-		ConfigurableApplicationContext b = start();
+		ConfigurableApplicationContext b = start(producerMode, consumerMode);
 		a.getBean(ClusterNode.class)
 			.peers()
 			.add(new PeerAddress("127.0.0.1", b.getBean(ClusterNode.class).serverPort()));
+		b.getBean(ClusterNode.class)
+			.peers()
+			.add(new PeerAddress("127.0.0.1", a.getBean(ClusterNode.class).serverPort()));
 		WampFrameClient publisher = connect(a);
 		WampFrameClient subscriber = connect(b);
 		subscriber.send("[5,\"" + TOPIC + "\"]");
@@ -99,12 +107,13 @@ class ClusterSmallBuffersEndToEndTests {
 			.count();
 	}
 
-	private ConfigurableApplicationContext start() {
+	private ConfigurableApplicationContext start(String producerMode, String consumerMode) {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(NodeApplication.class)
 			.bannerMode(Banner.Mode.OFF)
 			.logStartupInfo(false)
 			.properties("server.port=0", "server.address=127.0.0.1", "pubsubclub.producer.enabled=true",
-					"pubsubclub.consumer.enabled=true", "pubsubclub.server.address=127.0.0.1",
+					"pubsubclub.consumer.enabled=true", "pubsubclub.producer.mode=" + producerMode,
+					"pubsubclub.consumer.mode=" + consumerMode, "pubsubclub.server.address=127.0.0.1",
 					"pubsubclub.server.port=0", "pubsubclub.wamp.connection-buffer-size=1KB",
 					"logging.level.root=warn", "logging.level.io.pubsubclub=info")
 			.run();

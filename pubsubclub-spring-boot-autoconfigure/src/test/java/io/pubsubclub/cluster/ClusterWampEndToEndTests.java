@@ -82,9 +82,10 @@ class ClusterWampEndToEndTests {
 	void unsubscribingOnTheWampSideStopsForwarding() throws Exception {
 		ConfigurableApplicationContext a = start();
 		ConfigurableApplicationContext b = start();
-		a.getBean(ClusterNode.class)
+		// b's consumer dials a's producer
+		b.getBean(ClusterNode.class)
 			.peers()
-			.add(new PeerAddress("127.0.0.1", b.getBean(ClusterNode.class).serverPort()));
+			.add(new PeerAddress("127.0.0.1", a.getBean(ClusterNode.class).serverPort()));
 		WampFrameClient publisher = connect(a);
 		WampFrameClient subscriber = connect(b);
 		subscriber.send("[5,\"" + TOPIC + "\"]");

@@ -80,7 +80,7 @@ public final class LoadMain {
 			}
 			String key = arg.substring(2);
 			if (key.equals("short") || key.equals("long") || key.equals("jfr") || key.equals("heap-only")
-					|| key.equals("producer-serves") || key.equals("idle-subscribed")) {
+					|| key.equals("consumer-serves") || key.equals("idle-subscribed")) {
 				options.put(key, "true");
 			}
 			else if (i + 1 < args.length) {
@@ -358,21 +358,24 @@ public final class LoadMain {
 		if (selected(2)) {
 			int aPort = freePort();
 			int bPort = freePort();
-			int bCluster = freePort();
-			// the usual layout: consumers serve, producers dial; --producer-serves turns it round
-			boolean producerServes = this.options.containsKey("producer-serves");
-			List<String> aCluster = producerServes
-					? List.of("--pubsubclub.producer.enabled=true", "--pubsubclub.producer.mode=server",
-							"--pubsubclub.consumer.enabled=false", "--pubsubclub.server.address=127.0.0.1",
-							"--pubsubclub.server.port=" + bCluster, "--pubsubclub.discovery.enabled=false")
-					: List.of("--pubsubclub.producer.enabled=true", "--pubsubclub.consumer.enabled=false",
-							"--pubsubclub.peers=127.0.0.1:" + bCluster, "--pubsubclub.discovery.enabled=false");
-			List<String> bCluster2 = producerServes
-					? List.of("--pubsubclub.producer.enabled=false", "--pubsubclub.consumer.enabled=true",
-							"--pubsubclub.consumer.mode=client", "--pubsubclub.peers=127.0.0.1:" + bCluster,
+			int clusterPort = freePort();
+			// the default layout: the producer serves, the consumer dials, so 301s go server to
+			// client unmasked; --consumer-serves turns it round. The modes are given either way
+			// so that the layout measured is the one named.
+			boolean consumerServes = this.options.containsKey("consumer-serves");
+			List<String> aCluster = consumerServes
+					? List.of("--pubsubclub.producer.enabled=true", "--pubsubclub.producer.mode=client",
+							"--pubsubclub.consumer.enabled=false", "--pubsubclub.peers=127.0.0.1:" + clusterPort,
 							"--pubsubclub.discovery.enabled=false")
+					: List.of("--pubsubclub.producer.enabled=true", "--pubsubclub.producer.mode=server",
+							"--pubsubclub.consumer.enabled=false", "--pubsubclub.server.address=127.0.0.1",
+							"--pubsubclub.server.port=" + clusterPort, "--pubsubclub.discovery.enabled=false");
+			List<String> bCluster2 = consumerServes
+					? List.of("--pubsubclub.producer.enabled=false", "--pubsubclub.consumer.enabled=true",
+							"--pubsubclub.consumer.mode=server", "--pubsubclub.server.address=127.0.0.1",
+							"--pubsubclub.server.port=" + clusterPort, "--pubsubclub.discovery.enabled=false")
 					: List.of("--pubsubclub.producer.enabled=false", "--pubsubclub.consumer.enabled=true",
-							"--pubsubclub.server.address=127.0.0.1", "--pubsubclub.server.port=" + bCluster,
+							"--pubsubclub.consumer.mode=client", "--pubsubclub.peers=127.0.0.1:" + clusterPort,
 							"--pubsubclub.discovery.enabled=false");
 			ServerProcess clusterA = ServerProcess.start("2-cluster-a", aPort,
 					concat(jvm("2-cluster-a"), nodeJvm, List.of("-jar", jar, "--server.port=" + aPort), boot, nodeArgs,

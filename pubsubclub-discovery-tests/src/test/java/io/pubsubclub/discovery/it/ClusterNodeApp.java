@@ -16,8 +16,9 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * A full PubSubClub node (WAMP server, producer dialling, consumer serving) with no
- * static peers: every cluster server it dials comes from discovery.
+ * A full PubSubClub node (WAMP server, both roles in their default modes: producer
+ * serving, consumer dialling) with no static peers: every cluster server it dials comes
+ * from discovery.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -60,9 +61,10 @@ class ClusterNodeApp {
 	}
 
 	/**
-	 * Whether this node has a ready link in each direction with another node: the one it
-	 * dialled to the other's cluster server (a consumer sends no node id), and the one the
-	 * other's producer dialled in (announcing its node id).
+	 * Whether this node has a ready link in each direction with another node: the one its
+	 * consumer dialled to the other's cluster server (whose producer announced its node
+	 * id), and one a consumer dialled into this node's producer (a consumer sends no node
+	 * id, so that link is known by its far role only).
 	 */
 	static boolean linkedBothWays(ConfigurableApplicationContext context, ConfigurableApplicationContext other) {
 		List<ClusterState.Link> links = node(context).state().links();
@@ -70,11 +72,12 @@ class ClusterNodeApp {
 		long otherId = node(other).nodeId();
 		return links.stream()
 			.anyMatch((link) -> link.direction() == ClusterState.Direction.DIALLED
-					&& link.status() == ClusterState.Status.READY && link.address().equals(otherServer))
+					&& link.status() == ClusterState.Status.READY && link.address().equals(otherServer)
+					&& link.farRole() == ClusterState.Role.PRODUCER && Long.valueOf(otherId).equals(link.farNodeId()))
 				&& links.stream()
 					.anyMatch((link) -> link.direction() == ClusterState.Direction.ACCEPTED
 							&& link.status() == ClusterState.Status.READY
-							&& Long.valueOf(otherId).equals(link.farNodeId()));
+							&& link.farRole() == ClusterState.Role.CONSUMER);
 	}
 
 }

@@ -37,8 +37,9 @@ class ClientConnectorTests {
 	void refusedServerIsRetriedWithAGrowingJitteredBackOffUntilRemoved() throws Exception {
 		int port = io.pubsubclub.cluster.ClusterNodesTestsSupport.freePort();
 		PeerAddress server = new PeerAddress("127.0.0.1", port);
-		Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.peers=" + server,
-				"pubsubclub.link.reconnect-delay=100ms", "pubsubclub.link.max-reconnect-delay=800ms");
+		Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=client",
+				"pubsubclub.peers=" + server, "pubsubclub.link.reconnect-delay=100ms",
+				"pubsubclub.link.max-reconnect-delay=800ms");
 		List<Instant> nextAttempts = new ArrayList<>();
 		long attempts = 0;
 		while (nextAttempts.size() < 7) {
@@ -65,8 +66,9 @@ class ClientConnectorTests {
 
 	@Test
 	void addedServerIsDialledAtOnceAndRemovedServerIsClosed() throws Exception {
-		Node consumer = this.nodes.start("pubsubclub.consumer.enabled=true", "pubsubclub.server.port=0");
-		Node producer = this.nodes.start("pubsubclub.producer.enabled=true");
+		Node consumer = this.nodes.start("pubsubclub.consumer.enabled=true", "pubsubclub.consumer.mode=server",
+				"pubsubclub.server.port=0");
+		Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=client");
 		assertThat(producer.links()).isEmpty();
 		producer.peers().add(consumer.address());
 		await().atMost(WAIT).until(() -> producer.readyLinks() == 1 && consumer.readyLinks() == 1);
@@ -76,9 +78,10 @@ class ClientConnectorTests {
 
 	@Test
 	void reconnectClosesAndDialsAgainAtOnce() throws Exception {
-		Node consumer = this.nodes.start("pubsubclub.consumer.enabled=true", "pubsubclub.server.port=0");
+		Node consumer = this.nodes.start("pubsubclub.consumer.enabled=true", "pubsubclub.consumer.mode=server",
+				"pubsubclub.server.port=0");
 		consumer.subscribers().subscribe("t");
-		Node producer = this.nodes.start("pubsubclub.producer.enabled=true",
+		Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=client",
 				"pubsubclub.link.reconnect-delay=30s", "pubsubclub.peers=" + consumer.address());
 		await().atMost(WAIT).until(() -> producer.forwards("t"));
 		Instant connected = producer.links().get(0).connectedSince();
@@ -97,7 +100,7 @@ class ClientConnectorTests {
 		String subscribe = "[201,\"t\"]";
 		try (SocketPeer slow = new SocketPeer(true, List.of(subscribe), true);
 				SocketPeer fast = new SocketPeer(true, List.of(subscribe), false)) {
-			Node producer = this.nodes.start("pubsubclub.producer.enabled=true",
+			Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=client",
 					"pubsubclub.link.send-buffer-size=64KB", "pubsubclub.link.reconnect-delay=30s",
 					"pubsubclub.link.ping-interval=1h",
 					"pubsubclub.peers=" + slow.address() + "," + fast.address());

@@ -30,8 +30,9 @@ class LivenessTests {
 	@Test
 	void clientPingsAndKeepsALinkWhosePongsCome() throws Exception {
 		try (SocketPeer consumer = new SocketPeer(true)) {
-			Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.node-id=3",
-					"pubsubclub.link.ping-interval=200ms", "pubsubclub.peers=" + consumer.address());
+			Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=client",
+					"pubsubclub.node-id=3", "pubsubclub.link.ping-interval=200ms",
+					"pubsubclub.peers=" + consumer.address());
 			assertThat(next(consumer).text()).isEqualTo("[102,[1,1],3]");
 			List<Frame> pings = new ArrayList<>();
 			while (pings.size() < 4) {
@@ -47,8 +48,8 @@ class LivenessTests {
 	@Test
 	void clientClosesALinkWhosePongDoesNotComeByTheNextPing() throws Exception {
 		try (SocketPeer consumer = new SocketPeer(false)) {
-			Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.node-id=3",
-					"pubsubclub.link.ping-interval=200ms", "pubsubclub.link.reconnect-delay=10s",
+			Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=client",
+					"pubsubclub.node-id=3", "pubsubclub.link.ping-interval=200ms", "pubsubclub.link.reconnect-delay=10s",
 					"pubsubclub.peers=" + consumer.address());
 			assertThat(next(consumer).text()).isEqualTo("[102,[1,1],3]");
 			assertThat(next(consumer).opcode()).isEqualTo(0x9);
@@ -67,8 +68,9 @@ class LivenessTests {
 		try (SocketPeer consumer = new SocketPeer(true, List.of("PING:abc", "PING:def"), false)) {
 			// our own pings far apart: a pong held back in a batch would only go out with
 			// the next frame we send, and that would come too late
-			this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.node-id=3",
-					"pubsubclub.link.ping-interval=60s", "pubsubclub.peers=" + consumer.address());
+			this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=client",
+					"pubsubclub.node-id=3", "pubsubclub.link.ping-interval=60s",
+					"pubsubclub.peers=" + consumer.address());
 			assertThat(next(consumer).text()).isEqualTo("[102,[1,1],3]");
 			Frame first = next(consumer);
 			Frame second = next(consumer);

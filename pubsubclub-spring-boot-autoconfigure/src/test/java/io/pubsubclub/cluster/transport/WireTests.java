@@ -104,7 +104,8 @@ class WireTests {
 
 	@Test
 	void pythonProducerClientDiallingOurConsumerServer() throws Exception {
-		Node consumer = this.nodes.start("pubsubclub.consumer.enabled=true", "pubsubclub.server.port=0");
+		Node consumer = this.nodes.start("pubsubclub.consumer.enabled=true", "pubsubclub.consumer.mode=server",
+				"pubsubclub.server.port=0");
 		consumer.subscribers().subscribe("a");
 		try (RawClient producer = RawClient.connect(consumer.cluster().serverPort())) {
 			assertThat(producer.next()).isEqualTo("[101,[1,0],[1,1]]");
@@ -141,8 +142,8 @@ class WireTests {
 	@Test
 	void ourProducerClientDiallingPythonConsumerServer() throws Exception {
 		try (RawServer consumer = new RawServer((session) -> session.getAsyncRemote().sendText("[101,[1,0],[1,1]]"))) {
-			Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.node-id=7",
-					"pubsubclub.peers=" + consumer.address());
+			Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=client",
+					"pubsubclub.node-id=7", "pubsubclub.peers=" + consumer.address());
 			assertThat(consumer.next()).isEqualTo("[102,[1,1],7]");
 			consumer.send("[201,\"t\"]");
 			await().atMost(WAIT).until(() -> producer.forwards("t"));
@@ -154,8 +155,8 @@ class WireTests {
 	@Test
 	void ourProducerClientWritesABurstInBatchesInOrderAndFlushesTheLastFrame() throws Exception {
 		try (RawServer consumer = new RawServer((session) -> session.getAsyncRemote().sendText("[101,[1,0],[1,1]]"))) {
-			Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.node-id=7",
-					"pubsubclub.peers=" + consumer.address());
+			Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=client",
+					"pubsubclub.node-id=7", "pubsubclub.peers=" + consumer.address());
 			assertThat(consumer.next()).isEqualTo("[102,[1,1],7]");
 			consumer.send("[201,\"t\"]");
 			await().atMost(WAIT).until(() -> producer.forwards("t"));
@@ -265,7 +266,7 @@ class WireTests {
 
 	@Test
 	void clusterPortServesNothingButTheEndpoint() throws Exception {
-		Node node = this.nodes.start("pubsubclub.consumer.enabled=true", "pubsubclub.server.port=0");
+		Node node = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.server.port=0");
 		HttpClient http = HttpClient.newHttpClient();
 		HttpResponse<String> other = http.send(
 				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.cluster().serverPort() + "/wamp")).build(),
