@@ -77,7 +77,8 @@ final class Report {
 			}
 		}
 		out.append(").\nHeap per idle connection: ").append(idleConnections);
-		out.append(" idle connections to the node holding the subscribers, used heap after full GC (jcmd).\n");
+		out.append(" idle connections to the node holding the subscribers, used heap after full GC (jcmd)");
+		out.append(shortMode ? "; in short mode for the WAMP nodes only (the relays' figure is in the long mode).\n" : ".\n");
 		for (SystemUnderTest system : systems) {
 			if (system.unavailable != null) {
 				out.append(system.label).append(' ').append(system.name).append(": not measured (")
