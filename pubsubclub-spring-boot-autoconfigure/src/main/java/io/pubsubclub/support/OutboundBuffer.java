@@ -77,6 +77,8 @@ public final class OutboundBuffer {
 
 	private final RemoteEndpoint.@Nullable Basic batch;
 
+	private final boolean writeWhenIdle;
+
 	private final Queue<String> queue = new ConcurrentLinkedQueue<>();
 
 	private final AtomicLong queued = new AtomicLong();
@@ -118,7 +120,30 @@ public final class OutboundBuffer {
 	 */
 	public OutboundBuffer(WebSocketSession session, long bufferLimit, long sendTimeLimitMillis, Executor closeExecutor,
 			BiConsumer<WebSocketSession, Overflow> onOverflow, @Nullable Executor sendExecutor) {
+		this(session, bufferLimit, sendTimeLimitMillis, closeExecutor, onOverflow, sendExecutor, false);
+	}
+
+	/**
+	 * Create a buffer for the given session that, when it has nothing in flight, writes a
+	 * frame at once with the container's asynchronous remote on the sender's thread, and
+	 * writes the frames that queue up behind it in batches from the thread that completes
+	 * the send (or the given executor). For a container whose asynchronous remote does not
+	 * block, as Tomcat's server side: an idle link then costs no thread hand-off, a busy
+	 * one no write per frame.
+	 * @param session a session backed by a JSR-356 session
+	 * @param bufferLimit the most characters that may wait to be sent
+	 * @param sendTimeLimitMillis the longest one frame may take to be sent
+	 * @param closeExecutor where the session is closed when it overflows
+	 * @param onOverflow told once, when the session is cut off
+	 * @param sendExecutor where queued frames are written in batches
+	 * @param writeWhenIdle whether the sender's thread writes a frame itself when nothing
+	 * is in flight
+	 */
+	public OutboundBuffer(WebSocketSession session, long bufferLimit, long sendTimeLimitMillis, Executor closeExecutor,
+			BiConsumer<WebSocketSession, Overflow> onOverflow, @Nullable Executor sendExecutor,
+			boolean writeWhenIdle) {
 		this.sendExecutor = sendExecutor;
+		this.writeWhenIdle = writeWhenIdle && sendExecutor != null;
 		this.session = session;
 		jakarta.websocket.Session nativeSession = ((NativeWebSocketSession) session)
 			.getNativeSession(jakarta.websocket.Session.class);
@@ -163,7 +188,12 @@ public final class OutboundBuffer {
 			drain();
 		}
 		else if (!this.sending.get()) {
-			this.sendExecutor.execute(this::drain);
+			if (this.writeWhenIdle) {
+				writeOne();
+			}
+			else {
+				this.sendExecutor.execute(this::drain);
+			}
 		}
 		return true;
 	}
@@ -232,31 +262,120 @@ public final class OutboundBuffer {
 
 	private void drainBatch(RemoteEndpoint.Basic basic) {
 		while (!this.closed.get() && !this.queue.isEmpty() && this.sending.compareAndSet(false, true)) {
+			boolean written;
 			try {
-				// batching only while draining: a frame the container sends by itself
-				// between drains (a pong) must not wait in a batch nobody flushes
-				basic.setBatchingAllowed(true);
-				String frame;
-				while (!this.closed.get() && (frame = this.queue.poll()) != null) {
-					this.queued.addAndGet(-frame.length());
-					this.inFlightSince = System.nanoTime();
-					basic.sendText(frame);
-					this.framesSent.incrementAndGet();
-					this.charsSent.addAndGet(frame.length());
-				}
-				this.inFlightSince = System.nanoTime();
-				basic.setBatchingAllowed(false);
-				this.inFlightSince = 0;
-			}
-			catch (IOException | RuntimeException ex) {
-				this.inFlightSince = 0;
-				failed(ex);
-				return;
+				written = writeBatch(basic);
 			}
 			finally {
 				this.sending.set(false);
 			}
+			if (!written) {
+				return;
+			}
 		}
+	}
+
+	/**
+	 * Write every queued frame, batched, and flush; the caller holds {@link #sending}.
+	 * @return {@code false} if the session failed
+	 */
+	private boolean writeBatch(RemoteEndpoint.Basic basic) {
+		try {
+			// batching only while draining: a frame the container sends by itself
+			// between drains (a pong) must not wait in a batch nobody flushes
+			basic.setBatchingAllowed(true);
+			String frame;
+			while (!this.closed.get() && (frame = this.queue.poll()) != null) {
+				this.queued.addAndGet(-frame.length());
+				this.inFlightSince = System.nanoTime();
+				basic.sendText(frame);
+				this.framesSent.incrementAndGet();
+				this.charsSent.addAndGet(frame.length());
+			}
+			this.inFlightSince = System.nanoTime();
+			basic.setBatchingAllowed(false);
+			this.inFlightSince = 0;
+			return true;
+		}
+		catch (IOException | RuntimeException ex) {
+			this.inFlightSince = 0;
+			failed(ex);
+			return false;
+		}
+	}
+
+	/**
+	 * Write the next frame with the asynchronous remote on the sender's thread, if nothing
+	 * is in flight. What queues up meanwhile is written by {@link FirstSend}.
+	 */
+	private void writeOne() {
+		while (!this.closed.get() && !this.queue.isEmpty() && this.sending.compareAndSet(false, true)) {
+			String frame = this.queue.poll();
+			if (frame == null) {
+				this.sending.set(false);
+				continue;
+			}
+			this.queued.addAndGet(-frame.length());
+			this.inFlightSince = System.nanoTime();
+			FirstSend send = new FirstSend(frame, Thread.currentThread());
+			try {
+				this.remote.sendText(frame, send);
+			}
+			catch (RuntimeException ex) {
+				failed(ex);
+			}
+			send.callerReturned();
+			return;
+		}
+	}
+
+	/**
+	 * The frame a sender wrote itself. Its completion writes, off the sender's thread,
+	 * whatever queued up behind it.
+	 */
+	private final class FirstSend implements jakarta.websocket.SendHandler {
+
+		private final String frame;
+
+		private final Thread caller;
+
+		private volatile boolean returned;
+
+		FirstSend(String frame, Thread caller) {
+			this.frame = frame;
+			this.caller = caller;
+		}
+
+		void callerReturned() {
+			this.returned = true;
+		}
+
+		@Override
+		public void onResult(SendResult result) {
+			OutboundBuffer outbound = OutboundBuffer.this;
+			outbound.inFlightSince = 0;
+			if (!result.isOK()) {
+				failed(result.getException());
+				return;
+			}
+			outbound.framesSent.incrementAndGet();
+			outbound.charsSent.addAndGet(this.frame.length());
+			RemoteEndpoint.Basic basic = outbound.batch;
+			Executor executor = outbound.sendExecutor;
+			if (basic == null || executor == null) {
+				throw new IllegalStateException("No batching remote or send executor");
+			}
+			boolean senderThread = Thread.currentThread() == this.caller && !this.returned;
+			if (!senderThread && !outbound.queue.isEmpty() && !writeBatch(basic)) {
+				return;
+			}
+			outbound.sending.set(false);
+			if (!outbound.closed.get() && !outbound.queue.isEmpty()) {
+				// queued on the sender's thread, or while this one let go
+				executor.execute(outbound::drain);
+			}
+		}
+
 	}
 
 	/**

@@ -217,9 +217,10 @@ public final class ClusterServer implements SmartLifecycle {
 	}
 
 	private LinkHandler handler() {
-		// accepted links write from the server's own threads, in batches, like dialled
-		// ones: fewer writes, and none on the thread that publishes
-		return new LinkHandler(this.settings, this.scheduler, new AcceptedHooks(), this.sendExecutor);
+		// Tomcat's server side sends without blocking: an idle link is written at once by
+		// the publishing thread, frames that queue up behind it go out in batches from the
+		// server's own threads
+		return new LinkHandler(this.settings, this.scheduler, new AcceptedHooks(), this.sendExecutor, true);
 	}
 
 	@Override

@@ -80,8 +80,10 @@ final class Dialer implements DialledServer {
 		}
 		WebSocketHttpHeaders headers = new WebSocketHttpHeaders();
 		headers.add(ClusterServer.ROLE_HEADER, this.role.name().toLowerCase(Locale.ROOT));
+		// Tomcat's client blocks in its "asynchronous" send: every write goes through the
+		// send executor, batched
 		LinkHandler handler = new LinkHandler(this.client.settings(), this.client.scheduler(), new DialledHooks(),
-				this.client.sendExecutor());
+				this.client.sendExecutor(), false);
 		try {
 			this.client.webSocketClient()
 				.execute(handler, headers, this.server.toUri())

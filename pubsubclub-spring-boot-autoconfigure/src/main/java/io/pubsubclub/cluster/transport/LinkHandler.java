@@ -50,11 +50,24 @@ final class LinkHandler extends AbstractWebSocketHandler {
 
 	private final @Nullable Executor sendExecutor;
 
-	LinkHandler(LinkSettings settings, TaskScheduler scheduler, Hooks hooks, @Nullable Executor sendExecutor) {
+	private final boolean writeWhenIdle;
+
+	/**
+	 * Create a handler.
+	 * @param settings the link settings
+	 * @param scheduler the cluster's scheduler
+	 * @param hooks what differs between accepted and dialled sessions
+	 * @param sendExecutor where queued frames are written in batches
+	 * @param writeWhenIdle whether a frame is written at once on the sender's thread when
+	 * nothing is in flight: only where the container's asynchronous send does not block
+	 */
+	LinkHandler(LinkSettings settings, TaskScheduler scheduler, Hooks hooks, @Nullable Executor sendExecutor,
+			boolean writeWhenIdle) {
 		this.settings = settings;
 		this.scheduler = scheduler;
 		this.hooks = hooks;
 		this.sendExecutor = sendExecutor;
+		this.writeWhenIdle = writeWhenIdle;
 	}
 
 	@Override
@@ -62,7 +75,8 @@ final class LinkHandler extends AbstractWebSocketHandler {
 		PeerLink link = this.hooks.create(session);
 		OutboundBuffer buffer = new OutboundBuffer(session, this.settings.sendBufferSize(),
 				this.settings.sendTimeLimit().toMillis(), (task) -> this.scheduler.schedule(task, java.time.Instant.now()),
-				(closed, overflow) -> link.slowPeer(overflow.name().toLowerCase()), this.sendExecutor);
+				(closed, overflow) -> link.slowPeer(overflow.name().toLowerCase()), this.sendExecutor,
+				this.writeWhenIdle);
 		session.getAttributes().put(LINK, link);
 		session.getAttributes().put(BUFFER, buffer);
 		link.opened(new SessionChannel(session, buffer));

@@ -51,6 +51,27 @@ class WireTests {
 	}
 
 	@Test
+	void ourProducerServerWritesABurstInOrderAndFlushesTheLastFrame() throws Exception {
+		Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=server",
+				"pubsubclub.server.port=0", "pubsubclub.node-id=424242");
+		try (RawClient consumer = RawClient.connect(producer.cluster().serverPort())) {
+			consumer.send("[101,[1,0],[1,1]]");
+			assertThat(consumer.next()).isEqualTo("[102,[1,1],424242]");
+			consumer.send("[201,\"t\"]");
+			await().atMost(WAIT).until(() -> producer.forwards("t"));
+			// the first frame is written by the publishing thread, those that queue up
+			// behind it in batches by the server's threads; the last one needs the flush
+			int burst = 2000;
+			for (int i = 0; i < burst; i++) {
+				producer.subscribers().publish("t", "[" + i + "]");
+			}
+			for (int i = 0; i < burst; i++) {
+				assertThat(consumer.next()).isEqualTo("[301,\"t\",[" + i + "]]");
+			}
+		}
+	}
+
+	@Test
 	void consumerSpeakingOnly10GetsWelcomeWithoutId() throws Exception {
 		Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=server",
 				"pubsubclub.server.port=0");
