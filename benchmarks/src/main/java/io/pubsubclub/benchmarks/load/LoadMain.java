@@ -293,7 +293,7 @@ public final class LoadMain {
 	}
 
 	private static int window(Config config) {
-		return Math.max(16, Math.min(512, 128 * 1024 / config.payload));
+		return Math.max(16, Math.min(512, 384 * 1024 / config.payload));
 	}
 
 	private static void log(String format, Object... args) {
