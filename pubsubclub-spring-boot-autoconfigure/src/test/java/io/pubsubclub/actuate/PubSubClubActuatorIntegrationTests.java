@@ -50,6 +50,12 @@ class PubSubClubActuatorIntegrationTests {
 		await().atMost(WAIT).until(() -> consumerLinksAsking(a, TOPIC).size() == 1);
 		publisher.send("[7,\"" + TOPIC + "\",{\"n\":1}]");
 		assertThat(subscriber.next()).isEqualTo("[8,\"" + TOPIC + "\",{\"n\":1}]");
+		// an idle link writes a 301 at once, on the publishing thread: the far subscriber
+		// may have the event before node A has counted and timed it
+		await().atMost(WAIT)
+			.until(() -> a.cluster().state().totals().publishesForwarded() == 1
+					&& consumerLinksAsking(a, TOPIC).get(0).path("messagesOut").asLong() >= 2
+					&& metric(a, "pubsubclub.cluster.latency", "type:forward") == 1);
 
 		JsonNode cluster = this.nodes.get(a, "/actuator/pubsubclub").body().path("cluster");
 		assertThat(cluster.path("nodeId").asLong()).isEqualTo(a.cluster().nodeId());
