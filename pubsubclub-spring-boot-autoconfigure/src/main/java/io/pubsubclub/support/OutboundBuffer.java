@@ -231,19 +231,35 @@ public final class OutboundBuffer {
 		this.queued.set(0);
 	}
 
+	/**
+	 * Take the next frame off the queue, as the one in flight; the caller holds
+	 * {@link #sending}.
+	 */
+	private @Nullable String take() {
+		String frame = this.queue.poll();
+		if (frame != null) {
+			this.queued.addAndGet(-frame.length());
+			this.inFlightSince = System.nanoTime();
+		}
+		return frame;
+	}
+
+	private void sent(String frame) {
+		this.framesSent.incrementAndGet();
+		this.charsSent.addAndGet(frame.length());
+	}
+
 	private void drain() {
 		if (this.batch != null) {
 			drainBatch(this.batch);
 			return;
 		}
 		while (!this.closed.get() && !this.queue.isEmpty() && this.sending.compareAndSet(false, true)) {
-			String frame = this.queue.poll();
+			String frame = take();
 			if (frame == null) {
 				this.sending.set(false);
 				continue;
 			}
-			this.queued.addAndGet(-frame.length());
-			this.inFlightSince = System.nanoTime();
 			Send send = new Send(frame, Thread.currentThread());
 			try {
 				this.remote.sendText(frame, send);
@@ -285,12 +301,9 @@ public final class OutboundBuffer {
 			// between drains (a pong) must not wait in a batch nobody flushes
 			basic.setBatchingAllowed(true);
 			String frame;
-			while (!this.closed.get() && (frame = this.queue.poll()) != null) {
-				this.queued.addAndGet(-frame.length());
-				this.inFlightSince = System.nanoTime();
+			while (!this.closed.get() && (frame = take()) != null) {
 				basic.sendText(frame);
-				this.framesSent.incrementAndGet();
-				this.charsSent.addAndGet(frame.length());
+				sent(frame);
 			}
 			this.inFlightSince = System.nanoTime();
 			basic.setBatchingAllowed(false);
@@ -310,13 +323,11 @@ public final class OutboundBuffer {
 	 */
 	private void writeOne() {
 		while (!this.closed.get() && !this.queue.isEmpty() && this.sending.compareAndSet(false, true)) {
-			String frame = this.queue.poll();
+			String frame = take();
 			if (frame == null) {
 				this.sending.set(false);
 				continue;
 			}
-			this.queued.addAndGet(-frame.length());
-			this.inFlightSince = System.nanoTime();
 			FirstSend send = new FirstSend(frame, Thread.currentThread());
 			try {
 				this.remote.sendText(frame, send);
@@ -358,8 +369,7 @@ public final class OutboundBuffer {
 				failed(result.getException());
 				return;
 			}
-			outbound.framesSent.incrementAndGet();
-			outbound.charsSent.addAndGet(this.frame.length());
+			sent(this.frame);
 			RemoteEndpoint.Basic basic = outbound.batch;
 			Executor executor = outbound.sendExecutor;
 			if (basic == null || executor == null) {
@@ -413,8 +423,7 @@ public final class OutboundBuffer {
 				failed(result.getException());
 				return;
 			}
-			OutboundBuffer.this.framesSent.incrementAndGet();
-			OutboundBuffer.this.charsSent.addAndGet(this.frame.length());
+			sent(this.frame);
 			if (Thread.currentThread() == this.caller && !this.returned) {
 				this.completedInline = true;
 				return;
