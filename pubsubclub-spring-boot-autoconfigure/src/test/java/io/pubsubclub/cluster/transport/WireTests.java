@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -60,14 +61,8 @@ class WireTests {
 			consumer.send("[201,\"t\"]");
 			await().atMost(WAIT).until(() -> producer.forwards("t"));
 			// the first frame is written by the publishing thread, those that queue up
-			// behind it in batches by the server's threads; the last one needs the flush
-			int burst = 2000;
-			for (int i = 0; i < burst; i++) {
-				producer.subscribers().publish("t", "[" + i + "]");
-			}
-			for (int i = 0; i < burst; i++) {
-				assertThat(consumer.next()).isEqualTo("[301,\"t\",[" + i + "]]");
-			}
+			// behind it in batches by the server's threads
+			assertBurstArrivesInOrder(producer, consumer::next);
 		}
 	}
 
@@ -181,16 +176,8 @@ class WireTests {
 			assertThat(consumer.next()).isEqualTo("[102,[1,1],7]");
 			consumer.send("[201,\"t\"]");
 			await().atMost(WAIT).until(() -> producer.forwards("t"));
-			// faster than one write each: frames queue up behind the one being written and
-			// go out together; nothing else is sent after the last one, so only the flush
-			// at the end of a batch can bring it
-			int burst = 2000;
-			for (int i = 0; i < burst; i++) {
-				producer.subscribers().publish("t", "[" + i + "]");
-			}
-			for (int i = 0; i < burst; i++) {
-				assertThat(consumer.next()).isEqualTo("[301,\"t\",[" + i + "]]");
-			}
+			// frames queue up behind the one being written and go out together
+			assertBurstArrivesInOrder(producer, consumer::next);
 		}
 	}
 
@@ -297,6 +284,20 @@ class WireTests {
 				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.cluster().serverPort() + "/")).build(),
 				HttpResponse.BodyHandlers.ofString());
 		assertThat(plain.statusCode()).isEqualTo(400);
+	}
+
+	/**
+	 * Publish faster than one write each, and check every 301 arrives in order. Nothing is
+	 * sent after the last one, so only the flush at the end of a batch can bring it.
+	 */
+	private static void assertBurstArrivesInOrder(Node producer, Callable<String> next) throws Exception {
+		int burst = 2000;
+		for (int i = 0; i < burst; i++) {
+			producer.subscribers().publish("t", "[" + i + "]");
+		}
+		for (int i = 0; i < burst; i++) {
+			assertThat(next.call()).isEqualTo("[301,\"t\",[" + i + "]]");
+		}
 	}
 
 	private static void assertClosed(int port, List<String> frames, int code, String reason) throws Exception {
