@@ -139,6 +139,12 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 				(eligible != null) ? Set.copyOf(eligible) : null);
 	}
 
+	@Override
+	public int publish(WampSession publisher, String topic, @Nullable Object event, Collection<String> exclude,
+			@Nullable Collection<String> eligible) {
+		return publish(topic, event, exclude, eligible);
+	}
+
 	JsonMapper jsonMapper() {
 		return this.jsonMapper;
 	}

@@ -76,6 +76,22 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 	public static final String ERROR_INVALID_ARGUMENT = "http://api.wamp.ws/error#invalid-argument";
 
 	/**
+	 * Error URI of a CALL refused because the session has too many calls outstanding, or
+	 * the call executor's queue is full.
+	 */
+	public static final String ERROR_BUSY = "http://api.wamp.ws/error#busy";
+
+	/**
+	 * Error URI of a CALL that ran past {@code pubsubclub.wamp.call-timeout}.
+	 */
+	public static final String ERROR_TIMEOUT = "http://api.wamp.ws/error#timeout";
+
+	/**
+	 * Error URI of a publish on behalf of a session that the session may not make.
+	 */
+	public static final String ERROR_NOT_AUTHORIZED = "http://api.wamp.ws/error#not-authorized";
+
+	/**
 	 * Characters of Tomcat's per-session text message buffer (4 KB of heap). WAMP client
 	 * messages (SUBSCRIBE, CALL, most PUBLISHes) are far shorter; a longer one reaches
 	 * {@link #textPart} in parts and costs one copy, against 12 KB saved on every session.
