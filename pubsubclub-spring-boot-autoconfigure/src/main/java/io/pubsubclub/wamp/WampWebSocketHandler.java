@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -12,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.pubsubclub.support.OutboundBuffer;
 import io.pubsubclub.wamp.WampServerMetrics.BadFrame;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.SubProtocolCapable;
@@ -53,7 +58,7 @@ import org.springframework.web.socket.adapter.NativeWebSocketSession;
  *
  * @author PubSubClub
  */
-public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapable {
+public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapable, DisposableBean {
 
 	/**
 	 * The WAMP v1 subprotocol.
@@ -106,7 +111,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 
 	private final WampServer server;
 
-	private final Executor executor;
+	private final ThreadPoolExecutor closeExecutor;
 
 	private final WampServerMetrics metrics;
 
@@ -126,14 +131,55 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 	 * Create a handler.
 	 * @param server the server state
 	 * @param procedures the procedures clients may call
-	 * @param executor where procedures run and slow sessions are closed
+	 * @param executor where procedures run: bounded, for a full queue is answered with a
+	 * busy CALLERROR
 	 */
 	public WampWebSocketHandler(WampServer server, WampProcedureRegistry procedures, Executor executor) {
 		this.server = server;
-		this.executor = executor;
+		this.closeExecutor = closeExecutor();
 		this.metrics = server.getMetrics();
 		this.calls = new WampCallInvoker(server, procedures, executor);
 		this.dispatcher = new WampMessageDispatcher(server, this.calls, this::close);
+	}
+
+	/**
+	 * Closes run on threads of their own, never queued behind calls: closing a slow
+	 * session may wait on its socket, and must not wait on procedures. A close is small
+	 * and there is at most one per session, so the queue needs no bound.
+	 */
+	private static ThreadPoolExecutor closeExecutor() {
+		AtomicInteger count = new AtomicInteger();
+		ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+				(task) -> {
+					Thread thread = new Thread(task, "wamp-close-" + count.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+		executor.allowCoreThreadTimeOut(true);
+		return executor;
+	}
+
+	@Override
+	public void destroy() {
+		this.closeExecutor.shutdown();
+	}
+
+	/**
+	 * Set how many CALLs one session may have outstanding (queued, running or waiting
+	 * for a {@code CompletionStage}); one more is answered with {@link #ERROR_BUSY}.
+	 * @param maxCallsPerSession the limit
+	 */
+	public void setMaxCallsPerSession(int maxCallsPerSession) {
+		this.calls.setMaxCallsPerSession(maxCallsPerSession);
+	}
+
+	/**
+	 * Set how long a CALL may take before it is answered with {@link #ERROR_TIMEOUT}; a
+	 * procedure still running is interrupted. {@code null} for no limit.
+	 * @param callTimeout the limit, or {@code null}
+	 */
+	public void setCallTimeout(@Nullable Duration callTimeout) {
+		this.calls.setCallTimeout(callTimeout);
 	}
 
 	/**
@@ -201,7 +247,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 		WampServerSession session = this.server.open(webSocket);
 		webSocket.getAttributes().put(SESSION_ATTRIBUTE, session);
 		session.outbound(new OutboundBuffer(webSocket, this.sendBufferSize, this.sendTimeLimit.toMillis(),
-				this.executor, (ws, reason) -> slowSession(session, reason)));
+				this.closeExecutor, (ws, reason) -> slowSession(session, reason)));
 		if (logger.isDebugEnabled()) {
 			logger.debug("WAMP session " + session.getId() + " opened from " + webSocket.getRemoteAddress());
 		}
@@ -323,7 +369,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 				+ " cannot keep up (" + reason + "), closing with 1013");
 		// not on the publisher's thread: closing takes the subscription lock
 		try {
-			this.executor.execute(() -> this.server.close(session));
+			this.closeExecutor.execute(() -> this.server.close(session));
 		}
 		catch (RejectedExecutionException ex) {
 			// the container's close callback cleans up when the close completes
