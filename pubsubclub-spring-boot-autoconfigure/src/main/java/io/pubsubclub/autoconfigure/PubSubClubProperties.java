@@ -310,7 +310,7 @@ public class PubSubClubProperties {
 
 		/**
 		 * Publish budget of one WAMP session, per second: characters of topic and event
-		 * JSON, with a burst of one second's worth or half the send buffer size,
+		 * JSON, with a burst of one second's worth or a quarter of the send buffer size,
 		 * whichever is smaller. A session over it is slowed, not
 		 * refused: its socket is not read until it is back within budget, so that the
 		 * sessions reading its events are not cut off as too slow. On a container that

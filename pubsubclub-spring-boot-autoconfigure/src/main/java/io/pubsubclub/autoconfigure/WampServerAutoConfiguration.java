@@ -73,8 +73,8 @@ public final class WampServerAutoConfiguration {
 			throw new IllegalArgumentException(prefix + "publish-rate must be positive, was " + publishRate + "B");
 		}
 		server.setPublishRate(publishRate);
-		// a burst that fits a reader's send buffer twice over cannot overflow it alone
-		server.setPublishBurst(Math.max(1, Math.min(publishRate, properties.getWamp().getSendBufferSize().toBytes() / 2)));
+		// bursts of a few publishers at once still fit a reader's send buffer
+		server.setPublishBurst(Math.max(1, Math.min(publishRate, properties.getWamp().getSendBufferSize().toBytes() / 4)));
 		return server;
 	}
 

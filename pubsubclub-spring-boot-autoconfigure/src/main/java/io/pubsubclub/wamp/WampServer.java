@@ -307,6 +307,13 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 		return true;
 	}
 
+	/**
+	 * A topic for a log line: a client chooses its length.
+	 */
+	static String shortened(String topic) {
+		return (topic.length() <= 100) ? topic : topic.substring(0, 100) + "... (" + topic.length() + " characters)";
+	}
+
 	private boolean topicFits(WampServerSession session, String topic, String what) {
 		if (topic.length() <= this.maxTopicLength) {
 			return true;
@@ -324,7 +331,7 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 		if (session.readThrottle().canSuspend() || session.publishBudget().owed(System.nanoTime()) == 0) {
 			return true;
 		}
-		refuse(session, WampServerMetrics.Limit.PUBLISH_RATE, "PUBLISH on " + topic + " refused, over the publish rate");
+		refuse(session, WampServerMetrics.Limit.PUBLISH_RATE, "PUBLISH on " + shortened(topic) + " refused, over the publish rate");
 		return false;
 	}
 
@@ -393,7 +400,7 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 				return;
 			}
 			if (session.topics().size() >= this.maxSubscriptionsPerSession) {
-				refuse(session, WampServerMetrics.Limit.SUBSCRIPTIONS_PER_SESSION, "SUBSCRIBE to " + topic
+				refuse(session, WampServerMetrics.Limit.SUBSCRIPTIONS_PER_SESSION, "SUBSCRIBE to " + shortened(topic)
 						+ " refused, " + this.maxSubscriptionsPerSession + " subscriptions held");
 				return;
 			}
@@ -402,7 +409,7 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 			if (first) {
 				if (this.topics.size() >= this.maxTopics) {
 					refuse(session, WampServerMetrics.Limit.TOPICS_PER_NODE,
-							"SUBSCRIBE to " + topic + " refused, the node has " + this.maxTopics + " topics");
+							"SUBSCRIBE to " + shortened(topic) + " refused, the node has " + this.maxTopics + " topics");
 					return;
 				}
 				entry = new Topic(topic, this.jsonMapper.writeValueAsString(topic));

@@ -54,7 +54,11 @@ import org.springframework.web.socket.adapter.NativeWebSocketSession;
  * {@code http://api.wamp.ws/error#invalid-argument}.</li>
  * </ul>
  * A SUBSCRIBE or PUBLISH refused by the topic access rules is not performed; WAMP v1 has
- * no reply for it, so the client is not told, but the server logs and counts it.
+ * no reply for it, so the client is not told, but the server logs and counts it. So is
+ * one over a per-session limit ({@link WampServerMetrics.Limit}: subscriptions, topic
+ * length, prefixes, the node's distinct topics); a CALL over the session's outstanding
+ * calls is answered {@link #ERROR_BUSY}, and a session over its publish budget is not
+ * read until it is back within it. Each limit's refusals are logged once per session.
  *
  * @author PubSubClub
  */
