@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.client.DefaultServiceInstance;
@@ -139,6 +140,17 @@ class PubSubClubDiscoveryAutoConfigurationTests {
 				.getFailure()
 				.rootCause()
 				.hasMessageContaining("pubsubclub.discovery.refresh-interval"));
+	}
+
+	@Test
+	void refreshIntervalBelowTheMinimumFailsNamingTheProperty() {
+		this.runner.withPropertyValues("pubsubclub.discovery.refresh-interval=500us")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("pubsubclub.discovery.refresh-interval")
+				.hasMessageContaining("100ms"));
 	}
 
 	@Test
