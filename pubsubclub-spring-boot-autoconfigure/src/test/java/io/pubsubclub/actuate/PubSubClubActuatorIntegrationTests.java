@@ -140,7 +140,8 @@ class PubSubClubActuatorIntegrationTests {
 
 	@Test
 	void aPeerDownShowsInHealthEndpointAndMetersUntilItIsBack() throws Exception {
-		Node a = this.nodes.start("spring.web.error.include-message=always");
+		Node a = this.nodes.start("spring.web.error.include-message=always",
+				"management.endpoint.pubsubclub.access=unrestricted", "pubsubclub.link.forced-reconnect-interval=0s");
 		Node b = this.nodes.start();
 		ActuateTestNodes.mesh(a, b);
 		await().atMost(WAIT).until(() -> readyLinks(a) == 2 && readyLinks(b) == 2);
@@ -214,7 +215,8 @@ class PubSubClubActuatorIntegrationTests {
 
 	@Test
 	void withTheWampServerAloneTheEndpointShowsItAndThereIsNoClusterHealth() throws Exception {
-		Node node = this.nodes.start("pubsubclub.producer.enabled=false", "pubsubclub.consumer.enabled=false");
+		Node node = this.nodes.start("pubsubclub.producer.enabled=false", "pubsubclub.consumer.enabled=false",
+				"management.endpoint.pubsubclub.access=unrestricted");
 		WampFrameClient client = this.nodes.wamp(node);
 		client.send("[5,\"" + TOPIC + "\"]");
 		await().atMost(WAIT)

@@ -417,7 +417,7 @@ class PubSubClubDiscoveryAutoConfigurationTests {
 
 		@Bean
 		DiscoveryPeerWatcher userWatcher(DiscoveryClient discoveryClient, PeerRegistrar registrar) {
-			return new DiscoveryPeerWatcher(discoveryClient, "user", registrar, null, Duration.ofMinutes(1),
+			return new DiscoveryPeerWatcher(discoveryClient, "user", registrar, (LocalNode) null, Duration.ofMinutes(1),
 					Duration.ZERO);
 		}
 
