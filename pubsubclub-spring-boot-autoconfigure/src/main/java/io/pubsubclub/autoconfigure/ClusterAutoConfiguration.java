@@ -161,7 +161,7 @@ public final class ClusterAutoConfiguration {
 		long sendBufferSize = PropertyChecks.positive("pubsubclub.link.send-buffer-size", link.getSendBufferSize());
 		PropertyChecks.positive("pubsubclub.link.ping-interval", link.getPingInterval());
 		Duration reconnectDelay = PropertyChecks.positive("pubsubclub.link.reconnect-delay", link.getReconnectDelay());
-		PropertyChecks.atLeast("pubsubclub.link.max-reconnect-delay", link.getMaxReconnectDelay(), reconnectDelay);
+		PropertyChecks.positive("pubsubclub.link.max-reconnect-delay", link.getMaxReconnectDelay());
 		PropertyChecks.positive("pubsubclub.link.handshake-timeout", link.getHandshakeTimeout());
 		PropertyChecks.positive("pubsubclub.link.send-time-limit", link.getSendTimeLimit());
 		PropertyChecks.notNegative("pubsubclub.link.forced-reconnect-interval", link.getForcedReconnectInterval());

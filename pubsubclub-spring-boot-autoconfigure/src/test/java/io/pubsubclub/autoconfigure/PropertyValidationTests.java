@@ -46,7 +46,7 @@ class PropertyValidationTests {
 			"pubsubclub.link.send-time-limit, 0s", "pubsubclub.link.ping-interval, 0s",
 			"pubsubclub.link.handshake-timeout, -1s", "pubsubclub.link.reconnect-delay, 0s",
 			"pubsubclub.link.max-reconnect-delay, 0s", "pubsubclub.link.max-message-size, 0",
-			"pubsubclub.link.max-reconnect-delay, 10ms", "pubsubclub.link.forced-reconnect-interval, -1s",
+			"pubsubclub.link.forced-reconnect-interval, -1s",
 			"pubsubclub.server.port, 65536", "pubsubclub.server.port, -1", "pubsubclub.node-id, -1",
 			"pubsubclub.peers, h/x:1", "pubsubclub.peers, a@b:1", "pubsubclub.peers, host name:1" })
 	void badClusterSettingFailsStartUpNamingIt(String property, String value) {
