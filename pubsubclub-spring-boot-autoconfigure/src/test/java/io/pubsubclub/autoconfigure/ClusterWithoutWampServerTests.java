@@ -48,6 +48,17 @@ class ClusterWithoutWampServerTests {
 	}
 
 	@Test
+	void theClusterRunsWithTheBridgeOfAWampServerOfTheApplicationsOwn(CapturedOutput output) {
+		new ApplicationContextRunner().withConfiguration(ALL)
+			.withUserConfiguration(PropertyValidationTests.SubscribersConfiguration.class)
+			.withPropertyValues("pubsubclub.wamp.enabled=false", "pubsubclub.consumer.enabled=true")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(ClusterNode.class);
+				assertThat(output).doesNotContain("joins no cluster");
+			});
+	}
+
+	@Test
 	void nothingIsReportedWithoutRoles(CapturedOutput output) {
 		new WebApplicationContextRunner().withConfiguration(ALL)
 			.withPropertyValues("pubsubclub.wamp.enabled=false")
