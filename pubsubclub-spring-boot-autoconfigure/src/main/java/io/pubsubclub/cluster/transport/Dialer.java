@@ -247,6 +247,11 @@ final class Dialer implements DialledServer {
 			this.retry = null;
 			connect();
 		}
+		else if (this.parked) {
+			// asked for: dial it, though it may well be a duplicate again
+			this.parked = false;
+			connect();
+		}
 	}
 
 	private static void close(WebSocketSession session, CloseStatus status) {
