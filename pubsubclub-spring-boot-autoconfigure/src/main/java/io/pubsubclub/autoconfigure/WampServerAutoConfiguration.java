@@ -18,6 +18,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -58,8 +59,10 @@ public final class WampServerAutoConfiguration {
 			WampServerMetrics metrics, PubSubClubProperties properties) {
 		WampServer server = new WampServer(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
 				eventPublisher, metrics);
-		server.setSubscribeTopics(properties.getWamp().getTopics().getSubscribe());
-		server.setPublishTopics(properties.getWamp().getTopics().getPublish());
+		server.setSubscribeTopics(PropertyChecks.topicPatterns("pubsubclub.wamp.topics.subscribe",
+				properties.getWamp().getTopics().getSubscribe()));
+		server.setPublishTopics(PropertyChecks.topicPatterns("pubsubclub.wamp.topics.publish",
+				properties.getWamp().getTopics().getPublish()));
 		PubSubClubProperties.Limits limits = properties.getWamp().getLimits();
 		String prefix = "pubsubclub.wamp.limits.";
 		server.setMaxSubscriptionsPerSession(
@@ -68,10 +71,7 @@ public final class WampServerAutoConfiguration {
 		server.setMaxTopics(positive(limits.getTopicsPerNode(), prefix + "topics-per-node"));
 		server.setMaxPrefixesPerSession(positive(limits.getPrefixesPerSession(), prefix + "prefixes-per-session"));
 		server.setMaxPrefixLength(positive(limits.getPrefixLength(), prefix + "prefix-length"));
-		long publishRate = limits.getPublishRate().toBytes();
-		if (publishRate <= 0) {
-			throw new IllegalArgumentException(prefix + "publish-rate must be positive, was " + publishRate + "B");
-		}
+		long publishRate = PropertyChecks.positive(prefix + "publish-rate", limits.getPublishRate());
 		server.setPublishRate(publishRate);
 		// bursts of a few publishers at once still fit a reader's send buffer
 		server.setPublishBurst(Math.max(1, Math.min(publishRate, properties.getWamp().getSendBufferSize().toBytes() / 4)));
@@ -112,14 +112,12 @@ public final class WampServerAutoConfiguration {
 		handler.setMaxCallsPerSession(
 				positive(wamp.getLimits().getCallsPerSession(), "pubsubclub.wamp.limits.calls-per-session"));
 		Duration callTimeout = wamp.getCallTimeout();
-		if (callTimeout != null && (callTimeout.isNegative() || callTimeout.isZero())) {
-			throw new IllegalArgumentException("pubsubclub.wamp.call-timeout must be positive, was " + callTimeout);
-		}
-		handler.setCallTimeout(callTimeout);
+		handler.setCallTimeout(
+				(callTimeout != null) ? PropertyChecks.positive("pubsubclub.wamp.call-timeout", callTimeout) : null);
 		handler.setServerIdent(wamp.getServerIdent());
-		handler.setMaxMessageSize(toInt(wamp.getMaxMessageSize().toBytes(), "pubsubclub.wamp.max-message-size"));
-		handler.setSendBufferSize(wamp.getSendBufferSize().toBytes());
-		handler.setSendTimeLimit(wamp.getSendTimeLimit());
+		handler.setMaxMessageSize(PropertyChecks.intSize("pubsubclub.wamp.max-message-size", wamp.getMaxMessageSize()));
+		handler.setSendBufferSize(PropertyChecks.positive("pubsubclub.wamp.send-buffer-size", wamp.getSendBufferSize()));
+		handler.setSendTimeLimit(PropertyChecks.positive("pubsubclub.wamp.send-time-limit", wamp.getSendTimeLimit()));
 		handler.setIncludeStackTrace(wamp.isIncludeStackTrace());
 		return handler;
 	}
@@ -128,22 +126,16 @@ public final class WampServerAutoConfiguration {
 	@ConditionalOnMissingBean(name = "wampWebSocketConfigurer")
 	WebSocketConfigurer wampWebSocketConfigurer(WampWebSocketHandler handler, PubSubClubProperties properties) {
 		PubSubClubProperties.Wamp wamp = properties.getWamp();
-		return (registry) -> registry.addHandler(handler, wamp.getPath())
+		String path = PropertyChecks.path("pubsubclub.wamp.path", wamp.getPath());
+		return (registry) -> registry.addHandler(handler, path)
 			.setAllowedOrigins(wamp.getAllowedOrigins().toArray(String[]::new));
 	}
 
 	private static int positive(int value, String property) {
 		if (value <= 0) {
-			throw new IllegalArgumentException(property + " must be positive, was " + value);
+			throw new InvalidConfigurationPropertyValueException(property, value, "Must be positive.");
 		}
 		return value;
-	}
-
-	private static int toInt(long bytes, String property) {
-		if (bytes <= 0 || bytes > Integer.MAX_VALUE) {
-			throw new IllegalArgumentException(property + " must be between 1B and 2GB, was " + bytes + "B");
-		}
-		return (int) bytes;
 	}
 
 	@Configuration(proxyBeanMethods = false)
