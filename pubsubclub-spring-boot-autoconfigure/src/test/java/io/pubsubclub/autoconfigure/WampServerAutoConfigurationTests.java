@@ -98,22 +98,6 @@ class WampServerAutoConfigurationTests {
 	}
 
 	@Test
-	void badLimitsFailStartUpNamingTheProperty() {
-		for (String property : new String[] { "pubsubclub.wamp.limits.subscriptions-per-session=0",
-				"pubsubclub.wamp.limits.topic-length=-1", "pubsubclub.wamp.limits.topics-per-node=0",
-				"pubsubclub.wamp.limits.prefixes-per-session=0", "pubsubclub.wamp.limits.prefix-length=0",
-				"pubsubclub.wamp.limits.calls-per-session=0", "pubsubclub.wamp.limits.publish-rate=0",
-				"pubsubclub.wamp.calls.pool-size=0", "pubsubclub.wamp.calls.queue-capacity=0",
-				"pubsubclub.wamp.call-timeout=0s" }) {
-			this.contextRunner.withPropertyValues(property).run((context) -> {
-				assertThat(context).hasFailed();
-				assertThat(context.getStartupFailure()).rootCause()
-					.hasMessageContaining(property.substring(0, property.indexOf('=')));
-			});
-		}
-	}
-
-	@Test
 	void disabledByProperty() {
 		this.contextRunner.withPropertyValues("pubsubclub.wamp.enabled=false").run((context) -> {
 			assertThat(context).doesNotHaveBean(WampServer.class)
