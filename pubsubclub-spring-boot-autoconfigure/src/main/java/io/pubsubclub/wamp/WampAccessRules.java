@@ -44,7 +44,7 @@ final class WampAccessRules {
 			return true;
 		}
 		this.metrics.refusedSubscribe();
-		logger.info("WAMP session " + session.getId() + ": SUBSCRIBE to " + WampServer.shortened(topic) + " refused by topic access rules");
+		logger.info("WAMP session " + session.getId() + ": SUBSCRIBE to " + SessionLimits.shortened(topic) + " refused by topic access rules");
 		return false;
 	}
 
@@ -53,7 +53,7 @@ final class WampAccessRules {
 			return true;
 		}
 		this.metrics.refusedPublish();
-		logger.info("WAMP session " + session.getId() + ": PUBLISH on " + WampServer.shortened(topic) + " refused by topic access rules");
+		logger.info("WAMP session " + session.getId() + ": PUBLISH on " + SessionLimits.shortened(topic) + " refused by topic access rules");
 		return false;
 	}
 
