@@ -12,6 +12,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.pubsubclub.support.TextFrame;
 import io.pubsubclub.wamp.event.LocalSubscribers;
 import io.pubsubclub.wamp.event.WampPublishedEvent;
 import io.pubsubclub.wamp.event.WampSubscribedEvent;
@@ -233,7 +234,7 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 		if (entry == null) {
 			return 0;
 		}
-		String frame = entry.eventFramePrefix + eventJson + ']';
+		TextFrame frame = new TextFrame(entry.eventFramePrefix + eventJson + ']');
 		int delivered = 0;
 		for (WampServerSession session : entry.subscribers) {
 			if ((exclude == null || !exclude.contains(session.getId()))
