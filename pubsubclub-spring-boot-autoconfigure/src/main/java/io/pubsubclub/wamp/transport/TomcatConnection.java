@@ -116,6 +116,9 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 
 	private volatile boolean dropQueued;
 
+	// the peer broke the protocol: no answer to our close frame is waited for
+	private volatile boolean failing;
+
 	// the close frame goes after the queued frames (or instead of them, for a slow peer)
 	private volatile byte @Nullable [] closeFrame;
 
@@ -321,7 +324,7 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 				return end;
 			}
 			if (opcode < OPCODE_CLOSE && this.messageLength + payload > settings().maxMessageBytes()) {
-				close(CloseStatus.TOO_BIG_TO_PROCESS.withReason("message too big"));
+				fail(CloseStatus.TOO_BIG_TO_PROCESS.withReason("message too big"));
 				return end;
 			}
 			if (available < header + payload) {
@@ -387,9 +390,11 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 		switch (opcode) {
 			case OPCODE_CLOSE -> closeFrame(buffer, start, length);
 			case OPCODE_PING -> {
-				if (!this.closeSent.get()) {
-					enqueue(TextFrame.encode((byte) (0x80 | OPCODE_PONG), Arrays.copyOfRange(buffer, start, start + length)),
-							true);
+				if (!this.closeSent.get()
+						&& enqueue(TextFrame.encode((byte) (0x80 | OPCODE_PONG),
+								Arrays.copyOfRange(buffer, start, start + length)), true)
+						&& !WriteBatch.defer(this)) {
+					drain();
 				}
 			}
 			case OPCODE_PONG -> deliver(new PongMessage(ByteBuffer.wrap(Arrays.copyOfRange(buffer, start, start + length))));
@@ -433,7 +438,7 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 		}
 		String text = decode(buffer, start, length);
 		if (text == null) {
-			close(CloseStatus.BAD_DATA.withReason("text message is not valid UTF-8"));
+			fail(CloseStatus.BAD_DATA.withReason("text message is not valid UTF-8"));
 			return;
 		}
 		deliver(new TextMessage(text));
@@ -477,7 +482,7 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 				return;
 			}
 			if (reason == null) {
-				close(CloseStatus.BAD_DATA.withReason("close reason is not valid UTF-8"));
+				fail(CloseStatus.BAD_DATA.withReason("close reason is not valid UTF-8"));
 				return;
 			}
 			status = new CloseStatus(code, reason);
@@ -500,7 +505,17 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 		if (logger.isDebugEnabled()) {
 			logger.debug("WebSocket session " + session().getId() + ": " + why + ", closing with 1002");
 		}
-		close(CloseStatus.PROTOCOL_ERROR.withReason(why));
+		fail(CloseStatus.PROTOCOL_ERROR.withReason(why));
+	}
+
+	/**
+	 * Fail the connection (RFC 6455 7.1.7) for what the peer sent: the close frame goes out
+	 * and the socket is closed without waiting for an answer, since the peer's state is
+	 * unknown.
+	 */
+	private void fail(CloseStatus status) {
+		this.failing = true;
+		close(status);
 	}
 
 	private void deliver(WebSocketMessage<?> message) {
@@ -726,7 +741,7 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 	}
 
 	private void closeSentAndFlushed() {
-		if (this.closeReceived) {
+		if (this.closeReceived || this.failing) {
 			CloseStatus status = this.closeStatus;
 			closed((status != null) ? status : CloseStatus.NORMAL, null);
 		}
