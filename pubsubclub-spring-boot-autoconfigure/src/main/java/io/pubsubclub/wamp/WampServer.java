@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.pubsubclub.support.TextFrame;
+import io.pubsubclub.wamp.transport.WriteBatch;
 import io.pubsubclub.wamp.event.LocalSubscribers;
 import io.pubsubclub.wamp.event.WampPublishedEvent;
 import io.pubsubclub.wamp.event.WampSubscribedEvent;
@@ -128,7 +129,11 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 
 	@Override
 	public int deliver(String topic, String eventJson) {
-		return dispatch(topic, eventJson, null, null);
+		// events from the cluster come one at a time: what queues up for a session while
+		// the flusher writes goes out together
+		try (WriteBatch batch = WriteBatch.openDeferred()) {
+			return dispatch(topic, eventJson, null, null);
+		}
 	}
 
 	@Override
