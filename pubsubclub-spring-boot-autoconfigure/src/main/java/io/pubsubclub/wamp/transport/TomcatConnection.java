@@ -119,6 +119,8 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 	// write interest registered: nothing is written until Tomcat's write-ready event
 	private volatile boolean awaitingWritable;
 
+	private volatile boolean readSuspended;
+
 	// the peer broke the protocol: no answer to our close frame is waited for
 	private volatile boolean failing;
 
@@ -210,6 +212,9 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 		WriteBatch batch = WriteBatch.open();
 		try {
 			while (!this.closed.get()) {
+				if (this.readSuspended) {
+					return SocketState.SUSPENDED;
+				}
 				int read;
 				byte[] partial = this.partial;
 				if (partial == null) {
@@ -704,6 +709,19 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 		byte[] frame;
 		while ((frame = this.queue.poll()) != null) {
 			this.queuedBytes.addAndGet(-frame.length);
+		}
+	}
+
+	void suspendReading() {
+		this.readSuspended = true;
+	}
+
+	void resumeReading() {
+		this.readSuspended = false;
+		SocketWrapperBase<?> socket = this.socket;
+		if (socket != null && !this.closed.get()) {
+			// the read left off when suspended, on Tomcat's threads
+			socket.processSocket(SocketEvent.OPEN_READ, true);
 		}
 	}
 
