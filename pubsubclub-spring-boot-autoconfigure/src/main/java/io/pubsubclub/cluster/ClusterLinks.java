@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Supplier;
 
@@ -53,7 +54,7 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 
 	private final Set<PeerLink> links = ConcurrentHashMap.newKeySet();
 
-	private final Map<String, Set<PeerLink>> consumersByTopic = new ConcurrentHashMap<>();
+	private final ConcurrentMap<String, Set<PeerLink>> consumersByTopic;
 
 	private final Set<PeerLink> producers = ConcurrentHashMap.newKeySet();
 
@@ -75,6 +76,13 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	 */
 	public ClusterLinks(long nodeId, Map<ClusterState.Role, ClusterState.Mode> roles,
 			LocalSubscribers localSubscribers, TaskScheduler scheduler, Duration handshakeTimeout) {
+		this(nodeId, roles, localSubscribers, scheduler, handshakeTimeout, new ConcurrentHashMap<>());
+	}
+
+	// the map is given by tests that force an interleaving of its updates
+	ClusterLinks(long nodeId, Map<ClusterState.Role, ClusterState.Mode> roles, LocalSubscribers localSubscribers,
+			TaskScheduler scheduler, Duration handshakeTimeout, ConcurrentMap<String, Set<PeerLink>> consumersByTopic) {
+		this.consumersByTopic = consumersByTopic;
 		this.nodeId = nodeId;
 		this.roles = Collections.unmodifiableMap(new EnumMap<>(roles));
 		this.localSubscribers = localSubscribers;

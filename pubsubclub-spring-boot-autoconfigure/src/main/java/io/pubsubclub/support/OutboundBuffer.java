@@ -91,6 +91,8 @@ public final class OutboundBuffer {
 
 	private final AtomicLong charsSent = new AtomicLong();
 
+	private final AtomicLong rejectedCloses = new AtomicLong();
+
 	private volatile long inFlightSince;
 
 	/**
@@ -204,6 +206,22 @@ public final class OutboundBuffer {
 	 */
 	public long queued() {
 		return this.queued.get();
+	}
+
+	/**
+	 * Return the number of frames waiting to be sent.
+	 * @return the queued frames
+	 */
+	public int queuedFrames() {
+		return this.queue.size();
+	}
+
+	/**
+	 * Return how many times the close executor refused to close the session.
+	 * @return the refused closes
+	 */
+	public long rejectedCloses() {
+		return this.rejectedCloses.get();
 	}
 
 	/**
