@@ -39,7 +39,7 @@ class ClusterSchedulerTests {
 			assertThat(context.getBean(ClusterLinks.class)).isNotNull();
 			ThreadPoolTaskScheduler boots = context.getBean("taskScheduler", ThreadPoolTaskScheduler.class);
 			assertThat(boots.getThreadNamePrefix()).isEqualTo("app-sched-");
-			assertThat(boots.getPoolSize()).isEqualTo(3);
+			assertThat(boots.getScheduledThreadPoolExecutor().getCorePoolSize()).isEqualTo(3);
 			ScheduledJob job = context.getBean(ScheduledJob.class);
 			assertThat(job.ran.await(10, TimeUnit.SECONDS)).isTrue();
 			assertThat(job.thread.get()).startsWith("app-sched-");
