@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -186,6 +187,11 @@ public final class OutboundBuffer {
 			return false;
 		}
 		this.queue.add(frame);
+		if (this.closed.get()) {
+			// closed between the check above and the add: nothing may stay queued
+			discard();
+			return false;
+		}
 		if (this.sendExecutor == null) {
 			drain();
 		}
@@ -245,8 +251,18 @@ public final class OutboundBuffer {
 	 */
 	public void close() {
 		this.closed.set(true);
-		this.queue.clear();
-		this.queued.set(0);
+		discard();
+	}
+
+	/**
+	 * Drop the queued frames. Each frame leaves the count with the thread that took it
+	 * off the queue, so a sender or writer racing this never drives the count below zero.
+	 */
+	private void discard() {
+		String frame;
+		while ((frame = this.queue.poll()) != null) {
+			this.queued.addAndGet(-frame.length());
+		}
 	}
 
 	/**
@@ -465,16 +481,36 @@ public final class OutboundBuffer {
 		if (logger.isDebugEnabled()) {
 			logger.debug("Send to session " + this.session.getId() + " failed", ex);
 		}
-		close();
-		this.closeExecutor.execute(() -> closeQuietly(CloseStatus.SERVER_ERROR));
+		if (this.closed.compareAndSet(false, true)) {
+			discard();
+			closeLater(CloseStatus.SERVER_ERROR);
+		}
 	}
 
 	private void overflow(Overflow reason) {
 		if (this.closed.compareAndSet(false, true)) {
-			this.queue.clear();
-			this.queued.set(0);
+			discard();
 			this.onOverflow.accept(this.session, reason);
-			this.closeExecutor.execute(() -> closeQuietly(SLOW_CONSUMER));
+			closeLater(SLOW_CONSUMER);
+		}
+	}
+
+	/**
+	 * Close the session off the sender's thread. An executor that refuses (bounded and
+	 * full, or shutting down) must not turn an overflow into an exception in the
+	 * publisher: the close then gets a thread of its own, and is counted.
+	 */
+	private void closeLater(CloseStatus status) {
+		try {
+			this.closeExecutor.execute(() -> closeQuietly(status));
+		}
+		catch (RejectedExecutionException ex) {
+			this.rejectedCloses.incrementAndGet();
+			logger.warn("Close executor refused to close session " + this.session.getId() + " (" + ex.getMessage()
+					+ "); closing it on a thread of its own");
+			Thread closer = new Thread(() -> closeQuietly(status), "pubsubclub-close-" + this.session.getId());
+			closer.setDaemon(true);
+			closer.start();
 		}
 	}
 

@@ -50,6 +50,8 @@ class OutboundBufferTests {
 		List<OutboundBuffer.Overflow> overflows = new CopyOnWriteArrayList<>();
 		OutboundBuffer buffer = new OutboundBuffer(session, 10, 10_000, REJECTING,
 				(ws, reason) -> overflows.add(reason));
+		// one in flight, two queued: the buffer is full
+		assertThat(buffer.send("12345")).isTrue();
 		assertThat(buffer.send("12345")).isTrue();
 		assertThat(buffer.send("12345")).isTrue();
 		boolean[] queued = new boolean[1];
