@@ -243,7 +243,13 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	}
 
 	void producerSubscribed(PeerLink link, String topic) {
-		this.consumersByTopic.computeIfAbsent(topic, (key) -> ConcurrentHashMap.newKeySet()).add(link);
+		// the add inside the map's atomic step: a set emptied and dropped by another link's
+		// 202 at the same moment must not take this link with it
+		this.consumersByTopic.compute(topic, (key, consumers) -> {
+			Set<PeerLink> set = (consumers != null) ? consumers : ConcurrentHashMap.newKeySet();
+			set.add(link);
+			return set;
+		});
 	}
 
 	void producerUnsubscribed(PeerLink link, String topic) {
