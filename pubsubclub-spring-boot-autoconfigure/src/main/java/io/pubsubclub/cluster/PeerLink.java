@@ -18,6 +18,11 @@ import org.jspecify.annotations.Nullable;
  * The role this node plays on an accepted link may be unknown when it opens (both roles
  * serve on one port): the far side's first frame decides it (a 101 means the far side is
  * a consumer), or {@link #actAsConsumer()} is called when the far side stays silent.
+ * <p>
+ * The link's lock guards its state and keeps its frames in order; with it held the link
+ * only queues frames (which never blocks) and updates lock-free maps. What calls out,
+ * closing the session or telling the dialled server the link is ready, is collected
+ * under the lock and run once it is released.
  *
  * @author PubSubClub
  */
@@ -63,6 +68,12 @@ public final class PeerLink {
 	private boolean synced;
 
 	private volatile boolean selfLink;
+
+	// set when this side decided to close: frames still arriving are ignored
+	private boolean closing;
+
+	// what to run once the lock is released; guarded by this
+	private @Nullable Runnable afterUnlock;
 
 	private final Set<String> topics = ConcurrentHashMap.newKeySet();
 
@@ -128,7 +139,8 @@ public final class PeerLink {
 		PscMessage.Event event;
 		boolean consumerReady;
 		synchronized (this) {
-			if (this.status != ClusterState.Status.HANDSHAKING && this.status != ClusterState.Status.READY) {
+			if (this.closing
+					|| (this.status != ClusterState.Status.HANDSHAKING && this.status != ClusterState.Status.READY)) {
 				return;
 			}
 			try {
@@ -138,10 +150,12 @@ public final class PeerLink {
 				consumerReady = (event == null) && handle(message);
 			}
 			catch (PscProtocolException ex) {
-				protocolError(ex.closeCode(), ex.getMessage());
-				return;
+				event = null;
+				consumerReady = false;
+				closeForProtocolError(ex.closeCode(), ex.getMessage());
 			}
 		}
+		runAfterUnlock();
 		if (event != null) {
 			this.cluster.deliver(event, receivedNanos);
 		}
@@ -156,11 +170,48 @@ public final class PeerLink {
 	 * @param code the close code
 	 * @param reason the reason
 	 */
-	public synchronized void protocolError(int code, String reason) {
+	public void protocolError(int code, String reason) {
+		synchronized (this) {
+			closeForProtocolError(code, reason);
+		}
+		runAfterUnlock();
+	}
+
+	private void closeForProtocolError(int code, String reason) {
+		if (this.closing) {
+			return;
+		}
 		this.cluster.counters().badFrames.increment();
 		this.lastError = reason;
 		logger.warn("Closing link " + this + " (" + code + "): " + reason);
-		close(code, reason);
+		closeAfterUnlock(code, reason);
+	}
+
+	// with the lock held
+	private void closeAfterUnlock(int code, String reason) {
+		this.closing = true;
+		afterUnlock(() -> close(code, reason));
+	}
+
+	// with the lock held
+	private void afterUnlock(Runnable action) {
+		Runnable before = this.afterUnlock;
+		this.afterUnlock = (before != null) ? () -> {
+			before.run();
+			action.run();
+		} : action;
+	}
+
+	// with the lock released, by the thread that collected the actions
+	private void runAfterUnlock() {
+		Runnable actions;
+		synchronized (this) {
+			actions = this.afterUnlock;
+			this.afterUnlock = null;
+		}
+		if (actions != null) {
+			actions.run();
+		}
 	}
 
 	/**
@@ -337,7 +388,7 @@ public final class PeerLink {
 				this.cluster.counters().selfLinks.increment();
 				this.lastError = "self-link";
 				logger.info("Link " + this + " leads back to this node; closing it for good");
-				close(SELF_LINK, "self-link");
+				closeAfterUnlock(SELF_LINK, "self-link");
 				return false;
 			}
 			ready(welcome.version());
@@ -357,21 +408,26 @@ public final class PeerLink {
 		}
 		this.cluster.counters().handshakes.increment();
 		this.cluster.counters().handshakeNanos.add(System.nanoTime() - this.openedNanos);
-		if (this.dialled != null) {
-			this.dialled.linkReady();
+		DialledServer dialled = this.dialled;
+		if (dialled != null) {
+			// the dialer locks itself: told once this link's lock is released
+			afterUnlock(dialled::linkReady);
 		}
 		if (logger.isInfoEnabled()) {
 			logger.info("Link " + this + " ready, version " + version);
 		}
 	}
 
-	synchronized void handshakeTimedOut() {
-		if (this.status == ClusterState.Status.HANDSHAKING) {
-			this.cluster.counters().badFrames.increment();
-			this.lastError = "handshake timeout";
-			logger.warn("Closing link " + this + ": no handshake in time");
-			close(PROTOCOL_ERROR, "handshake timeout");
+	void handshakeTimedOut() {
+		synchronized (this) {
+			if (this.status == ClusterState.Status.HANDSHAKING && !this.closing) {
+				this.cluster.counters().badFrames.increment();
+				this.lastError = "handshake timeout";
+				logger.warn("Closing link " + this + ": no handshake in time");
+				closeAfterUnlock(PROTOCOL_ERROR, "handshake timeout");
+			}
 		}
+		runAfterUnlock();
 	}
 
 	/**

@@ -93,6 +93,9 @@ public final class ClusterServer implements SmartLifecycle {
 
 	private final Set<WebSocketSession> sessions = ConcurrentHashMap.newKeySet();
 
+	// closes off the server's I/O threads and the cluster's timer threads
+	private final Closer closer = new Closer("pubsubclub-server-close-");
+
 	private volatile @Nullable Tomcat tomcat;
 
 	private volatile @Nullable Executor sendExecutor;
@@ -220,7 +223,7 @@ public final class ClusterServer implements SmartLifecycle {
 		// Tomcat's server side sends without blocking: an idle link is written at once by
 		// the publishing thread, frames that queue up behind it go out in batches from the
 		// server's own threads
-		return new LinkHandler(this.settings, this.scheduler, new AcceptedHooks(), this.sendExecutor, true);
+		return new LinkHandler(this.settings, this.closer, new AcceptedHooks(), this.sendExecutor, true);
 	}
 
 	@Override
@@ -229,13 +232,12 @@ public final class ClusterServer implements SmartLifecycle {
 		if (tomcat == null) {
 			return;
 		}
-		for (WebSocketSession session : this.sessions) {
-			try {
-				session.close(CloseStatus.GOING_AWAY);
-			}
-			catch (IOException | RuntimeException ex) {
-				logger.debug("Close of cluster session failed", ex);
-			}
+		// all at once: one by one, each could wait the send-time limit
+		int late = this.closer.closeAll(java.util.List.copyOf(this.sessions), CloseStatus.GOING_AWAY,
+				this.settings.sendTimeLimit());
+		if (late > 0) {
+			logger.info(late + " cluster link(s) did not close within " + this.settings.sendTimeLimit()
+					+ "; stopping without them");
 		}
 		destroy(tomcat);
 		this.tomcat = null;
