@@ -129,8 +129,8 @@ public final class OutboundBuffer {
 	/**
 	 * Create a buffer for the given session that, when it has nothing in flight, writes a
 	 * frame at once with the container's asynchronous remote on the sender's thread, and
-	 * writes the frames that queue up behind it in batches from the thread that completes
-	 * the send (or the given executor). For a container whose asynchronous remote does not
+	 * writes the frames that queue up behind it in batches from the given executor (never
+	 * from the container's thread that completes the send, which also reads). For a container whose asynchronous remote does not
 	 * block, as Tomcat's server side: an idle link then costs no thread hand-off, a busy
 	 * one no write per frame.
 	 * @param session a session backed by a JSR-356 session
@@ -362,37 +362,26 @@ public final class OutboundBuffer {
 				this.sending.set(false);
 				continue;
 			}
-			FirstSend send = new FirstSend(frame, Thread.currentThread());
 			try {
-				this.remote.sendText(frame, send);
+				this.remote.sendText(frame, new FirstSend(frame));
 			}
 			catch (RuntimeException ex) {
 				failed(ex);
 			}
-			send.callerReturned();
 			return;
 		}
 	}
 
 	/**
-	 * The frame a sender wrote itself. Its completion writes, off the sender's thread,
-	 * whatever queued up behind it.
+	 * The frame a sender wrote itself. Its completion hands whatever queued up behind it
+	 * to the send executor.
 	 */
 	private final class FirstSend implements jakarta.websocket.SendHandler {
 
 		private final String frame;
 
-		private final Thread caller;
-
-		private volatile boolean returned;
-
-		FirstSend(String frame, Thread caller) {
+		FirstSend(String frame) {
 			this.frame = frame;
-			this.caller = caller;
-		}
-
-		void callerReturned() {
-			this.returned = true;
 		}
 
 		@Override
@@ -409,14 +398,18 @@ public final class OutboundBuffer {
 			if (basic == null || executor == null) {
 				throw new IllegalStateException("No batching remote or send executor");
 			}
-			boolean senderThread = Thread.currentThread() == this.caller && !this.returned;
-			if (!senderThread && !outbound.queue.isEmpty() && !writeBatch(basic)) {
-				return;
-			}
+			// what queued up behind this frame is written on the send executor: never on
+			// the container's thread that completed the send, which also reads; blocking
+			// writes there would hold up the reads (pongs, 201/202) of every link
 			outbound.sending.set(false);
 			if (!outbound.closed.get() && !outbound.queue.isEmpty()) {
-				// queued on the sender's thread, or while this one let go
-				executor.execute(outbound::drain);
+				try {
+					executor.execute(outbound::drain);
+				}
+				catch (RejectedExecutionException ex) {
+					// shutting down: the session is being closed
+					logger.debug("Send executor refused the batch of session " + outbound.session.getId(), ex);
+				}
 			}
 		}
 

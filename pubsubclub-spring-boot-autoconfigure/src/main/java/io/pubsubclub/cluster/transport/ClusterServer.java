@@ -10,6 +10,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.servlet.ServletException;
@@ -35,6 +38,7 @@ import io.pubsubclub.cluster.PeerLink;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.FileSystemUtils;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
@@ -100,6 +104,8 @@ public final class ClusterServer implements SmartLifecycle {
 
 	private volatile @Nullable Executor sendExecutor;
 
+	private volatile @Nullable ThreadPoolExecutor sendPool;
+
 	private volatile @Nullable File baseDir;
 
 	private volatile @Nullable InetSocketAddress boundAddress;
@@ -163,9 +169,17 @@ public final class ClusterServer implements SmartLifecycle {
 		executor.setName("pubsubclub-cluster-" + instance + "-executor");
 		executor.setNamePrefix("pubsubclub-server-");
 		executor.setMinSpareThreads(2);
-		executor.setMaxThreads(32);
+		// these threads read, and answer pings: Tomcat writes the pong on the reading thread,
+		// behind any write in progress to that link, so a link that does not read holds
+		// one for up to the send-time limit; they must outnumber the links slow at once
+		executor.setMaxThreads(200);
 		tomcat.getService().addExecutor(executor);
-		this.sendExecutor = executor;
+		// batches are written here, never on the threads above
+		CustomizableThreadFactory sendThreads = new CustomizableThreadFactory("pubsubclub-server-send-");
+		sendThreads.setDaemon(true);
+		this.sendPool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+				sendThreads);
+		this.sendExecutor = this.sendPool;
 		Connector connector = new Connector("org.apache.coyote.http11.Http11NioProtocol");
 		connector.setPort(this.port);
 		connector.setThrowOnFailure(true);
@@ -240,6 +254,10 @@ public final class ClusterServer implements SmartLifecycle {
 					+ "; stopping without them");
 		}
 		destroy(tomcat);
+		ThreadPoolExecutor sendPool = this.sendPool;
+		if (sendPool != null) {
+			sendPool.shutdown();
+		}
 		this.tomcat = null;
 		this.boundAddress = null;
 	}

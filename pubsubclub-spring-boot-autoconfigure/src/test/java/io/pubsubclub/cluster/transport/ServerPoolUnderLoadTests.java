@@ -150,7 +150,7 @@ class ServerPoolUnderLoadTests {
 		publisher.join();
 		sampler.join();
 		System.out.println("STARVATION: cluster server threads busy (not waiting for work): max " + maxBusy.get()
-				+ " of 32, mean " + String.format("%.1f", (double) busySum.get() / Math.max(1, samples.get())) + " over "
+				+ ", mean " + String.format("%.1f", (double) busySum.get() / Math.max(1, samples.get())) + " over "
 				+ samples.get() + " samples; at the max: " + busyAt);
 		System.out.println("STARVATION: 201s not honoured in time: " + unhonoured + "; published "
 				+ producer.cluster().state().totals());
