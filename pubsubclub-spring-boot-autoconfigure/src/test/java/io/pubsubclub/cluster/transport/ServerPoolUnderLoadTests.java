@@ -33,7 +33,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Whether the cluster server's writes starve its reads: 40 consumer links (more than
- * the server's 32 threads) take events at a high rate while they ping the server and
+ * the 32 threads the server used to have) take events at a high rate while they ping the server and
  * ask for new topics. Prints the pong round trips and how long a 201 took to be
  * honoured; asserts that every ping is answered, every 201 honoured and no consumer
  * that reads is cut off. {@code -Dpubsubclub.starvation.seconds} and
