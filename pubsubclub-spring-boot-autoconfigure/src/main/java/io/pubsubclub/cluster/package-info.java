@@ -2,6 +2,21 @@
  * The PubSubClub cluster protocol (PSC): its codec, the link state machine (handshake,
  * subscription sync, forwarding) and the producer and consumer roles. Reaches the WAMP
  * server only through {@link io.pubsubclub.wamp.event}; never touches sockets itself.
+ * <p>
+ * <b>Locks</b>, in the only order in which one is taken while another is held:
+ * <ol>
+ * <li>{@code ClusterLinks}' subscription lock (subscription changes and the sync of a
+ * consumer link that just became ready);</li>
+ * <li>a {@link io.pubsubclub.cluster.PeerLink}'s own monitor (its state, and the order of
+ * its frames).</li>
+ * </ol>
+ * With a link's lock held, the link only changes its own state, queues frames on its
+ * channel (an {@link io.pubsubclub.support.OutboundBuffer}, which takes no lock and never
+ * blocks) and updates the {@code ClusterLinks} maps with atomic {@code compute} steps.
+ * What calls out of the link, closing its session or telling the dialled server the
+ * link is ready, is collected under the lock and run once it is released; events are
+ * handed to the local subscribers with no lock held. Nothing in this package blocks on
+ * a socket.
  */
 @NullMarked
 package io.pubsubclub.cluster;
