@@ -224,12 +224,29 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	}
 
 	void consumerReady(PeerLink link) {
+		supersedeOlderLinks(link);
 		synchronized (this.subscriptionLock) {
 			this.producers.add(link);
 			link.syncTopics(this.localSubscribers.topics());
 		}
 		if (link.status() != ClusterState.Status.READY) {
 			this.producers.remove(link);
+		}
+	}
+
+	// on the new link's reading thread, before it reads another frame: an older accepted
+	// link from the same producer node, closed by the producer, may still be read while
+	// the new one delivers; it delivers no more once this returns
+	private void supersedeOlderLinks(PeerLink link) {
+		Long far = link.farNodeId();
+		if (far == null || link.linkDirection() != ClusterState.Direction.ACCEPTED) {
+			return;
+		}
+		for (PeerLink other : this.links) {
+			if (other != link && other.linkDirection() == ClusterState.Direction.ACCEPTED
+					&& other.role() == ClusterState.Role.CONSUMER && far.equals(other.farNodeId())) {
+				other.supersede(link);
+			}
 		}
 	}
 

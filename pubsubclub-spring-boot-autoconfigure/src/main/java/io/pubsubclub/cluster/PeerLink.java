@@ -75,6 +75,11 @@ public final class PeerLink {
 	// what to run once the lock is released; guarded by this
 	private @Nullable Runnable afterUnlock;
 
+	private final Object deliveryLock = new Object();
+
+	// a newer link from the same producer took over: deliver nothing more
+	private volatile boolean superseded;
+
 	private final Set<String> topics = ConcurrentHashMap.newKeySet();
 
 	private final AtomicLong messagesIn = new AtomicLong();
@@ -157,7 +162,13 @@ public final class PeerLink {
 		}
 		runAfterUnlock();
 		if (event != null) {
-			this.cluster.deliver(event, receivedNanos);
+			// not under the link's lock; under this one only so that a link that replaces
+			// this one can wait out a delivery in progress (see supersede)
+			synchronized (this.deliveryLock) {
+				if (!this.superseded) {
+					this.cluster.deliver(event, receivedNanos);
+				}
+			}
 		}
 		else if (consumerReady) {
 			this.cluster.consumerReady(this);
@@ -416,6 +427,30 @@ public final class PeerLink {
 		if (logger.isInfoEnabled()) {
 			logger.info("Link " + this + " ready, version " + version);
 		}
+	}
+
+	/**
+	 * Stop delivering, and close: a newer link from the same producer node is ready. The
+	 * producer closed this one already, but frames it wrote before may still be read
+	 * here while the new link delivers, out of order with its events. Waits for a
+	 * delivery in progress on this link to end. Called with no lock held.
+	 */
+	void supersede(PeerLink newer) {
+		synchronized (this.deliveryLock) {
+			this.superseded = true;
+		}
+		synchronized (this) {
+			if (this.closing || this.status == ClusterState.Status.CLOSED) {
+				return;
+			}
+			logger.info("Link " + this + " replaced by " + newer.address() + " from the same node; closing it");
+			closeAfterUnlock(1000, "replaced by a newer link from the same node");
+		}
+		runAfterUnlock();
+	}
+
+	ClusterState.Direction linkDirection() {
+		return this.direction;
 	}
 
 	void handshakeTimedOut() {

@@ -200,7 +200,14 @@ public final class OutboundBuffer {
 				writeOne();
 			}
 			else {
-				this.sendExecutor.execute(this::drain);
+				try {
+					this.sendExecutor.execute(this::drain);
+				}
+				catch (RejectedExecutionException ex) {
+					// shutting down, or bounded and full: the frame cannot go out
+					failed(ex);
+					return false;
+				}
 			}
 		}
 		return true;

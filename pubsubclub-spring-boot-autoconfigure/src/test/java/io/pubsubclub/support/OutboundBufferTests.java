@@ -78,6 +78,19 @@ class OutboundBufferTests {
 	}
 
 	@Test
+	void aSendExecutorThatRejectsClosesTheSessionInsteadOfThrowing() throws Exception {
+		WebSocketSession session = session(mock(RemoteEndpoint.Async.class));
+		OutboundBuffer buffer = new OutboundBuffer(session, 1000, 10_000, Runnable::run, (ws, reason) -> {
+		}, REJECTING);
+		boolean[] queued = new boolean[1];
+		assertThatNoException().isThrownBy(() -> queued[0] = buffer.send("12345"));
+		assertThat(queued[0]).isFalse();
+		assertThat(this.closed.await(10, TimeUnit.SECONDS)).as("session closed").isTrue();
+		assertThat(this.closes).containsExactly(CloseStatus.SERVER_ERROR);
+		assertThat(buffer.queued()).isZero();
+	}
+
+	@Test
 	void nothingStaysQueuedAndTheCountNeverGoesNegativeWhenCloseRacesSenders() throws Exception {
 		int rounds = Integer.getInteger("pubsubclub.outbound.rounds", 3000);
 		for (int round = 0; round < rounds; round++) {

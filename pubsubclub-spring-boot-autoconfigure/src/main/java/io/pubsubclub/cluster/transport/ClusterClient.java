@@ -139,7 +139,9 @@ public final class ClusterClient implements ClusterPeers, SmartLifecycle {
 				this.cluster.unregister(dialer);
 				WebSocketSession session = dialer.stop();
 				if (session != null) {
-					closer().close(session, CloseStatus.GOING_AWAY);
+					// here and now, with no lock held: the server may be added again at once,
+					// and its old link must not deliver next to the new one
+					Closer.closeNow(session, CloseStatus.GOING_AWAY);
 				}
 			}
 		}

@@ -157,8 +157,18 @@ final class Dialer implements DialledServer {
 		this.client.closer().close(session, CloseStatus.GOING_AWAY);
 	}
 
-	// on the scheduler: decides only, what blocks runs elsewhere
+	// on the scheduler: decides only, what blocks runs elsewhere; nothing may escape it,
+	// or the timer would stop pinging for good
 	private void ping() {
+		try {
+			tick();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Ping of " + this.server + " failed", ex);
+		}
+	}
+
+	private void tick() {
 		WebSocketSession session;
 		synchronized (this) {
 			session = this.session;
