@@ -14,9 +14,10 @@
  * channel (an {@link io.pubsubclub.support.OutboundBuffer}, which takes no lock and never
  * blocks) and updates the {@code ClusterLinks} maps with atomic {@code compute} steps.
  * What calls out of the link, closing its session or telling the dialled server the
- * link is ready, is collected under the lock and run once it is released; events are
- * handed to the local subscribers with no lock held. Nothing in this package blocks on
- * a socket.
+ * link is ready, is collected under the lock and run once it is released. Events are
+ * handed to the local subscribers under a link's delivery lock only, taken with no
+ * other lock held, so that a newer link from the same producer can wait out a delivery
+ * in progress before it delivers. Nothing in this package blocks on a socket.
  */
 @NullMarked
 package io.pubsubclub.cluster;
