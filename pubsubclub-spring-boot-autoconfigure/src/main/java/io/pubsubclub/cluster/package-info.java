@@ -8,7 +8,10 @@
  * <li>{@code ClusterLinks}' subscription lock (subscription changes and the sync of a
  * consumer link that just became ready);</li>
  * <li>a {@link io.pubsubclub.cluster.PeerLink}'s own monitor (its state, and the order of
- * its frames).</li>
+ * its frames);</li>
+ * <li>{@code ClusterLinks}' claim lock (one ready link per far node): a leaf, nothing is
+ * called while it is held, and the dialled servers a released claim wakes are called
+ * through the scheduler, never on the closing thread.</li>
  * </ol>
  * With a link's lock held, the link only changes its own state, queues frames on its
  * channel (an {@link io.pubsubclub.support.OutboundBuffer}, which takes no lock and never
