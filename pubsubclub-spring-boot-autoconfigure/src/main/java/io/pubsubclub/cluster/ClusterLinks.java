@@ -274,6 +274,7 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	private void supersedeOlderLinks(PeerLink link) {
 		String far = link.farIdentity();
 		if (far == null || link.direction() != ClusterState.Direction.ACCEPTED) {
+			// a dialled link replaces one that closed already, and waited out its deliveries
 			return;
 		}
 		for (PeerLink other : this.links) {

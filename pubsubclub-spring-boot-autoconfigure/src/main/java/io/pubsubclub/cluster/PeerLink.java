@@ -192,7 +192,7 @@ public final class PeerLink {
 			// not under the link's lock; under this one only so that a link that replaces
 			// this one can wait out a delivery in progress (see supersede)
 			synchronized (this.deliveryLock) {
-				if (!this.superseded) {
+				if (!this.superseded && this.status != ClusterState.Status.CLOSED) {
 					this.cluster.deliver(event, receivedNanos);
 				}
 			}
@@ -282,6 +282,11 @@ public final class PeerLink {
 			if (this.lastError == null && code != 1000 && code != 1001) {
 				this.lastError = "closed " + code + ((reason != null && !reason.isEmpty()) ? " " + reason : "");
 			}
+		}
+		// wait out a delivery in progress on the reading thread: once this returns the
+		// link delivers nothing, and a link dialled again to replace it cannot overtake it
+		synchronized (this.deliveryLock) {
+			this.superseded = true;
 		}
 		this.cluster.removed(this);
 		if (logger.isDebugEnabled()) {

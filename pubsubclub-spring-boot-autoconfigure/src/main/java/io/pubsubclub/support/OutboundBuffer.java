@@ -513,6 +513,7 @@ public final class OutboundBuffer implements FrameSender {
 					+ "); closing it on a thread of its own");
 			Thread closer = new Thread(() -> closeQuietly(status), "pubsubclub-close-" + this.session.getId());
 			closer.setDaemon(true);
+			closer.setContextClassLoader(OutboundBuffer.class.getClassLoader());
 			closer.start();
 		}
 	}

@@ -63,6 +63,40 @@ class SupersededLinkTests {
 		assertThat(first.closeCode).isNull();
 	}
 
+	@Test
+	void aClosedLinkHasDeliveredAllItWillBeforeClosedReturns() throws Exception {
+		java.util.List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+		java.util.concurrent.CountDownLatch delivering = new java.util.concurrent.CountDownLatch(1);
+		java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+		this.subscribers.onDeliver((topic, event) -> {
+			delivering.countDown();
+			try {
+				release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			order.add("delivered " + event);
+		});
+		PeerLink link = ready(new Frames(), 5);
+		Thread reader = new Thread(() -> link.received("[301,\"t\",1]"));
+		reader.start();
+		assertThat(delivering.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+		// the dialer redials once this returns: the delivery in progress must be over by then
+		Thread closer = new Thread(() -> {
+			link.closed(1001, "going away");
+			order.add("closed");
+		});
+		closer.start();
+		org.awaitility.Awaitility.await()
+			.until(() -> closer.getState() == Thread.State.BLOCKED || closer.getState() == Thread.State.TERMINATED);
+		release.countDown();
+		closer.join(10_000);
+		reader.join(10_000);
+		link.received("[301,\"t\",2]");
+		assertThat(order).containsExactly("delivered 1", "closed");
+	}
+
 	private PeerLink ready(Frames frames, long producerId) {
 		PeerLink link = this.cluster.accepted("127.0.0.1:" + producerId, ClusterState.Role.CONSUMER);
 		link.opened(frames);

@@ -17,7 +17,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
 
@@ -39,10 +38,8 @@ final class Closer implements Executor {
 	private final ThreadPoolExecutor executor;
 
 	Closer(String threadNamePrefix) {
-		CustomizableThreadFactory threads = new CustomizableThreadFactory(threadNamePrefix);
-		threads.setDaemon(true);
 		this.executor = new ThreadPoolExecutor(THREADS, THREADS, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-				threads);
+				ClusterThreads.named(threadNamePrefix));
 		this.executor.allowCoreThreadTimeOut(true);
 	}
 
@@ -53,9 +50,7 @@ final class Closer implements Executor {
 		}
 		catch (RejectedExecutionException ex) {
 			// shut down: a thread of its own, never the caller's
-			Thread thread = new Thread(task, "pubsubclub-close-late");
-			thread.setDaemon(true);
-			thread.start();
+			ClusterThreads.start("pubsubclub-close-late", task);
 		}
 	}
 
@@ -75,16 +70,14 @@ final class Closer implements Executor {
 		for (WebSocketSession session : sessions) {
 			// one thread each: four at a time would put the last ones past the deadline
 			CompletableFuture<Void> close = new CompletableFuture<>();
-			Thread thread = new Thread(() -> {
+			ClusterThreads.start("pubsubclub-close-" + session.getId(), () -> {
 				try {
 					closeNow(session, status);
 				}
 				finally {
 					close.complete(null);
 				}
-			}, "pubsubclub-close-" + session.getId());
-			thread.setDaemon(true);
-			thread.start();
+			});
 			closes.add(close);
 		}
 		try {

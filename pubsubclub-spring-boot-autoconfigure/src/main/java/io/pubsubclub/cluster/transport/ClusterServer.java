@@ -39,7 +39,6 @@ import io.pubsubclub.cluster.PeerLink;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.FileSystemUtils;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
@@ -176,10 +175,8 @@ public final class ClusterServer implements SmartLifecycle {
 		executor.setMaxThreads(200);
 		tomcat.getService().addExecutor(executor);
 		// batches are written here, never on the threads above
-		CustomizableThreadFactory sendThreads = new CustomizableThreadFactory("pubsubclub-server-send-");
-		sendThreads.setDaemon(true);
 		this.sendPool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-				sendThreads);
+				ClusterThreads.named("pubsubclub-server-send-"));
 		this.sendExecutor = this.sendPool;
 		Connector connector = new Connector("org.apache.coyote.http11.Http11NioProtocol");
 		connector.setPort(this.port);

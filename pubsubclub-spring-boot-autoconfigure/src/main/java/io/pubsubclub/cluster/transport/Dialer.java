@@ -191,8 +191,12 @@ final class Dialer implements DialledServer {
 				// a tick run late, right after the one that sent the ping
 				return;
 			}
+			if (this.pingSentNanos != sent) {
+				// the pong came while this tick looked
+				return;
+			}
 			logger.warn("No pong from " + this.server + " for "
-					+ Duration.ofNanos(now - this.lastPongNanos).toMillis() + " ms; closing the link");
+					+ Duration.ofNanos(Math.max(0, now - this.lastPongNanos)).toMillis() + " ms; closing the link");
 			this.lastError = "ping timeout";
 			this.client.closer().close(session, PING_TIMEOUT);
 			return;
