@@ -237,7 +237,9 @@ class ClusterStressTests {
 		long[] last = footprints.get(footprints.size() - 1);
 		assertThat(last[0]).as("heap after GC, last round against round 1")
 			.isLessThanOrEqualTo(baseline[0] + 64L * 1024 * 1024);
-		assertThat(last[1]).as("live threads, last round against round 1").isLessThanOrEqualTo(baseline[1] + 40);
+		// the send pools are cached pools: they grow with the churn's peaks and shrink after
+		// 30 s idle, so a long run sees some tens more threads; a leak per link grows past this
+		assertThat(last[1]).as("live threads, last round against round 1").isLessThanOrEqualTo(baseline[1] + 64);
 	}
 
 }
