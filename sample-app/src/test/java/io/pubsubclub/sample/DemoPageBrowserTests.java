@@ -255,7 +255,7 @@ class DemoPageBrowserTests {
 		page.subscribe(TOPIC);
 		String text = "logged in " + UUID.randomUUID();
 		AtomicInteger attempt = new AtomicInteger();
-		await("own event through the permitted RPC").atMost(DemoPage.TIMEOUT).pollInterval(Duration.ofMillis(500))
+		await("own event, published under the login's permissions").atMost(DemoPage.TIMEOUT).pollInterval(Duration.ofMillis(500))
 			.untilAsserted(() -> {
 				page.publishDirectly(TOPIC, text + " #" + attempt.incrementAndGet(), true);
 				assertThat(page.events()).anySatisfy((event) -> assertThat(event.text()).startsWith(text));
