@@ -54,14 +54,13 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 
 	private final Object subscriptionLock = new Object();
 
-	private volatile TopicPatterns subscribeTopics = TopicPatterns.ANY;
-
-	private volatile TopicPatterns publishTopics = TopicPatterns.ANY;
+	private final WampAccessRules access;
 
 	public WampServer(JsonMapper jsonMapper, ApplicationEventPublisher eventPublisher, WampServerMetrics metrics) {
 		this.jsonMapper = jsonMapper;
 		this.eventPublisher = eventPublisher;
 		this.metrics = metrics;
+		this.access = new WampAccessRules(metrics);
 	}
 
 	/**
@@ -71,7 +70,7 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 	 * @param patterns the topic patterns
 	 */
 	public void setSubscribeTopics(Collection<String> patterns) {
-		this.subscribeTopics = new TopicPatterns(patterns);
+		this.access.setSubscribeTopics(patterns);
 	}
 
 	/**
@@ -81,7 +80,7 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 	 * @param patterns the topic patterns
 	 */
 	public void setPublishTopics(Collection<String> patterns) {
-		this.publishTopics = new TopicPatterns(patterns);
+		this.access.setPublishTopics(patterns);
 	}
 
 	/**
@@ -140,8 +139,18 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 				(eligible != null) ? Set.copyOf(eligible) : null);
 	}
 
+	@Override
+	public int publish(WampSession publisher, String topic, @Nullable Object event, Collection<String> exclude,
+			@Nullable Collection<String> eligible) {
+		return publish(topic, event, exclude, eligible);
+	}
+
 	JsonMapper jsonMapper() {
 		return this.jsonMapper;
+	}
+
+	WampAccessRules accessRules() {
+		return this.access;
 	}
 
 	WampServerSession open(WebSocketSession webSocket) {
@@ -169,9 +178,7 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 	}
 
 	void subscribe(WampServerSession session, String topic) {
-		if (!this.subscribeTopics.allows(topic)) {
-			this.metrics.refusedSubscribe();
-			logger.info("WAMP session " + session.getId() + ": SUBSCRIBE to " + topic + " refused by topic access rules");
+		if (!this.access.maySubscribe(session, topic)) {
 			return;
 		}
 		synchronized (this.subscriptionLock) {
@@ -205,18 +212,9 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 	 */
 	void publish(WampServerSession publisher, String topic, String eventJson, @Nullable Set<String> exclude,
 			@Nullable Set<String> eligible) {
-		if (mayPublish(publisher, topic)) {
+		if (this.access.mayPublish(publisher, topic)) {
 			publishJson(topic, eventJson, exclude, eligible);
 		}
-	}
-
-	private boolean mayPublish(WampServerSession publisher, String topic) {
-		if (this.publishTopics.allows(topic)) {
-			return true;
-		}
-		this.metrics.refusedPublish();
-		logger.info("WAMP session " + publisher.getId() + ": PUBLISH on " + topic + " refused by topic access rules");
-		return false;
 	}
 
 	private int publishJson(String topic, String eventJson, @Nullable Set<String> exclude,
