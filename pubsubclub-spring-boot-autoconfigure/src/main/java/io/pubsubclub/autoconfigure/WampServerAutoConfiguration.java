@@ -8,6 +8,10 @@ import io.pubsubclub.wamp.WampProcedureRegistry;
 import io.pubsubclub.wamp.WampServer;
 import io.pubsubclub.wamp.WampServerMetrics;
 import io.pubsubclub.wamp.WampWebSocketHandler;
+import io.pubsubclub.wamp.auth.WampAuthMetrics;
+import io.pubsubclub.wamp.auth.WampAuthorizer;
+import io.pubsubclub.wamp.auth.WampCallInterceptor;
+import io.pubsubclub.wamp.auth.WampCraAuthenticator;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -51,11 +55,15 @@ public final class WampServerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	WampServer wampServer(ObjectProvider<JsonMapper> jsonMapper, ApplicationEventPublisher eventPublisher,
-			WampServerMetrics metrics, PubSubClubProperties properties) {
+			WampServerMetrics metrics, PubSubClubProperties properties, ObjectProvider<WampAuthorizer> authorizer,
+			ObjectProvider<WampAuthMetrics> authMetrics) {
 		WampServer server = new WampServer(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
 				eventPublisher, metrics);
 		server.setSubscribeTopics(properties.getWamp().getTopics().getSubscribe());
 		server.setPublishTopics(properties.getWamp().getTopics().getPublish());
+		server.setAuthorizer(authorizer.getIfAvailable());
+		server.setAuthRequired(properties.getWamp().getAuth().isRequired());
+		authMetrics.ifAvailable(server::setAuthMetrics);
 		return server;
 	}
 
@@ -68,7 +76,8 @@ public final class WampServerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	WampWebSocketHandler wampWebSocketHandler(WampServer server, WampProcedureRegistry procedures,
-			BeanFactory beanFactory, PubSubClubProperties properties) {
+			BeanFactory beanFactory, PubSubClubProperties properties, ObjectProvider<WampCraAuthenticator> authenticator,
+			ObjectProvider<WampCallInterceptor> callInterceptor) {
 		Executor executor = beanFactory.containsBean(APPLICATION_TASK_EXECUTOR)
 				? beanFactory.getBean(APPLICATION_TASK_EXECUTOR, Executor.class)
 				: new SimpleAsyncTaskExecutor("wamp-");
@@ -79,6 +88,10 @@ public final class WampServerAutoConfiguration {
 		handler.setSendBufferSize(wamp.getSendBufferSize().toBytes());
 		handler.setSendTimeLimit(wamp.getSendTimeLimit());
 		handler.setIncludeStackTrace(wamp.isIncludeStackTrace());
+		WampAuthAutoConfiguration.validateTimeout(wamp.getAuth());
+		handler.setAuthenticator(authenticator.getIfAvailable());
+		handler.setAuthTimeout(wamp.getAuth().getTimeout());
+		handler.setCallInterceptor(callInterceptor.getIfAvailable());
 		return handler;
 	}
 
