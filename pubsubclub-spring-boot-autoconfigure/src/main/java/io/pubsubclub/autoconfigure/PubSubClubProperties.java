@@ -162,9 +162,20 @@ public class PubSubClubProperties {
 		 */
 		private boolean includeStackTrace;
 
+		/**
+		 * Longest time a CALL may take before it is answered with the CALLERROR
+		 * "http://api.wamp.ws/error#timeout"; a procedure still running is interrupted, a
+		 * CompletionStage left to complete unheard. No limit when not set.
+		 */
+		private @Nullable Duration callTimeout;
+
 		private final Topics topics = new Topics();
 
 		private final Auth auth = new Auth();
+
+		private final Limits limits = new Limits();
+
+		private final Calls calls = new Calls();
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -238,12 +249,168 @@ public class PubSubClubProperties {
 			this.includeStackTrace = includeStackTrace;
 		}
 
+		public @Nullable Duration getCallTimeout() {
+			return this.callTimeout;
+		}
+
+		public void setCallTimeout(@Nullable Duration callTimeout) {
+			this.callTimeout = callTimeout;
+		}
+
 		public Topics getTopics() {
 			return this.topics;
 		}
 
 		public Auth getAuth() {
 			return this.auth;
+		}
+
+		public Limits getLimits() {
+			return this.limits;
+		}
+
+		public Calls getCalls() {
+			return this.calls;
+		}
+
+	}
+
+	public static class Limits {
+
+		/**
+		 * Most topics one WAMP session may be subscribed to at once. A SUBSCRIBE beyond
+		 * is not performed, logged once per session and counted.
+		 */
+		private int subscriptionsPerSession = 1000;
+
+		/**
+		 * Longest topic URI, in characters, a WAMP session may subscribe or publish to.
+		 * A longer one is not subscribed or published, logged once per session and
+		 * counted.
+		 */
+		private int topicLength = 1024;
+
+		/**
+		 * Most distinct topics the WAMP sessions of this node may subscribe to in all,
+		 * which bounds what this node asks of its cluster peers. A SUBSCRIBE that would
+		 * add a topic beyond is not performed, logged once per session and counted.
+		 */
+		private int topicsPerNode = 50000;
+
+		/**
+		 * Most CURIE prefixes one WAMP session may define. A PREFIX beyond (a new
+		 * prefix, not a redefined one) is not kept, logged once per session and counted.
+		 */
+		private int prefixesPerSession = 64;
+
+		/**
+		 * Longest CURIE prefix, and longest URI it stands for, in characters. A longer
+		 * PREFIX is not kept, logged once per session and counted.
+		 */
+		private int prefixLength = 1024;
+
+		/**
+		 * Most CALLs one WAMP session may have outstanding (queued, running or waiting
+		 * for a CompletionStage). One more is answered with the CALLERROR
+		 * "http://api.wamp.ws/error#busy", logged once per session and counted.
+		 */
+		private int callsPerSession = 16;
+
+		/**
+		 * Publish budget of one WAMP session, per second: characters of topic and event
+		 * JSON, with a burst of one second's worth or a quarter of the send buffer size,
+		 * whichever is smaller. A session over it is slowed, not
+		 * refused: its socket is not read until it is back within budget, so that the
+		 * sessions reading its events are not cut off as too slow. On a container that
+		 * cannot suspend reading (not Tomcat) publishes over budget are refused instead.
+		 */
+		private DataSize publishRate = DataSize.ofMegabytes(1);
+
+		public int getSubscriptionsPerSession() {
+			return this.subscriptionsPerSession;
+		}
+
+		public void setSubscriptionsPerSession(int subscriptionsPerSession) {
+			this.subscriptionsPerSession = subscriptionsPerSession;
+		}
+
+		public int getTopicLength() {
+			return this.topicLength;
+		}
+
+		public void setTopicLength(int topicLength) {
+			this.topicLength = topicLength;
+		}
+
+		public int getTopicsPerNode() {
+			return this.topicsPerNode;
+		}
+
+		public void setTopicsPerNode(int topicsPerNode) {
+			this.topicsPerNode = topicsPerNode;
+		}
+
+		public int getPrefixesPerSession() {
+			return this.prefixesPerSession;
+		}
+
+		public void setPrefixesPerSession(int prefixesPerSession) {
+			this.prefixesPerSession = prefixesPerSession;
+		}
+
+		public int getPrefixLength() {
+			return this.prefixLength;
+		}
+
+		public void setPrefixLength(int prefixLength) {
+			this.prefixLength = prefixLength;
+		}
+
+		public int getCallsPerSession() {
+			return this.callsPerSession;
+		}
+
+		public void setCallsPerSession(int callsPerSession) {
+			this.callsPerSession = callsPerSession;
+		}
+
+		public DataSize getPublishRate() {
+			return this.publishRate;
+		}
+
+		public void setPublishRate(DataSize publishRate) {
+			this.publishRate = publishRate;
+		}
+
+	}
+
+	public static class Calls {
+
+		/**
+		 * Threads of the executor WAMP procedures run on (bean "wampCallExecutor").
+		 */
+		private int poolSize = 8;
+
+		/**
+		 * Most CALLs that may wait for a thread of the call executor, over all sessions;
+		 * a CALL beyond is answered with the CALLERROR "http://api.wamp.ws/error#busy".
+		 */
+		private int queueCapacity = 1000;
+
+		public int getPoolSize() {
+			return this.poolSize;
+		}
+
+		public void setPoolSize(int poolSize) {
+			this.poolSize = poolSize;
+		}
+
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
 		}
 
 	}
@@ -257,8 +424,9 @@ public class PubSubClubProperties {
 		private List<String> subscribe = new ArrayList<>();
 
 		/**
-		 * Topics WAMP clients may publish on: exact URIs, or prefixes ending in "*". Any
-		 * topic when empty.
+		 * Topics WAMP clients may publish on, by PUBLISH or through a procedure that
+		 * publishes on behalf of their session: exact URIs, or prefixes ending in "*".
+		 * Any topic when empty.
 		 */
 		private List<String> publish = new ArrayList<>();
 

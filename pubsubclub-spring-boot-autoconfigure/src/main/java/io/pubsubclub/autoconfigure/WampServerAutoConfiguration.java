@@ -1,5 +1,6 @@
 package io.pubsubclub.autoconfigure;
 
+import java.time.Duration;
 import java.util.concurrent.Executor;
 
 import tools.jackson.databind.json.JsonMapper;
@@ -12,7 +13,7 @@ import io.pubsubclub.wamp.auth.WampAuthMetrics;
 import io.pubsubclub.wamp.auth.WampAuthorizer;
 import io.pubsubclub.wamp.auth.WampCallInterceptor;
 import io.pubsubclub.wamp.auth.WampCraAuthenticator;
-import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -24,7 +25,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurationSupport;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
@@ -44,7 +45,10 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 @EnableConfigurationProperties(PubSubClubProperties.class)
 public final class WampServerAutoConfiguration {
 
-	private static final String APPLICATION_TASK_EXECUTOR = "applicationTaskExecutor";
+	/**
+	 * Name of the executor WAMP procedures run on; a bean of this name replaces it.
+	 */
+	public static final String CALL_EXECUTOR_BEAN_NAME = "wampCallExecutor";
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -64,6 +68,21 @@ public final class WampServerAutoConfiguration {
 		server.setAuthorizer(authorizer.getIfAvailable());
 		server.setAuthRequired(properties.getWamp().getAuth().isRequired());
 		authMetrics.ifAvailable(server::setAuthMetrics);
+		PubSubClubProperties.Limits limits = properties.getWamp().getLimits();
+		String prefix = "pubsubclub.wamp.limits.";
+		server.setMaxSubscriptionsPerSession(
+				positive(limits.getSubscriptionsPerSession(), prefix + "subscriptions-per-session"));
+		server.setMaxTopicLength(positive(limits.getTopicLength(), prefix + "topic-length"));
+		server.setMaxTopics(positive(limits.getTopicsPerNode(), prefix + "topics-per-node"));
+		server.setMaxPrefixesPerSession(positive(limits.getPrefixesPerSession(), prefix + "prefixes-per-session"));
+		server.setMaxPrefixLength(positive(limits.getPrefixLength(), prefix + "prefix-length"));
+		long publishRate = limits.getPublishRate().toBytes();
+		if (publishRate <= 0) {
+			throw new IllegalArgumentException(prefix + "publish-rate must be positive, was " + publishRate + "B");
+		}
+		server.setPublishRate(publishRate);
+		// bursts of a few publishers at once still fit a reader's send buffer
+		server.setPublishBurst(Math.max(1, Math.min(publishRate, properties.getWamp().getSendBufferSize().toBytes() / 4)));
 		return server;
 	}
 
@@ -73,16 +92,39 @@ public final class WampServerAutoConfiguration {
 		return new WampProcedureRegistry();
 	}
 
+	/**
+	 * The executor WAMP procedures run on: bounded, so that no client can queue work
+	 * without end, and not a default candidate, so that it never stands in for the
+	 * application's own executor.
+	 */
+	@Bean(name = CALL_EXECUTOR_BEAN_NAME, defaultCandidate = false)
+	@ConditionalOnMissingBean(name = CALL_EXECUTOR_BEAN_NAME)
+	ThreadPoolTaskExecutor wampCallExecutor(PubSubClubProperties properties) {
+		PubSubClubProperties.Calls calls = properties.getWamp().getCalls();
+		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+		int poolSize = positive(calls.getPoolSize(), "pubsubclub.wamp.calls.pool-size");
+		executor.setCorePoolSize(poolSize);
+		executor.setMaxPoolSize(poolSize);
+		executor.setQueueCapacity(positive(calls.getQueueCapacity(), "pubsubclub.wamp.calls.queue-capacity"));
+		executor.setThreadNamePrefix("wamp-call-");
+		executor.setAllowCoreThreadTimeOut(true);
+		return executor;
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	WampWebSocketHandler wampWebSocketHandler(WampServer server, WampProcedureRegistry procedures,
-			BeanFactory beanFactory, PubSubClubProperties properties, ObjectProvider<WampCraAuthenticator> authenticator,
-			ObjectProvider<WampCallInterceptor> callInterceptor) {
-		Executor executor = beanFactory.containsBean(APPLICATION_TASK_EXECUTOR)
-				? beanFactory.getBean(APPLICATION_TASK_EXECUTOR, Executor.class)
-				: new SimpleAsyncTaskExecutor("wamp-");
+			@Qualifier(CALL_EXECUTOR_BEAN_NAME) Executor callExecutor, PubSubClubProperties properties,
+			ObjectProvider<WampCraAuthenticator> authenticator, ObjectProvider<WampCallInterceptor> callInterceptor) {
 		PubSubClubProperties.Wamp wamp = properties.getWamp();
-		WampWebSocketHandler handler = new WampWebSocketHandler(server, procedures, executor);
+		WampWebSocketHandler handler = new WampWebSocketHandler(server, procedures, callExecutor);
+		handler.setMaxCallsPerSession(
+				positive(wamp.getLimits().getCallsPerSession(), "pubsubclub.wamp.limits.calls-per-session"));
+		Duration callTimeout = wamp.getCallTimeout();
+		if (callTimeout != null && (callTimeout.isNegative() || callTimeout.isZero())) {
+			throw new IllegalArgumentException("pubsubclub.wamp.call-timeout must be positive, was " + callTimeout);
+		}
+		handler.setCallTimeout(callTimeout);
 		handler.setServerIdent(wamp.getServerIdent());
 		handler.setMaxMessageSize(toInt(wamp.getMaxMessageSize().toBytes(), "pubsubclub.wamp.max-message-size"));
 		handler.setSendBufferSize(wamp.getSendBufferSize().toBytes());
@@ -101,6 +143,13 @@ public final class WampServerAutoConfiguration {
 		PubSubClubProperties.Wamp wamp = properties.getWamp();
 		return (registry) -> registry.addHandler(handler, wamp.getPath())
 			.setAllowedOrigins(wamp.getAllowedOrigins().toArray(String[]::new));
+	}
+
+	private static int positive(int value, String property) {
+		if (value <= 0) {
+			throw new IllegalArgumentException(property + " must be positive, was " + value);
+		}
+		return value;
 	}
 
 	private static int toInt(long bytes, String property) {

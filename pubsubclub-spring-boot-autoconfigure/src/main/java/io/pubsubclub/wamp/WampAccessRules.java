@@ -117,7 +117,7 @@ final class WampAccessRules {
 			refusal = "the authorizer";
 			this.authMetrics.count(WampAuthMetrics.Outcome.CALL_REFUSED);
 		}
-		logger.info("WAMP session " + session.getId() + ": CALL " + procedureUri + " refused by " + refusal);
+		logger.info("WAMP session " + session.getId() + ": CALL " + WampServer.shortened(procedureUri) + " refused by " + refusal);
 		return false;
 	}
 

@@ -97,7 +97,11 @@ final class WampMessageDispatcher {
 			return;
 		}
 		this.metrics.messageIn(WampMessageType.PREFIX);
-		session.prefix(message.get(1).stringValue(), message.get(2).stringValue());
+		String prefix = message.get(1).stringValue();
+		String uri = message.get(2).stringValue();
+		if (this.server.mayPrefix(session, prefix, uri)) {
+			session.prefix(prefix, uri);
+		}
 	}
 
 	private void subscribe(WampServerSession session, JsonNode message, boolean subscribe) {

@@ -6,6 +6,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -18,6 +21,7 @@ import io.pubsubclub.wamp.event.LocalSubscribers;
 import io.pubsubclub.wamp.event.WampPublishedEvent;
 import io.pubsubclub.wamp.event.WampSubscribedEvent;
 import io.pubsubclub.wamp.event.WampUnsubscribedEvent;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.util.Assert;
 import org.springframework.web.socket.WebSocketSession;
@@ -35,7 +39,7 @@ import org.springframework.web.socket.WebSocketSession;
  *
  * @author PubSubClub
  */
-public class WampServer implements WampPublisher, LocalSubscribers {
+public class WampServer implements WampPublisher, LocalSubscribers, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(WampServer.class);
 
@@ -57,6 +61,22 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 	private final Object subscriptionLock = new Object();
 
 	private final WampAccessRules access;
+
+	private volatile int maxSubscriptionsPerSession = 1000;
+
+	private volatile int maxTopicLength = 1024;
+
+	private volatile int maxTopics = 50_000;
+
+	private volatile int maxPrefixesPerSession = 64;
+
+	private volatile int maxPrefixLength = 1024;
+
+	private volatile long publishRate = 1024 * 1024;
+
+	private volatile long publishBurst = 256 * 1024;
+
+	private @Nullable ScheduledExecutorService timer;
 
 	public WampServer(JsonMapper jsonMapper, ApplicationEventPublisher eventPublisher, WampServerMetrics metrics) {
 		this.jsonMapper = jsonMapper;
@@ -120,6 +140,68 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 	}
 
 	/**
+	 * Set how many topics one session may subscribe to at once; a SUBSCRIBE beyond is not
+	 * performed.
+	 * @param maxSubscriptionsPerSession the limit
+	 */
+	public void setMaxSubscriptionsPerSession(int maxSubscriptionsPerSession) {
+		this.maxSubscriptionsPerSession = maxSubscriptionsPerSession;
+	}
+
+	/**
+	 * Set the longest topic URI, in characters, a session may subscribe or publish to.
+	 * @param maxTopicLength the limit
+	 */
+	public void setMaxTopicLength(int maxTopicLength) {
+		this.maxTopicLength = maxTopicLength;
+	}
+
+	/**
+	 * Set how many distinct topics the sessions of this server may subscribe to in all; a
+	 * SUBSCRIBE that would add one beyond is not performed.
+	 * @param maxTopics the limit
+	 */
+	public void setMaxTopics(int maxTopics) {
+		this.maxTopics = maxTopics;
+	}
+
+	/**
+	 * Set how many CURIE prefixes one session may define.
+	 * @param maxPrefixesPerSession the limit
+	 */
+	public void setMaxPrefixesPerSession(int maxPrefixesPerSession) {
+		this.maxPrefixesPerSession = maxPrefixesPerSession;
+	}
+
+	/**
+	 * Set the longest prefix, and the longest URI it stands for, in characters.
+	 * @param maxPrefixLength the limit
+	 */
+	public void setMaxPrefixLength(int maxPrefixLength) {
+		this.maxPrefixLength = maxPrefixLength;
+	}
+
+	/**
+	 * Set how many characters of events (topic and event JSON) one session may publish
+	 * per second; a session over it is not read until it is back within it. Applies to
+	 * sessions opened after the call.
+	 * @param publishRate characters per second
+	 */
+	public void setPublishRate(long publishRate) {
+		this.publishRate = publishRate;
+	}
+
+	/**
+	 * Set how many characters of events one session may publish at once before the
+	 * publish rate holds it back. Kept below a reader's send buffer, a burst cannot cut
+	 * off a reader that keeps up. Applies to sessions opened after the call.
+	 * @param publishBurst characters
+	 */
+	public void setPublishBurst(long publishBurst) {
+		this.publishBurst = publishBurst;
+	}
+
+	/**
 	 * Return the number of open WAMP sessions.
 	 * @return the open sessions
 	 */
@@ -178,7 +260,127 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 	@Override
 	public int publish(WampSession publisher, String topic, @Nullable Object event, Collection<String> exclude,
 			@Nullable Collection<String> eligible) {
-		return publish(topic, event, exclude, eligible);
+		Assert.isTrue(!LoneSurrogates.in(topic), "Topic holds an unpaired surrogate");
+		if (!(publisher instanceof WampServerSession session) || this.sessions.get(session.getId()) != session) {
+			throw new IllegalArgumentException("Session " + publisher.getId() + " is not an open session of this server");
+		}
+		if (!topicFits(session, topic, "PUBLISH")) {
+			throw new WampRpcException(WampWebSocketHandler.ERROR_INVALID_ARGUMENT,
+					"Topic longer than " + this.maxTopicLength + " characters.");
+		}
+		if (!this.access.mayPublish(session, topic)) {
+			throw new WampRpcException(WampWebSocketHandler.ERROR_NOT_AUTHORIZED,
+					"Not authorized to publish on " + topic + ".");
+		}
+		String eventJson = LoneSurrogates.escape(this.jsonMapper.writeValueAsString(event));
+		if (!withinBudget(session, topic)) {
+			throw new WampRpcException(WampWebSocketHandler.ERROR_BUSY, "Publish rate exceeded.");
+		}
+		int delivered = publishJson(topic, eventJson, exclude.isEmpty() ? null : Set.copyOf(exclude),
+				(eligible != null) ? Set.copyOf(eligible) : null);
+		charge(session, topic, eventJson);
+		return delivered;
+	}
+
+	@Override
+	public void destroy() {
+		ScheduledExecutorService timer;
+		synchronized (this) {
+			timer = this.timer;
+			this.timer = null;
+		}
+		if (timer != null) {
+			timer.shutdownNow();
+		}
+	}
+
+	/**
+	 * The server's timer, for call timeouts and resuming slowed publishers: short tasks
+	 * only.
+	 */
+	synchronized ScheduledExecutorService timer() {
+		ScheduledExecutorService timer = this.timer;
+		if (timer == null) {
+			ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (task) -> {
+				Thread thread = new Thread(task, "wamp-timer");
+				thread.setDaemon(true);
+				return thread;
+			});
+			executor.setRemoveOnCancelPolicy(true);
+			timer = executor;
+			this.timer = timer;
+		}
+		return timer;
+	}
+
+	/**
+	 * Count a refusal by a limit, and log the session's first.
+	 */
+	void refuse(WampServerSession session, WampServerMetrics.Limit limit, String what) {
+		this.metrics.limitRefused(limit);
+		if (session.firstRefusal(limit)) {
+			logger.info("WAMP session " + session.getId() + " from " + session.webSocket().getRemoteAddress() + ": "
+					+ what + " (pubsubclub.wamp.limits." + limit.propertyName()
+					+ "); further refusals of this session by this limit are counted, not logged");
+		}
+	}
+
+	/**
+	 * Whether a PREFIX may be kept, counted and logged if not.
+	 */
+	boolean mayPrefix(WampServerSession session, String prefix, String uri) {
+		int max = this.maxPrefixLength;
+		if (prefix.length() > max || uri.length() > max) {
+			refuse(session, WampServerMetrics.Limit.PREFIX_LENGTH,
+					"PREFIX refused, prefix or URI longer than " + max + " characters");
+			return false;
+		}
+		if (session.prefixCount() >= this.maxPrefixesPerSession && !session.hasPrefix(prefix)) {
+			refuse(session, WampServerMetrics.Limit.PREFIXES_PER_SESSION,
+					"PREFIX refused, " + this.maxPrefixesPerSession + " prefixes defined");
+			return false;
+		}
+		return true;
+	}
+
+	/**
+	 * A topic for a log line: a client chooses its length.
+	 */
+	static String shortened(String topic) {
+		return (topic.length() <= 100) ? topic : topic.substring(0, 100) + "... (" + topic.length() + " characters)";
+	}
+
+	private boolean topicFits(WampServerSession session, String topic, String what) {
+		if (topic.length() <= this.maxTopicLength) {
+			return true;
+		}
+		refuse(session, WampServerMetrics.Limit.TOPIC_LENGTH,
+				what + " refused, topic of " + topic.length() + " characters over " + this.maxTopicLength);
+		return false;
+	}
+
+	/**
+	 * Whether the session may publish now: always when its reading can be suspended
+	 * (it is slowed after the publish instead); otherwise only when it owes nothing.
+	 */
+	private boolean withinBudget(WampServerSession session, String topic) {
+		if (session.readThrottle().canSuspend() || session.publishBudget().owed(System.nanoTime()) == 0) {
+			return true;
+		}
+		refuse(session, WampServerMetrics.Limit.PUBLISH_RATE, "PUBLISH on " + shortened(topic) + " refused, over the publish rate");
+		return false;
+	}
+
+	private void charge(WampServerSession session, String topic, String eventJson) {
+		long owed = session.publishBudget().take(topic.length() + eventJson.length(), System.nanoTime());
+		if (owed > 0 && session.readThrottle().suspend(owed, timer())) {
+			this.metrics.publishSlowed();
+			if (session.firstRefusal(WampServerMetrics.Limit.PUBLISH_RATE)) {
+				logger.info("WAMP session " + session.getId() + " from " + session.webSocket().getRemoteAddress()
+						+ ": over the publish rate (pubsubclub.wamp.limits.publish-rate), not read for "
+						+ TimeUnit.NANOSECONDS.toMillis(owed) + " ms; further slowdowns are counted, not logged");
+			}
+		}
 	}
 
 	JsonMapper jsonMapper() {
@@ -191,7 +393,7 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 
 	WampServerSession open(WebSocketSession webSocket) {
 		while (true) {
-			WampServerSession session = new WampServerSession(newSessionId(), webSocket);
+			WampServerSession session = new WampServerSession(newSessionId(), webSocket, this.publishRate, this.publishBurst);
 			if (this.sessions.putIfAbsent(session.getId(), session) == null) {
 				this.metrics.sessionOpened();
 				return session;
@@ -203,9 +405,20 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 		if (!session.markClosed()) {
 			return;
 		}
+		int dropped = session.calls().close();
+		if (dropped > 0) {
+			this.metrics.callsDropped(dropped);
+		}
 		synchronized (this.subscriptionLock) {
 			for (String topic : session.topics()) {
-				removeSubscriber(topic, session);
+				try {
+					removeSubscriber(topic, session);
+				}
+				catch (RuntimeException ex) {
+					// the session is out of the topic already; its other topics must go too
+					logger.warn("WAMP session " + session.getId() + ": a listener failed on the last unsubscribe of "
+							+ topic, ex);
+				}
 			}
 			session.topics().clear();
 		}
@@ -214,19 +427,32 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 	}
 
 	void subscribe(WampServerSession session, String topic) {
-		if (!this.access.maySubscribe(session, topic)) {
+		if (!topicFits(session, topic, "SUBSCRIBE") || !this.access.maySubscribe(session, topic)) {
 			return;
 		}
+		boolean first;
 		synchronized (this.subscriptionLock) {
-			if (session.isClosed() || !session.topics().add(topic)) {
+			if (session.isClosed() || session.topics().contains(topic)) {
+				return;
+			}
+			if (session.topics().size() >= this.maxSubscriptionsPerSession) {
+				refuse(session, WampServerMetrics.Limit.SUBSCRIPTIONS_PER_SESSION, "SUBSCRIBE to " + shortened(topic)
+						+ " refused, " + this.maxSubscriptionsPerSession + " subscriptions held");
 				return;
 			}
 			Topic entry = this.topics.get(topic);
-			boolean first = (entry == null);
+			first = (entry == null);
 			if (first) {
-				entry = new Topic(this.jsonMapper.writeValueAsString(topic));
+				if (this.topics.size() >= this.maxTopics) {
+					refuse(session, WampServerMetrics.Limit.TOPICS_PER_NODE,
+							"SUBSCRIBE to " + shortened(topic) + " refused, the node has " + this.maxTopics + " topics");
+					return;
+				}
+				entry = new Topic(topic, this.jsonMapper.writeValueAsString(topic));
 				this.topics.put(topic, entry);
 			}
+			// every holder of the topic shares the registry's copy of its URI
+			session.topics().add(entry.uri);
 			entry.subscribers.add(session);
 			if (first) {
 				this.eventPublisher.publishEvent(new WampSubscribedEvent(this, topic));
@@ -261,8 +487,10 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 	 */
 	void publish(WampServerSession publisher, String topic, String eventJson, @Nullable Set<String> exclude,
 			@Nullable Set<String> eligible) {
-		if (this.access.mayPublish(publisher, topic)) {
+		if (topicFits(publisher, topic, "PUBLISH") && this.access.mayPublish(publisher, topic)
+				&& withinBudget(publisher, topic)) {
 			publishJson(topic, eventJson, exclude, eligible);
+			charge(publisher, topic, eventJson);
 		}
 	}
 
@@ -280,7 +508,7 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 		if (entry == null) {
 			return 0;
 		}
-		String frame = entry.eventFramePrefix + eventJson + ']';
+		String frame = entry.frame(eventJson);
 		int delivered = 0;
 		for (WampServerSession session : entry.subscribers) {
 			if ((exclude == null || !exclude.contains(session.getId()))
@@ -313,16 +541,30 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 	}
 
 	/**
-	 * A topic with local subscribers and the start of its EVENT frame, encoded once.
+	 * A topic with local subscribers. Its URI is kept once, for the registry, every
+	 * subscriber and the EVENT frame: JSON text of a URI that needs no escaping is the URI
+	 * in quotes, so only a URI that does keeps its encoded form as well.
 	 */
 	private static final class Topic {
 
-		private final String eventFramePrefix;
+		private final String uri;
+
+		private final @Nullable String quotedUri;
 
 		private final Set<WampServerSession> subscribers = ConcurrentHashMap.newKeySet();
 
-		Topic(String quotedUri) {
-			this.eventFramePrefix = "[8," + quotedUri + ",";
+		Topic(String uri, String quotedUri) {
+			this.uri = uri;
+			boolean plain = quotedUri.length() == uri.length() + 2 && quotedUri.regionMatches(1, uri, 0, uri.length());
+			this.quotedUri = plain ? null : quotedUri;
+		}
+
+		String frame(String eventJson) {
+			String quoted = this.quotedUri;
+			if (quoted != null) {
+				return "[8," + quoted + "," + eventJson + "]";
+			}
+			return "[8,\"" + this.uri + "\"," + eventJson + "]";
 		}
 
 	}

@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -14,6 +18,7 @@ import io.pubsubclub.support.OutboundBuffer;
 import io.pubsubclub.wamp.auth.WampCallInterceptor;
 import io.pubsubclub.wamp.auth.WampCraAuthenticator;
 import io.pubsubclub.wamp.WampServerMetrics.BadFrame;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.SubProtocolCapable;
@@ -51,11 +56,15 @@ import org.springframework.web.socket.adapter.NativeWebSocketSession;
  * {@code http://api.wamp.ws/error#invalid-argument}.</li>
  * </ul>
  * A SUBSCRIBE or PUBLISH refused by the topic access rules is not performed; WAMP v1 has
- * no reply for it, so the client is not told, but the server logs and counts it.
+ * no reply for it, so the client is not told, but the server logs and counts it. So is
+ * one over a per-session limit ({@link WampServerMetrics.Limit}: subscriptions, topic
+ * length, prefixes, the node's distinct topics); a CALL over the session's outstanding
+ * calls is answered {@link #ERROR_BUSY}, and a session over its publish budget is not
+ * read until it is back within it. Each limit's refusals are logged once per session.
  *
  * @author PubSubClub
  */
-public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapable {
+public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapable, DisposableBean {
 
 	/**
 	 * The WAMP v1 subprotocol.
@@ -108,7 +117,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 
 	private final WampServer server;
 
-	private final Executor executor;
+	private final ThreadPoolExecutor closeExecutor;
 
 	private final WampServerMetrics metrics;
 
@@ -132,15 +141,16 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 	 * Create a handler.
 	 * @param server the server state
 	 * @param procedures the procedures clients may call
-	 * @param executor where procedures run and slow sessions are closed
+	 * @param executor where procedures run: bounded, for a full queue is answered with a
+	 * busy CALLERROR
 	 */
 	public WampWebSocketHandler(WampServer server, WampProcedureRegistry procedures, Executor executor) {
 		this.server = server;
-		this.executor = executor;
+		this.closeExecutor = closeExecutor();
 		this.metrics = server.getMetrics();
 		this.calls = new WampCallInvoker(server, procedures, executor);
 		this.dispatcher = new WampMessageDispatcher(server, this.calls, this::close);
-		this.calls.setCloser(this::close);
+		this.calls.setCloser(this::closeLater);
 	}
 
 	/**
@@ -170,6 +180,46 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 	 */
 	public void setCallInterceptor(@Nullable WampCallInterceptor interceptor) {
 		this.calls.setInterceptor(interceptor);
+	}
+
+	/**
+	 * Closes run on threads of their own, never queued behind calls: closing a slow
+	 * session may wait on its socket, and must not wait on procedures. A close is small
+	 * and there is at most one per session, so the queue needs no bound.
+	 */
+	private static ThreadPoolExecutor closeExecutor() {
+		AtomicInteger count = new AtomicInteger();
+		ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+				(task) -> {
+					Thread thread = new Thread(task, "wamp-close-" + count.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+		executor.allowCoreThreadTimeOut(true);
+		return executor;
+	}
+
+	@Override
+	public void destroy() {
+		this.closeExecutor.shutdown();
+	}
+
+	/**
+	 * Set how many CALLs one session may have outstanding (queued, running or waiting
+	 * for a {@code CompletionStage}); one more is answered with {@link #ERROR_BUSY}.
+	 * @param maxCallsPerSession the limit
+	 */
+	public void setMaxCallsPerSession(int maxCallsPerSession) {
+		this.calls.setMaxCallsPerSession(maxCallsPerSession);
+	}
+
+	/**
+	 * Set how long a CALL may take before it is answered with {@link #ERROR_TIMEOUT}; a
+	 * procedure still running is interrupted. {@code null} for no limit.
+	 * @param callTimeout the limit, or {@code null}
+	 */
+	public void setCallTimeout(@Nullable Duration callTimeout) {
+		this.calls.setCallTimeout(callTimeout);
 	}
 
 	/**
@@ -237,7 +287,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 		WampServerSession session = this.server.open(webSocket);
 		webSocket.getAttributes().put(SESSION_ATTRIBUTE, session);
 		session.outbound(new OutboundBuffer(webSocket, this.sendBufferSize, this.sendTimeLimit.toMillis(),
-				this.executor, (ws, reason) -> slowSession(session, reason)));
+				this.closeExecutor, (ws, reason) -> slowSession(session, reason)));
 		if (logger.isDebugEnabled()) {
 			logger.debug("WAMP session " + session.getId() + " opened from " + webSocket.getRemoteAddress());
 		}
@@ -251,10 +301,10 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 		}
 	}
 
-	// from a timer thread: the close blocks
+	// from a timer or the call executor: the close may block, on a thread of its own
 	private void closeLater(WampServerSession session, CloseStatus status) {
 		try {
-			this.executor.execute(() -> close(session, status));
+			this.closeExecutor.execute(() -> close(session, status));
 		}
 		catch (RejectedExecutionException ex) {
 			logger.debug("WAMP session " + session.getId() + ": close not run, shutting down");
@@ -376,7 +426,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 				+ " cannot keep up (" + reason + "), closing with 1013");
 		// not on the publisher's thread: closing takes the subscription lock
 		try {
-			this.executor.execute(() -> this.server.close(session));
+			this.closeExecutor.execute(() -> this.server.close(session));
 		}
 		catch (RejectedExecutionException ex) {
 			// the container's close callback cleans up when the close completes

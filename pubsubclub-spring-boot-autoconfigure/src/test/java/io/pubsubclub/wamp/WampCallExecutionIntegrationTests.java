@@ -25,8 +25,8 @@ import static org.awaitility.Awaitility.await;
  * call timeout answers one that never does.
  */
 @SpringBootTest(classes = WampTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "server.address=127.0.0.1", "pubsubclub.wamp.limits.calls-per-session=100",
-				"pubsubclub.wamp.call-timeout=2s", "pubsubclub.wamp.calls.pool-size=4" })
+		properties = { "server.address=127.0.0.1", 
+				"pubsubclub.wamp.call-timeout=2s", "pubsubclub.wamp.calls.pool-size=4", "pubsubclub.wamp.limits.calls-per-session=600" })
 @DirtiesContext
 class WampCallExecutionIntegrationTests {
 
