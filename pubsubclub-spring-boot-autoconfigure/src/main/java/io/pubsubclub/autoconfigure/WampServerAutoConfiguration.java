@@ -63,8 +63,10 @@ public final class WampServerAutoConfiguration {
 			ObjectProvider<WampAuthMetrics> authMetrics) {
 		WampServer server = new WampServer(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
 				eventPublisher, metrics);
-		server.setSubscribeTopics(properties.getWamp().getTopics().getSubscribe());
-		server.setPublishTopics(properties.getWamp().getTopics().getPublish());
+		server.setSubscribeTopics(PropertyChecks.topicPatterns("pubsubclub.wamp.topics.subscribe",
+				properties.getWamp().getTopics().getSubscribe()));
+		server.setPublishTopics(PropertyChecks.topicPatterns("pubsubclub.wamp.topics.publish",
+				properties.getWamp().getTopics().getPublish()));
 		server.setAuthorizer(authorizer.getIfAvailable());
 		server.setAuthRequired(properties.getWamp().getAuth().isRequired());
 		authMetrics.ifAvailable(server::setAuthMetrics);
@@ -126,9 +128,9 @@ public final class WampServerAutoConfiguration {
 		}
 		handler.setCallTimeout(callTimeout);
 		handler.setServerIdent(wamp.getServerIdent());
-		handler.setMaxMessageSize(toInt(wamp.getMaxMessageSize().toBytes(), "pubsubclub.wamp.max-message-size"));
-		handler.setSendBufferSize(wamp.getSendBufferSize().toBytes());
-		handler.setSendTimeLimit(wamp.getSendTimeLimit());
+		handler.setMaxMessageSize(PropertyChecks.intSize("pubsubclub.wamp.max-message-size", wamp.getMaxMessageSize()));
+		handler.setSendBufferSize(PropertyChecks.positive("pubsubclub.wamp.send-buffer-size", wamp.getSendBufferSize()));
+		handler.setSendTimeLimit(PropertyChecks.positive("pubsubclub.wamp.send-time-limit", wamp.getSendTimeLimit()));
 		handler.setIncludeStackTrace(wamp.isIncludeStackTrace());
 		WampAuthAutoConfiguration.validateTimeout(wamp.getAuth());
 		handler.setAuthenticator(authenticator.getIfAvailable());
@@ -141,7 +143,8 @@ public final class WampServerAutoConfiguration {
 	@ConditionalOnMissingBean(name = "wampWebSocketConfigurer")
 	WebSocketConfigurer wampWebSocketConfigurer(WampWebSocketHandler handler, PubSubClubProperties properties) {
 		PubSubClubProperties.Wamp wamp = properties.getWamp();
-		return (registry) -> registry.addHandler(handler, wamp.getPath())
+		String path = PropertyChecks.path("pubsubclub.wamp.path", wamp.getPath());
+		return (registry) -> registry.addHandler(handler, path)
 			.setAllowedOrigins(wamp.getAllowedOrigins().toArray(String[]::new));
 	}
 
@@ -150,13 +153,6 @@ public final class WampServerAutoConfiguration {
 			throw new IllegalArgumentException(property + " must be positive, was " + value);
 		}
 		return value;
-	}
-
-	private static int toInt(long bytes, String property) {
-		if (bytes <= 0 || bytes > Integer.MAX_VALUE) {
-			throw new IllegalArgumentException(property + " must be between 1B and 2GB, was " + bytes + "B");
-		}
-		return (int) bytes;
 	}
 
 	@Configuration(proxyBeanMethods = false)
