@@ -25,6 +25,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -77,19 +78,15 @@ public final class WampAuthAutoConfiguration {
 	WampCraAuthenticator wampCraAuthenticator(WampCraCredentials credentials, ObjectProvider<JsonMapper> jsonMapper,
 			WampAuthMetrics metrics, PubSubClubProperties properties) {
 		PubSubClubProperties.Auth auth = properties.getWamp().getAuth();
+		Duration failureDelay = PropertyChecks.notNegative("pubsubclub.wamp.auth.failure-delay",
+				auth.getFailureDelay());
+		if (auth.getMaxFailures() < 1) {
+			throw new InvalidConfigurationPropertyValueException("pubsubclub.wamp.auth.max-failures",
+					auth.getMaxFailures(), "Must be at least 1.");
+		}
 		WampCraAuthenticator authenticator = new WampCraAuthenticator(credentials,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), metrics);
-		if (auth.getFailureDelay().isNegative()) {
-			authenticator.close();
-			throw new IllegalArgumentException("pubsubclub.wamp.auth.failure-delay must not be negative, was "
-					+ auth.getFailureDelay());
-		}
-		if (auth.getMaxFailures() < 1) {
-			authenticator.close();
-			throw new IllegalArgumentException(
-					"pubsubclub.wamp.auth.max-failures must be at least 1, was " + auth.getMaxFailures());
-		}
-		authenticator.setFailureDelay(auth.getFailureDelay());
+		authenticator.setFailureDelay(failureDelay);
 		authenticator.setMaxFailures(auth.getMaxFailures());
 		return authenticator;
 	}
@@ -100,29 +97,30 @@ public final class WampAuthAutoConfiguration {
 			String property = USERS + "[" + authKey + "]";
 			String secret = user.getSecret();
 			if (secret == null || secret.isEmpty()) {
-				throw new IllegalArgumentException(property + ".secret must be set");
+				// never the value: it is a secret (here, absent anyway)
+				throw new InvalidConfigurationPropertyValueException(property + ".secret", null,
+						"Must be set: the secret, or with a salt the derived key.");
 			}
-			WampCraPermissions permissions;
-			try {
-				permissions = WampCraPermissions.fromPatterns(user.getSubscribe(), user.getPublish(), user.getCall());
-			}
-			catch (IllegalArgumentException ex) {
-				throw new IllegalArgumentException(property + ": subscribe, publish and call patterns must not be empty");
-			}
+			WampCraPermissions permissions = WampCraPermissions.fromPatterns(
+					PropertyChecks.topicPatterns(property + ".subscribe", user.getSubscribe()),
+					PropertyChecks.topicPatterns(property + ".publish", user.getPublish()),
+					PropertyChecks.topicPatterns(property + ".call", user.getCall()));
 			String salt = user.getSalt();
 			if (salt == null) {
 				credentials.put(authKey, WampCraCredential.ofSecret(secret, permissions));
 				return;
 			}
 			if (salt.isEmpty()) {
-				throw new IllegalArgumentException(property + ".salt must not be empty when set");
+				throw new InvalidConfigurationPropertyValueException(property + ".salt", salt,
+						"Must not be empty when set.");
 			}
 			if (user.getIterations() < 1) {
-				throw new IllegalArgumentException(
-						property + ".iterations must be at least 1, was " + user.getIterations());
+				throw new InvalidConfigurationPropertyValueException(property + ".iterations", user.getIterations(),
+						"Must be at least 1.");
 			}
 			if (user.getKeylen() < 1) {
-				throw new IllegalArgumentException(property + ".keylen must be at least 1, was " + user.getKeylen());
+				throw new InvalidConfigurationPropertyValueException(property + ".keylen", user.getKeylen(),
+						"Must be at least 1.");
 			}
 			credentials.put(authKey,
 					WampCraCredential.ofDerivedKey(secret, salt, user.getIterations(), user.getKeylen(), permissions));
@@ -131,9 +129,8 @@ public final class WampAuthAutoConfiguration {
 	}
 
 	static void validateTimeout(PubSubClubProperties.Auth auth) {
-		Duration timeout = auth.getTimeout();
-		if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
-			throw new IllegalArgumentException("pubsubclub.wamp.auth.timeout must be positive, was " + timeout);
+		if (auth.getTimeout() != null) {
+			PropertyChecks.positive("pubsubclub.wamp.auth.timeout", auth.getTimeout());
 		}
 	}
 

@@ -72,7 +72,8 @@ class WampAuthAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.hasMessageContaining("pubsubclub.wamp.auth.users[joe].secret must be set"));
+				.hasMessageContaining("pubsubclub.wamp.auth.users[joe].secret")
+				.hasMessageContaining("Must be set"));
 	}
 
 	@Test
@@ -83,7 +84,8 @@ class WampAuthAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.hasMessageContaining("pubsubclub.wamp.auth.users[joe].iterations must be at least 1"));
+				.hasMessageContaining("pubsubclub.wamp.auth.users[joe].iterations")
+				.hasMessageContaining("Must be at least 1"));
 	}
 
 	@Test
@@ -98,7 +100,20 @@ class WampAuthAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.hasMessageContaining("pubsubclub.wamp.auth.timeout must be positive"));
+				.hasMessageContaining("pubsubclub.wamp.auth.timeout")
+				.hasMessageContaining("Must be a positive duration"));
+	}
+
+	@Test
+	void badPatternsAndTheSecretFailTheStartWithoutShowingTheSecret() {
+		this.contextRunner
+			.withPropertyValues("pubsubclub.wamp.auth.users.joe.secret=very-secret",
+					"pubsubclub.wamp.auth.users.joe.call=http://x/*/y")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("pubsubclub.wamp.auth.users[joe].call[0]")
+				.hasMessageNotContaining("very-secret"));
 	}
 
 	@Test
