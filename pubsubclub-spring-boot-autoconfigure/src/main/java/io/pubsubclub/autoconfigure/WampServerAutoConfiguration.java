@@ -3,6 +3,7 @@ package io.pubsubclub.autoconfigure;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 
+import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.pubsubclub.wamp.WampProcedureRegistry;
@@ -133,8 +134,14 @@ public final class WampServerAutoConfiguration {
 		handler.setSendTimeLimit(PropertyChecks.positive("pubsubclub.wamp.send-time-limit", wamp.getSendTimeLimit()));
 		handler.setIncludeStackTrace(wamp.isIncludeStackTrace());
 		WampAuthAutoConfiguration.validateTimeout(wamp.getAuth());
-		handler.setAuthenticator(authenticator.getIfAvailable());
+		WampCraAuthenticator cra = authenticator.getIfAvailable();
+		handler.setAuthenticator(cra);
 		handler.setAuthTimeout(wamp.getAuth().getTimeout());
+		if (cra == null && wamp.getAuth().getTimeout() != null) {
+			LogFactory.getLog(WampServerAutoConfiguration.class)
+				.warn("pubsubclub.wamp.auth.timeout has no effect without WAMP-CRA credentials "
+						+ "(pubsubclub.wamp.auth.users or a WampCraCredentials bean)");
+		}
 		handler.setCallInterceptor(callInterceptor.getIfAvailable());
 		return handler;
 	}
