@@ -23,6 +23,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -79,10 +80,7 @@ public final class WampServerAutoConfiguration {
 		server.setMaxTopics(positive(limits.getTopicsPerNode(), prefix + "topics-per-node"));
 		server.setMaxPrefixesPerSession(positive(limits.getPrefixesPerSession(), prefix + "prefixes-per-session"));
 		server.setMaxPrefixLength(positive(limits.getPrefixLength(), prefix + "prefix-length"));
-		long publishRate = limits.getPublishRate().toBytes();
-		if (publishRate <= 0) {
-			throw new IllegalArgumentException(prefix + "publish-rate must be positive, was " + publishRate + "B");
-		}
+		long publishRate = PropertyChecks.positive(prefix + "publish-rate", limits.getPublishRate());
 		server.setPublishRate(publishRate);
 		// bursts of a few publishers at once still fit a reader's send buffer
 		server.setPublishBurst(Math.max(1, Math.min(publishRate, properties.getWamp().getSendBufferSize().toBytes() / 4)));
@@ -124,10 +122,8 @@ public final class WampServerAutoConfiguration {
 		handler.setMaxCallsPerSession(
 				positive(wamp.getLimits().getCallsPerSession(), "pubsubclub.wamp.limits.calls-per-session"));
 		Duration callTimeout = wamp.getCallTimeout();
-		if (callTimeout != null && (callTimeout.isNegative() || callTimeout.isZero())) {
-			throw new IllegalArgumentException("pubsubclub.wamp.call-timeout must be positive, was " + callTimeout);
-		}
-		handler.setCallTimeout(callTimeout);
+		handler.setCallTimeout(
+				(callTimeout != null) ? PropertyChecks.positive("pubsubclub.wamp.call-timeout", callTimeout) : null);
 		handler.setServerIdent(wamp.getServerIdent());
 		handler.setMaxMessageSize(PropertyChecks.intSize("pubsubclub.wamp.max-message-size", wamp.getMaxMessageSize()));
 		handler.setSendBufferSize(PropertyChecks.positive("pubsubclub.wamp.send-buffer-size", wamp.getSendBufferSize()));
@@ -157,7 +153,7 @@ public final class WampServerAutoConfiguration {
 
 	private static int positive(int value, String property) {
 		if (value <= 0) {
-			throw new IllegalArgumentException(property + " must be positive, was " + value);
+			throw new InvalidConfigurationPropertyValueException(property, value, "Must be positive.");
 		}
 		return value;
 	}

@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 		properties = { "server.address=127.0.0.1", "pubsubclub.wamp.limits.subscriptions-per-session=50",
 				"pubsubclub.wamp.limits.topics-per-node=300", "pubsubclub.wamp.limits.prefixes-per-session=8",
 				"pubsubclub.wamp.limits.calls-per-session=4", "pubsubclub.wamp.limits.topic-length=1024",
-				"pubsubclub.wamp.limits.publish-rate=2MB", "pubsubclub.wamp.send-buffer-size=512KB",
+				"pubsubclub.wamp.limits.publish-rate=512KB", "pubsubclub.wamp.send-buffer-size=512KB",
 				"pubsubclub.wamp.calls.pool-size=8" })
 @DirtiesContext
 class WampAbuseIntegrationTests {
@@ -44,7 +44,7 @@ class WampAbuseIntegrationTests {
 	/** Flooders of one topic: each has its own budget, their readers' buffer is shared. */
 	private static final int FLOODERS = 2;
 
-	private static final int FLOOD_EVENTS = 150;
+	private static final int FLOOD_EVENTS = 60;
 
 	private static final int ROUND_TRIPS = 30;
 

@@ -186,6 +186,8 @@ class WampSessionLimitsIntegrationTests {
 				"prefixes-per-session", "prefix-length", "topics-per-node", "calls-per-session", "publish-rate");
 		assertThat(this.meters.get("pubsubclub.drops").tag("reason", "session-limit").tag("type", "topic-length")
 			.functionCounter().count()).isGreaterThanOrEqualTo(1);
+		// Boot's executor metrics measure the call executor
+		assertThat(this.meters.find("executor.pool.max").tag("name", "wampCallExecutor").gauge()).isNotNull();
 	}
 
 }

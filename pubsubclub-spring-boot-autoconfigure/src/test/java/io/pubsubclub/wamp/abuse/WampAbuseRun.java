@@ -138,6 +138,15 @@ public final class WampAbuseRun {
 			Thread.sleep(20);
 		}
 		boolean finished = allDone(work);
+		if (!finished) {
+			List<Integer> open = new ArrayList<>();
+			for (int i = 0; i < work.size(); i++) {
+				if (!work.get(i).isDone()) {
+					open.add(i);
+				}
+			}
+			System.out.println("abusers not done (0-7 subscribe, 8-15 prefix, 16-20 call, 21-22 flood): " + open);
+		}
 		long heapAfter = usedHeapAfterGc();
 		int cut = 0;
 		for (Client reader : readers) {
@@ -155,6 +164,16 @@ public final class WampAbuseRun {
 				callAnswers.get(), callAbusers * callsEach);
 		System.out.printf("server: %d sessions, %d topics%n", server.getSessionCount(),
 				server.getTopicSubscriberCounts().size());
+		try {
+			// only where the limits exist
+			Object metrics = server.getMetrics();
+			System.out.printf("publishes slowed: %s, slow-session closes: %s%n",
+					metrics.getClass().getMethod("getPublishesSlowed").invoke(metrics),
+					metrics.getClass().getMethod("getSlowSessionCloses").invoke(metrics));
+		}
+		catch (ReflectiveOperationException ex) {
+			System.out.println("slow-session closes: " + server.getMetrics().getSlowSessionCloses());
+		}
 		pool.shutdownNow();
 	}
 
@@ -214,7 +233,7 @@ public final class WampAbuseRun {
 
 		Client(int port) throws Exception {
 			WebSocketContainer container = ContainerProvider.getWebSocketContainer();
-			container.setDefaultMaxTextMessageBufferSize(1024 * 1024);
+			container.setDefaultMaxTextMessageBufferSize(64 * 1024);
 			WebSocketHttpHeaders headers = new WebSocketHttpHeaders();
 			headers.setSecWebSocketProtocol("wamp");
 			this.session = new StandardWebSocketClient(container).execute(new TextWebSocketHandler() {
