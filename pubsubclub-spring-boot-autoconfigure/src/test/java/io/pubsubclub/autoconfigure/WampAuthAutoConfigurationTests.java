@@ -4,6 +4,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import io.pubsubclub.wamp.WampSession;
 import io.pubsubclub.wamp.auth.DefaultWampAuthorizer;
@@ -17,6 +19,7 @@ import io.pubsubclub.wamp.auth.WampCraCredential;
 import io.pubsubclub.wamp.auth.WampCraCredentials;
 import io.pubsubclub.wamp.auth.WampCraPermissions;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -114,6 +117,21 @@ class WampAuthAutoConfigurationTests {
 				.rootCause()
 				.hasMessageContaining("pubsubclub.wamp.auth.users[joe].call[0]")
 				.hasMessageNotContaining("very-secret"));
+	}
+
+	@ParameterizedTest(name = "{0}={1}")
+	@CsvSource({ "pubsubclub.wamp.auth.failure-delay, -1ms", "pubsubclub.wamp.auth.max-failures, 0",
+			"pubsubclub.wamp.auth.users.joe.iterations, 0", "pubsubclub.wamp.auth.users.joe.keylen, -1",
+			"pubsubclub.wamp.auth.users.joe.salt, ''", "pubsubclub.wamp.auth.users.joe.subscribe, http://x/*/y",
+			"pubsubclub.wamp.auth.users.joe.publish, a*b*", "pubsubclub.wamp.auth.users.joe.call, *x" })
+	void badAuthSettingFailsStartUpNamingIt(String property, String value) {
+		this.contextRunner
+			.withPropertyValues("pubsubclub.wamp.auth.users.joe.secret=k", "pubsubclub.wamp.auth.users.joe.salt=s",
+					property + "=" + value)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining(property.replace("users.joe", "users[joe]")));
 	}
 
 	@Test
