@@ -77,7 +77,7 @@ final class WampAccessRules {
 			refusal = (authorizer != null) ? "the authorizer" : "topic access rules";
 		}
 		this.metrics.refusedSubscribe();
-		logger.info("WAMP session " + session.getId() + ": SUBSCRIBE to " + topic + " refused by " + refusal);
+		logger.info("WAMP session " + session.getId() + ": SUBSCRIBE to " + SessionLimits.shortened(topic) + " refused by " + refusal);
 		return false;
 	}
 
@@ -91,7 +91,7 @@ final class WampAccessRules {
 			refusal = (authorizer != null) ? "the authorizer" : "topic access rules";
 		}
 		this.metrics.refusedPublish();
-		logger.info("WAMP session " + session.getId() + ": PUBLISH on " + topic + " refused by " + refusal);
+		logger.info("WAMP session " + session.getId() + ": PUBLISH on " + SessionLimits.shortened(topic) + " refused by " + refusal);
 		return false;
 	}
 
@@ -117,7 +117,7 @@ final class WampAccessRules {
 			refusal = "the authorizer";
 			this.authMetrics.count(WampAuthMetrics.Outcome.CALL_REFUSED);
 		}
-		logger.info("WAMP session " + session.getId() + ": CALL " + WampServer.shortened(procedureUri) + " refused by " + refusal);
+		logger.info("WAMP session " + session.getId() + ": CALL " + SessionLimits.shortened(procedureUri) + " refused by " + refusal);
 		return false;
 	}
 

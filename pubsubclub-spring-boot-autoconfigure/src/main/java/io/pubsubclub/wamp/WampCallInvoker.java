@@ -146,7 +146,7 @@ final class WampCallInvoker {
 			case QUEUED -> {
 			}
 			case BUSY -> {
-				this.server.refuse(session, Limit.CALLS_PER_SESSION, "CALL " + uri + " refused, " + limit
+				this.server.limits().refuse(session, Limit.CALLS_PER_SESSION, "CALL " + uri + " refused, " + limit
 						+ " calls outstanding");
 				callError(session, callId, WampWebSocketHandler.ERROR_BUSY,
 						"Too many calls outstanding: at most " + limit + ".", null);

@@ -99,7 +99,7 @@ final class WampMessageDispatcher {
 		this.metrics.messageIn(WampMessageType.PREFIX);
 		String prefix = message.get(1).stringValue();
 		String uri = message.get(2).stringValue();
-		if (this.server.mayPrefix(session, prefix, uri)) {
+		if (this.server.limits().mayPrefix(session, prefix, uri)) {
 			session.prefix(prefix, uri);
 		}
 	}

@@ -62,19 +62,7 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 
 	private final WampAccessRules access;
 
-	private volatile int maxSubscriptionsPerSession = 1000;
-
-	private volatile int maxTopicLength = 1024;
-
-	private volatile int maxTopics = 50_000;
-
-	private volatile int maxPrefixesPerSession = 64;
-
-	private volatile int maxPrefixLength = 1024;
-
-	private volatile long publishRate = 1024 * 1024;
-
-	private volatile long publishBurst = 256 * 1024;
+	private final SessionLimits limits;
 
 	private @Nullable ScheduledExecutorService timer;
 
@@ -83,6 +71,7 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 		this.eventPublisher = eventPublisher;
 		this.metrics = metrics;
 		this.access = new WampAccessRules(metrics);
+		this.limits = new SessionLimits(metrics, this::timer);
 	}
 
 	/**
@@ -145,7 +134,7 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 	 * @param maxSubscriptionsPerSession the limit
 	 */
 	public void setMaxSubscriptionsPerSession(int maxSubscriptionsPerSession) {
-		this.maxSubscriptionsPerSession = maxSubscriptionsPerSession;
+		this.limits.maxSubscriptionsPerSession = maxSubscriptionsPerSession;
 	}
 
 	/**
@@ -153,7 +142,7 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 	 * @param maxTopicLength the limit
 	 */
 	public void setMaxTopicLength(int maxTopicLength) {
-		this.maxTopicLength = maxTopicLength;
+		this.limits.maxTopicLength = maxTopicLength;
 	}
 
 	/**
@@ -162,7 +151,7 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 	 * @param maxTopics the limit
 	 */
 	public void setMaxTopics(int maxTopics) {
-		this.maxTopics = maxTopics;
+		this.limits.maxTopics = maxTopics;
 	}
 
 	/**
@@ -170,7 +159,7 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 	 * @param maxPrefixesPerSession the limit
 	 */
 	public void setMaxPrefixesPerSession(int maxPrefixesPerSession) {
-		this.maxPrefixesPerSession = maxPrefixesPerSession;
+		this.limits.maxPrefixesPerSession = maxPrefixesPerSession;
 	}
 
 	/**
@@ -178,7 +167,7 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 	 * @param maxPrefixLength the limit
 	 */
 	public void setMaxPrefixLength(int maxPrefixLength) {
-		this.maxPrefixLength = maxPrefixLength;
+		this.limits.maxPrefixLength = maxPrefixLength;
 	}
 
 	/**
@@ -188,7 +177,7 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 	 * @param publishRate characters per second
 	 */
 	public void setPublishRate(long publishRate) {
-		this.publishRate = publishRate;
+		this.limits.publishRate = publishRate;
 	}
 
 	/**
@@ -198,7 +187,7 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 	 * @param publishBurst characters
 	 */
 	public void setPublishBurst(long publishBurst) {
-		this.publishBurst = publishBurst;
+		this.limits.publishBurst = publishBurst;
 	}
 
 	/**
@@ -264,21 +253,21 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 		if (!(publisher instanceof WampServerSession session) || this.sessions.get(session.getId()) != session) {
 			throw new IllegalArgumentException("Session " + publisher.getId() + " is not an open session of this server");
 		}
-		if (!topicFits(session, topic, "PUBLISH")) {
+		if (!this.limits.topicFits(session, topic, "PUBLISH")) {
 			throw new WampRpcException(WampWebSocketHandler.ERROR_INVALID_ARGUMENT,
-					"Topic longer than " + this.maxTopicLength + " characters.");
+					"Topic longer than " + this.limits.maxTopicLength + " characters.");
 		}
 		if (!this.access.mayPublish(session, topic)) {
 			throw new WampRpcException(WampWebSocketHandler.ERROR_NOT_AUTHORIZED,
 					"Not authorized to publish on " + topic + ".");
 		}
 		String eventJson = LoneSurrogates.escape(this.jsonMapper.writeValueAsString(event));
-		if (!withinBudget(session, topic)) {
+		if (!this.limits.withinBudget(session, topic)) {
 			throw new WampRpcException(WampWebSocketHandler.ERROR_BUSY, "Publish rate exceeded.");
 		}
 		int delivered = publishJson(topic, eventJson, exclude.isEmpty() ? null : Set.copyOf(exclude),
 				(eligible != null) ? Set.copyOf(eligible) : null);
-		charge(session, topic, eventJson);
+		this.limits.charge(session, topic, eventJson);
 		return delivered;
 	}
 
@@ -313,74 +302,8 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 		return timer;
 	}
 
-	/**
-	 * Count a refusal by a limit, and log the session's first.
-	 */
-	void refuse(WampServerSession session, WampServerMetrics.Limit limit, String what) {
-		this.metrics.limitRefused(limit);
-		if (session.firstRefusal(limit)) {
-			logger.info("WAMP session " + session.getId() + " from " + session.webSocket().getRemoteAddress() + ": "
-					+ what + " (pubsubclub.wamp.limits." + limit.propertyName()
-					+ "); further refusals of this session by this limit are counted, not logged");
-		}
-	}
-
-	/**
-	 * Whether a PREFIX may be kept, counted and logged if not.
-	 */
-	boolean mayPrefix(WampServerSession session, String prefix, String uri) {
-		int max = this.maxPrefixLength;
-		if (prefix.length() > max || uri.length() > max) {
-			refuse(session, WampServerMetrics.Limit.PREFIX_LENGTH,
-					"PREFIX refused, prefix or URI longer than " + max + " characters");
-			return false;
-		}
-		if (session.prefixCount() >= this.maxPrefixesPerSession && !session.hasPrefix(prefix)) {
-			refuse(session, WampServerMetrics.Limit.PREFIXES_PER_SESSION,
-					"PREFIX refused, " + this.maxPrefixesPerSession + " prefixes defined");
-			return false;
-		}
-		return true;
-	}
-
-	/**
-	 * A topic for a log line: a client chooses its length.
-	 */
-	static String shortened(String topic) {
-		return (topic.length() <= 100) ? topic : topic.substring(0, 100) + "... (" + topic.length() + " characters)";
-	}
-
-	private boolean topicFits(WampServerSession session, String topic, String what) {
-		if (topic.length() <= this.maxTopicLength) {
-			return true;
-		}
-		refuse(session, WampServerMetrics.Limit.TOPIC_LENGTH,
-				what + " refused, topic of " + topic.length() + " characters over " + this.maxTopicLength);
-		return false;
-	}
-
-	/**
-	 * Whether the session may publish now: always when its reading can be suspended
-	 * (it is slowed after the publish instead); otherwise only when it owes nothing.
-	 */
-	private boolean withinBudget(WampServerSession session, String topic) {
-		if (session.readThrottle().canSuspend() || session.publishBudget().owed(System.nanoTime()) == 0) {
-			return true;
-		}
-		refuse(session, WampServerMetrics.Limit.PUBLISH_RATE, "PUBLISH on " + shortened(topic) + " refused, over the publish rate");
-		return false;
-	}
-
-	private void charge(WampServerSession session, String topic, String eventJson) {
-		long owed = session.publishBudget().take(topic.length() + eventJson.length(), System.nanoTime());
-		if (owed > 0 && session.readThrottle().suspend(owed, timer())) {
-			this.metrics.publishSlowed();
-			if (session.firstRefusal(WampServerMetrics.Limit.PUBLISH_RATE)) {
-				logger.info("WAMP session " + session.getId() + " from " + session.webSocket().getRemoteAddress()
-						+ ": over the publish rate (pubsubclub.wamp.limits.publish-rate), not read for "
-						+ TimeUnit.NANOSECONDS.toMillis(owed) + " ms; further slowdowns are counted, not logged");
-			}
-		}
+	SessionLimits limits() {
+		return this.limits;
 	}
 
 	JsonMapper jsonMapper() {
@@ -393,7 +316,8 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 
 	WampServerSession open(WebSocketSession webSocket) {
 		while (true) {
-			WampServerSession session = new WampServerSession(newSessionId(), webSocket, this.publishRate, this.publishBurst);
+			WampServerSession session = new WampServerSession(newSessionId(), webSocket, this.limits.publishRate,
+					this.limits.publishBurst);
 			if (this.sessions.putIfAbsent(session.getId(), session) == null) {
 				this.metrics.sessionOpened();
 				return session;
@@ -427,7 +351,7 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 	}
 
 	void subscribe(WampServerSession session, String topic) {
-		if (!topicFits(session, topic, "SUBSCRIBE") || !this.access.maySubscribe(session, topic)) {
+		if (!this.limits.topicFits(session, topic, "SUBSCRIBE") || !this.access.maySubscribe(session, topic)) {
 			return;
 		}
 		boolean first;
@@ -435,17 +359,13 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 			if (session.isClosed() || session.topics().contains(topic)) {
 				return;
 			}
-			if (session.topics().size() >= this.maxSubscriptionsPerSession) {
-				refuse(session, WampServerMetrics.Limit.SUBSCRIPTIONS_PER_SESSION, "SUBSCRIBE to " + shortened(topic)
-						+ " refused, " + this.maxSubscriptionsPerSession + " subscriptions held");
+			if (!this.limits.maySubscribeOneMore(session, topic)) {
 				return;
 			}
 			Topic entry = this.topics.get(topic);
 			first = (entry == null);
 			if (first) {
-				if (this.topics.size() >= this.maxTopics) {
-					refuse(session, WampServerMetrics.Limit.TOPICS_PER_NODE,
-							"SUBSCRIBE to " + shortened(topic) + " refused, the node has " + this.maxTopics + " topics");
+				if (!this.limits.mayAddTopic(session, topic, this.topics.size())) {
 					return;
 				}
 				entry = new Topic(topic, this.jsonMapper.writeValueAsString(topic));
@@ -487,10 +407,10 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 	 */
 	void publish(WampServerSession publisher, String topic, String eventJson, @Nullable Set<String> exclude,
 			@Nullable Set<String> eligible) {
-		if (topicFits(publisher, topic, "PUBLISH") && this.access.mayPublish(publisher, topic)
-				&& withinBudget(publisher, topic)) {
+		if (this.limits.topicFits(publisher, topic, "PUBLISH") && this.access.mayPublish(publisher, topic)
+				&& this.limits.withinBudget(publisher, topic)) {
 			publishJson(topic, eventJson, exclude, eligible);
-			charge(publisher, topic, eventJson);
+			this.limits.charge(publisher, topic, eventJson);
 		}
 	}
 
