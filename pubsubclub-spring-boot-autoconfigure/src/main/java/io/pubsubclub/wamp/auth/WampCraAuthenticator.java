@@ -60,8 +60,6 @@ public class WampCraAuthenticator implements AutoCloseable {
 	private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
 		.withZone(ZoneOffset.UTC);
 
-	private static final int LOGGED_KEY_LENGTH = 64;
-
 	private final SecureRandom random = new SecureRandom();
 
 	private final WampCraCredentials credentials;
@@ -182,8 +180,8 @@ public class WampCraAuthenticator implements AutoCloseable {
 				throw invalid(session, "authreq takes at most 2 arguments (was " + arguments.size() + ")");
 			}
 			JsonNode extraNode = (arguments.size() > 1) ? arguments.get(1) : null;
-			if (truthy(extraNode) && !extraNode.isObject()) {
-				throw invalid(session, "extra not a dictionary (was " + kind(extraNode) + ")");
+			if (CraArguments.truthy(extraNode) && !extraNode.isObject()) {
+				throw invalid(session, "extra not a dictionary (was " + CraArguments.kind(extraNode) + ")");
 			}
 			JsonNode keyNode = (arguments.isEmpty()) ? null : arguments.get(0);
 			if (keyNode == null || keyNode.isNull()) {
@@ -191,14 +189,14 @@ public class WampCraAuthenticator implements AutoCloseable {
 						"authentication as anonymous forbidden", "anonymous authreq");
 			}
 			if (!keyNode.isString()) {
-				throw invalid(session, "authentication key must be a string (was " + kind(keyNode) + ")");
+				throw invalid(session, "authentication key must be a string (was " + CraArguments.kind(keyNode) + ")");
 			}
 			String authKey = keyNode.stringValue();
 			if (authKey.length() > this.maxAuthKeyLength) {
 				throw invalid(session, "authentication key longer than " + this.maxAuthKeyLength + " characters");
 			}
-			JsonNode extra = truthy(extraNode) ? extraNode : this.jsonMapper.createObjectNode();
-			if (unpairedSurrogate(authKey)) {
+			JsonNode extra = CraArguments.truthy(extraNode) ? extraNode : this.jsonMapper.createObjectNode();
+			if (CraArguments.unpairedSurrogate(authKey)) {
 				throw invalid(session, "authentication key holds an unpaired surrogate");
 			}
 			@SuppressWarnings("unchecked")
@@ -225,15 +223,15 @@ public class WampCraAuthenticator implements AutoCloseable {
 		if (ex != null) {
 			Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
 			this.metrics.count(Outcome.CREDENTIALS_ERROR);
-			logger.warn("WAMP session " + session.getId() + ": credentials lookup for auth key " + shown(authKey)
+			logger.warn("WAMP session " + session.getId() + ": credentials lookup for auth key " + CraArguments.shown(authKey)
 					+ " failed", cause);
 			throw new WampRpcException(WampCra.ERROR_AUTH_PERMISSIONS_ERROR, "permissions lookup failed");
 		}
 		if (credential == null) {
 			boolean locked = state.failed(this.maxFailures);
 			throw failure(session, Outcome.NO_SUCH_AUTHKEY, WampCra.ERROR_NO_SUCH_AUTHKEY,
-					"authentication key '" + shown(authKey) + "' does not exist.",
-					"unknown auth key " + shown(authKey) + failures(state, locked));
+					"authentication key '" + CraArguments.shown(authKey) + "' does not exist.",
+					"unknown auth key " + CraArguments.shown(authKey) + failures(state, locked));
 		}
 		Map<String, Object> info = new LinkedHashMap<>();
 		info.put("authid", newId());
@@ -247,7 +245,7 @@ public class WampCraAuthenticator implements AutoCloseable {
 			info.put("authextra", authExtra);
 		}
 		String challenge = this.jsonMapper.writeValueAsString(info);
-		if (unpairedSurrogate(challenge)) {
+		if (CraArguments.unpairedSurrogate(challenge)) {
 			// UTF-8 cannot carry it: the client would sign other bytes than the server
 			throw invalid(session, "extra holds an unpaired surrogate");
 		}
@@ -255,7 +253,7 @@ public class WampCraAuthenticator implements AutoCloseable {
 		state.challenged(new Pending(authKey, signature, credential.getPermissions()));
 		this.metrics.count(Outcome.CHALLENGED);
 		if (logger.isDebugEnabled()) {
-			logger.debug("WAMP session " + session.getId() + ": challenge sent for auth key " + shown(authKey));
+			logger.debug("WAMP session " + session.getId() + ": challenge sent for auth key " + CraArguments.shown(authKey));
 		}
 		return challenge;
 	}
@@ -286,7 +284,7 @@ public class WampCraAuthenticator implements AutoCloseable {
 		JsonNode signatureNode = arguments.isEmpty() ? null : arguments.get(0);
 		if (signatureNode != null && !signatureNode.isNull() && !signatureNode.isString()) {
 			return CompletableFuture
-				.failedFuture(invalid(session, "signature must be a string or None (was " + kind(signatureNode) + ")"));
+				.failedFuture(invalid(session, "signature must be a string or None (was " + CraArguments.kind(signatureNode) + ")"));
 		}
 		Pending pending = state.takePending();
 		if (pending == null) {
@@ -298,14 +296,14 @@ public class WampCraAuthenticator implements AutoCloseable {
 			boolean locked = state.failed(this.maxFailures);
 			WampRpcException failure = failure(session, Outcome.INVALID_SIGNATURE, WampCra.ERROR_INVALID_SIGNATURE,
 					"signature for authentication request is invalid",
-					"invalid signature for auth key " + shown(pending.authKey()) + failures(state, locked));
+					"invalid signature for auth key " + CraArguments.shown(pending.authKey()) + failures(state, locked));
 			return delayed(failure);
 		}
 		WampCraAuthentication authentication = new WampCraAuthentication(pending.authKey(), pending.permissions());
 		state.authenticated(authentication);
 		state.cancelTimeout();
 		this.metrics.count(Outcome.AUTHENTICATED);
-		logger.info("WAMP session " + session.getId() + ": authenticated as " + shown(pending.authKey()));
+		logger.info("WAMP session " + session.getId() + ": authenticated as " + CraArguments.shown(pending.authKey()));
 		return CompletableFuture.completedFuture(pending.permissions().toMap());
 	}
 
@@ -396,61 +394,6 @@ public class WampCraAuthenticator implements AutoCloseable {
 			id[i] = ID_ALPHABET[this.random.nextInt(ID_ALPHABET.length)];
 		}
 		return new String(id);
-	}
-
-	// Python's truth: None, False, 0, "", [] and {} are all "no extra"
-	private static boolean truthy(@Nullable JsonNode node) {
-		if (node == null || node.isNull()) {
-			return false;
-		}
-		if (node.isBoolean()) {
-			return node.booleanValue();
-		}
-		if (node.isNumber()) {
-			return node.doubleValue() != 0;
-		}
-		if (node.isString()) {
-			return !node.stringValue().isEmpty();
-		}
-		return !node.isEmpty();
-	}
-
-	private static String kind(JsonNode node) {
-		return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
-	}
-
-	/**
-	 * Return an auth key as it may be logged: shortened, control characters escaped.
-	 */
-	static String shown(String authKey) {
-		StringBuilder shown = new StringBuilder();
-		int end = Math.min(authKey.length(), LOGGED_KEY_LENGTH);
-		for (int i = 0; i < end; i++) {
-			char c = authKey.charAt(i);
-			if (c < 0x20 || c == 0x7f || Character.isSurrogate(c)) {
-				shown.append(String.format("\\u%04x", (int) c));
-			}
-			else {
-				shown.append(c);
-			}
-		}
-		if (authKey.length() > end) {
-			shown.append("...(").append(authKey.length()).append(" chars)");
-		}
-		return shown.toString();
-	}
-
-	private static boolean unpairedSurrogate(String text) {
-		for (int i = 0; i < text.length(); i++) {
-			char c = text.charAt(i);
-			if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-				i++;
-			}
-			else if (Character.isSurrogate(c)) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 }

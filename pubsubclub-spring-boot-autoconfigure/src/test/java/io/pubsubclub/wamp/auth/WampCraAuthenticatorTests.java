@@ -295,8 +295,8 @@ class WampCraAuthenticatorTests {
 
 	@Test
 	void loggedAuthKeysAreShortenedAndEscaped() {
-		assertThat(WampCraAuthenticator.shown("joe\n\u0000")).isEqualTo("joe\\u000a\\u0000");
-		assertThat(WampCraAuthenticator.shown("k".repeat(1000))).isEqualTo("k".repeat(64) + "...(1000 chars)");
+		assertThat(CraArguments.shown("joe\n\u0000")).isEqualTo("joe\\u000a\\u0000");
+		assertThat(CraArguments.shown("k".repeat(1000))).isEqualTo("k".repeat(64) + "...(1000 chars)");
 	}
 
 	private Object authreq(String authKey, @Nullable Map<String, Object> extra) {
