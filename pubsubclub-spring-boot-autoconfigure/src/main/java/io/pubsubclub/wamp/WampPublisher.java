@@ -68,9 +68,14 @@ public interface WampPublisher {
 	 * @param exclude WAMP session ids that must not receive the event
 	 * @param eligible WAMP session ids that alone may receive the event, or {@code null}
 	 * for all subscribers
-	 * @return the number of local sessions the event was handed to
+	 * @return the number of local sessions the event was handed to; {@code 0} when the
+	 * session has closed
 	 * @throws WampRpcException with {@code http://api.wamp.ws/error#not-authorized} if
-	 * the session may not publish on the topic
+	 * the session may not publish on the topic, {@code #invalid-argument} if the topic is
+	 * longer than the session may use, {@code #busy} if the session is over its publish
+	 * rate where it cannot be slowed; a procedure that lets it through answers its CALL
+	 * with it
+	 * @throws IllegalArgumentException if the session is not one of this server's
 	 */
 	int publish(WampSession publisher, String topic, @Nullable Object event, Collection<String> exclude,
 			@Nullable Collection<String> eligible);

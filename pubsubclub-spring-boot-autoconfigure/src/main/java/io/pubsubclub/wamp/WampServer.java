@@ -250,8 +250,13 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 	public int publish(WampSession publisher, String topic, @Nullable Object event, Collection<String> exclude,
 			@Nullable Collection<String> eligible) {
 		Assert.isTrue(!LoneSurrogates.in(topic), "Topic holds an unpaired surrogate");
-		if (!(publisher instanceof WampServerSession session) || this.sessions.get(session.getId()) != session) {
-			throw new IllegalArgumentException("Session " + publisher.getId() + " is not an open session of this server");
+		if (!(publisher instanceof WampServerSession session) || !this.sessions.containsKey(session.getId())
+				&& !session.isClosed()) {
+			throw new IllegalArgumentException("Session " + publisher.getId() + " is not a session of this server");
+		}
+		if (session.isClosed()) {
+			// a stage completing after its caller left: nobody to publish for
+			return 0;
 		}
 		if (!this.limits.topicFits(session, topic, "PUBLISH")) {
 			throw new WampRpcException(WampWebSocketHandler.ERROR_INVALID_ARGUMENT,
