@@ -7,6 +7,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import io.pubsubclub.support.ReadSuspension;
 import org.apache.tomcat.websocket.WsSession;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.adapter.NativeWebSocketSession;
@@ -14,9 +15,10 @@ import org.springframework.web.socket.adapter.NativeWebSocketSession;
 /**
  * Slows a session that publishes over its budget by not reading its socket until the
  * budget is back at zero: the client's own TCP window then holds it back, and the
- * sessions that read its events are not fed faster than the budget. Only Tomcat's
- * WebSocket session can suspend reading; on other containers {@link #canSuspend} is
- * {@code false} and the server refuses publishes over budget instead.
+ * sessions that read its events are not fed faster than the budget. The starter's own
+ * transport ({@link ReadSuspension}) and Tomcat's JSR-356 session can suspend reading; on
+ * other containers {@link #canSuspend} is {@code false} and the server refuses publishes
+ * over budget instead.
  * <p>
  * The resume runs on the server's timer; it only re-arms the container's read, which
  * hands the socket to the container's own threads.
@@ -29,28 +31,40 @@ final class ReadThrottle {
 
 	private final WampServerSession session;
 
-	private final @Nullable WsSession tomcatSession;
+	private final @Nullable ReadSuspension suspension;
 
 	// guarded by this
 	private boolean suspended;
 
 	ReadThrottle(WampServerSession session, WebSocketSession webSocket) {
 		this.session = session;
-		this.tomcatSession = tomcat(webSocket);
+		this.suspension = suspension(webSocket);
 	}
 
-	private static @Nullable WsSession tomcat(WebSocketSession webSocket) {
-		if (webSocket instanceof NativeWebSocketSession nws) {
-			Object nativeSession = nws.getNativeSession();
-			if (nativeSession instanceof WsSession ws) {
-				return ws;
-			}
+	private static @Nullable ReadSuspension suspension(WebSocketSession webSocket) {
+		if (webSocket instanceof ReadSuspension suspension) {
+			return suspension;
+		}
+		if (webSocket instanceof NativeWebSocketSession nws && nws.getNativeSession() instanceof WsSession ws) {
+			return new ReadSuspension() {
+
+				@Override
+				public void suspendReading() {
+					ws.suspend();
+				}
+
+				@Override
+				public void resumeReading() {
+					ws.resume();
+				}
+
+			};
 		}
 		return null;
 	}
 
 	boolean canSuspend() {
-		return this.tomcatSession != null;
+		return this.suspension != null;
 	}
 
 	/**
@@ -58,8 +72,8 @@ final class ReadThrottle {
 	 * @return whether reading was stopped now
 	 */
 	boolean suspend(long nanos, ScheduledExecutorService timer) {
-		WsSession ws = this.tomcatSession;
-		if (ws == null) {
+		ReadSuspension suspension = this.suspension;
+		if (suspension == null) {
 			return false;
 		}
 		synchronized (this) {
@@ -69,7 +83,7 @@ final class ReadThrottle {
 			this.suspended = true;
 		}
 		try {
-			ws.suspend();
+			suspension.suspendReading();
 			timer.schedule(() -> resumeWhenPaid(timer), nanos, TimeUnit.NANOSECONDS);
 			return true;
 		}
@@ -100,10 +114,10 @@ final class ReadThrottle {
 		synchronized (this) {
 			this.suspended = false;
 		}
-		WsSession ws = this.tomcatSession;
-		if (ws != null && !this.session.isClosed()) {
+		ReadSuspension suspension = this.suspension;
+		if (suspension != null && !this.session.isClosed()) {
 			try {
-				ws.resume();
+				suspension.resumeReading();
 			}
 			catch (RuntimeException ex) {
 				logger.debug("WAMP session " + this.session.getId() + ": resume failed", ex);

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.BiConsumer;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import io.pubsubclub.support.FrameSenderSource;
 import io.pubsubclub.support.OutboundBuffer;
 import io.pubsubclub.wamp.auth.WampCallInterceptor;
 import io.pubsubclub.wamp.auth.WampCraAuthenticator;
@@ -286,8 +288,10 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 		smallTextBuffer(webSocket);
 		WampServerSession session = this.server.open(webSocket);
 		webSocket.getAttributes().put(SESSION_ATTRIBUTE, session);
-		session.outbound(new OutboundBuffer(webSocket, this.sendBufferSize, this.sendTimeLimit.toMillis(),
-				this.closeExecutor, (ws, reason) -> slowSession(session, reason)));
+		BiConsumer<WebSocketSession, OutboundBuffer.Overflow> onOverflow = (ws, reason) -> slowSession(session, reason);
+		session.outbound((webSocket instanceof FrameSenderSource source) ? source.frameSender(onOverflow)
+				: new OutboundBuffer(webSocket, this.sendBufferSize, this.sendTimeLimit.toMillis(), this.closeExecutor,
+						onOverflow));
 		if (logger.isDebugEnabled()) {
 			logger.debug("WAMP session " + session.getId() + " opened from " + webSocket.getRemoteAddress());
 		}
