@@ -51,6 +51,8 @@ final class WampCallInvoker {
 
 	private static final Log logger = LogFactory.getLog(WampCallInvoker.class);
 
+	private static final Duration LOCKED_CLOSE_GRACE = Duration.ofMillis(500);
+
 	private final WampServer server;
 
 	private final WampProcedureRegistry procedures;
@@ -322,7 +324,16 @@ final class WampCallInvoker {
 
 	private void closeLocked(WampServerSession session) {
 		this.server.getAuthMetrics().count(WampAuthMetrics.Outcome.TOO_MANY_FAILURES);
-		this.closer.accept(session, CloseStatus.POLICY_VIOLATION.withReason("too many failed authentication attempts"));
+		// a grace period for the last answer: closed at once, it was seen (rarely, under
+		// load) not to reach the client before the close
+		Runnable close = () -> this.closer.accept(session,
+				CloseStatus.POLICY_VIOLATION.withReason("too many failed authentication attempts"));
+		try {
+			this.server.timer().schedule(close, LOCKED_CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			close.run();
+		}
 	}
 
 	private static List<String> stackTrace(Throwable ex) {
