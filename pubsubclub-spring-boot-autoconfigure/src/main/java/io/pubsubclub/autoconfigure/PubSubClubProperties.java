@@ -3,7 +3,9 @@ package io.pubsubclub.autoconfigure;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -177,6 +179,8 @@ public class PubSubClubProperties {
 
 		private final Topics topics = new Topics();
 
+		private final Auth auth = new Auth();
+
 		private final Limits limits = new Limits();
 
 		private final Calls calls = new Calls();
@@ -271,6 +275,10 @@ public class PubSubClubProperties {
 
 		public Topics getTopics() {
 			return this.topics;
+		}
+
+		public Auth getAuth() {
+			return this.auth;
 		}
 
 		public Limits getLimits() {
@@ -452,6 +460,192 @@ public class PubSubClubProperties {
 
 		public void setPublish(List<String> publish) {
 			this.publish = publish;
+		}
+
+	}
+
+	public static class Auth {
+
+		/**
+		 * Whether a WAMP session must authenticate (WAMP-CRA, or a principal on the
+		 * WebSocket handshake) before anything but the two WAMP-CRA procedures: until then
+		 * its SUBSCRIBE and PUBLISH are refused (logged, counted) and its CALLs answered
+		 * with CALLERROR "http://api.wamp.ws/error#not-authorized".
+		 */
+		private boolean required;
+
+		/**
+		 * Time a WAMP session has to authenticate before it is closed (1008). Never closed
+		 * for that when not set; sessions with a handshake principal are authenticated
+		 * from the start.
+		 */
+		private @Nullable Duration timeout;
+
+		/**
+		 * Mean of the random, exponentially distributed delay before a wrong WAMP-CRA
+		 * signature is answered (at most four times the mean), as Autobahn does against
+		 * timing attacks.
+		 */
+		private Duration failureDelay = Duration.ofMillis(800);
+
+		/**
+		 * Failed WAMP-CRA attempts (wrong signatures, unknown auth keys) after which a
+		 * session is closed (1008).
+		 */
+		private int maxFailures = 3;
+
+		/**
+		 * WAMP-CRA users by auth key, for applications without a WampCraCredentials bean
+		 * of their own. Keys with characters other than letters, digits and "-" need
+		 * brackets: "pubsubclub.wamp.auth.users[joe@example.com].secret".
+		 */
+		private Map<String, User> users = new LinkedHashMap<>();
+
+		public boolean isRequired() {
+			return this.required;
+		}
+
+		public void setRequired(boolean required) {
+			this.required = required;
+		}
+
+		public @Nullable Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(@Nullable Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Duration getFailureDelay() {
+			return this.failureDelay;
+		}
+
+		public void setFailureDelay(Duration failureDelay) {
+			this.failureDelay = failureDelay;
+		}
+
+		public int getMaxFailures() {
+			return this.maxFailures;
+		}
+
+		public void setMaxFailures(int maxFailures) {
+			this.maxFailures = maxFailures;
+		}
+
+		public Map<String, User> getUsers() {
+			return this.users;
+		}
+
+		public void setUsers(Map<String, User> users) {
+			this.users = users;
+		}
+
+	}
+
+	public static class User {
+
+		/**
+		 * Secret the client signs WAMP-CRA challenges with; with a salt, the key derived
+		 * from the secret instead (base64 of PBKDF2-HMAC-SHA256(secret, salt, iterations,
+		 * keylen), AutobahnJS's "ab.deriveKey"), so that the secret itself is not stored.
+		 */
+		private @Nullable String secret;
+
+		/**
+		 * Salt of a salted secret: the challenge then carries "authextra" with the salt,
+		 * iterations and keylen, and "secret" holds the derived key.
+		 */
+		private @Nullable String salt;
+
+		/**
+		 * PBKDF2 iterations of a salted secret.
+		 */
+		private int iterations = 10000;
+
+		/**
+		 * Length in bytes of the derived key of a salted secret.
+		 */
+		private int keylen = 32;
+
+		/**
+		 * Topics the user may subscribe to: exact URIs, or prefixes ending in "*". None
+		 * when empty.
+		 */
+		private List<String> subscribe = new ArrayList<>();
+
+		/**
+		 * Topics the user may publish on: exact URIs, or prefixes ending in "*". None when
+		 * empty.
+		 */
+		private List<String> publish = new ArrayList<>();
+
+		/**
+		 * Procedures the user may call: exact URIs, or prefixes ending in "*". None when
+		 * empty.
+		 */
+		private List<String> call = new ArrayList<>();
+
+		public @Nullable String getSecret() {
+			return this.secret;
+		}
+
+		public void setSecret(@Nullable String secret) {
+			this.secret = secret;
+		}
+
+		public @Nullable String getSalt() {
+			return this.salt;
+		}
+
+		public void setSalt(@Nullable String salt) {
+			this.salt = salt;
+		}
+
+		public int getIterations() {
+			return this.iterations;
+		}
+
+		public void setIterations(int iterations) {
+			this.iterations = iterations;
+		}
+
+		public int getKeylen() {
+			return this.keylen;
+		}
+
+		public void setKeylen(int keylen) {
+			this.keylen = keylen;
+		}
+
+		public List<String> getSubscribe() {
+			return this.subscribe;
+		}
+
+		public void setSubscribe(List<String> subscribe) {
+			this.subscribe = subscribe;
+		}
+
+		public List<String> getPublish() {
+			return this.publish;
+		}
+
+		public void setPublish(List<String> publish) {
+			this.publish = publish;
+		}
+
+		public List<String> getCall() {
+			return this.call;
+		}
+
+		public void setCall(List<String> call) {
+			this.call = call;
+		}
+
+		@Override
+		public String toString() {
+			return "User[salted=" + (this.salt != null) + ", subscribe=" + this.subscribe + ", publish="
+					+ this.publish + ", call=" + this.call + "]";
 		}
 
 	}

@@ -3,12 +3,17 @@ package io.pubsubclub.autoconfigure;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 
+import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.pubsubclub.wamp.WampProcedureRegistry;
 import io.pubsubclub.wamp.WampServer;
 import io.pubsubclub.wamp.WampServerMetrics;
 import io.pubsubclub.wamp.WampWebSocketHandler;
+import io.pubsubclub.wamp.auth.WampAuthMetrics;
+import io.pubsubclub.wamp.auth.WampAuthorizer;
+import io.pubsubclub.wamp.auth.WampCallInterceptor;
+import io.pubsubclub.wamp.auth.WampCraAuthenticator;
 import org.springframework.beans.factory.annotation.Qualifier;
 import io.pubsubclub.wamp.transport.TomcatUpgradeStrategy;
 import org.springframework.beans.factory.ObjectProvider;
@@ -60,13 +65,17 @@ public final class WampServerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	WampServer wampServer(ObjectProvider<JsonMapper> jsonMapper, ApplicationEventPublisher eventPublisher,
-			WampServerMetrics metrics, PubSubClubProperties properties) {
+			WampServerMetrics metrics, PubSubClubProperties properties, ObjectProvider<WampAuthorizer> authorizer,
+			ObjectProvider<WampAuthMetrics> authMetrics) {
 		WampServer server = new WampServer(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
 				eventPublisher, metrics);
 		server.setSubscribeTopics(PropertyChecks.topicPatterns("pubsubclub.wamp.topics.subscribe",
 				properties.getWamp().getTopics().getSubscribe()));
 		server.setPublishTopics(PropertyChecks.topicPatterns("pubsubclub.wamp.topics.publish",
 				properties.getWamp().getTopics().getPublish()));
+		server.setAuthorizer(authorizer.getIfAvailable());
+		server.setAuthRequired(properties.getWamp().getAuth().isRequired());
+		authMetrics.ifAvailable(server::setAuthMetrics);
 		PubSubClubProperties.Limits limits = properties.getWamp().getLimits();
 		String prefix = "pubsubclub.wamp.limits.";
 		server.setMaxSubscriptionsPerSession(
@@ -110,7 +119,8 @@ public final class WampServerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	WampWebSocketHandler wampWebSocketHandler(WampServer server, WampProcedureRegistry procedures,
-			@Qualifier(CALL_EXECUTOR_BEAN_NAME) Executor callExecutor, PubSubClubProperties properties) {
+			@Qualifier(CALL_EXECUTOR_BEAN_NAME) Executor callExecutor, PubSubClubProperties properties,
+			ObjectProvider<WampCraAuthenticator> authenticator, ObjectProvider<WampCallInterceptor> callInterceptor) {
 		PubSubClubProperties.Wamp wamp = properties.getWamp();
 		WampWebSocketHandler handler = new WampWebSocketHandler(server, procedures, callExecutor);
 		handler.setMaxCallsPerSession(
@@ -123,6 +133,16 @@ public final class WampServerAutoConfiguration {
 		handler.setSendBufferSize(PropertyChecks.positive("pubsubclub.wamp.send-buffer-size", wamp.getSendBufferSize()));
 		handler.setSendTimeLimit(PropertyChecks.positive("pubsubclub.wamp.send-time-limit", wamp.getSendTimeLimit()));
 		handler.setIncludeStackTrace(wamp.isIncludeStackTrace());
+		WampAuthAutoConfiguration.validateTimeout(wamp.getAuth());
+		WampCraAuthenticator cra = authenticator.getIfAvailable();
+		handler.setAuthenticator(cra);
+		handler.setAuthTimeout(wamp.getAuth().getTimeout());
+		if (cra == null && wamp.getAuth().getTimeout() != null) {
+			LogFactory.getLog(WampServerAutoConfiguration.class)
+				.warn("pubsubclub.wamp.auth.timeout has no effect without WAMP-CRA credentials "
+						+ "(pubsubclub.wamp.auth.users or a WampCraCredentials bean)");
+		}
+		handler.setCallInterceptor(callInterceptor.getIfAvailable());
 		return handler;
 	}
 

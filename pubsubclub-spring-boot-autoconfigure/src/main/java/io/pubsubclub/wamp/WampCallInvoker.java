@@ -21,6 +21,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.pubsubclub.wamp.WampServerMetrics.Limit;
+import io.pubsubclub.wamp.auth.WampAuthMetrics;
+import io.pubsubclub.wamp.auth.WampCallInterceptor;
+import io.pubsubclub.wamp.auth.WampCra;
+import io.pubsubclub.wamp.auth.WampCraAuthenticator;
+import org.springframework.web.socket.CloseStatus;
 
 /**
  * Runs the procedures that CALLs name on the call executor and answers each CALL once,
@@ -33,12 +38,20 @@ import io.pubsubclub.wamp.WampServerMetrics.Limit;
  * CALLERROR descriptions of failures that are not {@link WampRpcException}s say only
  * that the procedure failed: exception messages and class names can leak internals, and
  * go only to the log, or with {@code include-stack-trace} to the client.
+ * <p>
+ * WAMP-CRA's two procedures, when there is an {@link WampCraAuthenticator}, are calls like
+ * the others (queued, limited, timed out), whatever the authorizer says; every other CALL
+ * is first put to the {@link WampAccessRules} (a refusal is answered
+ * {@link WampWebSocketHandler#ERROR_NOT_AUTHORIZED}), and runs through the
+ * {@link WampCallInterceptor}, if any (the caller's Spring Security context).
  *
  * @author PubSubClub
  */
 final class WampCallInvoker {
 
 	private static final Log logger = LogFactory.getLog(WampCallInvoker.class);
+
+	private static final Duration LOCKED_CLOSE_GRACE = Duration.ofMillis(500);
 
 	private final WampServer server;
 
@@ -59,6 +72,13 @@ final class WampCallInvoker {
 	private volatile int maxCallsPerSession = 16;
 
 	private volatile @Nullable Duration callTimeout;
+
+	private volatile @Nullable WampCraAuthenticator authenticator;
+
+	private volatile @Nullable WampCallInterceptor interceptor;
+
+	private volatile java.util.function.BiConsumer<WampServerSession, CloseStatus> closer = (session, status) -> {
+	};
 
 	WampCallInvoker(WampServer server, WampProcedureRegistry procedures, Executor executor) {
 		this.server = server;
@@ -82,14 +102,46 @@ final class WampCallInvoker {
 		this.callTimeout = callTimeout;
 	}
 
+	void setAuthenticator(@Nullable WampCraAuthenticator authenticator) {
+		this.authenticator = authenticator;
+	}
+
+	void setInterceptor(@Nullable WampCallInterceptor interceptor) {
+		this.interceptor = interceptor;
+	}
+
+	/**
+	 * Set how a session is closed; it must not block (it is called from the call
+	 * executor and the authenticator's scheduler).
+	 */
+	void setCloser(java.util.function.BiConsumer<WampServerSession, CloseStatus> closer) {
+		this.closer = closer;
+	}
+
 	void call(WampServerSession session, String callId, String uri, List<JsonNode> arguments) {
-		WampProcedureMethod procedure = this.procedures.find(uri);
-		if (procedure == null || !this.access.mayCall(session, uri)) {
-			callError(session, callId, WampWebSocketHandler.ERROR_NO_SUCH_RPC_ENDPOINT,
-					"No RPC endpoint registered for " + uri + ".", null);
-			return;
+		Call call;
+		WampCraAuthenticator authenticator = this.authenticator;
+		if (authenticator != null && (WampCra.PROCEDURE_AUTHREQ.equals(uri) || WampCra.PROCEDURE_AUTH.equals(uri))) {
+			// on the executor: a credentials lookup may block
+			Invocation invocation = WampCra.PROCEDURE_AUTHREQ.equals(uri)
+					? () -> authenticator.authreq(session, session.authState(), arguments)
+					: () -> authenticator.auth(session, session.authState(), arguments);
+			call = new Call(session, callId, uri, invocation, true);
 		}
-		Call call = new Call(session, callId, uri, procedure, arguments);
+		else {
+			if (!this.access.mayCall(session, uri)) {
+				callError(session, callId, WampWebSocketHandler.ERROR_NOT_AUTHORIZED,
+						"Not authorized to call " + uri + ".", null);
+				return;
+			}
+			WampProcedureMethod procedure = this.procedures.find(uri);
+			if (procedure == null) {
+				callError(session, callId, WampWebSocketHandler.ERROR_NO_SUCH_RPC_ENDPOINT,
+						"No RPC endpoint registered for " + uri + ".", null);
+				return;
+			}
+			call = new Call(session, callId, uri, invocation(session, procedure, arguments), false);
+		}
 		int limit = this.maxCallsPerSession;
 		switch (session.calls().admit(call, limit)) {
 			case START -> start(call);
@@ -142,7 +194,7 @@ final class WampCallInvoker {
 		boolean failed = true;
 		call.running(Thread.currentThread());
 		try {
-			result = call.procedure.invoke(session, call.arguments, this.argumentMapper);
+			result = call.invocation.invoke();
 			failed = false;
 		}
 		catch (InvocationTargetException ex) {
@@ -178,6 +230,14 @@ final class WampCallInvoker {
 			}
 		}
 		turnEnded(session);
+	}
+
+	private Invocation invocation(WampServerSession session, WampProcedureMethod procedure, List<JsonNode> arguments) {
+		WampCallInterceptor interceptor = this.interceptor;
+		if (interceptor == null) {
+			return () -> procedure.invoke(session, arguments, this.argumentMapper);
+		}
+		return () -> interceptor.invoke(session, () -> procedure.invoke(session, arguments, this.argumentMapper));
 	}
 
 	private void timedOut(Call call, Duration timeout) {
@@ -216,11 +276,24 @@ final class WampCallInvoker {
 			failed(call, ex);
 			return;
 		}
+		if (call.cra && WampCra.PROCEDURE_AUTH.equals(call.uri)) {
+			// before the answer: once the client has it, no event of a topic it may not
+			// hold reaches it
+			this.server.recheckSubscriptions(call.session);
+		}
 		// a callId or result may hold an unpaired surrogate, which UTF-8 cannot carry
 		answer(call, LoneSurrogates.escape(frame));
 	}
 
-	private void failed(Call call, Throwable ex) {
+	private void failed(Call call, Throwable failure) {
+		Throwable ex = failure;
+		WampCallInterceptor interceptor = this.interceptor;
+		WampRpcException translated = (interceptor != null && !call.cra)
+				? interceptor.translate(call.session, call.uri, failure) : null;
+		if (translated != null) {
+			this.server.getAuthMetrics().count(WampAuthMetrics.Outcome.CALL_REFUSED);
+			ex = translated;
+		}
 		if (call.answered.get()) {
 			if (logger.isDebugEnabled()) {
 				logger.debug("WAMP session " + call.session.getId() + ": procedure " + call.uri
@@ -236,7 +309,10 @@ final class WampCallInvoker {
 			}
 			Object details = rpc.getDetails();
 			answer(call, errorFrame(session, call.callId, rpc.getErrorUri(), String.valueOf(rpc.getMessage()),
-					(details == null && this.includeStackTrace) ? stackTrace(ex) : details));
+					(details == null && this.includeStackTrace && !call.cra) ? stackTrace(ex) : details));
+			if (call.cra && session.authState().isLocked()) {
+				closeLocked(session);
+			}
 			return;
 		}
 		logger.warn("WAMP session " + session.getId() + ": procedure " + call.uri + " failed", ex);
@@ -244,6 +320,20 @@ final class WampCallInvoker {
 				: (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getName();
 		answer(call, errorFrame(session, call.callId, WampWebSocketHandler.ERROR_GENERIC, desc,
 				this.includeStackTrace ? stackTrace(ex) : null));
+	}
+
+	private void closeLocked(WampServerSession session) {
+		this.server.getAuthMetrics().count(WampAuthMetrics.Outcome.TOO_MANY_FAILURES);
+		// a grace period for the last answer: closed at once, it was seen (rarely, under
+		// load) not to reach the client before the close
+		Runnable close = () -> this.closer.accept(session,
+				CloseStatus.POLICY_VIOLATION.withReason("too many failed authentication attempts"));
+		try {
+			this.server.timer().schedule(close, LOCKED_CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			close.run();
+		}
 	}
 
 	private static List<String> stackTrace(Throwable ex) {
@@ -297,9 +387,10 @@ final class WampCallInvoker {
 
 		final String uri;
 
-		final WampProcedureMethod procedure;
+		final Invocation invocation;
 
-		final List<JsonNode> arguments;
+		// one of WAMP-CRA's procedures
+		final boolean cra;
 
 		final AtomicBoolean answered = new AtomicBoolean();
 
@@ -311,13 +402,12 @@ final class WampCallInvoker {
 
 		private boolean interrupted;
 
-		Call(WampServerSession session, String callId, String uri, WampProcedureMethod procedure,
-				List<JsonNode> arguments) {
+		Call(WampServerSession session, String callId, String uri, Invocation invocation, boolean cra) {
 			this.session = session;
 			this.callId = callId;
 			this.uri = uri;
-			this.procedure = procedure;
-			this.arguments = arguments;
+			this.invocation = invocation;
+			this.cra = cra;
 		}
 
 		synchronized void running(Thread thread) {
@@ -341,6 +431,16 @@ final class WampCallInvoker {
 				this.runner.interrupt();
 			}
 		}
+
+	}
+
+	/**
+	 * What a call runs: a procedure, through the interceptor, or a WAMP-CRA step.
+	 */
+	@FunctionalInterface
+	interface Invocation {
+
+		@Nullable Object invoke() throws Exception;
 
 	}
 

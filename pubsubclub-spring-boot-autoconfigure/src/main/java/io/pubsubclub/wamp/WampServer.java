@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.pubsubclub.support.TextFrame;
+import io.pubsubclub.wamp.auth.WampAuthMetrics;
+import io.pubsubclub.wamp.auth.WampAuthorizer;
 import io.pubsubclub.wamp.transport.WriteBatch;
 import io.pubsubclub.wamp.event.LocalSubscribers;
 import io.pubsubclub.wamp.event.WampPublishedEvent;
@@ -92,6 +94,40 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 	 */
 	public void setPublishTopics(Collection<String> patterns) {
 		this.access.setPublishTopics(patterns);
+	}
+
+	/**
+	 * Set who decides what each session may subscribe to, publish on and call; when set,
+	 * it decides instead of the topic access rules (the default authorizer holds them).
+	 * @param authorizer the authorizer, {@code null} for the topic access rules alone
+	 */
+	public void setAuthorizer(@Nullable WampAuthorizer authorizer) {
+		this.access.setAuthorizer(authorizer);
+	}
+
+	/**
+	 * Set whether a session must authenticate (WAMP-CRA, or a principal on the handshake)
+	 * before it may subscribe, publish or call anything but WAMP-CRA's procedures.
+	 * @param authRequired whether authentication is required
+	 */
+	public void setAuthRequired(boolean authRequired) {
+		this.access.setAuthRequired(authRequired);
+	}
+
+	/**
+	 * Set where authentication and authorization outcomes are counted.
+	 * @param authMetrics the counters
+	 */
+	public void setAuthMetrics(WampAuthMetrics authMetrics) {
+		this.access.setAuthMetrics(authMetrics);
+	}
+
+	/**
+	 * Return the counters of authentication and authorization outcomes.
+	 * @return the counters
+	 */
+	public WampAuthMetrics getAuthMetrics() {
+		return this.access.authMetrics();
 	}
 
 	/**
@@ -351,6 +387,19 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 			entry.subscribers.add(session);
 			if (first) {
 				this.eventPublisher.publishEvent(new WampSubscribedEvent(this, topic));
+			}
+		}
+	}
+
+	/**
+	 * Check the session's subscriptions again, after it authenticated: the ones it may no
+	 * longer hold are dropped, so that events (local or from the cluster) reach it only
+	 * on topics it may subscribe to.
+	 */
+	void recheckSubscriptions(WampServerSession session) {
+		for (String topic : Set.copyOf(session.topics())) {
+			if (!this.access.maySubscribe(session, topic)) {
+				unsubscribe(session, topic);
 			}
 		}
 	}

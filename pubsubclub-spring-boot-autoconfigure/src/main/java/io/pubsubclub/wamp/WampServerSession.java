@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
 
 import io.pubsubclub.support.FrameSender;
 import io.pubsubclub.support.TextFrame;
+import io.pubsubclub.wamp.auth.WampAuthState;
+import io.pubsubclub.wamp.auth.WampCraAuthentication;
 import org.springframework.web.socket.WebSocketSession;
 
 /**
@@ -31,6 +33,8 @@ final class WampServerSession implements WampSession {
 	private final Set<String> topics = ConcurrentHashMap.newKeySet();
 
 	private final AtomicBoolean closed = new AtomicBoolean();
+
+	private final WampAuthState authState = new WampAuthState();
 
 	private final AtomicBoolean closeCounted = new AtomicBoolean();
 
@@ -74,6 +78,22 @@ final class WampServerSession implements WampSession {
 	@Override
 	public @Nullable Principal getPrincipal() {
 		return this.webSocket.getPrincipal();
+	}
+
+	@Override
+	public @Nullable WampCraAuthentication getCraAuthentication() {
+		return this.authState.getAuthentication();
+	}
+
+	/**
+	 * Whether the session is authenticated: a principal on the handshake, or WAMP-CRA.
+	 */
+	boolean isAuthenticated() {
+		return getPrincipal() != null || this.authState.getAuthentication() != null;
+	}
+
+	WampAuthState authState() {
+		return this.authState;
 	}
 
 	@Override

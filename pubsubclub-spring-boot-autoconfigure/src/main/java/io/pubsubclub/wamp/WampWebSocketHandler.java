@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
 
 import io.pubsubclub.support.FrameSenderSource;
 import io.pubsubclub.support.OutboundBuffer;
+import io.pubsubclub.wamp.auth.WampCallInterceptor;
+import io.pubsubclub.wamp.auth.WampCraAuthenticator;
 import io.pubsubclub.wamp.WampServerMetrics.BadFrame;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.web.socket.BinaryMessage;
@@ -133,6 +135,10 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 
 	private Duration sendTimeLimit = Duration.ofSeconds(10);
 
+	private @Nullable WampCraAuthenticator authenticator;
+
+	private @Nullable Duration authTimeout;
+
 	/**
 	 * Create a handler.
 	 * @param server the server state
@@ -146,6 +152,36 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 		this.metrics = server.getMetrics();
 		this.calls = new WampCallInvoker(server, procedures, executor);
 		this.dispatcher = new WampMessageDispatcher(server, this.calls, this::close);
+		this.calls.setCloser(this::closeLater);
+	}
+
+	/**
+	 * Serve WAMP-CRA's two procedures with this authenticator.
+	 * @param authenticator the authenticator, {@code null} for no WAMP-CRA (its procedures
+	 * are then unknown, as on a server without it)
+	 */
+	public void setAuthenticator(@Nullable WampCraAuthenticator authenticator) {
+		this.authenticator = authenticator;
+		this.calls.setAuthenticator(authenticator);
+	}
+
+	/**
+	 * Set the time a session has to authenticate with WAMP-CRA before it is closed (1008);
+	 * sessions with a handshake principal are authenticated from the start. Needs an
+	 * {@link #setAuthenticator authenticator}.
+	 * @param authTimeout the time, {@code null} for none
+	 */
+	public void setAuthTimeout(@Nullable Duration authTimeout) {
+		this.authTimeout = authTimeout;
+	}
+
+	/**
+	 * Set what wraps the invocation of every procedure (the caller's Spring Security
+	 * context) and translates its failures.
+	 * @param interceptor the interceptor, {@code null} for none
+	 */
+	public void setCallInterceptor(@Nullable WampCallInterceptor interceptor) {
+		this.calls.setInterceptor(interceptor);
 	}
 
 	/**
@@ -261,6 +297,22 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 		}
 		session.send(this.server.jsonMapper()
 			.writeValueAsString(List.of(WampMessageType.WELCOME.code(), session.getId(), 1, this.serverIdent)));
+		WampCraAuthenticator authenticator = this.authenticator;
+		Duration authTimeout = this.authTimeout;
+		if (authenticator != null && authTimeout != null && !session.isAuthenticated()) {
+			authenticator.startTimeout(session, session.authState(), authTimeout, () -> closeLater(session,
+					CloseStatus.POLICY_VIOLATION.withReason("not authenticated within " + authTimeout)));
+		}
+	}
+
+	// from a timer or the call executor: the close may block, on a thread of its own
+	private void closeLater(WampServerSession session, CloseStatus status) {
+		try {
+			this.closeExecutor.execute(() -> close(session, status));
+		}
+		catch (RejectedExecutionException ex) {
+			logger.debug("WAMP session " + session.getId() + ": close not run, shutting down");
+		}
 	}
 
 	@Override
@@ -300,6 +352,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 			logger.info("WAMP session " + session.getId() + ": message over " + this.maxMessageSize
 					+ " characters, closed with 1009");
 		}
+		session.authState().cancelTimeout();
 		this.server.close(session);
 		if (logger.isDebugEnabled()) {
 			logger.debug("WAMP session " + session.getId() + " closed: " + closeStatus);
@@ -386,6 +439,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 	}
 
 	private void close(WampServerSession session, CloseStatus status) {
+		session.authState().cancelTimeout();
 		try {
 			session.webSocket().close(status);
 		}

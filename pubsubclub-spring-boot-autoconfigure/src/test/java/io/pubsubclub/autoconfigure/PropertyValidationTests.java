@@ -37,7 +37,8 @@ class PropertyValidationTests {
 			"pubsubclub.wamp.limits.topics-per-node, 0", "pubsubclub.wamp.limits.prefixes-per-session, 0",
 			"pubsubclub.wamp.limits.prefix-length, 0", "pubsubclub.wamp.limits.calls-per-session, 0",
 			"pubsubclub.wamp.limits.publish-rate, 0", "pubsubclub.wamp.calls.pool-size, 0",
-			"pubsubclub.wamp.calls.queue-capacity, 0", "pubsubclub.wamp.call-timeout, 0s" })
+			"pubsubclub.wamp.calls.queue-capacity, 0", "pubsubclub.wamp.call-timeout, 0s",
+			"pubsubclub.wamp.auth.timeout, 0s", "pubsubclub.wamp.auth.timeout, -1s" })
 	void badWampSettingFailsStartUpNamingIt(String property, String value) {
 		this.wamp.withPropertyValues(property + "=" + value)
 			.run((context) -> assertThat(context).getFailure()
