@@ -79,7 +79,7 @@ final class LinkHandler extends AbstractWebSocketHandler {
 				this.writeWhenIdle);
 		session.getAttributes().put(LINK, link);
 		session.getAttributes().put(BUFFER, buffer);
-		link.opened(new SessionChannel(session, buffer));
+		link.opened(new SessionChannel(session, buffer, this.settings.sendBufferSize()));
 		this.hooks.opened(session, link);
 	}
 

@@ -25,9 +25,22 @@ final class SessionChannel implements LinkChannel {
 
 	private final OutboundBuffer buffer;
 
-	SessionChannel(WebSocketSession session, OutboundBuffer buffer) {
+	private final long bufferLimit;
+
+	SessionChannel(WebSocketSession session, OutboundBuffer buffer, long bufferLimit) {
 		this.session = session;
 		this.buffer = buffer;
+		this.bufferLimit = bufferLimit;
+	}
+
+	@Override
+	public long queued() {
+		return this.buffer.queued();
+	}
+
+	@Override
+	public long bufferLimit() {
+		return this.bufferLimit;
 	}
 
 	@Override
