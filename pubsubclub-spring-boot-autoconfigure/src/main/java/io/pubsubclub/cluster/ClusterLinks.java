@@ -159,6 +159,15 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	}
 
 	/**
+	 * Return the port the cluster server is bound to.
+	 * @return the port, or {@code null} when no role serves
+	 */
+	public @Nullable Integer serverPort() {
+		InetSocketAddress address = this.serverAddress.get();
+		return (address != null) ? address.getPort() : null;
+	}
+
+	/**
 	 * Set who is told how long forwarding and delivering took, such as a metrics binder.
 	 * @param timings the timings to report to, or {@code null} for none
 	 */

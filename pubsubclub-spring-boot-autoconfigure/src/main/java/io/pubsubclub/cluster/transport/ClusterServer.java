@@ -292,6 +292,12 @@ public final class ClusterServer implements SmartLifecycle {
 		@Override
 		public void opened(WebSocketSession session, PeerLink link) {
 			ClusterServer.this.sessions.add(session);
+			NodeHeader header = NodeHeader.parse(session.getHandshakeHeaders().getFirst(NodeHeader.NAME));
+			if (header != null) {
+				InetSocketAddress remote = session.getRemoteAddress();
+				ClusterServer.this.cluster.peerSeen(header.nodeId(), (remote != null) ? remote.getAddress() : null,
+						header.clusterPort());
+			}
 			if (link.role() == null) {
 				ClusterServer.this.scheduler.schedule(link::actAsConsumer,
 						Instant.now().plusMillis(UNDECIDED_ROLE_WAIT_MILLIS));

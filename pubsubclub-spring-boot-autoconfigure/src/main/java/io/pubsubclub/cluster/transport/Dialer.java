@@ -61,6 +61,12 @@ final class Dialer implements DialledServer {
 
 	private boolean immediate;
 
+	private long lastConnectNanos;
+
+	private volatile @Nullable PeerLink link;
+
+	private volatile java.net.@Nullable InetAddress lastRemote;
+
 	Dialer(ClusterClient client, PeerAddress server, ClusterState.Role role) {
 		this.client = client;
 		this.server = server;
@@ -78,8 +84,11 @@ final class Dialer implements DialledServer {
 		if (this.attempts.incrementAndGet() > 1) {
 			this.client.cluster().reconnectAttempted();
 		}
+		this.lastConnectNanos = System.nanoTime();
 		WebSocketHttpHeaders headers = new WebSocketHttpHeaders();
 		headers.add(ClusterServer.ROLE_HEADER, this.role.name().toLowerCase(Locale.ROOT));
+		headers.add(NodeHeader.NAME,
+				new NodeHeader(this.client.cluster().nodeId(), this.client.cluster().serverPort()).value());
 		// Tomcat's client blocks in its "asynchronous" send: every write goes through the
 		// send executor, batched
 		LinkHandler handler = new LinkHandler(this.client.settings(), this.client.scheduler(), new DialledHooks(),
@@ -130,12 +139,17 @@ final class Dialer implements DialledServer {
 		this.retry = this.client.scheduler().schedule(this::connect, next);
 	}
 
-	synchronized void opened(WebSocketSession session) {
+	synchronized void opened(WebSocketSession session, PeerLink link) {
 		if (this.stopped) {
 			close(session, CloseStatus.GOING_AWAY);
 			return;
 		}
 		this.session = session;
+		this.link = link;
+		java.net.InetSocketAddress remote = session.getRemoteAddress();
+		if (remote != null) {
+			this.lastRemote = remote.getAddress();
+		}
 		this.awaitingPong = false;
 		this.pinger = this.client.scheduler()
 			.scheduleAtFixedRate(this::ping, Instant.now().plus(this.client.settings().pingInterval()),
@@ -212,6 +226,57 @@ final class Dialer implements DialledServer {
 		}
 	}
 
+	/**
+	 * The server was heard to be alive: if waiting out the back-off, dial now, or as soon
+	 * as the reconnect delay since the last attempt has passed. The back-off itself goes
+	 * on as before, so a server that is really down is not dialled more often.
+	 */
+	synchronized void dialNow() {
+		if (this.stopped || this.session != null || this.retry == null) {
+			return;
+		}
+		long sinceLast = System.nanoTime() - this.lastConnectNanos;
+		long wait = Math.max(0, this.client.settings().reconnectDelay().toNanos() - sinceLast);
+		Instant next = Instant.now().plusNanos(wait);
+		Instant due = this.nextAttempt;
+		if (due != null && !next.isBefore(due)) {
+			return;
+		}
+		this.retry.cancel(false);
+		logger.info("Cluster server " + this.server + " is back; dialling it as "
+				+ this.role.name().toLowerCase(Locale.ROOT) + " now instead of after its back-off");
+		this.nextAttempt = next;
+		this.retry = this.client.scheduler().schedule(this::connect, next);
+	}
+
+	/**
+	 * Return whether this dialer's server is the peer heard from.
+	 */
+	boolean matches(@Nullable Long nodeId, java.net.@Nullable InetAddress host, @Nullable Integer clusterPort) {
+		PeerLink link = this.link;
+		Long knownId = (link != null) ? link.farNodeId() : null;
+		if (nodeId != null && nodeId.equals(knownId)) {
+			return true;
+		}
+		if (host == null || clusterPort == null || clusterPort != this.server.port()) {
+			return false;
+		}
+		if (host.equals(this.lastRemote)) {
+			return true;
+		}
+		try {
+			for (java.net.InetAddress address : java.net.InetAddress.getAllByName(this.server.host())) {
+				if (address.equals(host)) {
+					return true;
+				}
+			}
+		}
+		catch (java.net.UnknownHostException ex) {
+			// not resolvable now: not a match
+		}
+		return false;
+	}
+
 	synchronized void reconnect() {
 		if (this.stopped) {
 			return;
@@ -283,7 +348,7 @@ final class Dialer implements DialledServer {
 
 		@Override
 		public void opened(WebSocketSession session, PeerLink link) {
-			Dialer.this.opened(session);
+			Dialer.this.opened(session, link);
 		}
 
 		@Override
