@@ -343,6 +343,10 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	}
 
 	private void subscriptionChanged(String topic) {
+		if (!this.localSubscribers.hasSubscribers(topic)) {
+			// not held continuously any more: a resume must not claim it
+			this.resumeState.unsubscribed(topic);
+		}
 		if (this.producers.isEmpty()) {
 			return;
 		}
@@ -350,9 +354,6 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 		// order concurrent events arrive in
 		synchronized (this.subscriptionLock) {
 			boolean wanted = this.localSubscribers.hasSubscribers(topic);
-			if (!wanted) {
-				this.resumeState.unsubscribed(topic);
-			}
 			for (PeerLink producer : this.producers) {
 				producer.syncTopic(topic, wanted);
 			}
