@@ -31,6 +31,8 @@ final class Dialer implements DialledServer {
 
 	private static final Log logger = LogFactory.getLog(Dialer.class);
 
+	private static final long MIN_SIGHTED_DIAL_NANOS = 1_000_000_000L;
+
 	private static final CloseStatus PING_TIMEOUT = new CloseStatus(4002, "ping timeout");
 
 	private final ClusterClient client;
@@ -227,16 +229,19 @@ final class Dialer implements DialledServer {
 	}
 
 	/**
-	 * The server was heard to be alive: if waiting out the back-off, dial now, or as soon
-	 * as the reconnect delay since the last attempt has passed. The back-off itself goes
-	 * on as before, so a server that is really down is not dialled more often.
+	 * The server was heard to be alive: if waiting out the back-off, dial now (no sooner
+	 * than a second, or the reconnect delay if shorter, after the last attempt). The
+	 * back-off itself goes on as before, so a server that is really down is dialled once
+	 * more per sighting at most.
 	 */
 	synchronized void dialNow() {
 		if (this.stopped || this.session != null || this.retry == null) {
 			return;
 		}
+		// one attempt per sighting, and no more than one a second whatever the sightings
 		long sinceLast = System.nanoTime() - this.lastConnectNanos;
-		long wait = Math.max(0, this.client.settings().reconnectDelay().toNanos() - sinceLast);
+		long floor = Math.min(this.client.settings().reconnectDelay().toNanos(), MIN_SIGHTED_DIAL_NANOS);
+		long wait = Math.max(0, floor - sinceLast);
 		Instant next = Instant.now().plusNanos(wait);
 		Instant due = this.nextAttempt;
 		if (due != null && !next.isBefore(due)) {
