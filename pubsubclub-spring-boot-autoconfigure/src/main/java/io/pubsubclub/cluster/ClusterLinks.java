@@ -446,11 +446,13 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 		this.links.remove(link);
 		this.producers.remove(link);
 		if (link.role() == ClusterState.Role.PRODUCER) {
+			if (link.outbox() != null) {
+				// retained before the link lets go of them, so that no publish slips
+				// between: what it misses is kept for its return
+				this.sequencer.retain(Set.copyOf(link.topics()));
+			}
 			for (String topic : link.topics()) {
 				producerUnsubscribed(link, topic);
-			}
-			if (link.outbox() != null) {
-				this.sequencer.retain(Set.copyOf(link.topics()));
 			}
 		}
 		else {

@@ -73,6 +73,42 @@ class ResumeEndToEndTests {
 	}
 
 	@Test
+	void concurrentPublishersKeepTheSequenceIncreasingOnTheLinkAcrossACut() throws Exception {
+		Node producer = producer();
+		TcpProxy proxy = proxy(producer);
+		Node consumer = consumer(proxy);
+		int threads = 4;
+		int each = 500;
+		List<Thread> publishers = new ArrayList<>();
+		for (int t = 0; t < threads; t++) {
+			int id = t;
+			publishers.add(new Thread(() -> {
+				for (int i = 0; i < each; i++) {
+					producer.subscribers().publish("t", "[" + id + "," + i + "]");
+				}
+			}, "publisher-" + t));
+		}
+		publishers.forEach(Thread::start);
+		proxy.reset();
+		for (Thread publisher : publishers) {
+			publisher.join(WAIT.toMillis());
+		}
+		await().atMost(WAIT).until(() -> consumer.subscribers().delivered().size() >= threads * each);
+		// a sequence number that went backwards would have closed the link as bad input
+		assertThat(consumer.cluster().totals().badFrames()).isZero();
+		assertThat(consumer.subscribers().delivered()).hasSize(threads * each).doesNotHaveDuplicates();
+		for (int t = 0; t < threads; t++) {
+			String prefix = "t [" + t + ",";
+			List<String> fromOne = consumer.subscribers().delivered().stream().filter((e) -> e.startsWith(prefix)).toList();
+			List<String> expected = new ArrayList<>();
+			for (int i = 0; i < each; i++) {
+				expected.add(prefix + i + "]");
+			}
+			assertThat(fromOne).containsExactlyElementsOf(expected);
+		}
+	}
+
+	@Test
 	void dropLongerThanTheBufferReportsAGapWithTheNumberMissed() throws Exception {
 		Node producer = producer("pubsubclub.link.replay.max-events=50");
 		TcpProxy proxy = proxy(producer);
