@@ -70,7 +70,7 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 
 	private volatile Sequencer sequencer = new Sequencer(ResumeSettings.DEFAULTS);
 
-	private volatile ResumeState resumeState = new ResumeState(true);
+	private volatile ResumeState resumeState = newResumeState(ResumeSettings.DEFAULTS);
 
 	private final GapReporter gaps = new GapReporter(this, this.counters);
 
@@ -182,7 +182,15 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	public void setResumeSettings(ResumeSettings settings) {
 		this.resumeSettings = settings;
 		this.sequencer = new Sequencer(settings);
-		this.resumeState = new ResumeState(settings.enabled());
+		this.resumeState = newResumeState(settings);
+	}
+
+	private static ResumeState newResumeState(ResumeSettings settings) {
+		// long enough to hear of a restart after a slow redeploy, short enough that peers
+		// gone for good are not remembered for ever
+		Duration forget = settings.maxAge().multipliedBy(10);
+		return new ResumeState(settings.enabled(), forget.compareTo(Duration.ofMinutes(10)) > 0 ? forget
+				: Duration.ofMinutes(10));
 	}
 
 	/**
@@ -297,7 +305,7 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 			resumable = sequencer.retains(topic);
 		}
 		if (resumable) {
-			sequencer.sequence(topic, PscResumeCodec.eventPrefix(topic, eventJson), sessionsJson, consumers);
+			sequencer.sequence(topic, eventJson, sessionsJson, consumers);
 			if (consumers != null) {
 				for (PeerLink consumer : consumers) {
 					ResumeOutbox outbox = consumer.outbox();

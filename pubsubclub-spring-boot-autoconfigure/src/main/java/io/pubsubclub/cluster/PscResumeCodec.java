@@ -30,14 +30,21 @@ final class PscResumeCodec {
 	}
 
 	/**
-	 * Return a 1.2 301 up to its sequence number: {@code [301,"topic",event,}.
+	 * Return a 1.2 301, copying the event's text once.
+	 * @param quotedTopic the topic as a JSON string
+	 * @param eventJson the event
+	 * @param seq the sequence number
+	 * @param sessionsJson the sessions element, if any
+	 * @return the frame
 	 */
-	static String eventPrefix(String topic, String eventJson) {
-		return "[301," + PscCodec.quote(topic) + "," + eventJson + ",";
-	}
-
-	static String event(String prefix, long seq, @Nullable String sessionsJson) {
-		return (sessionsJson != null) ? prefix + seq + "," + sessionsJson + "]" : prefix + seq + "]";
+	static String event(String quotedTopic, String eventJson, long seq, @Nullable String sessionsJson) {
+		StringBuilder frame = new StringBuilder(quotedTopic.length() + eventJson.length() + 28
+				+ ((sessionsJson != null) ? sessionsJson.length() + 1 : 0));
+		frame.append("[301,").append(quotedTopic).append(',').append(eventJson).append(',').append(seq);
+		if (sessionsJson != null) {
+			frame.append(',').append(sessionsJson);
+		}
+		return frame.append(']').toString();
 	}
 
 	static String sessions(@Nullable Collection<String> exclude, @Nullable Collection<String> eligible) {

@@ -23,8 +23,17 @@ final class ResumeState {
 
 	private final boolean enabled;
 
-	ResumeState(boolean enabled) {
+	private final long forgetNanos;
+
+	/**
+	 * Create the state.
+	 * @param enabled whether to resume
+	 * @param forgetAfter how long after its link dropped a producer that did not come back
+	 * is forgotten
+	 */
+	ResumeState(boolean enabled, java.time.Duration forgetAfter) {
 		this.enabled = enabled;
+		this.forgetNanos = forgetAfter.toNanos();
 	}
 
 	/**
@@ -35,6 +44,7 @@ final class ResumeState {
 	 * @return how to start the link
 	 */
 	Start linked(long producerId, String epoch, Set<String> localTopics) {
+		forgetOld();
 		Progress progress = this.producers.get(producerId);
 		if (progress == null || !progress.epoch.equals(epoch)) {
 			Progress fresh = new Progress(epoch);
@@ -42,6 +52,7 @@ final class ResumeState {
 			List<String> lost = (progress != null) ? List.copyOf(progress.held) : List.of();
 			return new Start(fresh, null, lost);
 		}
+		progress.droppedAt = 0;
 		if (!this.enabled) {
 			return new Start(progress, null, List.of());
 		}
@@ -55,6 +66,16 @@ final class ResumeState {
 		PscMessage.Resume resume = topics.isEmpty() ? null
 				: new PscMessage.Resume(epoch, progress.lastSeq.get(), List.copyOf(topics));
 		return new Start(progress, resume, List.of());
+	}
+
+	// a producer that never came back (a peer that restarted with a new node id) must not
+	// be remembered for good
+	private void forgetOld() {
+		long now = System.nanoTime();
+		this.producers.values().removeIf((progress) -> {
+			long dropped = progress.droppedAt;
+			return dropped != 0 && now - dropped > this.forgetNanos;
+		});
 	}
 
 	/**
@@ -88,6 +109,9 @@ final class ResumeState {
 
 		final Set<String> held = ConcurrentHashMap.newKeySet();
 
+		// System.nanoTime() when its last link dropped, 0 while linked
+		volatile long droppedAt;
+
 		Progress(String epoch) {
 			this.epoch = epoch;
 		}
@@ -111,6 +135,8 @@ final class ResumeState {
 		void dropped(Set<String> topics) {
 			this.held.clear();
 			this.held.addAll(topics);
+			long now = System.nanoTime();
+			this.droppedAt = (now != 0) ? now : 1;
 		}
 
 	}

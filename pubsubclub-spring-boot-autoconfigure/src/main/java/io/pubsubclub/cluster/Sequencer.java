@@ -62,17 +62,19 @@ final class Sequencer {
 	/**
 	 * Sequence one publish, keep it, and queue it on the 1.2 links among the consumers.
 	 * @param topic the topic
-	 * @param prefix the 301 up to its sequence number
+	 * @param eventJson the event
 	 * @param sessionsJson the sessions element, if the publish names sessions
 	 * @param consumers the links that asked for the topic, of any version
 	 * @return the sequenced event
 	 */
-	SequencedEvent sequence(String topic, String prefix, @Nullable String sessionsJson,
+	SequencedEvent sequence(String topic, String eventJson, @Nullable String sessionsJson,
 			@Nullable Collection<PeerLink> consumers) {
+		String quotedTopic = PscCodec.quote(topic);
 		synchronized (this.lock) {
 			long seq = ++this.lastSeq;
-			SequencedEvent event = new SequencedEvent(seq, topic, PscResumeCodec.event(prefix, seq, sessionsJson),
-					System.nanoTime());
+			// built under the lock, where the number is known: the event's text is copied once
+			SequencedEvent event = new SequencedEvent(seq, topic,
+					PscResumeCodec.event(quotedTopic, eventJson, seq, sessionsJson), System.nanoTime());
 			this.buffer.add(event);
 			if (consumers != null) {
 				for (PeerLink consumer : consumers) {

@@ -18,9 +18,8 @@ class PscResumeCodecTests {
 	@Test
 	void encodesTheFramesOf12() {
 		assertThat(PscResumeCodec.welcome(7, "abcdefghijklmnop")).isEqualTo("[102,[1,2],7,\"abcdefghijklmnop\"]");
-		String prefix = PscResumeCodec.eventPrefix("t", "{\"a\":1}");
-		assertThat(PscResumeCodec.event(prefix, 42, null)).isEqualTo("[301,\"t\",{\"a\":1},42]");
-		assertThat(PscResumeCodec.event(prefix, 43, PscResumeCodec.sessions(List.of("x"), List.of())))
+		assertThat(PscResumeCodec.event("\"t\"", "{\"a\":1}", 42, null)).isEqualTo("[301,\"t\",{\"a\":1},42]");
+		assertThat(PscResumeCodec.event("\"t\"", "{\"a\":1}", 43, PscResumeCodec.sessions(List.of("x"), List.of())))
 			.isEqualTo("[301,\"t\",{\"a\":1},43,{\"exclude\":[\"x\"],\"eligible\":[]}]");
 		assertThat(PscResumeCodec.sessions(null, List.of("s1", "s2"))).isEqualTo("{\"eligible\":[\"s1\",\"s2\"]}");
 		assertThat(PscResumeCodec.resume("e", 9, List.of("a", "b"))).isEqualTo("[203,\"e\",9,\"a\",\"b\"]");
