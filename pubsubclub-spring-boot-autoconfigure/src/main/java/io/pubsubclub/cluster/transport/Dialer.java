@@ -279,6 +279,10 @@ final class Dialer implements DialledServer {
 	boolean matches(@Nullable Long nodeId, java.net.@Nullable InetAddress host, @Nullable Integer clusterPort) {
 		PeerLink link = this.link;
 		Long knownId = (link != null) ? link.farNodeId() : null;
+		io.pubsubclub.cluster.NodeIdentity.FarNode far = (link != null) ? link.farNode() : null;
+		if (knownId == null && far != null) {
+			knownId = far.nodeId();
+		}
 		if (nodeId != null && nodeId.equals(knownId)) {
 			return true;
 		}
