@@ -2,7 +2,8 @@ package io.pubsubclub.cluster;
 
 /**
  * A forwarded publish as PSC 1.2 sends it: its sequence number, topic and 301 frame,
- * encoded once and shared by the live path of every 1.2 link and the replay buffer.
+ * encoded once and shared by the live path of every 1.2 link; the replay buffer keeps a
+ * UTF-8 copy of the frame, made once.
  *
  * @param seq the sequence number
  * @param topic the topic
@@ -12,12 +13,7 @@ package io.pubsubclub.cluster;
  */
 record SequencedEvent(long seq, String topic, String frame, long nanos) {
 
-	/** Rough heap cost of an entry beyond its frame's characters. */
-	static final int OVERHEAD = 64;
-
-	long size() {
-		// a frame is mostly Latin-1, one byte per character in a compact string
-		return this.frame.length() + OVERHEAD;
-	}
+	/** What an entry of the replay buffer costs beyond its frame's bytes (its metadata). */
+	static final int OVERHEAD = 32;
 
 }
