@@ -160,6 +160,14 @@ public class PubSubClubProperties {
 		 */
 		private boolean includeStackTrace;
 
+		/**
+		 * Whether WAMP sessions may use the permessage-deflate extension. When off, clients
+		 * that offer it (as browsers do) connect without it and, on Tomcat, the endpoint runs
+		 * on the starter's own lean WebSocket transport; when on, the container's WebSocket
+		 * implementation serves the endpoint and compresses every event once per session.
+		 */
+		private boolean compression;
+
 		private final Topics topics = new Topics();
 
 		public boolean isEnabled() {
@@ -224,6 +232,14 @@ public class PubSubClubProperties {
 
 		public void setSendTimeLimit(Duration sendTimeLimit) {
 			this.sendTimeLimit = sendTimeLimit;
+		}
+
+		public boolean isCompression() {
+			return this.compression;
+		}
+
+		public void setCompression(boolean compression) {
+			this.compression = compression;
 		}
 
 		public boolean isIncludeStackTrace() {
@@ -384,6 +400,21 @@ public class PubSubClubProperties {
 		 */
 		private Duration sendTimeLimit = Duration.ofSeconds(10);
 
+		/**
+		 * Shortest time between two redials forced through the actuator endpoint, for all
+		 * dialled servers or for the same one; a request sooner is refused (HTTP 429).
+		 * Zero for no limit.
+		 */
+		private Duration forcedReconnectInterval = Duration.ofSeconds(10);
+
+		public Duration getForcedReconnectInterval() {
+			return this.forcedReconnectInterval;
+		}
+
+		public void setForcedReconnectInterval(Duration forcedReconnectInterval) {
+			this.forcedReconnectInterval = forcedReconnectInterval;
+		}
+
 		public Duration getPingInterval() {
 			return this.pingInterval;
 		}
@@ -457,7 +488,7 @@ public class PubSubClubProperties {
 
 		/**
 		 * Interval of the fallback poll of the instance list, for discovery clients that
-		 * publish no heartbeats.
+		 * publish no heartbeats. At least 100ms.
 		 */
 		private Duration refreshInterval = Duration.ofSeconds(10);
 
