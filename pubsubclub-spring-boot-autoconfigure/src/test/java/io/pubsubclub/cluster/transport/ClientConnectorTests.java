@@ -165,9 +165,12 @@ class ClientConnectorTests {
 				await().atMost(WAIT).until(() -> fast.textFrames.get() >= expected + 1);
 			}
 			assertThat(producer.cluster().state().totals().slowPeerDisconnects()).isOne();
-			// once it reads again, the slow peer finds the close behind what was in flight
+			// once it reads again, the slow peer finds the close behind what was in flight,
+			// when there is one: Tomcat's client drops the close frame if a write to the peer
+			// is still pending when it closes (WritePendingException), and the connection
+			// just ends. Either way it ends, and a close frame it gets says 1013.
 			slow.resume();
-			assertThat(slow.awaitCloseCode()).isEqualTo(1013);
+			assertThat(slow.awaitCloseCode()).isIn(1013, SocketPeer.ENDED);
 			producer.subscribers().publish("t", "\"last\"");
 			int total = published;
 			await().atMost(WAIT).until(() -> fast.textFrames.get() == expectedLast(total));

@@ -34,6 +34,9 @@ final class SocketPeer implements AutoCloseable {
 
 	}
 
+	/** The opcode of the last entry in {@link #frames}: the connection ended. */
+	static final int ENDED = -1;
+
 	final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
 
 	final java.util.concurrent.atomic.AtomicInteger textFrames = new java.util.concurrent.atomic.AtomicInteger();
@@ -147,6 +150,7 @@ final class SocketPeer implements AutoCloseable {
 		catch (Exception ex) {
 			// the connection ended
 		}
+		this.frames.add(new Frame(ENDED, new byte[0]));
 	}
 
 	/** Read again after a stall: what the far side sent since, its close frame included. */
@@ -154,13 +158,19 @@ final class SocketPeer implements AutoCloseable {
 		this.resume.countDown();
 	}
 
-	/** The code of the next close frame, skipping the frames before it. */
+	/**
+	 * The code of the next close frame, skipping the frames before it, or {@link #ENDED}
+	 * if the connection ended without one.
+	 */
 	int awaitCloseCode() throws InterruptedException {
 		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
 		while (System.nanoTime() < deadline) {
 			Frame frame = this.frames.poll(1, java.util.concurrent.TimeUnit.SECONDS);
 			if (frame != null && frame.opcode() == 0x8) {
 				return frame.closeCode();
+			}
+			if (frame != null && frame.opcode() == ENDED) {
+				return ENDED;
 			}
 		}
 		throw new AssertionError("no close frame within 20s");
