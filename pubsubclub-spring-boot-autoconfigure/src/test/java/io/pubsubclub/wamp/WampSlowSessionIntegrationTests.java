@@ -38,6 +38,9 @@ class WampSlowSessionIntegrationTests {
 	@Autowired
 	MeterRegistry registry;
 
+	@Autowired
+	WampTestApplication.Procedures procedures;
+
 	@Test
 	void sessionThatStopsReadingIsClosedWith1013AndCountedWhileOthersKeepReceiving() throws Exception {
 		try (WampTestClient good = WampTestClient.connect(this.port);
@@ -75,6 +78,44 @@ class WampSlowSessionIntegrationTests {
 			this.publisher.publish(ALIVE, "still here");
 			assertThat(good.nextText()).isEqualTo("[8,\"" + ALIVE + "\",\"still here\"]");
 			assertThat(good.isOpen()).isTrue();
+		}
+	}
+
+	@Test
+	void slowSessionIsClosedWhileEveryCallThreadIsBusy() throws Exception {
+		this.procedures.blockRelease = new java.util.concurrent.CountDownLatch(1);
+		this.procedures.blockStarted.clear();
+		java.util.List<WampTestClient> callers = new java.util.ArrayList<>();
+		try (RawWampSocket slow = new RawWampSocket(this.port, 4096)) {
+			// more sessions with a blocked call than the call executor has threads (8)
+			for (int i = 0; i < 10; i++) {
+				WampTestClient caller = WampTestClient.connect(this.port);
+				callers.add(caller);
+				caller.send(2, "b", "http://example.com/rpc#block", "b" + i);
+			}
+			await().atMost(WampTestClient.timeout()).until(() -> this.procedures.blockStarted.size() == 8);
+			slow.open();
+			String topic = FLOOD + "-busy";
+			slow.sendText("[5,\"" + topic + "\"]");
+			await().atMost(WampTestClient.timeout())
+				.until(() -> this.server.getTopicSubscriberCounts().getOrDefault(topic, 0) == 1);
+			long before = this.metrics.getSlowSessionCloses();
+			String payload = "x".repeat(4000);
+			for (int i = 0; i < 50_000 && this.metrics.getSlowSessionCloses() == before; i++) {
+				this.publisher.publish(topic, payload);
+			}
+			assertThat(this.metrics.getSlowSessionCloses()).isEqualTo(before + 1);
+			// the close does not wait for a call thread
+			await().atMost(WampTestClient.timeout())
+				.until(() -> !this.server.getTopicSubscriberCounts().containsKey(topic));
+			assertThat(this.procedures.blockStarted).hasSize(8);
+			assertThat(slow.closeCode()).isEqualTo(1013);
+		}
+		finally {
+			this.procedures.blockRelease.countDown();
+			for (WampTestClient caller : callers) {
+				caller.close();
+			}
 		}
 	}
 

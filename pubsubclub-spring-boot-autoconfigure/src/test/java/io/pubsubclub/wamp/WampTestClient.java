@@ -46,10 +46,13 @@ final class WampTestClient implements AutoCloseable {
 	private final JsonNode welcome;
 
 	private WampTestClient(URI uri) throws Exception {
+		this(uri, new WebSocketHttpHeaders());
+	}
+
+	private WampTestClient(URI uri, WebSocketHttpHeaders headers) throws Exception {
 		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
 		container.setDefaultMaxTextMessageBufferSize(4 * 1024 * 1024);
 		StandardWebSocketClient client = new StandardWebSocketClient(container);
-		WebSocketHttpHeaders headers = new WebSocketHttpHeaders();
 		headers.setSecWebSocketProtocol("wamp");
 		this.session = client.execute(new TextWebSocketHandler() {
 
@@ -75,6 +78,10 @@ final class WampTestClient implements AutoCloseable {
 
 	static WampTestClient connect(URI uri) throws Exception {
 		return new WampTestClient(uri);
+	}
+
+	static WampTestClient connect(int port, WebSocketHttpHeaders headers) throws Exception {
+		return new WampTestClient(URI.create("ws://127.0.0.1:" + port + "/wamp"), headers);
 	}
 
 	String id() {
