@@ -88,6 +88,8 @@ public final class OutboundBuffer implements FrameSender {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
+	private final AtomicBoolean cutOff = new AtomicBoolean();
+
 	private final AtomicLong framesSent = new AtomicLong();
 
 	private final AtomicLong charsSent = new AtomicLong();
@@ -156,8 +158,11 @@ public final class OutboundBuffer implements FrameSender {
 		this.remote = nativeSession.getAsyncRemote();
 		this.remote.setSendTimeout(sendTimeLimitMillis);
 		// Tomcat: a close queued behind a stuck write, or unanswered by the peer, gives
-		// up after the send-time limit instead of the container defaults (20s/30s)
-		nativeSession.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, sendTimeLimitMillis);
+		// up after the send-time limit instead of the container defaults (20s/30s). A
+		// blocking (batched) write gets twice the limit: a sender sees it stuck at the
+		// limit and cuts the peer off as too slow first; when Tomcat's own timeout comes
+		// first it closes the session itself (1006) and the cause is lost to the link
+		nativeSession.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, 2 * sendTimeLimitMillis);
 		nativeSession.getUserProperties().put(TOMCAT_SESSION_CLOSE_TIMEOUT, sendTimeLimitMillis);
 		this.batch = (sendExecutor != null) ? nativeSession.getBasicRemote() : null;
 		this.bufferLimit = bufferLimit;
@@ -472,13 +477,13 @@ public final class OutboundBuffer implements FrameSender {
 	}
 
 	private void failed(@Nullable Throwable ex) {
-		if (this.closed.get()) {
+		// before the closed check: Tomcat closes the session itself (1006) when a blocking
+		// write times out, before the exception reaches here; it is still a cut-off
+		if (timedOut(ex)) {
+			overflow(Overflow.SEND_TIME);
 			return;
 		}
-		if (ex instanceof java.net.SocketTimeoutException || ex instanceof java.util.concurrent.TimeoutException
-				|| (ex != null && (ex.getCause() instanceof java.net.SocketTimeoutException
-						|| ex.getCause() instanceof java.util.concurrent.TimeoutException))) {
-			overflow(Overflow.SEND_TIME);
+		if (this.closed.get()) {
 			return;
 		}
 		if (logger.isDebugEnabled()) {
@@ -490,11 +495,25 @@ public final class OutboundBuffer implements FrameSender {
 		}
 	}
 
+	private static boolean timedOut(@Nullable Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof java.net.SocketTimeoutException
+					|| cause instanceof java.util.concurrent.TimeoutException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	private void overflow(Overflow reason) {
-		if (this.closed.compareAndSet(false, true)) {
+		boolean open = this.closed.compareAndSet(false, true);
+		// told once, also when the container had already closed the session
+		if (this.cutOff.compareAndSet(false, true) && (open || reason == Overflow.SEND_TIME)) {
 			discard();
 			this.onOverflow.accept(this.session, reason);
-			closeLater(SLOW_CONSUMER);
+			if (open) {
+				closeLater(SLOW_CONSUMER);
+			}
 		}
 	}
 
