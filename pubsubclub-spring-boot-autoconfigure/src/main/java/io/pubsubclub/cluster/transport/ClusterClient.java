@@ -30,7 +30,6 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.web.socket.client.WebSocketClient;
-import org.springframework.web.socket.client.standard.StandardWebSocketClient;
 
 /**
  * The client connector: dials every cluster server for each role in client mode (one
@@ -54,6 +53,8 @@ public final class ClusterClient implements ClusterPeers, SmartLifecycle {
 	private final TaskScheduler scheduler;
 
 	private final ExponentialBackOff backOff;
+
+	private final LinkSecurity security;
 
 	private final Map<PeerAddress, List<Dialer>> dialers = new LinkedHashMap<>();
 
@@ -79,6 +80,21 @@ public final class ClusterClient implements ClusterPeers, SmartLifecycle {
 	 */
 	public ClusterClient(ClusterLinks cluster, Collection<ClusterState.Role> roles, LinkSettings settings,
 			TaskScheduler scheduler, Collection<PeerAddress> servers) {
+		this(cluster, roles, settings, scheduler, servers, LinkSecurity.none());
+	}
+
+	/**
+	 * Create a client connector.
+	 * @param cluster the node's links
+	 * @param roles the roles in client mode (at least one)
+	 * @param settings link settings
+	 * @param scheduler the cluster's scheduler
+	 * @param servers the servers to dial from the start
+	 * @param security authentication and TLS of dialled links
+	 */
+	public ClusterClient(ClusterLinks cluster, Collection<ClusterState.Role> roles, LinkSettings settings,
+			TaskScheduler scheduler, Collection<PeerAddress> servers, LinkSecurity security) {
+		this.security = security;
 		this.cluster = cluster;
 		this.roles = List.copyOf(new LinkedHashSet<>(roles));
 		this.settings = settings;
@@ -170,9 +186,10 @@ public final class ClusterClient implements ClusterPeers, SmartLifecycle {
 		}
 		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
 		container.setAsyncSendTimeout(this.settings.sendTimeLimit().toMillis());
-		StandardWebSocketClient client = new StandardWebSocketClient(container);
-		client.setUserProperties(Map.of("org.apache.tomcat.websocket.IO_TIMEOUT_MS",
-				String.valueOf(this.settings.handshakeTimeout().toMillis())));
+		ClusterWebSocketClient client = new ClusterWebSocketClient(container,
+				Map.of("org.apache.tomcat.websocket.IO_TIMEOUT_MS",
+						String.valueOf(this.settings.handshakeTimeout().toMillis())),
+				this.security);
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("pubsubclub-send-");
 		threads.setDaemon(true);
 		this.sendExecutor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +39,7 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.FileSystemUtils;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler;
 import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeStrategy;
@@ -91,6 +93,8 @@ public final class ClusterServer implements SmartLifecycle {
 
 	private final TaskScheduler scheduler;
 
+	private final LinkSecurity security;
+
 	private final Set<WebSocketSession> sessions = ConcurrentHashMap.newKeySet();
 
 	private volatile @Nullable Tomcat tomcat;
@@ -112,6 +116,22 @@ public final class ClusterServer implements SmartLifecycle {
 	 */
 	public ClusterServer(ClusterLinks cluster, Set<ClusterState.Role> servedRoles, @Nullable InetAddress address,
 			int port, LinkSettings settings, TaskScheduler scheduler) {
+		this(cluster, servedRoles, address, port, settings, scheduler, LinkSecurity.none());
+	}
+
+	/**
+	 * Create a cluster server.
+	 * @param cluster the node's links
+	 * @param servedRoles the roles in server mode (at least one)
+	 * @param address the address to bind, {@code null} for every address
+	 * @param port the port to bind, 0 for a free one
+	 * @param settings link settings
+	 * @param scheduler the cluster's scheduler
+	 * @param security authentication and TLS of accepted links
+	 */
+	public ClusterServer(ClusterLinks cluster, Set<ClusterState.Role> servedRoles, @Nullable InetAddress address,
+			int port, LinkSettings settings, TaskScheduler scheduler, LinkSecurity security) {
+		this.security = security;
 		this.cluster = cluster;
 		this.servedRoles = Set.copyOf(servedRoles);
 		this.address = address;
@@ -170,6 +190,10 @@ public final class ClusterServer implements SmartLifecycle {
 			connector.setProperty("address", this.address.getHostAddress());
 		}
 		((AbstractProtocol<?>) connector.getProtocolHandler()).setExecutor(executor);
+		ServerTls tls = this.security.serverTls();
+		if (tls != null) {
+			tls.applyTo(connector);
+		}
 		tomcat.getService().addConnector(connector);
 		tomcat.setConnector(connector);
 		Context context = tomcat.addContext("", base.getAbsolutePath());
@@ -182,7 +206,10 @@ public final class ClusterServer implements SmartLifecycle {
 		// threads the links start (schedulers, pools) must not hold on to the webapp loader
 		context.setParentClassLoader(ClusterServer.class.getClassLoader());
 		context.addServletContainerInitializer(new WsSci(), null);
-		Tomcat.addServlet(context, "pubsubclub", new UpgradeServlet(this::handler));
+		LinkAuthenticator authenticator = this.security.authenticator();
+		List<HandshakeInterceptor> interceptors = (authenticator != null)
+				? List.of(new AcceptedLinkAuthentication(authenticator)) : List.of();
+		Tomcat.addServlet(context, "pubsubclub", new UpgradeServlet(this::handler, interceptors));
 		context.addServletMappingDecoded("", "pubsubclub");
 		try {
 			tomcat.start();
@@ -198,16 +225,23 @@ public final class ClusterServer implements SmartLifecycle {
 		this.tomcat = tomcat;
 		this.boundAddress = (this.address != null) ? new InetSocketAddress(this.address, connector.getLocalPort())
 				: new InetSocketAddress(connector.getLocalPort());
-		logger.info("PubSubClub cluster server listening on ws://"
+		logger.info("PubSubClub cluster server listening on " + ((tls != null) ? "wss://" : "ws://")
 				+ ((this.address != null) ? describe(this.address) : "*") + ":" + connector.getLocalPort()
 				+ "/ for " + this.servedRoles.stream().map((role) -> role.name().toLowerCase(Locale.ROOT)).toList()
-				+ " links");
+				+ " links" + ((authenticator != null) ? ", authenticated" : ""));
+		if (authenticator == null && (this.address == null || !this.address.isLoopbackAddress())) {
+			logger.warn("PubSubClub cluster server on " + ((this.address != null) ? describe(this.address) : "*")
+					+ ":" + connector.getLocalPort() + " accepts links without authentication "
+					+ "(pubsubclub.link.secret is not set): anyone who reaches the port can read and inject events");
+		}
 	}
 
 	private IllegalStateException bindFailure(@Nullable Throwable ex) {
 		return new IllegalStateException("Cluster server could not bind to "
 				+ ((this.address != null) ? describe(this.address) : "*") + ":" + this.port
-				+ " (pubsubclub.server.port, pubsubclub.server.address): port already in use or address not available",
+				+ " (pubsubclub.server.port, pubsubclub.server.address): port already in use or address not available"
+				+ ((this.security.serverTls() != null)
+						? ", or the TLS set-up from pubsubclub.server.ssl.bundle failed" : ""),
 				ex);
 	}
 
@@ -238,6 +272,10 @@ public final class ClusterServer implements SmartLifecycle {
 			}
 		}
 		destroy(tomcat);
+		ServerTls tls = this.security.serverTls();
+		if (tls != null) {
+			tls.detach();
+		}
 		this.tomcat = null;
 		this.boundAddress = null;
 	}
@@ -312,10 +350,13 @@ public final class ClusterServer implements SmartLifecycle {
 
 		private final transient java.util.function.Supplier<LinkHandler> handler;
 
+		private final transient List<HandshakeInterceptor> interceptors;
+
 		private transient @Nullable WebSocketHttpRequestHandler requestHandler;
 
-		UpgradeServlet(java.util.function.Supplier<LinkHandler> handler) {
+		UpgradeServlet(java.util.function.Supplier<LinkHandler> handler, List<HandshakeInterceptor> interceptors) {
 			this.handler = handler;
+			this.interceptors = interceptors;
 		}
 
 		@Override
@@ -324,6 +365,7 @@ public final class ClusterServer implements SmartLifecycle {
 			// parts and enforces the size limit itself
 			this.requestHandler = new WebSocketHttpRequestHandler(this.handler.get(),
 					new DefaultHandshakeHandler(new StandardWebSocketUpgradeStrategy()));
+			this.requestHandler.setHandshakeInterceptors(this.interceptors);
 		}
 
 		@Override
