@@ -16,6 +16,7 @@ import io.pubsubclub.cluster.ClusterNode;
 import io.pubsubclub.cluster.ClusterPeers;
 import io.pubsubclub.cluster.ClusterState;
 import io.pubsubclub.cluster.PeerAddress;
+import io.pubsubclub.cluster.transport.LinkSecurity;
 import io.pubsubclub.wamp.WampServer;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -46,14 +47,28 @@ public class PubSubClubEndpoint {
 
 	private final @Nullable ClusterNode clusterNode;
 
+	private final @Nullable LinkSecurity linkSecurity;
+
 	/**
 	 * Create the endpoint.
 	 * @param wampServer the WAMP server, if this node runs one
 	 * @param clusterNode the cluster node, if this node is in a cluster
 	 */
 	public PubSubClubEndpoint(@Nullable WampServer wampServer, @Nullable ClusterNode clusterNode) {
+		this(wampServer, clusterNode, null);
+	}
+
+	/**
+	 * Create the endpoint.
+	 * @param wampServer the WAMP server, if this node runs one
+	 * @param clusterNode the cluster node, if this node is in a cluster
+	 * @param linkSecurity how the cluster links are secured, if this node is in a cluster
+	 */
+	public PubSubClubEndpoint(@Nullable WampServer wampServer, @Nullable ClusterNode clusterNode,
+			@Nullable LinkSecurity linkSecurity) {
 		this.wampServer = wampServer;
 		this.clusterNode = clusterNode;
+		this.linkSecurity = linkSecurity;
 	}
 
 	/**
@@ -121,7 +136,8 @@ public class PubSubClubEndpoint {
 		InetSocketAddress server = state.server();
 		return new ClusterDescriptor(state.nodeId(), roles,
 				(server != null) ? new PeerAddress(server.getHostString(), server.getPort()).toString() : null,
-				List.copyOf(links), TotalsDescriptor.of(state.totals()));
+				List.copyOf(links), TotalsDescriptor.of(state.totals()),
+				(this.linkSecurity != null) ? this.linkSecurity.state() : null);
 	}
 
 	private @Nullable WampDescriptor wamp() {
@@ -164,9 +180,11 @@ public class PubSubClubEndpoint {
 	 * serves
 	 * @param links every link and every dialled server without an open link
 	 * @param totals cluster-wide counters since start-up
+	 * @param security how the links are secured (authentication, TLS) and the links
+	 * refused by reason; never a secret
 	 */
 	public record ClusterDescriptor(long nodeId, Map<String, String> roles, @Nullable String server,
-			List<LinkDescriptor> links, TotalsDescriptor totals) {
+			List<LinkDescriptor> links, TotalsDescriptor totals, LinkSecurity.@Nullable State security) {
 	}
 
 	/**

@@ -4,9 +4,11 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 import io.pubsubclub.actuate.ClusterMeterBinder;
 import io.pubsubclub.actuate.DiscoveryMeterBinder;
+import io.pubsubclub.actuate.LinkSecurityMeterBinder;
 import io.pubsubclub.actuate.WampServerMeterBinder;
 import io.pubsubclub.cluster.ClusterLinks;
 import io.pubsubclub.cluster.ClusterNode;
+import io.pubsubclub.cluster.transport.LinkSecurity;
 import io.pubsubclub.discovery.DiscoveryPeerWatcher;
 import io.pubsubclub.wamp.WampServer;
 
@@ -43,6 +45,13 @@ public final class PubSubClubMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	ClusterMeterBinder pubsubclubClusterMeterBinder(ClusterNode clusterNode, ClusterLinks clusterLinks) {
 		return new ClusterMeterBinder(clusterNode, clusterLinks);
+	}
+
+	@Bean
+	@ConditionalOnBean(LinkSecurity.class)
+	@ConditionalOnMissingBean
+	LinkSecurityMeterBinder pubsubclubLinkSecurityMeterBinder(LinkSecurity linkSecurity) {
+		return new LinkSecurityMeterBinder(linkSecurity);
 	}
 
 	@Configuration(proxyBeanMethods = false)
