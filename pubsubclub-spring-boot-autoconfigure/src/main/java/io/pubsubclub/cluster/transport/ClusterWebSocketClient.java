@@ -154,7 +154,11 @@ final class ClusterWebSocketClient extends AbstractWebSocketClient {
 			return "answered the upgrade with HTTP 400, as a cluster server with TLS answers plain text: "
 					+ "set pubsubclub.link.ssl.bundle to dial wss:// (" + text + ")";
 		}
-		if (tls && text.contains("Unsupported or unrecognized SSL message")) {
+		if (tls && (text.contains("bad_certificate") || text.contains("certificate_required"))) {
+			return "refused this node's certificate (mutual TLS, pubsubclub.server.ssl.client-auth there): "
+					+ "the bundle of pubsubclub.link.ssl.bundle needs a key and a certificate the server trusts: " + text;
+		}
+		if (tls && (text.contains("nrecognized SSL message") || text.contains("plaintext connection"))) {
 			return "does not speak TLS (no pubsubclub.server.ssl.bundle there?), while this node dials wss:// "
 					+ "(pubsubclub.link.ssl.bundle): " + text;
 		}
@@ -263,7 +267,7 @@ final class ClusterWebSocketClient extends AbstractWebSocketClient {
 						token.nonce());
 				if (problem != null) {
 					this.refused = true;
-					this.upgrade.refusal = "is refused: " + problem;
+					this.upgrade.refusal = "failed authentication: " + problem;
 					try {
 						nativeSession.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "server proof wrong"));
 					}

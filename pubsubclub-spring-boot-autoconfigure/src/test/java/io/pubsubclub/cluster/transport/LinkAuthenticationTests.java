@@ -247,7 +247,7 @@ class LinkAuthenticationTests {
 			assertThat(fake.frames.poll(15, TimeUnit.SECONDS)).isEqualTo("close:1008");
 			await().atMost(WAIT).until(() -> dialError(consumer).contains("wrong PubSubClub-Auth proof"));
 			assertThat(consumer.readyLinks()).isZero();
-			assertThat(output).contains("Cluster server 127.0.0.1:" + fake.port() + " is refused: wrong");
+			assertThat(output).contains("Cluster server 127.0.0.1:" + fake.port() + " failed authentication: wrong");
 		}
 	}
 
