@@ -229,11 +229,16 @@ public final class ClusterServer implements SmartLifecycle {
 				+ ((this.address != null) ? describe(this.address) : "*") + ":" + connector.getLocalPort()
 				+ "/ for " + this.servedRoles.stream().map((role) -> role.name().toLowerCase(Locale.ROOT)).toList()
 				+ " links" + ((authenticator != null) ? ", authenticated" : ""));
-		if (authenticator == null && (this.address == null || !this.address.isLoopbackAddress())) {
+		if (exposedWithoutSecret(this.address, authenticator != null)) {
 			logger.warn("PubSubClub cluster server on " + ((this.address != null) ? describe(this.address) : "*")
 					+ ":" + connector.getLocalPort() + " accepts links without authentication "
 					+ "(pubsubclub.link.secret is not set): anyone who reaches the port can read and inject events");
 		}
+	}
+
+	// bound beyond loopback (every address included) with no secret to check
+	static boolean exposedWithoutSecret(@Nullable InetAddress address, boolean authenticated) {
+		return !authenticated && (address == null || !address.isLoopbackAddress());
 	}
 
 	private IllegalStateException bindFailure(@Nullable Throwable ex) {
