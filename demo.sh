@@ -3,7 +3,8 @@
 # app's jar, each pointing at the other. Ctrl-C stops both.
 #
 #   ./demo.sh           build if needed, start node A and node B, print the URLs, wait
-#   ./demo.sh --check   the same, then stop both and exit 0 once both are up (for CI)
+#   ./demo.sh --check   the same, then stop both and exit 0 once both are up (for CI;
+#                       .ci/demo-failure checks the failure path)
 #
 # Ports (environment): NODE_A_HTTP_PORT=8081 NODE_A_CLUSTER_PORT=19001
 #                      NODE_B_HTTP_PORT=8082 NODE_B_CLUSTER_PORT=19002
@@ -16,7 +17,7 @@ check_only=false
 case "${1:-}" in
 	"") ;;
 	--check) check_only=true ;;
-	-h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "usage: $0 [--check]" >&2; exit 2 ;;
 esac
 
@@ -92,7 +93,7 @@ if [[ $address == 127.0.0.1 ]]; then
 	origins="$origins,http://localhost:$a_http,http://localhost:$b_http"
 fi
 
-start_node() { # name http-port cluster-port peer-cluster-port
+start_node() { # name http-port cluster-port peer-cluster-port log
 	# shellcheck disable=SC2086
 	"$java" ${JAVA_OPTS:-} -jar "$jar" \
 		--spring.application.name="pubsubclub-demo-$1" \
@@ -107,12 +108,15 @@ start_node() { # name http-port cluster-port peer-cluster-port
 		--management.endpoints.web.exposure.include=health,pubsubclub \
 		--management.endpoints.web.cors.allowed-origins="$origins" \
 		--management.endpoints.web.cors.allowed-methods=GET \
-		>"$logs/node-$1.log" 2>&1 &
+		>"$5" 2>&1 &
 }
+# one name per node for its log, used both to write it and to show it when the node fails
+a_log=$logs/node-a.log
+b_log=$logs/node-b.log
 mkdir -p "$logs"
-start_node a "$a_http" "$a_cluster" "$b_cluster"
+start_node a "$a_http" "$a_cluster" "$b_cluster" "$a_log"
 a_pid=$!
-start_node b "$b_http" "$b_cluster" "$a_cluster"
+start_node b "$b_http" "$b_cluster" "$a_cluster" "$b_log"
 b_pid=$!
 echo "demo: starting node A (http $a_http, cluster $a_cluster) and node B (http $b_http, cluster $b_cluster);" \
 	"logs in $logs/"
@@ -133,24 +137,31 @@ healthy() { # port
 	response=$(http_get "$1" /actuator/health) || return 1
 	[[ $response == "HTTP/1."?" 200"* && $response == *'"status":"UP"'* ]]
 }
-wait_until_up() { # name pid port
+show_log() { # log: its end on stderr, stack frames left out, so that a failed start explains itself
+	if [[ -s $1 ]]; then
+		grep -Ev $'^[ \t]+(at |\.\.\. [0-9]+ (more|common frames omitted))' "$1" | tail -n 30 >&2
+	else
+		echo "demo: (the node wrote nothing to $1)" >&2
+	fi
+}
+wait_until_up() { # name pid port log
 	local deadline=$((SECONDS + start_timeout))
 	until healthy "$3"; do
 		if ! kill -0 "$2" 2>/dev/null; then
-			echo "demo: node $1 exited while starting; the end of $logs/node-$1.log:" >&2
-			tail -n 30 "$logs/node-$1.log" >&2
+			echo "demo: node $1 exited while starting; the end of $4:" >&2
+			show_log "$4"
 			exit 1
 		fi
 		if ((SECONDS >= deadline)); then
-			echo "demo: node $1 is not up after ${start_timeout}s; the end of $logs/node-$1.log:" >&2
-			tail -n 30 "$logs/node-$1.log" >&2
+			echo "demo: node $1 is not up after ${start_timeout}s; the end of $4:" >&2
+			show_log "$4"
 			exit 1
 		fi
 		sleep 0.5
 	done
 }
-wait_until_up A "$a_pid" "$a_http"
-wait_until_up B "$b_pid" "$b_http"
+wait_until_up A "$a_pid" "$a_http" "$a_log"
+wait_until_up B "$b_pid" "$b_http" "$b_log"
 
 cat <<EOF
 
@@ -176,5 +187,11 @@ fi
 while kill -0 "$a_pid" 2>/dev/null && kill -0 "$b_pid" 2>/dev/null; do
 	sleep 1
 done
-echo "demo: a node exited; see $logs/" >&2
+if kill -0 "$a_pid" 2>/dev/null; then
+	echo "demo: node B exited; the end of $b_log:" >&2
+	show_log "$b_log"
+else
+	echo "demo: node A exited; the end of $a_log:" >&2
+	show_log "$a_log"
+fi
 exit 1

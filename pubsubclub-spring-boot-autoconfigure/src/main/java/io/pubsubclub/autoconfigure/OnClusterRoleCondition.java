@@ -7,8 +7,8 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * Conditions on the cluster roles this node plays: any role enabled, or an enabled role
- * in server or client mode.
+ * Conditions on the cluster roles this node plays: any role enabled, none, or an enabled
+ * role in server or client mode.
  *
  * @author PubSubClub
  */
@@ -29,6 +29,26 @@ abstract class OnClusterRoleCondition extends SpringBootCondition {
 	abstract String description();
 
 	static final class Any extends OnClusterRoleCondition {
+
+		@Override
+		boolean matches(PubSubClubProperties.Role role) {
+			return role.isEnabled();
+		}
+
+		@Override
+		String description() {
+			return "enabled PubSubClub cluster role";
+		}
+
+	}
+
+	static final class None extends OnClusterRoleCondition {
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			ConditionOutcome any = super.getMatchOutcome(context, metadata);
+			return new ConditionOutcome(!any.isMatch(), any.getConditionMessage());
+		}
 
 		@Override
 		boolean matches(PubSubClubProperties.Role role) {

@@ -466,6 +466,13 @@ public class PubSubClubProperties {
 		private Duration sendTimeLimit = Duration.ofSeconds(10);
 
 		/**
+		 * Shortest time between two redials forced through the actuator endpoint, for all
+		 * dialled servers or for the same one; a request sooner is refused (HTTP 429).
+		 * Zero for no limit.
+		 */
+		private Duration forcedReconnectInterval = Duration.ofSeconds(10);
+
+		/**
 		 * Shared secret of the cluster, at least 16 bytes: this node signs every link it
 		 * dials with it (PubSubClub-Auth upgrade header) and accepts only links signed with
 		 * it or with one of "accepted-secrets". Links are not authenticated when not set;
@@ -481,6 +488,14 @@ public class PubSubClubProperties {
 		private List<String> acceptedSecrets = new ArrayList<>();
 
 		private final LinkSsl ssl = new LinkSsl();
+
+		public Duration getForcedReconnectInterval() {
+			return this.forcedReconnectInterval;
+		}
+
+		public void setForcedReconnectInterval(Duration forcedReconnectInterval) {
+			this.forcedReconnectInterval = forcedReconnectInterval;
+		}
 
 		public Duration getPingInterval() {
 			return this.pingInterval;
@@ -575,7 +590,7 @@ public class PubSubClubProperties {
 
 		/**
 		 * Interval of the fallback poll of the instance list, for discovery clients that
-		 * publish no heartbeats.
+		 * publish no heartbeats. At least 100ms.
 		 */
 		private Duration refreshInterval = Duration.ofSeconds(10);
 

@@ -54,8 +54,10 @@ public final class WampServerAutoConfiguration {
 			WampServerMetrics metrics, PubSubClubProperties properties) {
 		WampServer server = new WampServer(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
 				eventPublisher, metrics);
-		server.setSubscribeTopics(properties.getWamp().getTopics().getSubscribe());
-		server.setPublishTopics(properties.getWamp().getTopics().getPublish());
+		server.setSubscribeTopics(PropertyChecks.topicPatterns("pubsubclub.wamp.topics.subscribe",
+				properties.getWamp().getTopics().getSubscribe()));
+		server.setPublishTopics(PropertyChecks.topicPatterns("pubsubclub.wamp.topics.publish",
+				properties.getWamp().getTopics().getPublish()));
 		return server;
 	}
 
@@ -75,9 +77,9 @@ public final class WampServerAutoConfiguration {
 		PubSubClubProperties.Wamp wamp = properties.getWamp();
 		WampWebSocketHandler handler = new WampWebSocketHandler(server, procedures, executor);
 		handler.setServerIdent(wamp.getServerIdent());
-		handler.setMaxMessageSize(toInt(wamp.getMaxMessageSize().toBytes(), "pubsubclub.wamp.max-message-size"));
-		handler.setSendBufferSize(wamp.getSendBufferSize().toBytes());
-		handler.setSendTimeLimit(wamp.getSendTimeLimit());
+		handler.setMaxMessageSize(PropertyChecks.intSize("pubsubclub.wamp.max-message-size", wamp.getMaxMessageSize()));
+		handler.setSendBufferSize(PropertyChecks.positive("pubsubclub.wamp.send-buffer-size", wamp.getSendBufferSize()));
+		handler.setSendTimeLimit(PropertyChecks.positive("pubsubclub.wamp.send-time-limit", wamp.getSendTimeLimit()));
 		handler.setIncludeStackTrace(wamp.isIncludeStackTrace());
 		return handler;
 	}
@@ -86,15 +88,9 @@ public final class WampServerAutoConfiguration {
 	@ConditionalOnMissingBean(name = "wampWebSocketConfigurer")
 	WebSocketConfigurer wampWebSocketConfigurer(WampWebSocketHandler handler, PubSubClubProperties properties) {
 		PubSubClubProperties.Wamp wamp = properties.getWamp();
-		return (registry) -> registry.addHandler(handler, wamp.getPath())
+		String path = PropertyChecks.path("pubsubclub.wamp.path", wamp.getPath());
+		return (registry) -> registry.addHandler(handler, path)
 			.setAllowedOrigins(wamp.getAllowedOrigins().toArray(String[]::new));
-	}
-
-	private static int toInt(long bytes, String property) {
-		if (bytes <= 0 || bytes > Integer.MAX_VALUE) {
-			throw new IllegalArgumentException(property + " must be between 1B and 2GB, was " + bytes + "B");
-		}
-		return (int) bytes;
 	}
 
 	@Configuration(proxyBeanMethods = false)

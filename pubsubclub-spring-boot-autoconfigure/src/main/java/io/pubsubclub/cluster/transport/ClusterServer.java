@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -32,12 +33,14 @@ import org.jspecify.annotations.Nullable;
 
 import io.pubsubclub.cluster.ClusterLinks;
 import io.pubsubclub.cluster.ClusterState;
+import io.pubsubclub.cluster.NodeIdentity;
 import io.pubsubclub.cluster.PeerLink;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.FileSystemUtils;
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
@@ -207,8 +210,12 @@ public final class ClusterServer implements SmartLifecycle {
 		context.setParentClassLoader(ClusterServer.class.getClassLoader());
 		context.addServletContainerInitializer(new WsSci(), null);
 		LinkAuthenticator authenticator = this.security.authenticator();
-		List<HandshakeInterceptor> interceptors = (authenticator != null)
-				? List.of(new AcceptedLinkAuthentication(authenticator)) : List.of();
+		// the refusal comes first: a refused peer learns nothing, not even this node's identity
+		List<HandshakeInterceptor> interceptors = new ArrayList<>();
+		if (authenticator != null) {
+			interceptors.add(new AcceptedLinkAuthentication(authenticator));
+		}
+		interceptors.add(new IdentityHeader(this.cluster.identity().responseHeader()));
 		Tomcat.addServlet(context, "pubsubclub", new UpgradeServlet(this::handler, interceptors));
 		context.addServletMappingDecoded("", "pubsubclub");
 		try {
@@ -315,7 +322,9 @@ public final class ClusterServer implements SmartLifecycle {
 		public PeerLink create(WebSocketSession session) {
 			InetSocketAddress remote = session.getRemoteAddress();
 			String address = (remote != null) ? describe(remote.getAddress()) + ":" + remote.getPort() : "unknown";
-			return ClusterServer.this.cluster.accepted(address, localRole(session));
+			PeerLink link = ClusterServer.this.cluster.accepted(address, localRole(session));
+			link.identified(NodeIdentity.parse(session.getHandshakeHeaders().getFirst(NodeIdentity.HEADER)));
+			return link;
 		}
 
 		private ClusterState.@Nullable Role localRole(WebSocketSession session) {
@@ -344,6 +353,27 @@ public final class ClusterServer implements SmartLifecycle {
 		@Override
 		public void closed(WebSocketSession session, PeerLink link, CloseStatus status) {
 			ClusterServer.this.sessions.remove(session);
+		}
+
+	}
+
+	/**
+	 * Puts this node's identity in the 101 response; peers that do not know it ignore it.
+	 */
+	private record IdentityHeader(String value) implements HandshakeInterceptor {
+
+		@Override
+		public boolean beforeHandshake(org.springframework.http.server.ServerHttpRequest request,
+				org.springframework.http.server.ServerHttpResponse response, WebSocketHandler wsHandler,
+				java.util.Map<String, Object> attributes) {
+			response.getHeaders().set(NodeIdentity.HEADER, this.value);
+			return true;
+		}
+
+		@Override
+		public void afterHandshake(org.springframework.http.server.ServerHttpRequest request,
+				org.springframework.http.server.ServerHttpResponse response, WebSocketHandler wsHandler,
+				@Nullable Exception exception) {
 		}
 
 	}

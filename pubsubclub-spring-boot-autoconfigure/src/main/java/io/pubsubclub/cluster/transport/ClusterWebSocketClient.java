@@ -32,6 +32,7 @@ import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.adapter.standard.StandardWebSocketHandlerAdapter;
 import org.springframework.web.socket.adapter.standard.StandardWebSocketSession;
+import org.springframework.web.socket.adapter.standard.WebSocketToStandardExtensionAdapter;
 import org.springframework.web.socket.client.AbstractWebSocketClient;
 
 /**
@@ -73,6 +74,17 @@ final class ClusterWebSocketClient extends AbstractWebSocketClient {
 
 	private final Map<String, String> warned = new ConcurrentHashMap<>();
 
+	/**
+	 * Return a header of the server's 101 response.
+	 * @param session a session this client opened
+	 * @param name the header name
+	 * @return the header's first value, {@code null} when absent
+	 */
+	static @Nullable String responseHeader(WebSocketSession session, String name) {
+		Object headers = session.getAttributes().get(RESPONSE_HEADERS);
+		return (headers instanceof HttpHeaders httpHeaders) ? httpHeaders.getFirst(name) : null;
+	}
+
 	ClusterWebSocketClient(WebSocketContainer container, Map<String, Object> userProperties, LinkSecurity security) {
 		this.container = container;
 		this.userProperties = Map.copyOf(userProperties);
@@ -95,7 +107,10 @@ final class ClusterWebSocketClient extends AbstractWebSocketClient {
 		Upgrade upgrade = new Upgrade(headers, token);
 		ClientEndpointConfig.Builder builder = ClientEndpointConfig.Builder.create()
 			.configurator(upgrade)
-			.preferredSubprotocols(protocols);
+			.preferredSubprotocols(protocols)
+			.extensions(extensions.stream()
+				.<jakarta.websocket.Extension>map(WebSocketToStandardExtensionAdapter::new)
+				.toList());
 		SSLContext sslContext = (tls != null) ? tls.sslContext() : null;
 		if (sslContext != null) {
 			builder.sslContext(sslContext);

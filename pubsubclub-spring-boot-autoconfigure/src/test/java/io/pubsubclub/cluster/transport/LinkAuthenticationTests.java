@@ -185,6 +185,8 @@ class LinkAuthenticationTests {
 			assertThat(upgrade.header("Sec-WebSocket-Accept")).isNull();
 			assertThat(upgrade.header("PubSubClub-Auth")).isNull();
 			assertThat(upgrade.header("WWW-Authenticate")).isEqualTo("PubSubClub-Auth");
+			// a refused peer learns nothing of this node, not even its identity
+			assertThat(upgrade.header("PubSubClub-Node")).isNull();
 			// the connection still speaks HTTP, or is closed: nothing came between
 			String next = upgrade.nextAfterRefusal();
 			assertThat(next).satisfiesAnyOf((line) -> assertThat(line).isNull(),
@@ -214,6 +216,7 @@ class LinkAuthenticationTests {
 			assertThat(upgrade.status).isEqualTo(101);
 			assertThat(upgrade.header("PubSubClub-Auth")).isEqualTo("v1 node=" + PRODUCER_ID + " mac="
 					+ RawUpgrade.hmac(SECRET, "psc-auth-v1-accept|" + PRODUCER_ID + "|" + nonce));
+			assertThat(upgrade.header("PubSubClub-Node")).contains(String.valueOf(PRODUCER_ID));
 			upgrade.sendText("[101,[1,0],[1,1]]");
 			assertThat(upgrade.readText()).isEqualTo("[102,[1,1]," + PRODUCER_ID + "]");
 		}
