@@ -25,6 +25,8 @@ while [[ $# -gt 0 ]]; do
 		--no-build) build=false ;;
 		--idle) extra+=(--idle "$2"); shift ;;
 		--systems) extra+=(--systems "$2"); shift ;;
+		--configs) extra+=(--configs "$2"); shift ;;   # payload x K, e.g. 100x100,100x1000
+		--sample-app) sample_app="$2"; shift ;;        # another build's jar, to compare old and new
 		--jfr) extra+=(--jfr) ;;
 		--heap-only) extra+=(--heap-only) ;;
 		--consumer-serves) extra+=(--consumer-serves) ;;
@@ -77,7 +79,7 @@ trap stop EXIT INT TERM
 
 printf '%s\n' "$classpath" >"$work/classpath"
 java -Xmx2g -cp "$classpath" io.pubsubclub.benchmarks.load.LoadMain "$mode" \
-	--sample-app "$root/sample-app/target/sample-app-0.1.0-SNAPSHOT.jar" \
+	--sample-app "${sample_app:-$root/sample-app/target/sample-app-0.1.0-SNAPSHOT.jar}" \
 	--classpath "$work/classpath" \
 	--redis-server "$(command -v redis-server)" \
 	--work "$work" "${extra[@]}" &

@@ -160,6 +160,14 @@ public class PubSubClubProperties {
 		 */
 		private boolean includeStackTrace;
 
+		/**
+		 * Whether WAMP sessions may use the permessage-deflate extension. When off, clients
+		 * that offer it (as browsers do) connect without it and, on Tomcat, the endpoint runs
+		 * on the starter's own lean WebSocket transport; when on, the container's WebSocket
+		 * implementation serves the endpoint and compresses every event once per session.
+		 */
+		private boolean compression;
+
 		private final Topics topics = new Topics();
 
 		public boolean isEnabled() {
@@ -224,6 +232,14 @@ public class PubSubClubProperties {
 
 		public void setSendTimeLimit(Duration sendTimeLimit) {
 			this.sendTimeLimit = sendTimeLimit;
+		}
+
+		public boolean isCompression() {
+			return this.compression;
+		}
+
+		public void setCompression(boolean compression) {
+			this.compression = compression;
 		}
 
 		public boolean isIncludeStackTrace() {

@@ -1,5 +1,6 @@
 package io.pubsubclub.autoconfigure;
 
+import java.time.Duration;
 import java.util.concurrent.Executor;
 
 import tools.jackson.databind.json.JsonMapper;
@@ -8,6 +9,7 @@ import io.pubsubclub.wamp.WampProcedureRegistry;
 import io.pubsubclub.wamp.WampServer;
 import io.pubsubclub.wamp.WampServerMetrics;
 import io.pubsubclub.wamp.WampWebSocketHandler;
+import io.pubsubclub.wamp.transport.TomcatUpgradeStrategy;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -24,6 +26,9 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurationSupport;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistration;
+import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeStrategy;
+import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
@@ -86,11 +91,42 @@ public final class WampServerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "wampWebSocketConfigurer")
-	WebSocketConfigurer wampWebSocketConfigurer(WampWebSocketHandler handler, PubSubClubProperties properties) {
+	WebSocketConfigurer wampWebSocketConfigurer(WampWebSocketHandler handler, PubSubClubProperties properties,
+			ObjectProvider<TomcatUpgradeStrategy> leanTransport) {
 		PubSubClubProperties.Wamp wamp = properties.getWamp();
 		String path = PropertyChecks.path("pubsubclub.wamp.path", wamp.getPath());
-		return (registry) -> registry.addHandler(handler, path)
-			.setAllowedOrigins(wamp.getAllowedOrigins().toArray(String[]::new));
+		TomcatUpgradeStrategy strategy = wamp.isCompression() ? null : leanTransport.getIfAvailable();
+		return (registry) -> {
+			WebSocketHandlerRegistration registration = registry.addHandler(handler, path);
+			if (strategy != null) {
+				registration.setHandshakeHandler(new DefaultHandshakeHandler(strategy));
+			}
+			registration.setAllowedOrigins(wamp.getAllowedOrigins().toArray(String[]::new));
+		};
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.apache.coyote.http11.upgrade.InternalHttpUpgradeHandler")
+	@ConditionalOnBooleanProperty(name = "pubsubclub.wamp.compression", havingValue = false, matchIfMissing = true)
+	static class LeanTransportConfiguration {
+
+		// long enough for a browser to answer a close frame; a peer that does not is cut
+		private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
+
+		@Bean
+		@ConditionalOnMissingBean
+		TomcatUpgradeStrategy wampUpgradeStrategy(PubSubClubProperties properties) {
+			PubSubClubProperties.Wamp wamp = properties.getWamp();
+			// a message of n characters takes at most 3n bytes of UTF-8; the handler then
+			// holds it to the limit in characters
+			int maxChars = PropertyChecks.intSize("pubsubclub.wamp.max-message-size", wamp.getMaxMessageSize());
+			long maxBytes = Math.min(3L * maxChars, Integer.MAX_VALUE - 64);
+			return new TomcatUpgradeStrategy((int) maxBytes,
+					PropertyChecks.positive("pubsubclub.wamp.send-buffer-size", wamp.getSendBufferSize()),
+					PropertyChecks.positive("pubsubclub.wamp.send-time-limit", wamp.getSendTimeLimit()), CLOSE_TIMEOUT,
+					new StandardWebSocketUpgradeStrategy());
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

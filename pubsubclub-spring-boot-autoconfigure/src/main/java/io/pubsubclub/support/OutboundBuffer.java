@@ -35,7 +35,7 @@ import org.springframework.web.socket.WebSocketSession;
  *
  * @author PubSubClub
  */
-public final class OutboundBuffer {
+public final class OutboundBuffer implements FrameSender {
 
 	/**
 	 * Close status used when a session cannot keep up ("Try Again Later").
@@ -169,6 +169,7 @@ public final class OutboundBuffer {
 	 * @return {@code false} if the frame was not queued because the session is closed or
 	 * was just cut off for being too slow
 	 */
+	@Override
 	public boolean send(String frame) {
 		if (this.closed.get()) {
 			return false;
@@ -210,6 +211,7 @@ public final class OutboundBuffer {
 	 * Return the number of frames handed to the network so far.
 	 * @return the frames sent
 	 */
+	@Override
 	public long framesSent() {
 		return this.framesSent.get();
 	}
@@ -225,6 +227,7 @@ public final class OutboundBuffer {
 	/**
 	 * Stop sending; frames still queued are dropped. Called when the session closed.
 	 */
+	@Override
 	public void close() {
 		this.closed.set(true);
 		this.queue.clear();

@@ -12,6 +12,8 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.pubsubclub.support.TextFrame;
+import io.pubsubclub.wamp.transport.WriteBatch;
 import io.pubsubclub.wamp.event.LocalSubscribers;
 import io.pubsubclub.wamp.event.WampPublishedEvent;
 import io.pubsubclub.wamp.event.WampSubscribedEvent;
@@ -127,7 +129,11 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 
 	@Override
 	public int deliver(String topic, String eventJson) {
-		return dispatch(topic, eventJson, null, null);
+		// events from the cluster come one at a time: what queues up for a session while
+		// the flusher writes goes out together
+		try (WriteBatch batch = WriteBatch.openDeferred()) {
+			return dispatch(topic, eventJson, null, null);
+		}
 	}
 
 	@Override
@@ -233,7 +239,7 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 		if (entry == null) {
 			return 0;
 		}
-		String frame = entry.eventFramePrefix + eventJson + ']';
+		TextFrame frame = new TextFrame(entry.eventFramePrefix + eventJson + ']');
 		int delivered = 0;
 		for (WampServerSession session : entry.subscribers) {
 			if ((exclude == null || !exclude.contains(session.getId()))

@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jspecify.annotations.Nullable;
 
-import io.pubsubclub.support.OutboundBuffer;
+import io.pubsubclub.support.FrameSender;
+import io.pubsubclub.support.TextFrame;
 import org.springframework.web.socket.WebSocketSession;
 
 /**
@@ -31,7 +32,7 @@ final class WampServerSession implements WampSession {
 
 	private final AtomicBoolean closeCounted = new AtomicBoolean();
 
-	private @Nullable OutboundBuffer outbound;
+	private @Nullable FrameSender outbound;
 
 	// the parts so far of a text message that the container delivers in several; only
 	// the container's thread for this session touches it, one message at a time
@@ -84,17 +85,22 @@ final class WampServerSession implements WampSession {
 		return this.topics;
 	}
 
-	void outbound(OutboundBuffer outbound) {
+	void outbound(FrameSender outbound) {
 		this.outbound = outbound;
 	}
 
 	boolean send(String frame) {
-		OutboundBuffer outbound = this.outbound;
+		FrameSender outbound = this.outbound;
+		return outbound != null && outbound.send(frame);
+	}
+
+	boolean send(TextFrame frame) {
+		FrameSender outbound = this.outbound;
 		return outbound != null && outbound.send(frame);
 	}
 
 	boolean markClosed() {
-		OutboundBuffer outbound = this.outbound;
+		FrameSender outbound = this.outbound;
 		if (outbound != null) {
 			outbound.close();
 		}

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import java.util.concurrent.RejectedExecutionException;
 
 import org.apache.commons.logging.Log;
@@ -18,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
+import io.pubsubclub.support.FrameSenderSource;
 import io.pubsubclub.support.OutboundBuffer;
 import io.pubsubclub.wamp.WampServerMetrics.BadFrame;
 import org.springframework.web.socket.BinaryMessage;
@@ -192,8 +194,10 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 		smallTextBuffer(webSocket);
 		WampServerSession session = this.server.open(webSocket);
 		webSocket.getAttributes().put(SESSION_ATTRIBUTE, session);
-		session.outbound(new OutboundBuffer(webSocket, this.sendBufferSize, this.sendTimeLimit.toMillis(),
-				this.executor, (ws, reason) -> slowSession(session, reason)));
+		BiConsumer<WebSocketSession, OutboundBuffer.Overflow> onOverflow = (ws, reason) -> slowSession(session, reason);
+		session.outbound((webSocket instanceof FrameSenderSource source) ? source.frameSender(onOverflow)
+				: new OutboundBuffer(webSocket, this.sendBufferSize, this.sendTimeLimit.toMillis(), this.executor,
+						onOverflow));
 		if (logger.isDebugEnabled()) {
 			logger.debug("WAMP session " + session.getId() + " opened from " + webSocket.getRemoteAddress());
 		}

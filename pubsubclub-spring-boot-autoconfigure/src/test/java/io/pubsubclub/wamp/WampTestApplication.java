@@ -74,8 +74,11 @@ class WampTestApplication {
 
 		@WampProcedure("http://example.com/rpc#textBuffer")
 		int textBuffer(WampSession session) {
-			jakarta.websocket.Session nativeSession = ((NativeWebSocketSession) ((WampServerSession) session).webSocket())
-				.getNativeSession(jakarta.websocket.Session.class);
+			// -1 on the starter's own transport, which has no JSR-356 session
+			if (!(((WampServerSession) session).webSocket() instanceof NativeWebSocketSession nativeWebSocket)) {
+				return -1;
+			}
+			jakarta.websocket.Session nativeSession = nativeWebSocket.getNativeSession(jakarta.websocket.Session.class);
 			return nativeSession.getMaxTextMessageBufferSize();
 		}
 

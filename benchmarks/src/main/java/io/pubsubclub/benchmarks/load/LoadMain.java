@@ -111,7 +111,8 @@ public final class LoadMain {
 		}
 		available = available.stream().filter((s) -> s.unavailable == null).toList();
 		List<Config> configs = this.options.containsKey("heap-only") ? List.of()
-				: List.of(new Config(100, 1), new Config(100, 100), new Config(4096, 1), new Config(4096, 100));
+				: this.options.containsKey("configs") ? Config.parse(this.options.get("configs"))
+						: List.of(new Config(100, 1), new Config(100, 100), new Config(4096, 1), new Config(4096, 100));
 		Map<String, Result> results = new LinkedHashMap<>();
 		for (Config config : configs) {
 			measure(available, config, results);
@@ -653,6 +654,14 @@ public final class LoadMain {
 	}
 
 	record Config(int payload, int k) {
+
+		/** {@code 100x1,4096x100}: payload in bytes times K, comma-separated. */
+		static List<Config> parse(String configs) {
+			return java.util.Arrays.stream(configs.split(","))
+				.map((config) -> config.trim().split("x"))
+				.map((parts) -> new Config(Integer.parseInt(parts[0]), Integer.parseInt(parts[1])))
+				.toList();
+		}
 
 		@Override
 		public String toString() {
