@@ -21,11 +21,6 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
  */
 final class AcceptedLinkAuthentication implements HandshakeInterceptor {
 
-	/**
-	 * Session attribute holding the node id an accepted token named.
-	 */
-	static final String FAR_NODE_ID = AcceptedLinkAuthentication.class.getName() + ".farNodeId";
-
 	private final LinkAuthenticator authenticator;
 
 	private final RefusalLog log = new RefusalLog();
@@ -47,7 +42,6 @@ final class AcceptedLinkAuthentication implements HandshakeInterceptor {
 			return false;
 		}
 		response.getHeaders().set(LinkAuthenticator.HEADER, verdict.proof());
-		attributes.put(FAR_NODE_ID, verdict.farNodeId());
 		return true;
 	}
 

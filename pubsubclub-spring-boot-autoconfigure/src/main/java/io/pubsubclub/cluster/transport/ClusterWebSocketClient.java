@@ -1,10 +1,8 @@
 package io.pubsubclub.cluster.transport;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -99,9 +97,9 @@ final class ClusterWebSocketClient extends AbstractWebSocketClient {
 		URI uri = (tls != null && "ws".equals(dialled.getScheme())) ? URI.create("wss" + dialled.toString().substring(2))
 				: dialled;
 		int port = uri.getPort();
-		InetSocketAddress local = new InetSocketAddress(localHost(), port);
 		InetSocketAddress remote = new InetSocketAddress(uri.getHost(), port);
-		StandardWebSocketSession session = new StandardWebSocketSession(headers, attributes, local, remote);
+		// no local address: Spring's client looks up the local host name at every dial for it
+		StandardWebSocketSession session = new StandardWebSocketSession(headers, attributes, null, remote);
 		LinkAuthenticator authenticator = this.security.authenticator();
 		LinkAuthenticator.Token token = (authenticator != null) ? authenticator.sign() : null;
 		Upgrade upgrade = new Upgrade(headers, token);
@@ -201,15 +199,6 @@ final class ClusterWebSocketClient extends AbstractWebSocketClient {
 			}
 		}
 		return String.join(" <- ", messages);
-	}
-
-	private static InetAddress localHost() {
-		try {
-			return InetAddress.getLocalHost();
-		}
-		catch (UnknownHostException ex) {
-			return InetAddress.getLoopbackAddress();
-		}
 	}
 
 	/**

@@ -44,14 +44,26 @@ public final class LinkSecurity {
 		return NONE;
 	}
 
+	/**
+	 * Return what signs and checks the upgrade.
+	 * @return the authenticator, {@code null} without a secret
+	 */
 	public @Nullable LinkAuthenticator authenticator() {
 		return this.authenticator;
 	}
 
+	/**
+	 * Return the TLS settings of the cluster port.
+	 * @return the settings, {@code null} for plain text
+	 */
 	public @Nullable ServerTls serverTls() {
 		return this.serverTls;
 	}
 
+	/**
+	 * Return the TLS settings of dialled links.
+	 * @return the settings, {@code null} for plain text
+	 */
 	public @Nullable LinkTls linkTls() {
 		return this.linkTls;
 	}
