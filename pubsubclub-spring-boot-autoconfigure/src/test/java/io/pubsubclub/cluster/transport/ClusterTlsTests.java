@@ -218,4 +218,19 @@ class ClusterTlsTests {
 		assertThat(producer.context().getBean(LinkSecurity.class).state().bundleReloads()).isOne();
 	}
 
+	@Test
+	void theDiallingSideTakesUpAReloadedBundleAtTheNextDial() throws Exception {
+		Node producer = producerServer(TestCertificates.bundle("cluster", server, null),
+				"pubsubclub.server.ssl.bundle=cluster");
+		Node consumer = consumerClient(producer, TestCertificates.bundle("cluster", null, otherCa),
+				"pubsubclub.link.ssl.bundle=cluster");
+		await().atMost(WAIT).until(() -> dialError(consumer).contains("failed TLS verification"));
+		consumer.context()
+			.getBean(DefaultSslBundleRegistry.class)
+			.updateBundle("cluster", SslBundle.of(new PemSslStoreBundle(null,
+					PemSslStoreDetails.forCertificate(TestCertificates.pem(ca)))));
+		await().atMost(WAIT).until(() -> consumer.readyLinks() == 1);
+		assertThat(consumer.context().getBean(LinkSecurity.class).state().bundleReloads()).isOne();
+	}
+
 }
