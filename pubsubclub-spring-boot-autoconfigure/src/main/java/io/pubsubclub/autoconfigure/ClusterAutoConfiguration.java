@@ -51,7 +51,10 @@ public final class ClusterAutoConfiguration {
 
 	static final String SCHEDULER = "pubsubclubTaskScheduler";
 
-	@Bean(name = SCHEDULER, destroyMethod = "shutdown")
+	// not a default candidate: the application's @Scheduled methods keep Boot's
+	// taskScheduler (spring.task.scheduling.*), and a slow job cannot delay the pings,
+	// handshake timeouts and redials that run here; injected by name only
+	@Bean(name = SCHEDULER, destroyMethod = "shutdown", defaultCandidate = false)
 	@ConditionalOnMissingBean(name = SCHEDULER)
 	ThreadPoolTaskScheduler pubsubclubTaskScheduler() {
 		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Supplier;
 
@@ -57,7 +58,7 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 
 	private final Set<PeerLink> links = ConcurrentHashMap.newKeySet();
 
-	private final Map<String, Set<PeerLink>> consumersByTopic = new ConcurrentHashMap<>();
+	private final ConcurrentMap<String, Set<PeerLink>> consumersByTopic;
 
 	private final Set<PeerLink> producers = ConcurrentHashMap.newKeySet();
 
@@ -88,6 +89,13 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	 */
 	public ClusterLinks(long nodeId, Map<ClusterState.Role, ClusterState.Mode> roles,
 			LocalSubscribers localSubscribers, TaskScheduler scheduler, Duration handshakeTimeout) {
+		this(nodeId, roles, localSubscribers, scheduler, handshakeTimeout, new ConcurrentHashMap<>());
+	}
+
+	// the map is given by tests that force an interleaving of its updates
+	ClusterLinks(long nodeId, Map<ClusterState.Role, ClusterState.Mode> roles, LocalSubscribers localSubscribers,
+			TaskScheduler scheduler, Duration handshakeTimeout, ConcurrentMap<String, Set<PeerLink>> consumersByTopic) {
+		this.consumersByTopic = consumersByTopic;
 		this.nodeId = nodeId;
 		this.identity = new NodeIdentity(nodeId);
 		this.roles = Collections.unmodifiableMap(new EnumMap<>(roles));
@@ -250,12 +258,30 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	}
 
 	void consumerReady(PeerLink link) {
+		supersedeOlderLinks(link);
 		synchronized (this.subscriptionLock) {
 			this.producers.add(link);
 			link.syncTopics(this.localSubscribers.topics());
 		}
 		if (link.status() != ClusterState.Status.READY) {
 			this.producers.remove(link);
+		}
+	}
+
+	// on the new link's reading thread, before it reads another frame: an older accepted
+	// link from the same producer node, closed by the producer, may still be read while
+	// the new one delivers; it delivers no more once this returns
+	private void supersedeOlderLinks(PeerLink link) {
+		String far = link.farIdentity();
+		if (far == null || link.direction() != ClusterState.Direction.ACCEPTED) {
+			// a dialled link replaces one that closed already, and waited out its deliveries
+			return;
+		}
+		for (PeerLink other : this.links) {
+			if (other != link && other.direction() == ClusterState.Direction.ACCEPTED
+					&& other.role() == ClusterState.Role.CONSUMER && far.equals(other.farIdentity())) {
+				other.supersede(link);
+			}
 		}
 	}
 
@@ -269,7 +295,13 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	}
 
 	void producerSubscribed(PeerLink link, String topic) {
-		this.consumersByTopic.computeIfAbsent(topic, (key) -> ConcurrentHashMap.newKeySet()).add(link);
+		// the add inside the map's atomic step: a set emptied and dropped by another link's
+		// 202 at the same moment must not take this link with it
+		this.consumersByTopic.compute(topic, (key, consumers) -> {
+			Set<PeerLink> set = (consumers != null) ? consumers : ConcurrentHashMap.newKeySet();
+			set.add(link);
+			return set;
+		});
 	}
 
 	void producerUnsubscribed(PeerLink link, String topic) {

@@ -18,6 +18,11 @@ import org.jspecify.annotations.Nullable;
  * The role this node plays on an accepted link may be unknown when it opens (both roles
  * serve on one port): the far side's first frame decides it (a 101 means the far side is
  * a consumer), or {@link #actAsConsumer()} is called when the far side stays silent.
+ * <p>
+ * The link's lock guards its state and keeps its frames in order; with it held the link
+ * only queues frames (which never blocks) and updates lock-free maps. What calls out,
+ * closing the session or telling the dialled server the link is ready, is collected
+ * under the lock and run once it is released.
  *
  * @author PubSubClub
  */
@@ -69,6 +74,17 @@ public final class PeerLink {
 	private boolean synced;
 
 	private volatile boolean selfLink;
+
+	// set when this side decided to close: frames still arriving are ignored
+	private boolean closing;
+
+	// what to run once the lock is released; guarded by this
+	private @Nullable Runnable afterUnlock;
+
+	private final Object deliveryLock = new Object();
+
+	// a newer link from the same producer took over: deliver nothing more
+	private volatile boolean superseded;
 
 	private volatile NodeIdentity.@Nullable FarNode farNode;
 
@@ -155,7 +171,8 @@ public final class PeerLink {
 		PscMessage.Event event;
 		boolean consumerReady;
 		synchronized (this) {
-			if (this.status != ClusterState.Status.HANDSHAKING && this.status != ClusterState.Status.READY) {
+			if (this.closing
+					|| (this.status != ClusterState.Status.HANDSHAKING && this.status != ClusterState.Status.READY)) {
 				return;
 			}
 			try {
@@ -165,12 +182,20 @@ public final class PeerLink {
 				consumerReady = (event == null) && handle(message);
 			}
 			catch (PscProtocolException ex) {
-				protocolError(ex.closeCode(), ex.getMessage());
-				return;
+				event = null;
+				consumerReady = false;
+				closeForProtocolError(ex.closeCode(), ex.getMessage());
 			}
 		}
+		runAfterUnlock();
 		if (event != null) {
-			this.cluster.deliver(event, receivedNanos);
+			// not under the link's lock; under this one only so that a link that replaces
+			// this one can wait out a delivery in progress (see supersede)
+			synchronized (this.deliveryLock) {
+				if (!this.superseded && this.status != ClusterState.Status.CLOSED) {
+					this.cluster.deliver(event, receivedNanos);
+				}
+			}
 		}
 		else if (consumerReady) {
 			this.cluster.consumerReady(this);
@@ -183,11 +208,48 @@ public final class PeerLink {
 	 * @param code the close code
 	 * @param reason the reason
 	 */
-	public synchronized void protocolError(int code, String reason) {
+	public void protocolError(int code, String reason) {
+		synchronized (this) {
+			closeForProtocolError(code, reason);
+		}
+		runAfterUnlock();
+	}
+
+	private void closeForProtocolError(int code, String reason) {
+		if (this.closing) {
+			return;
+		}
 		this.cluster.counters().badFrames.increment();
 		this.lastError = reason;
 		logger.warn("Closing link " + this + " (" + code + "): " + reason);
-		close(code, reason);
+		closeAfterUnlock(code, reason);
+	}
+
+	// with the lock held
+	private void closeAfterUnlock(int code, String reason) {
+		this.closing = true;
+		afterUnlock(() -> close(code, reason));
+	}
+
+	// with the lock held
+	private void afterUnlock(Runnable action) {
+		Runnable before = this.afterUnlock;
+		this.afterUnlock = (before != null) ? () -> {
+			before.run();
+			action.run();
+		} : action;
+	}
+
+	// with the lock released, by the thread that collected the actions
+	private void runAfterUnlock() {
+		Runnable actions;
+		synchronized (this) {
+			actions = this.afterUnlock;
+			this.afterUnlock = null;
+		}
+		if (actions != null) {
+			actions.run();
+		}
 	}
 
 	/**
@@ -220,6 +282,11 @@ public final class PeerLink {
 			if (this.lastError == null && code != 1000 && code != 1001) {
 				this.lastError = "closed " + code + ((reason != null && !reason.isEmpty()) ? " " + reason : "");
 			}
+		}
+		// wait out a delivery in progress on the reading thread: once this returns the
+		// link delivers nothing, and a link dialled again to replace it cannot overtake it
+		synchronized (this.deliveryLock) {
+			this.superseded = true;
 		}
 		this.cluster.removed(this);
 		if (logger.isDebugEnabled()) {
@@ -437,7 +504,7 @@ public final class PeerLink {
 			this.lastError = "self-link";
 			logger.info("Link " + this + " leads back to this node; closing it"
 					+ ((this.direction == ClusterState.Direction.DIALLED) ? " for good" : ""));
-			close(SELF_LINK, "self-link");
+			closeAfterUnlock(SELF_LINK, "self-link");
 			return false;
 		}
 		Long farId = this.farNodeId;
@@ -457,7 +524,7 @@ public final class PeerLink {
 					logger.warn("Link " + this + " leads to the node already linked as " + holder.address()
 							+ describeFar() + "; closing this duplicate link, so that no event arrives twice "
 							+ "(dialled again if that link goes away)");
-					close(DUPLICATE_LINK, "duplicate link");
+					closeAfterUnlock(DUPLICATE_LINK, "duplicate link");
 					return false;
 				}
 				this.claimKey = key;
@@ -479,21 +546,46 @@ public final class PeerLink {
 		}
 		this.cluster.counters().handshakes.increment();
 		this.cluster.counters().handshakeNanos.add(System.nanoTime() - this.openedNanos);
-		if (this.dialled != null) {
-			this.dialled.linkReady();
+		DialledServer dialled = this.dialled;
+		if (dialled != null) {
+			// the dialer locks itself: told once this link's lock is released
+			afterUnlock(dialled::linkReady);
 		}
 		if (logger.isInfoEnabled()) {
 			logger.info("Link " + this + " ready, version " + version);
 		}
 	}
 
-	synchronized void handshakeTimedOut() {
-		if (this.status == ClusterState.Status.HANDSHAKING) {
-			this.cluster.counters().badFrames.increment();
-			this.lastError = "handshake timeout";
-			logger.warn("Closing link " + this + ": no handshake in time");
-			close(PROTOCOL_ERROR, "handshake timeout");
+	/**
+	 * Stop delivering, and close: a newer link from the same producer node is ready. The
+	 * producer closed this one already, but frames it wrote before may still be read
+	 * here while the new link delivers, out of order with its events. Waits for a
+	 * delivery in progress on this link to end. Called with no lock held.
+	 */
+	void supersede(PeerLink newer) {
+		synchronized (this.deliveryLock) {
+			this.superseded = true;
 		}
+		synchronized (this) {
+			if (this.closing || this.status == ClusterState.Status.CLOSED) {
+				return;
+			}
+			logger.info("Link " + this + " replaced by " + newer.address() + " from the same node; closing it");
+			closeAfterUnlock(1000, "replaced by a newer link from the same node");
+		}
+		runAfterUnlock();
+	}
+
+	void handshakeTimedOut() {
+		synchronized (this) {
+			if (this.status == ClusterState.Status.HANDSHAKING && !this.closing) {
+				this.cluster.counters().badFrames.increment();
+				this.lastError = "handshake timeout";
+				logger.warn("Closing link " + this + ": no handshake in time");
+				closeAfterUnlock(PROTOCOL_ERROR, "handshake timeout");
+			}
+		}
+		runAfterUnlock();
 	}
 
 	/**

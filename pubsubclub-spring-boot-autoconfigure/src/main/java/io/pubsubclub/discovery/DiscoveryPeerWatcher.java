@@ -3,7 +3,6 @@ package io.pubsubclub.discovery;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -89,7 +88,7 @@ public class DiscoveryPeerWatcher implements SmartLifecycle, SmartApplicationLis
 
 	private final Map<String, DiscoveredPeer> peers = new ConcurrentHashMap<>();
 
-	private final Map<String, ScheduledFuture<?>> pendingRemovals = new HashMap<>();
+	private final Map<String, ScheduledFuture<?>> pendingRemovals = new ConcurrentHashMap<>();
 
 	private final Set<String> reportedInstances = new HashSet<>();
 
@@ -243,6 +242,9 @@ public class DiscoveryPeerWatcher implements SmartLifecycle, SmartApplicationLis
 				Thread.currentThread().interrupt();
 			}
 		}
+		// a refresh queued on the executor just shut down never runs to clear it
+		this.refreshQueued.set(false);
+		this.pendingRemovals.values().forEach((removal) -> removal.cancel(false));
 		this.pendingRemovals.clear();
 	}
 
@@ -285,11 +287,12 @@ public class DiscoveryPeerWatcher implements SmartLifecycle, SmartApplicationLis
 		}
 		try {
 			List<ServiceInstance> instances = readInstances();
-			if (instances != null) {
+			if (instances != null && this.running.get()) {
 				apply(instances);
 			}
 		}
-		catch (RuntimeException ex) {
+		catch (Throwable ex) {
+			// anything thrown out of here would end the fixed-delay poll for good
 			logger.error("Discovery refresh of service '" + this.serviceId + "' failed", ex);
 		}
 	}
@@ -299,7 +302,14 @@ public class DiscoveryPeerWatcher implements SmartLifecycle, SmartApplicationLis
 		try {
 			instances = this.discoveryClient.getInstances(this.serviceId);
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | Error ex) {
+			if (!this.running.get()) {
+				// stopped while reading: the interrupted read is no outage
+				if (logger.isDebugEnabled()) {
+					logger.debug("Read of the instances of service '" + this.serviceId + "' ended by the stop: " + ex);
+				}
+				return null;
+			}
 			this.failures.incrementAndGet();
 			if (this.failureStreak++ == 0) {
 				logger.warn("Cannot read the instances of service '" + this.serviceId + "' from "
@@ -408,7 +418,7 @@ public class DiscoveryPeerWatcher implements SmartLifecycle, SmartApplicationLis
 	}
 
 	private void removeNow(String address) {
-		DiscoveredPeer peer = this.peers.remove(address);
+		DiscoveredPeer peer = this.peers.get(address);
 		if (peer == null) {
 			return;
 		}
@@ -417,8 +427,11 @@ public class DiscoveryPeerWatcher implements SmartLifecycle, SmartApplicationLis
 			this.registrar.remove(peer);
 		}
 		catch (RuntimeException ex) {
-			logger.error("Cannot remove cluster server " + peer, ex);
+			// still dialled: tracked until a removal succeeds, tried again on next refresh
+			logger.error("Cannot remove cluster server " + peer + ", will try again on next refresh", ex);
+			return;
 		}
+		this.peers.remove(address, peer);
 	}
 
 }

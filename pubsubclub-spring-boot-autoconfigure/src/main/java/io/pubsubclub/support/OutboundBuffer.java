@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -91,6 +92,8 @@ public final class OutboundBuffer implements FrameSender {
 
 	private final AtomicLong charsSent = new AtomicLong();
 
+	private final AtomicLong rejectedCloses = new AtomicLong();
+
 	private volatile long inFlightSince;
 
 	/**
@@ -126,8 +129,8 @@ public final class OutboundBuffer implements FrameSender {
 	/**
 	 * Create a buffer for the given session that, when it has nothing in flight, writes a
 	 * frame at once with the container's asynchronous remote on the sender's thread, and
-	 * writes the frames that queue up behind it in batches from the thread that completes
-	 * the send (or the given executor). For a container whose asynchronous remote does not
+	 * writes the frames that queue up behind it in batches from the given executor (never
+	 * from the container's thread that completes the send, which also reads). For a container whose asynchronous remote does not
 	 * block, as Tomcat's server side: an idle link then costs no thread hand-off, a busy
 	 * one no write per frame.
 	 * @param session a session backed by a JSR-356 session
@@ -185,6 +188,11 @@ public final class OutboundBuffer implements FrameSender {
 			return false;
 		}
 		this.queue.add(frame);
+		if (this.closed.get()) {
+			// closed between the check above and the add: nothing may stay queued
+			discard();
+			return false;
+		}
 		if (this.sendExecutor == null) {
 			drain();
 		}
@@ -193,7 +201,14 @@ public final class OutboundBuffer implements FrameSender {
 				writeOne();
 			}
 			else {
-				this.sendExecutor.execute(this::drain);
+				try {
+					this.sendExecutor.execute(this::drain);
+				}
+				catch (RejectedExecutionException ex) {
+					// shutting down, or bounded and full: the frame cannot go out
+					failed(ex);
+					return false;
+				}
 			}
 		}
 		return true;
@@ -205,6 +220,22 @@ public final class OutboundBuffer implements FrameSender {
 	 */
 	public long queued() {
 		return this.queued.get();
+	}
+
+	/**
+	 * Return the number of frames waiting to be sent.
+	 * @return the queued frames
+	 */
+	public int queuedFrames() {
+		return this.queue.size();
+	}
+
+	/**
+	 * Return how many times the close executor refused to close the session.
+	 * @return the refused closes
+	 */
+	public long rejectedCloses() {
+		return this.rejectedCloses.get();
 	}
 
 	/**
@@ -230,8 +261,18 @@ public final class OutboundBuffer implements FrameSender {
 	@Override
 	public void close() {
 		this.closed.set(true);
-		this.queue.clear();
-		this.queued.set(0);
+		discard();
+	}
+
+	/**
+	 * Drop the queued frames. Each frame leaves the count with the thread that took it
+	 * off the queue, so a sender or writer racing this never drives the count below zero.
+	 */
+	private void discard() {
+		String frame;
+		while ((frame = this.queue.poll()) != null) {
+			this.queued.addAndGet(-frame.length());
+		}
 	}
 
 	/**
@@ -331,37 +372,26 @@ public final class OutboundBuffer implements FrameSender {
 				this.sending.set(false);
 				continue;
 			}
-			FirstSend send = new FirstSend(frame, Thread.currentThread());
 			try {
-				this.remote.sendText(frame, send);
+				this.remote.sendText(frame, new FirstSend(frame));
 			}
 			catch (RuntimeException ex) {
 				failed(ex);
 			}
-			send.callerReturned();
 			return;
 		}
 	}
 
 	/**
-	 * The frame a sender wrote itself. Its completion writes, off the sender's thread,
-	 * whatever queued up behind it.
+	 * The frame a sender wrote itself. Its completion hands whatever queued up behind it
+	 * to the send executor.
 	 */
 	private final class FirstSend implements jakarta.websocket.SendHandler {
 
 		private final String frame;
 
-		private final Thread caller;
-
-		private volatile boolean returned;
-
-		FirstSend(String frame, Thread caller) {
+		FirstSend(String frame) {
 			this.frame = frame;
-			this.caller = caller;
-		}
-
-		void callerReturned() {
-			this.returned = true;
 		}
 
 		@Override
@@ -378,14 +408,18 @@ public final class OutboundBuffer implements FrameSender {
 			if (basic == null || executor == null) {
 				throw new IllegalStateException("No batching remote or send executor");
 			}
-			boolean senderThread = Thread.currentThread() == this.caller && !this.returned;
-			if (!senderThread && !outbound.queue.isEmpty() && !writeBatch(basic)) {
-				return;
-			}
+			// what queued up behind this frame is written on the send executor: never on
+			// the container's thread that completed the send, which also reads; blocking
+			// writes there would hold up the reads (pongs, 201/202) of every link
 			outbound.sending.set(false);
 			if (!outbound.closed.get() && !outbound.queue.isEmpty()) {
-				// queued on the sender's thread, or while this one let go
-				executor.execute(outbound::drain);
+				try {
+					executor.execute(outbound::drain);
+				}
+				catch (RejectedExecutionException ex) {
+					// shutting down: the session is being closed
+					logger.debug("Send executor refused the batch of session " + outbound.session.getId(), ex);
+				}
 			}
 		}
 
@@ -450,16 +484,37 @@ public final class OutboundBuffer implements FrameSender {
 		if (logger.isDebugEnabled()) {
 			logger.debug("Send to session " + this.session.getId() + " failed", ex);
 		}
-		close();
-		this.closeExecutor.execute(() -> closeQuietly(CloseStatus.SERVER_ERROR));
+		if (this.closed.compareAndSet(false, true)) {
+			discard();
+			closeLater(CloseStatus.SERVER_ERROR);
+		}
 	}
 
 	private void overflow(Overflow reason) {
 		if (this.closed.compareAndSet(false, true)) {
-			this.queue.clear();
-			this.queued.set(0);
+			discard();
 			this.onOverflow.accept(this.session, reason);
-			this.closeExecutor.execute(() -> closeQuietly(SLOW_CONSUMER));
+			closeLater(SLOW_CONSUMER);
+		}
+	}
+
+	/**
+	 * Close the session off the sender's thread. An executor that refuses (bounded and
+	 * full, or shutting down) must not turn an overflow into an exception in the
+	 * publisher: the close then gets a thread of its own, and is counted.
+	 */
+	private void closeLater(CloseStatus status) {
+		try {
+			this.closeExecutor.execute(() -> closeQuietly(status));
+		}
+		catch (RejectedExecutionException ex) {
+			this.rejectedCloses.incrementAndGet();
+			logger.warn("Close executor refused to close session " + this.session.getId() + " (" + ex.getMessage()
+					+ "); closing it on a thread of its own");
+			Thread closer = new Thread(() -> closeQuietly(status), "pubsubclub-close-" + this.session.getId());
+			closer.setDaemon(true);
+			closer.setContextClassLoader(OutboundBuffer.class.getClassLoader());
+			closer.start();
 		}
 	}
 

@@ -24,10 +24,18 @@ public final class TestNodes implements AutoCloseable {
 	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
 
 	public Node start(String... properties) {
+		return startWith(new Class<?>[0], properties);
+	}
+
+	/**
+	 * Start a node with configurations of the test's own next to the node's, such as a
+	 * scheduler bean in place of the starter's.
+	 */
+	public Node startWith(Class<?>[] configurations, String... properties) {
 		List<String> all = new ArrayList<>(List.of("spring.main.banner-mode=off", "logging.level.root=warn",
 				"logging.level.io.pubsubclub=info"));
 		all.addAll(List.of(properties));
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(NodeConfiguration.class)
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(sources(configurations))
 			.web(WebApplicationType.NONE)
 			.bannerMode(Banner.Mode.OFF)
 			.logStartupInfo(false)
@@ -35,6 +43,12 @@ public final class TestNodes implements AutoCloseable {
 			.run();
 		this.contexts.add(context);
 		return new Node(context);
+	}
+
+	private static Class<?>[] sources(Class<?>[] configurations) {
+		List<Class<?>> sources = new ArrayList<>(List.of(configurations));
+		sources.add(0, NodeConfiguration.class);
+		return sources.toArray(Class<?>[]::new);
 	}
 
 	@Override

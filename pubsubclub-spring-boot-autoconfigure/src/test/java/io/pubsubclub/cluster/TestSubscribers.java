@@ -52,10 +52,25 @@ public class TestSubscribers implements LocalSubscribers, ApplicationEventPublis
 		return Set.copyOf(this.topics);
 	}
 
+	private volatile java.util.function.@org.jspecify.annotations.Nullable BiConsumer<String, String> listener;
+
 	@Override
 	public int deliver(String topic, String eventJson) {
+		java.util.function.BiConsumer<String, String> listener = this.listener;
+		if (listener != null) {
+			listener.accept(topic, eventJson);
+			return 1;
+		}
 		this.delivered.add(topic + " " + eventJson);
 		return 1;
+	}
+
+	/**
+	 * Hand deliveries to the given listener instead of keeping them, for tests that
+	 * deliver too many to keep.
+	 */
+	public void onDeliver(java.util.function.BiConsumer<String, String> listener) {
+		this.listener = listener;
 	}
 
 	/**

@@ -18,7 +18,10 @@ class MutableDiscoveryClient implements DiscoveryClient {
 
 	private final Map<String, List<ServiceInstance>> instances = new HashMap<>();
 
-	private volatile RuntimeException outage;
+	private volatile Throwable outage;
+
+	private volatile java.util.function.Consumer<String> onRead = (serviceId) -> {
+	};
 
 	@Override
 	public String description() {
@@ -26,11 +29,21 @@ class MutableDiscoveryClient implements DiscoveryClient {
 	}
 
 	@Override
-	public synchronized List<ServiceInstance> getInstances(String serviceId) {
-		RuntimeException outage = this.outage;
-		if (outage != null) {
-			throw outage;
+	public List<ServiceInstance> getInstances(String serviceId) {
+		this.onRead.accept(serviceId);
+		Throwable outage = this.outage;
+		if (outage instanceof Error error) {
+			throw error;
 		}
+		if (outage != null) {
+			throw (RuntimeException) outage;
+		}
+		synchronized (this) {
+			return read(serviceId);
+		}
+	}
+
+	private List<ServiceInstance> read(String serviceId) {
 		return new ArrayList<>(this.instances.getOrDefault(serviceId, List.of()));
 	}
 
@@ -43,7 +56,12 @@ class MutableDiscoveryClient implements DiscoveryClient {
 		this.instances.put(serviceId, List.of(instances));
 	}
 
-	void outage(RuntimeException outage) {
+	/** Run on the reading thread each time the list is read, before it is read. */
+	void onRead(java.util.function.Consumer<String> onRead) {
+		this.onRead = onRead;
+	}
+
+	void outage(Throwable outage) {
 		this.outage = outage;
 	}
 

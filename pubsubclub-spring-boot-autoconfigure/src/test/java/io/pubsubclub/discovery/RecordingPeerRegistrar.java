@@ -16,6 +16,8 @@ public class RecordingPeerRegistrar implements PeerRegistrar {
 
 	private volatile RuntimeException failure;
 
+	private volatile RuntimeException removeFailure;
+
 	@Override
 	public synchronized void add(DiscoveredPeer peer) {
 		RuntimeException failure = this.failure;
@@ -28,6 +30,11 @@ public class RecordingPeerRegistrar implements PeerRegistrar {
 
 	@Override
 	public synchronized void remove(DiscoveredPeer peer) {
+		RuntimeException removeFailure = this.removeFailure;
+		if (removeFailure != null) {
+			this.calls.add("failed remove " + peer.address());
+			throw removeFailure;
+		}
 		this.calls.add("remove " + peer.address());
 		this.peers.remove(peer);
 	}
@@ -38,6 +45,10 @@ public class RecordingPeerRegistrar implements PeerRegistrar {
 
 	public synchronized Set<DiscoveredPeer> peers() {
 		return new LinkedHashSet<>(this.peers);
+	}
+
+	public void failRemoveWith(RuntimeException failure) {
+		this.removeFailure = failure;
 	}
 
 	public void failWith(RuntimeException failure) {

@@ -29,6 +29,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.backoff.ExponentialBackOff;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.client.WebSocketClient;
 
 /**
@@ -36,7 +38,12 @@ import org.springframework.web.socket.client.WebSocketClient;
  * connection per server and role) and redials lost or refused links with a jittered,
  * capped exponential back-off until the server is removed. A server found to be this
  * node itself is dropped and never dialled again. Starts after the application's web
- * server and closes its links (1001) first on shutdown.
+ * server and closes its links (1001) first on shutdown, all at once, waiting at most the
+ * send-time limit for them together.
+ * <p>
+ * The client's lock guards its map of dialers only: dialers are started, stopped and
+ * reconnected after it is released (lock order: client, then dialer; a dialer never
+ * calls the client with its own lock held).
  *
  * @author PubSubClub
  */
@@ -69,6 +76,8 @@ public final class ClusterClient implements ClusterPeers, SmartLifecycle {
 	private volatile @Nullable ThreadPoolExecutor sendExecutor;
 
 	private boolean running;
+
+	private volatile Closer closer = new Closer("pubsubclub-client-close-");
 
 	/**
 	 * Create a client connector.
@@ -108,18 +117,23 @@ public final class ClusterClient implements ClusterPeers, SmartLifecycle {
 	}
 
 	@Override
-	public synchronized void add(PeerAddress server) {
-		if (this.selfAddresses.contains(server) || this.dialers.get(server) != null) {
-			return;
+	public void add(PeerAddress server) {
+		List<Dialer> added;
+		synchronized (this) {
+			if (this.selfAddresses.contains(server) || this.dialers.get(server) != null) {
+				return;
+			}
+			if (!this.running) {
+				this.dialers.put(server, null);
+				return;
+			}
+			added = dialers(server);
 		}
-		if (!this.running) {
-			this.dialers.put(server, null);
-			return;
-		}
-		dial(server);
+		added.forEach(Dialer::connect);
 	}
 
-	private void dial(PeerAddress server) {
+	// with the lock held; the caller connects them once it is released
+	private List<Dialer> dialers(PeerAddress server) {
 		List<Dialer> serverDialers = new ArrayList<>(this.roles.size());
 		for (ClusterState.Role role : this.roles) {
 			Dialer dialer = new Dialer(this, server, role);
@@ -127,18 +141,30 @@ public final class ClusterClient implements ClusterPeers, SmartLifecycle {
 			this.cluster.register(dialer);
 		}
 		this.dialers.put(server, serverDialers);
-		serverDialers.forEach(Dialer::connect);
+		return serverDialers;
 	}
 
 	@Override
-	public synchronized void remove(PeerAddress server) {
-		List<Dialer> removed = this.dialers.remove(server);
+	public void remove(PeerAddress server) {
+		List<Dialer> removed;
+		synchronized (this) {
+			removed = this.dialers.remove(server);
+		}
 		if (removed != null) {
 			for (Dialer dialer : removed) {
-				dialer.stop();
 				this.cluster.unregister(dialer);
+				WebSocketSession session = dialer.stop();
+				if (session != null) {
+					// here and now, with no lock held: the server may be added again at once,
+					// and its old link must not deliver next to the new one
+					Closer.closeNow(session, CloseStatus.GOING_AWAY);
+				}
 			}
 		}
+	}
+
+	synchronized @Nullable List<Dialer> dialersOf(PeerAddress server) {
+		return this.dialers.get(server);
 	}
 
 	@Override
@@ -147,22 +173,29 @@ public final class ClusterClient implements ClusterPeers, SmartLifecycle {
 	}
 
 	@Override
-	public synchronized boolean reconnect(PeerAddress server) {
-		List<Dialer> serverDialers = this.dialers.get(server);
-		if (serverDialers == null) {
-			return this.dialers.containsKey(server);
+	public boolean reconnect(PeerAddress server) {
+		List<Dialer> serverDialers;
+		synchronized (this) {
+			serverDialers = this.dialers.get(server);
+			if (serverDialers == null) {
+				return this.dialers.containsKey(server);
+			}
 		}
 		serverDialers.forEach(Dialer::reconnect);
 		return true;
 	}
 
 	@Override
-	public synchronized void reconnectAll() {
-		for (List<Dialer> serverDialers : this.dialers.values()) {
-			if (serverDialers != null) {
-				serverDialers.forEach(Dialer::reconnect);
+	public void reconnectAll() {
+		List<Dialer> all = new ArrayList<>();
+		synchronized (this) {
+			for (List<Dialer> serverDialers : this.dialers.values()) {
+				if (serverDialers != null) {
+					all.addAll(serverDialers);
+				}
 			}
 		}
+		all.forEach(Dialer::reconnect);
 	}
 
 	/**
@@ -173,17 +206,27 @@ public final class ClusterClient implements ClusterPeers, SmartLifecycle {
 		return Set.copyOf(this.selfAddresses);
 	}
 
-	synchronized void selfLink(PeerAddress server) {
+	void selfLink(PeerAddress server) {
 		logger.info("Cluster server " + server + " is this node itself; it will not be dialled again");
-		this.selfAddresses.add(server);
+		synchronized (this) {
+			this.selfAddresses.add(server);
+		}
 		remove(server);
 	}
 
 	@Override
-	public synchronized void start() {
-		if (this.running) {
-			return;
+	public void start() {
+		List<Dialer> started = new ArrayList<>();
+		synchronized (this) {
+			if (this.running) {
+				return;
+			}
+			startLocked(started);
 		}
+		started.forEach(Dialer::connect);
+	}
+
+	private void startLocked(List<Dialer> started) {
 		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
 		container.setAsyncSendTimeout(this.settings.sendTimeLimit().toMillis());
 		ClusterWebSocketClient client = new ClusterWebSocketClient(container,
@@ -194,39 +237,59 @@ public final class ClusterClient implements ClusterPeers, SmartLifecycle {
 		threads.setDaemon(true);
 		this.sendExecutor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
 				threads);
+		Closer previous = this.closer;
+		this.closer = new Closer("pubsubclub-client-close-");
+		previous.shutdown();
 		this.container = container;
 		this.webSocketClient = client;
 		this.running = true;
 		for (PeerAddress server : List.copyOf(this.dialers.keySet())) {
 			if (this.dialers.get(server) == null) {
-				dial(server);
+				started.addAll(dialers(server));
 			}
 		}
 	}
 
 	@Override
-	public synchronized void stop() {
-		if (!this.running) {
-			return;
-		}
-		this.running = false;
-		for (Map.Entry<PeerAddress, List<Dialer>> entry : this.dialers.entrySet()) {
-			if (entry.getValue() != null) {
-				for (Dialer dialer : entry.getValue()) {
-					dialer.stop();
-					this.cluster.unregister(dialer);
+	public void stop() {
+		List<Dialer> stopped = new ArrayList<>();
+		WebSocketContainer container;
+		synchronized (this) {
+			if (!this.running) {
+				return;
+			}
+			this.running = false;
+			for (Map.Entry<PeerAddress, List<Dialer>> entry : this.dialers.entrySet()) {
+				if (entry.getValue() != null) {
+					stopped.addAll(entry.getValue());
+					entry.setValue(null);
 				}
-				entry.setValue(null);
+			}
+			container = this.container;
+			this.container = null;
+		}
+		List<WebSocketSession> open = new ArrayList<>();
+		for (Dialer dialer : stopped) {
+			this.cluster.unregister(dialer);
+			WebSocketSession session = dialer.stop();
+			if (session != null) {
+				open.add(session);
 			}
 		}
+		Closer closer = closer();
+		int late = closer.closeAll(open, CloseStatus.GOING_AWAY, this.settings.sendTimeLimit());
+		if (late > 0) {
+			logger.info(late + " cluster link(s) did not close within " + this.settings.sendTimeLimit()
+					+ "; stopping without them");
+		}
+		closer.shutdown();
 		ThreadPoolExecutor sendExecutor = this.sendExecutor;
 		if (sendExecutor != null) {
 			sendExecutor.shutdown();
 		}
-		if (this.container instanceof WsWebSocketContainer tomcatContainer) {
+		if (container instanceof WsWebSocketContainer tomcatContainer) {
 			tomcatContainer.destroy();
 		}
-		this.container = null;
 	}
 
 	@Override
@@ -254,6 +317,10 @@ public final class ClusterClient implements ClusterPeers, SmartLifecycle {
 	Executor sendExecutor() {
 		Executor executor = this.sendExecutor;
 		return (executor != null) ? executor : Runnable::run;
+	}
+
+	Closer closer() {
+		return this.closer;
 	}
 
 	ExponentialBackOff backOff() {

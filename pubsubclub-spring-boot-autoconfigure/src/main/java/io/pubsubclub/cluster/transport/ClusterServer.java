@@ -12,6 +12,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.servlet.ServletException;
@@ -100,9 +103,14 @@ public final class ClusterServer implements SmartLifecycle {
 
 	private final Set<WebSocketSession> sessions = ConcurrentHashMap.newKeySet();
 
+	// closes off the server's I/O threads and the cluster's timer threads
+	private final Closer closer = new Closer("pubsubclub-server-close-");
+
 	private volatile @Nullable Tomcat tomcat;
 
 	private volatile @Nullable Executor sendExecutor;
+
+	private volatile @Nullable ThreadPoolExecutor sendPool;
 
 	private volatile @Nullable File baseDir;
 
@@ -183,9 +191,15 @@ public final class ClusterServer implements SmartLifecycle {
 		executor.setName("pubsubclub-cluster-" + instance + "-executor");
 		executor.setNamePrefix("pubsubclub-server-");
 		executor.setMinSpareThreads(2);
-		executor.setMaxThreads(32);
+		// these threads read, and answer pings: Tomcat writes the pong on the reading thread,
+		// behind any write in progress to that link, so a link that does not read holds
+		// one for up to the send-time limit; they must outnumber the links slow at once
+		executor.setMaxThreads(200);
 		tomcat.getService().addExecutor(executor);
-		this.sendExecutor = executor;
+		// batches are written here, never on the threads above
+		this.sendPool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+				ClusterThreads.named("pubsubclub-server-send-"));
+		this.sendExecutor = this.sendPool;
 		Connector connector = new Connector("org.apache.coyote.http11.Http11NioProtocol");
 		connector.setPort(this.port);
 		connector.setThrowOnFailure(true);
@@ -266,7 +280,7 @@ public final class ClusterServer implements SmartLifecycle {
 		// Tomcat's server side sends without blocking: an idle link is written at once by
 		// the publishing thread, frames that queue up behind it go out in batches from the
 		// server's own threads
-		return new LinkHandler(this.settings, this.scheduler, new AcceptedHooks(), this.sendExecutor, true);
+		return new LinkHandler(this.settings, this.closer, new AcceptedHooks(), this.sendExecutor, true);
 	}
 
 	@Override
@@ -275,18 +289,21 @@ public final class ClusterServer implements SmartLifecycle {
 		if (tomcat == null) {
 			return;
 		}
-		for (WebSocketSession session : this.sessions) {
-			try {
-				session.close(CloseStatus.GOING_AWAY);
-			}
-			catch (IOException | RuntimeException ex) {
-				logger.debug("Close of cluster session failed", ex);
-			}
+		// all at once: one by one, each could wait the send-time limit
+		int late = this.closer.closeAll(java.util.List.copyOf(this.sessions), CloseStatus.GOING_AWAY,
+				this.settings.sendTimeLimit());
+		if (late > 0) {
+			logger.info(late + " cluster link(s) did not close within " + this.settings.sendTimeLimit()
+					+ "; stopping without them");
 		}
 		destroy(tomcat);
 		ServerTls tls = this.security.serverTls();
 		if (tls != null) {
 			tls.detach();
+		}
+		ThreadPoolExecutor sendPool = this.sendPool;
+		if (sendPool != null) {
+			sendPool.shutdown();
 		}
 		this.tomcat = null;
 		this.boundAddress = null;

@@ -1,6 +1,7 @@
 package io.pubsubclub.cluster.transport;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.ScheduledFuture;
@@ -25,6 +26,12 @@ import org.springframework.web.socket.WebSocketSession;
 /**
  * Dials one server for one role and keeps dialling it, with back-off, until it is
  * removed; pings the open link and closes it when a pong does not come in time.
+ * <p>
+ * The dialer's lock guards its own fields only: sessions are closed, dials started and
+ * pings sent after it is released, on the client's close and send threads, never on the
+ * scheduler's. A ping is late when no pong came within one ping interval of sending it,
+ * measured on the clock, so that ticks the timer runs back to back after a delay do not
+ * count as missed pongs.
  *
  * @author PubSubClub
  */
@@ -56,7 +63,10 @@ final class Dialer implements DialledServer {
 
 	private @Nullable ScheduledFuture<?> pinger;
 
-	private volatile boolean awaitingPong;
+	// when the ping still unanswered was sent, 0 when none is
+	private volatile long pingSentNanos;
+
+	private volatile long lastPongNanos;
 
 	private boolean stopped;
 
@@ -74,13 +84,15 @@ final class Dialer implements DialledServer {
 		this.backOff = client.backOff().start();
 	}
 
-	synchronized void connect() {
-		if (this.stopped) {
-			return;
+	void connect() {
+		synchronized (this) {
+			if (this.stopped) {
+				return;
+			}
+			this.retry = null;
+			this.status = ClusterState.Status.CONNECTING;
+			this.nextAttempt = null;
 		}
-		this.retry = null;
-		this.status = ClusterState.Status.CONNECTING;
-		this.nextAttempt = null;
 		if (this.attempts.incrementAndGet() > 1) {
 			this.client.cluster().reconnectAttempted();
 		}
@@ -90,7 +102,7 @@ final class Dialer implements DialledServer {
 				this.client.cluster().identity().requestHeader(this.client.cluster().serverPort()));
 		// Tomcat's client blocks in its "asynchronous" send: every write goes through the
 		// send executor, batched
-		LinkHandler handler = new LinkHandler(this.client.settings(), this.client.scheduler(), new DialledHooks(),
+		LinkHandler handler = new LinkHandler(this.client.settings(), this.client.closer(), new DialledHooks(),
 				this.client.sendExecutor(), false);
 		try {
 			this.client.webSocketClient()
@@ -138,19 +150,33 @@ final class Dialer implements DialledServer {
 		this.retry = this.client.scheduler().schedule(this::connect, next);
 	}
 
-	synchronized void opened(WebSocketSession session) {
-		if (this.stopped) {
-			close(session, CloseStatus.GOING_AWAY);
-			return;
+	void opened(WebSocketSession session) {
+		synchronized (this) {
+			if (!this.stopped) {
+				this.session = session;
+				this.pingSentNanos = 0;
+				this.lastPongNanos = System.nanoTime();
+				this.pinger = this.client.scheduler()
+					.scheduleWithFixedDelay(this::ping, Instant.now().plus(this.client.settings().pingInterval()),
+							this.client.settings().pingInterval());
+				return;
+			}
 		}
-		this.session = session;
-		this.awaitingPong = false;
-		this.pinger = this.client.scheduler()
-			.scheduleAtFixedRate(this::ping, Instant.now().plus(this.client.settings().pingInterval()),
-					this.client.settings().pingInterval());
+		this.client.closer().close(session, CloseStatus.GOING_AWAY);
 	}
 
+	// on the scheduler: decides only, what blocks runs elsewhere; nothing may escape it,
+	// or the timer would stop pinging for good
 	private void ping() {
+		try {
+			tick();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Ping of " + this.server + " failed", ex);
+		}
+	}
+
+	private void tick() {
 		WebSocketSession session;
 		synchronized (this) {
 			session = this.session;
@@ -158,24 +184,41 @@ final class Dialer implements DialledServer {
 		if (session == null || !session.isOpen()) {
 			return;
 		}
-		if (this.awaitingPong) {
-			logger.warn("No pong from " + this.server + " in time; closing the link");
+		long now = System.nanoTime();
+		long sent = this.pingSentNanos;
+		if (sent != 0) {
+			if (now - sent < this.client.settings().pingInterval().toNanos()) {
+				// a tick run late, right after the one that sent the ping
+				return;
+			}
+			if (this.pingSentNanos != sent) {
+				// the pong came while this tick looked
+				return;
+			}
+			logger.warn("No pong from " + this.server + " for "
+					+ Duration.ofNanos(Math.max(0, now - this.lastPongNanos)).toMillis() + " ms; closing the link");
 			this.lastError = "ping timeout";
-			close(session, PING_TIMEOUT);
+			this.client.closer().close(session, PING_TIMEOUT);
 			return;
 		}
-		this.awaitingPong = true;
+		this.pingSentNanos = now;
+		// Tomcat's client blocks in sendPing until the frame is written
+		this.client.sendExecutor().execute(() -> sendPing(session));
+	}
+
+	private void sendPing(WebSocketSession session) {
 		try {
 			session.sendMessage(new PingMessage());
 		}
 		catch (IOException | RuntimeException ex) {
 			this.lastError = "ping failed: " + ex.getMessage();
-			close(session, CloseStatus.SESSION_NOT_RELIABLE);
+			Closer.closeNow(session, CloseStatus.SESSION_NOT_RELIABLE);
 		}
 	}
 
 	void pong() {
-		this.awaitingPong = false;
+		this.lastPongNanos = System.nanoTime();
+		this.pingSentNanos = 0;
 	}
 
 	synchronized void closed(WebSocketSession session, PeerLink link, CloseStatus status) {
@@ -217,49 +260,54 @@ final class Dialer implements DialledServer {
 		scheduleRetry();
 	}
 
-	synchronized void stop() {
-		this.stopped = true;
-		if (this.retry != null) {
-			this.retry.cancel(false);
-			this.retry = null;
-		}
-		if (this.pinger != null) {
-			this.pinger.cancel(false);
-			this.pinger = null;
-		}
-		WebSocketSession session = this.session;
-		if (session != null) {
-			close(session, CloseStatus.GOING_AWAY);
-		}
-	}
-
-	synchronized void reconnect() {
-		if (this.stopped) {
-			return;
-		}
-		WebSocketSession session = this.session;
-		if (session != null) {
-			this.immediate = true;
-			close(session, CloseStatus.GOING_AWAY);
-		}
-		else if (this.retry != null) {
-			this.retry.cancel(false);
-			this.retry = null;
-			connect();
-		}
-		else if (this.parked) {
-			// asked for: dial it, though it may well be a duplicate again
-			this.parked = false;
-			connect();
+	/**
+	 * Stop dialling. The open session, if any, is returned for the caller to close once
+	 * no lock is held: Tomcat reports the close inline, and the link and this dialer
+	 * lock themselves to handle it.
+	 * @return the session to close
+	 */
+	@Nullable WebSocketSession stop() {
+		synchronized (this) {
+			this.stopped = true;
+			if (this.retry != null) {
+				this.retry.cancel(false);
+				this.retry = null;
+			}
+			if (this.pinger != null) {
+				this.pinger.cancel(false);
+				this.pinger = null;
+			}
+			return this.session;
 		}
 	}
 
-	private static void close(WebSocketSession session, CloseStatus status) {
-		try {
-			session.close(status);
+	void reconnect() {
+		WebSocketSession session;
+		synchronized (this) {
+			if (this.stopped) {
+				return;
+			}
+			session = this.session;
+			if (session != null) {
+				this.immediate = true;
+			}
+			else if (this.retry != null) {
+				this.retry.cancel(false);
+				this.retry = null;
+			}
+			else if (this.parked) {
+				// asked for: dial it, though it may well be a duplicate again
+				this.parked = false;
+			}
+			else {
+				return;
+			}
 		}
-		catch (IOException | RuntimeException ex) {
-			logger.debug("Close of cluster session failed", ex);
+		if (session != null) {
+			this.client.closer().close(session, CloseStatus.GOING_AWAY);
+		}
+		else {
+			connect();
 		}
 	}
 
@@ -301,21 +349,23 @@ final class Dialer implements DialledServer {
 	}
 
 	@Override
-	public synchronized void duplicateReleased() {
-		if (this.stopped) {
-			return;
-		}
-		if (this.parked) {
-			this.parked = false;
-			if (logger.isInfoEnabled()) {
-				logger.info("The link that " + this.server + " duplicated went away; dialling " + this.server);
+	public void duplicateReleased() {
+		synchronized (this) {
+			if (this.stopped) {
+				return;
 			}
-			connect();
+			if (!this.parked) {
+				// told before the duplicate link's close came through
+				this.duplicateReleased = true;
+				return;
+			}
+			this.parked = false;
 		}
-		else {
-			// told before the duplicate link's close came through
-			this.duplicateReleased = true;
+		if (logger.isInfoEnabled()) {
+			logger.info("The link that " + this.server + " duplicated went away; dialling " + this.server);
 		}
+		// dialled with no lock held
+		connect();
 	}
 
 	private final class DialledHooks implements LinkHandler.Hooks {

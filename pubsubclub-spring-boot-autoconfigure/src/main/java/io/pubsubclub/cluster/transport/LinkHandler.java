@@ -9,7 +9,6 @@ import org.jspecify.annotations.Nullable;
 import io.pubsubclub.cluster.PeerLink;
 import io.pubsubclub.support.OutboundBuffer;
 
-import org.springframework.scheduling.TaskScheduler;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.PongMessage;
@@ -44,7 +43,7 @@ final class LinkHandler extends AbstractWebSocketHandler {
 
 	private final LinkSettings settings;
 
-	private final TaskScheduler scheduler;
+	private final Closer closer;
 
 	private final Hooks hooks;
 
@@ -55,16 +54,16 @@ final class LinkHandler extends AbstractWebSocketHandler {
 	/**
 	 * Create a handler.
 	 * @param settings the link settings
-	 * @param scheduler the cluster's scheduler
+	 * @param closer where sessions are closed, off the caller's thread
 	 * @param hooks what differs between accepted and dialled sessions
 	 * @param sendExecutor where queued frames are written in batches
 	 * @param writeWhenIdle whether a frame is written at once on the sender's thread when
 	 * nothing is in flight: only where the container's asynchronous send does not block
 	 */
-	LinkHandler(LinkSettings settings, TaskScheduler scheduler, Hooks hooks, @Nullable Executor sendExecutor,
+	LinkHandler(LinkSettings settings, Closer closer, Hooks hooks, @Nullable Executor sendExecutor,
 			boolean writeWhenIdle) {
 		this.settings = settings;
-		this.scheduler = scheduler;
+		this.closer = closer;
 		this.hooks = hooks;
 		this.sendExecutor = sendExecutor;
 		this.writeWhenIdle = writeWhenIdle;
@@ -74,12 +73,12 @@ final class LinkHandler extends AbstractWebSocketHandler {
 	public void afterConnectionEstablished(WebSocketSession session) {
 		PeerLink link = this.hooks.create(session);
 		OutboundBuffer buffer = new OutboundBuffer(session, this.settings.sendBufferSize(),
-				this.settings.sendTimeLimit().toMillis(), (task) -> this.scheduler.schedule(task, java.time.Instant.now()),
+				this.settings.sendTimeLimit().toMillis(), this.closer,
 				(closed, overflow) -> link.slowPeer(overflow.name().toLowerCase()), this.sendExecutor,
 				this.writeWhenIdle);
 		session.getAttributes().put(LINK, link);
 		session.getAttributes().put(BUFFER, buffer);
-		link.opened(new SessionChannel(session, buffer));
+		link.opened(new SessionChannel(session, buffer, this.closer));
 		this.hooks.opened(session, link);
 	}
 

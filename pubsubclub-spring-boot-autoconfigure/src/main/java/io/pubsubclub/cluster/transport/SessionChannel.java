@@ -2,6 +2,7 @@ package io.pubsubclub.cluster.transport;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executor;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -25,9 +26,12 @@ final class SessionChannel implements LinkChannel {
 
 	private final OutboundBuffer buffer;
 
-	SessionChannel(WebSocketSession session, OutboundBuffer buffer) {
+	private final Executor closer;
+
+	SessionChannel(WebSocketSession session, OutboundBuffer buffer, Executor closer) {
 		this.session = session;
 		this.buffer = buffer;
+		this.closer = closer;
 	}
 
 	@Override
@@ -53,8 +57,14 @@ final class SessionChannel implements LinkChannel {
 		return truncated.append("...").toString();
 	}
 
+	// off the caller's thread (a timer, a container I/O thread): a close may wait on a
+	// send, and Tomcat runs the close callbacks inline
 	@Override
 	public void close(int code, String reason) {
+		this.closer.execute(() -> closeNow(code, reason));
+	}
+
+	private void closeNow(int code, String reason) {
 		try {
 			this.session.close(new CloseStatus(code, truncate(reason)));
 		}

@@ -1,6 +1,30 @@
 /**
  * The sockets of the cluster: the WebSocket server on the cluster port and the
  * reconnecting client connector that dials the cluster servers.
+ * <p>
+ * <b>Locks</b>: {@code ClusterClient}, then {@code Dialer}; a dialer never calls the
+ * client with its own lock held (it hands a self-link to the scheduler), and neither
+ * holds its lock while it closes a session, dials, sends a ping or calls a link (with it
+ * held they only touch their own fields and lock-free sets and schedule timers). Both rank
+ * after the {@code io.pubsubclub.cluster} locks in the sense that none of them is taken
+ * while a link's lock is held: a link tells its dialler it is ready only after it
+ * released its own.
+ * <p>
+ * <b>Threads</b>, and what may block on them:
+ * <ul>
+ * <li>the cluster scheduler ({@code pubsubclub-cluster-N}): timers only (ping ticks,
+ * handshake timeouts, redials, the wait for an undecided role); they decide and hand off,
+ * never wait on a socket. A ping is late when its pong has not come within one ping
+ * interval of sending it, by the clock, so ticks run late and back to back are harmless;</li>
+ * <li>the closers ({@code pubsubclub-client-close-N}, {@code pubsubclub-server-close-N}):
+ * session closes, which may wait on a send up to the send-time limit. At shutdown every
+ * link is closed at once and the wait shares one deadline, the send-time limit;</li>
+ * <li>the send pools ({@code pubsubclub-send-N} on the client side, also for pings,
+ * {@code pubsubclub-server-send-N} on the server side): batched writes;</li>
+ * <li>the container's threads ({@code pubsubclub-server-N} and Tomcat's client threads):
+ * read, hand frames to the links and answer pings; they write nothing of their own but
+ * the first frame of an idle accepted link, which does not block.</li>
+ * </ul>
  */
 @NullMarked
 package io.pubsubclub.cluster.transport;
