@@ -27,6 +27,7 @@
 		clusterTimer: null,
 		clusterText: null,
 		topics: new Set(),
+		login: null,
 		nodeIds: new Map()
 	};
 
@@ -104,12 +105,21 @@
 				return;
 			}
 			state.session = session;
-			for (const topic of state.topics) {
-				session.subscribe(topic, eventHandler(node));
-			}
-			renderSubscriptions();
 			setStatus("connected", "Connected to " + node.ws + " as session " + session.sessionId + " (server "
 					+ session.serverIdent + ")", node, session);
+			// a login carries over to a new session; its subscriptions wait for it, so that
+			// they are made with its permissions
+			const login = state.login;
+			const ready = login === null ? Promise.resolve() : authenticate(session, login);
+			ready.catch(() => undefined).then(() => {
+				if (state.session !== session) {
+					return;
+				}
+				for (const topic of state.topics) {
+					session.subscribe(topic, eventHandler(node));
+				}
+				renderSubscriptions();
+			});
 		}, (error) => {
 			if (attempt === state.attempt) {
 				retry(node, attempt, error.message);
@@ -125,6 +135,43 @@
 				open(node, attempt);
 			}
 		}, RETRY_DELAY_MS);
+	}
+
+	// --- WAMP-CRA login ----------------------------------------------------------------------------
+
+	function setAuthStatus(stateName, text) {
+		const status = element("auth-status");
+		status.dataset.state = stateName;
+		status.textContent = text;
+	}
+
+	function describePermissions(permissions) {
+		const pubsub = (permissions.pubsub || []).map((p) => (p.sub ? "sub " : "") + (p.pub ? "pub " : "")
+				+ p.uri + (p.prefix ? "*" : ""));
+		const rpc = (permissions.rpc || []).filter((r) => r.call).map((r) => "call " + r.uri + (r.prefix ? "*" : ""));
+		return pubsub.concat(rpc).join(", ") || "nothing";
+	}
+
+	function authenticate(session, login) {
+		setAuthStatus("authenticating", "Authenticating as " + login.authKey + " …");
+		return session.authenticate(login.authKey, login.secret).then((permissions) => {
+			setAuthStatus("authenticated", "Authenticated as " + login.authKey + ": " + describePermissions(permissions));
+		}, (error) => {
+			state.login = null;
+			setAuthStatus("failed", "Authentication failed: " + (error.uri || "") + " " + (error.desc || error.message));
+			throw error;
+		});
+	}
+
+	function login(form) {
+		const authKey = form.elements.authKey.value;
+		const secret = form.elements.secret.value;
+		if (state.session === null) {
+			setAuthStatus("failed", "Not connected");
+			return;
+		}
+		state.login = { authKey, secret };
+		authenticate(state.session, state.login).catch(() => undefined);
 	}
 
 	// --- subscriptions and events ----------------------------------------------------------------
@@ -466,6 +513,10 @@
 	element("connect-other-form").addEventListener("submit", (e) => {
 		e.preventDefault();
 		connectTo(element("node-other").value);
+	});
+	element("login-form").addEventListener("submit", (e) => {
+		e.preventDefault();
+		login(e.target);
 	});
 	element("subscribe-form").addEventListener("submit", (e) => {
 		e.preventDefault();

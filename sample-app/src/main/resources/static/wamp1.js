@@ -12,6 +12,18 @@
  *     })
  *     .then((result) => ..., (error) => error.uri + " " + error.desc);
  *
+ * WAMP-CRA as AutobahnJS 0.8 does it (authreq, authsign, auth, ab.deriveKey), with the
+ * browser's WebCrypto (HMAC-SHA256, PBKDF2) instead of CryptoJS, so asynchronous:
+ *
+ *   session.authenticate("joe", "secret")                       // resolves with the permissions
+ *   // or step by step, as AutobahnJS:
+ *   session.authreq("joe").then((challenge) => {
+ *     const authextra = JSON.parse(challenge).authextra;         // present for a salted secret
+ *     return Wamp1.deriveKey("secret", authextra)
+ *       .then((key) => session.authsign(challenge, key))
+ *       .then((signature) => session.auth(signature));
+ *   });
+ *
  * The frames are those of WAMP v1 (WELCOME 0, PREFIX 1, CALL 2, CALLRESULT 3, CALLERROR 4,
  * SUBSCRIBE 5, UNSUBSCRIBE 6, PUBLISH 7, EVENT 8), spoken over the "wamp" subprotocol.
  */
@@ -31,6 +43,47 @@
 			id += ID_CHARS[b % ID_CHARS.length];
 		}
 		return id;
+	}
+
+	const AUTHREQ = "http://api.wamp.ws/procedure#authreq", AUTH = "http://api.wamp.ws/procedure#auth";
+
+	const utf8 = (text) => new TextEncoder().encode(text);
+
+	function base64(buffer) {
+		let binary = "";
+		for (const b of new Uint8Array(buffer)) {
+			binary += String.fromCharCode(b);
+		}
+		return btoa(binary);
+	}
+
+	/**
+	 * Base64 of HMAC-SHA256(key = UTF-8 of key, data = UTF-8 of text), as CryptoJS.HmacSHA256
+	 * in AutobahnJS's authsign. A promise.
+	 */
+	function hmacSha256(key, text) {
+		const subtle = global.crypto.subtle;
+		return subtle.importKey("raw", utf8(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"])
+			.then((cryptoKey) => subtle.sign("HMAC", cryptoKey, utf8(text)))
+			.then(base64);
+	}
+
+	/**
+	 * AutobahnJS's ab.deriveKey(secret, authextra): with authextra.salt, base64 of
+	 * PBKDF2-HMAC-SHA256(secret, salt, iterations || 10000, keylen || 32 bytes); without,
+	 * the secret itself. A promise.
+	 */
+	function deriveKey(secret, authextra) {
+		if (!authextra || !authextra.salt) {
+			return Promise.resolve(secret);
+		}
+		const iterations = authextra.iterations || 10000;
+		const keylen = authextra.keylen || 32;
+		const subtle = global.crypto.subtle;
+		return subtle.importKey("raw", utf8(secret), "PBKDF2", false, ["deriveBits"])
+			.then((password) => subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt: utf8(authextra.salt),
+				iterations }, password, keylen * 8))
+			.then(base64);
 	}
 
 	/** The error a call's promise is rejected with: a CALLERROR, or the connection lost. */
@@ -92,6 +145,34 @@
 			return new Promise((resolve, reject) => {
 				this.calls.set(callId, { resolve, reject });
 				this._send([CALL, callId, procUri, ...args]);
+			});
+		}
+
+		/** WAMP-CRA step 1, AutobahnJS's session.authreq(authKey, extra): resolves with the challenge text. */
+		authreq(authKey, extra) {
+			return this.call(AUTHREQ, authKey, extra);
+		}
+
+		/** AutobahnJS's session.authsign(challenge, secret): the signature, as a promise. */
+		authsign(challenge, secret) {
+			return hmacSha256(secret || "", challenge);
+		}
+
+		/** WAMP-CRA step 2, AutobahnJS's session.auth(signature): resolves with the permissions. */
+		auth(signature) {
+			return this.call(AUTH, signature);
+		}
+
+		/**
+		 * authreq, deriveKey (when the challenge carries authextra), authsign and auth in one:
+		 * resolves with the permissions granted, rejects with the CallError of the step that failed.
+		 */
+		authenticate(authKey, secret, extra) {
+			return this.authreq(authKey, extra).then((challenge) => {
+				const authextra = JSON.parse(challenge).authextra;
+				return deriveKey(secret, authextra)
+					.then((key) => this.authsign(challenge, key))
+					.then((signature) => this.auth(signature));
 			});
 		}
 
@@ -308,6 +389,6 @@
 		});
 	}
 
-	global.Wamp1 = { connect, CallError };
+	global.Wamp1 = { connect, CallError, deriveKey };
 
 })(window);

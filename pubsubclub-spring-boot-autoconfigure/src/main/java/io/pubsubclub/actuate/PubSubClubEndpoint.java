@@ -19,6 +19,7 @@ import io.pubsubclub.cluster.ClusterState;
 import io.pubsubclub.cluster.PeerAddress;
 import io.pubsubclub.cluster.transport.LinkSecurity;
 import io.pubsubclub.wamp.WampServer;
+import io.pubsubclub.wamp.WampServerMetrics;
 
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -206,7 +207,11 @@ public class PubSubClubEndpoint {
 			}
 			listed.put(entry.getKey(), entry.getValue());
 		}
-		return new WampDescriptor(server.getSessionCount(), counts.size(), listed);
+		Map<String, Long> limits = new LinkedHashMap<>();
+		for (WampServerMetrics.Limit limit : WampServerMetrics.Limit.values()) {
+			limits.put(limit.propertyName(), server.getMetrics().getLimitRefusals(limit));
+		}
+		return new WampDescriptor(server.getSessionCount(), counts.size(), listed, limits);
 	}
 
 	static String lower(Enum<?> value) {
@@ -332,8 +337,10 @@ public class PubSubClubEndpoint {
 	 * @param topicCount topics with at least one local subscriber
 	 * @param topics the first {@value PubSubClubEndpoint#MAX_LOCAL_TOPICS} of them, sorted,
 	 * with their subscriber counts
+	 * @param limits messages refused by each limit since start, by the name of its
+	 * property under {@code pubsubclub.wamp.limits}
 	 */
-	public record WampDescriptor(int sessions, int topicCount, Map<String, Integer> topics) {
+	public record WampDescriptor(int sessions, int topicCount, Map<String, Integer> topics, Map<String, Long> limits) {
 	}
 
 	/**

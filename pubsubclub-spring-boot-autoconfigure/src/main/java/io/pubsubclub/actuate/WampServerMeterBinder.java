@@ -61,6 +61,15 @@ public class WampServerMeterBinder implements MeterBinder {
 		Drops.register(registry, "slow-session", "wamp-session", metrics, WampServerMetrics::getSlowSessionCloses);
 		Drops.register(registry, "refused-topic", "subscribe", metrics, WampServerMetrics::getRefusedSubscribes);
 		Drops.register(registry, "refused-topic", "publish", metrics, WampServerMetrics::getRefusedPublishes);
+		for (WampServerMetrics.Limit limit : WampServerMetrics.Limit.values()) {
+			Drops.register(registry, "session-limit", limit.propertyName(), metrics, (m) -> m.getLimitRefusals(limit));
+		}
+		Drops.register(registry, "call-dropped", "wamp-call", metrics, WampServerMetrics::getCallsDropped);
+		Drops.register(registry, "call-timeout", "wamp-call", metrics, WampServerMetrics::getCallsTimedOut);
+		Drops.register(registry, "call-rejected", "wamp-call", metrics, WampServerMetrics::getCallsRejected);
+		FunctionCounter.builder("pubsubclub.wamp.publishes.slowed", metrics, WampServerMetrics::getPublishesSlowed)
+			.description("Times a WAMP session's socket stopped being read because it published over its budget")
+			.register(registry);
 		for (WampServerMetrics.BadFrame kind : WampServerMetrics.BadFrame.values()) {
 			Drops.register(registry, "bad-frame", "wamp-" + tag(kind), metrics, (m) -> m.getBadFrames(kind));
 		}

@@ -5,12 +5,14 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.pubsubclub.actuate.ClusterMeterBinder;
 import io.pubsubclub.actuate.DiscoveryMeterBinder;
 import io.pubsubclub.actuate.LinkSecurityMeterBinder;
+import io.pubsubclub.actuate.WampAuthMeterBinder;
 import io.pubsubclub.actuate.WampServerMeterBinder;
 import io.pubsubclub.cluster.ClusterLinks;
 import io.pubsubclub.cluster.ClusterNode;
 import io.pubsubclub.cluster.transport.LinkSecurity;
 import io.pubsubclub.discovery.DiscoveryPeerWatcher;
 import io.pubsubclub.wamp.WampServer;
+import io.pubsubclub.wamp.auth.WampAuthMetrics;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -27,6 +29,7 @@ import org.springframework.context.annotation.Configuration;
  * @author PubSubClub
  */
 @AutoConfiguration(afterName = { "io.pubsubclub.autoconfigure.WampServerAutoConfiguration",
+		"io.pubsubclub.autoconfigure.WampAuthAutoConfiguration",
 		"io.pubsubclub.autoconfigure.ClusterAutoConfiguration",
 		"io.pubsubclub.autoconfigure.PubSubClubDiscoveryAutoConfiguration",
 		"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration" })
@@ -38,6 +41,13 @@ public final class PubSubClubMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	WampServerMeterBinder pubsubclubWampServerMeterBinder(WampServer wampServer) {
 		return new WampServerMeterBinder(wampServer);
+	}
+
+	@Bean
+	@ConditionalOnBean(WampAuthMetrics.class)
+	@ConditionalOnMissingBean
+	WampAuthMeterBinder pubsubclubWampAuthMeterBinder(WampAuthMetrics metrics) {
+		return new WampAuthMeterBinder(metrics);
 	}
 
 	@Bean

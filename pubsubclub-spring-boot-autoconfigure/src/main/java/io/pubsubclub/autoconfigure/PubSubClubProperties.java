@@ -3,7 +3,9 @@ package io.pubsubclub.autoconfigure;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -161,6 +163,13 @@ public class PubSubClubProperties {
 		private boolean includeStackTrace;
 
 		/**
+		 * Longest time a CALL may take before it is answered with the CALLERROR
+		 * "http://api.wamp.ws/error#timeout"; a procedure still running is interrupted, a
+		 * CompletionStage left to complete unheard. No limit when not set.
+		 */
+		private @Nullable Duration callTimeout;
+
+		/**
 		 * Whether WAMP sessions may use the permessage-deflate extension. When off, clients
 		 * that offer it (as browsers do) connect without it and, on Tomcat, the endpoint runs
 		 * on the starter's own lean WebSocket transport; when on, the container's WebSocket
@@ -169,6 +178,12 @@ public class PubSubClubProperties {
 		private boolean compression;
 
 		private final Topics topics = new Topics();
+
+		private final Auth auth = new Auth();
+
+		private final Limits limits = new Limits();
+
+		private final Calls calls = new Calls();
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -250,8 +265,168 @@ public class PubSubClubProperties {
 			this.includeStackTrace = includeStackTrace;
 		}
 
+		public @Nullable Duration getCallTimeout() {
+			return this.callTimeout;
+		}
+
+		public void setCallTimeout(@Nullable Duration callTimeout) {
+			this.callTimeout = callTimeout;
+		}
+
 		public Topics getTopics() {
 			return this.topics;
+		}
+
+		public Auth getAuth() {
+			return this.auth;
+		}
+
+		public Limits getLimits() {
+			return this.limits;
+		}
+
+		public Calls getCalls() {
+			return this.calls;
+		}
+
+	}
+
+	public static class Limits {
+
+		/**
+		 * Most topics one WAMP session may be subscribed to at once. A SUBSCRIBE beyond
+		 * is not performed, logged once per session and counted.
+		 */
+		private int subscriptionsPerSession = 1000;
+
+		/**
+		 * Longest topic URI, in characters, a WAMP session may subscribe or publish to.
+		 * A longer one is not subscribed or published, logged once per session and
+		 * counted.
+		 */
+		private int topicLength = 1024;
+
+		/**
+		 * Most distinct topics the WAMP sessions of this node may subscribe to in all,
+		 * which bounds what this node asks of its cluster peers. A SUBSCRIBE that would
+		 * add a topic beyond is not performed, logged once per session and counted.
+		 */
+		private int topicsPerNode = 50000;
+
+		/**
+		 * Most CURIE prefixes one WAMP session may define. A PREFIX beyond (a new
+		 * prefix, not a redefined one) is not kept, logged once per session and counted.
+		 */
+		private int prefixesPerSession = 64;
+
+		/**
+		 * Longest CURIE prefix, and longest URI it stands for, in characters. A longer
+		 * PREFIX is not kept, logged once per session and counted.
+		 */
+		private int prefixLength = 1024;
+
+		/**
+		 * Most CALLs one WAMP session may have outstanding (queued, running or waiting
+		 * for a CompletionStage). One more is answered with the CALLERROR
+		 * "http://api.wamp.ws/error#busy", logged once per session and counted.
+		 */
+		private int callsPerSession = 16;
+
+		/**
+		 * Publish budget of one WAMP session, per second: characters of topic and event
+		 * JSON, with a burst of one second's worth or a quarter of the send buffer size,
+		 * whichever is smaller. A session over it is slowed, not
+		 * refused: its socket is not read until it is back within budget, so that the
+		 * sessions reading its events are not cut off as too slow. On a container that
+		 * cannot suspend reading (not Tomcat) publishes over budget are refused instead.
+		 */
+		private DataSize publishRate = DataSize.ofMegabytes(1);
+
+		public int getSubscriptionsPerSession() {
+			return this.subscriptionsPerSession;
+		}
+
+		public void setSubscriptionsPerSession(int subscriptionsPerSession) {
+			this.subscriptionsPerSession = subscriptionsPerSession;
+		}
+
+		public int getTopicLength() {
+			return this.topicLength;
+		}
+
+		public void setTopicLength(int topicLength) {
+			this.topicLength = topicLength;
+		}
+
+		public int getTopicsPerNode() {
+			return this.topicsPerNode;
+		}
+
+		public void setTopicsPerNode(int topicsPerNode) {
+			this.topicsPerNode = topicsPerNode;
+		}
+
+		public int getPrefixesPerSession() {
+			return this.prefixesPerSession;
+		}
+
+		public void setPrefixesPerSession(int prefixesPerSession) {
+			this.prefixesPerSession = prefixesPerSession;
+		}
+
+		public int getPrefixLength() {
+			return this.prefixLength;
+		}
+
+		public void setPrefixLength(int prefixLength) {
+			this.prefixLength = prefixLength;
+		}
+
+		public int getCallsPerSession() {
+			return this.callsPerSession;
+		}
+
+		public void setCallsPerSession(int callsPerSession) {
+			this.callsPerSession = callsPerSession;
+		}
+
+		public DataSize getPublishRate() {
+			return this.publishRate;
+		}
+
+		public void setPublishRate(DataSize publishRate) {
+			this.publishRate = publishRate;
+		}
+
+	}
+
+	public static class Calls {
+
+		/**
+		 * Threads of the executor WAMP procedures run on (bean "wampCallExecutor").
+		 */
+		private int poolSize = 8;
+
+		/**
+		 * Most CALLs that may wait for a thread of the call executor, over all sessions;
+		 * a CALL beyond is answered with the CALLERROR "http://api.wamp.ws/error#busy".
+		 */
+		private int queueCapacity = 1000;
+
+		public int getPoolSize() {
+			return this.poolSize;
+		}
+
+		public void setPoolSize(int poolSize) {
+			this.poolSize = poolSize;
+		}
+
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
 		}
 
 	}
@@ -265,8 +440,9 @@ public class PubSubClubProperties {
 		private List<String> subscribe = new ArrayList<>();
 
 		/**
-		 * Topics WAMP clients may publish on: exact URIs, or prefixes ending in "*". Any
-		 * topic when empty.
+		 * Topics WAMP clients may publish on, by PUBLISH or through a procedure that
+		 * publishes on behalf of their session: exact URIs, or prefixes ending in "*".
+		 * Any topic when empty.
 		 */
 		private List<String> publish = new ArrayList<>();
 
@@ -284,6 +460,192 @@ public class PubSubClubProperties {
 
 		public void setPublish(List<String> publish) {
 			this.publish = publish;
+		}
+
+	}
+
+	public static class Auth {
+
+		/**
+		 * Whether a WAMP session must authenticate (WAMP-CRA, or a principal on the
+		 * WebSocket handshake) before anything but the two WAMP-CRA procedures: until then
+		 * its SUBSCRIBE and PUBLISH are refused (logged, counted) and its CALLs answered
+		 * with CALLERROR "http://api.wamp.ws/error#not-authorized".
+		 */
+		private boolean required;
+
+		/**
+		 * Time a WAMP session has to authenticate before it is closed (1008). Never closed
+		 * for that when not set; sessions with a handshake principal are authenticated
+		 * from the start.
+		 */
+		private @Nullable Duration timeout;
+
+		/**
+		 * Mean of the random, exponentially distributed delay before a wrong WAMP-CRA
+		 * signature is answered (at most four times the mean), as Autobahn does against
+		 * timing attacks.
+		 */
+		private Duration failureDelay = Duration.ofMillis(800);
+
+		/**
+		 * Failed WAMP-CRA attempts (wrong signatures, unknown auth keys) after which a
+		 * session is closed (1008).
+		 */
+		private int maxFailures = 3;
+
+		/**
+		 * WAMP-CRA users by auth key, for applications without a WampCraCredentials bean
+		 * of their own. Keys with characters other than letters, digits and "-" need
+		 * brackets: "pubsubclub.wamp.auth.users[joe@example.com].secret".
+		 */
+		private Map<String, User> users = new LinkedHashMap<>();
+
+		public boolean isRequired() {
+			return this.required;
+		}
+
+		public void setRequired(boolean required) {
+			this.required = required;
+		}
+
+		public @Nullable Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(@Nullable Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Duration getFailureDelay() {
+			return this.failureDelay;
+		}
+
+		public void setFailureDelay(Duration failureDelay) {
+			this.failureDelay = failureDelay;
+		}
+
+		public int getMaxFailures() {
+			return this.maxFailures;
+		}
+
+		public void setMaxFailures(int maxFailures) {
+			this.maxFailures = maxFailures;
+		}
+
+		public Map<String, User> getUsers() {
+			return this.users;
+		}
+
+		public void setUsers(Map<String, User> users) {
+			this.users = users;
+		}
+
+	}
+
+	public static class User {
+
+		/**
+		 * Secret the client signs WAMP-CRA challenges with; with a salt, the key derived
+		 * from the secret instead (base64 of PBKDF2-HMAC-SHA256(secret, salt, iterations,
+		 * keylen), AutobahnJS's "ab.deriveKey"), so that the secret itself is not stored.
+		 */
+		private @Nullable String secret;
+
+		/**
+		 * Salt of a salted secret: the challenge then carries "authextra" with the salt,
+		 * iterations and keylen, and "secret" holds the derived key.
+		 */
+		private @Nullable String salt;
+
+		/**
+		 * PBKDF2 iterations of a salted secret.
+		 */
+		private int iterations = 10000;
+
+		/**
+		 * Length in bytes of the derived key of a salted secret.
+		 */
+		private int keylen = 32;
+
+		/**
+		 * Topics the user may subscribe to: exact URIs, or prefixes ending in "*". None
+		 * when empty.
+		 */
+		private List<String> subscribe = new ArrayList<>();
+
+		/**
+		 * Topics the user may publish on: exact URIs, or prefixes ending in "*". None when
+		 * empty.
+		 */
+		private List<String> publish = new ArrayList<>();
+
+		/**
+		 * Procedures the user may call: exact URIs, or prefixes ending in "*". None when
+		 * empty.
+		 */
+		private List<String> call = new ArrayList<>();
+
+		public @Nullable String getSecret() {
+			return this.secret;
+		}
+
+		public void setSecret(@Nullable String secret) {
+			this.secret = secret;
+		}
+
+		public @Nullable String getSalt() {
+			return this.salt;
+		}
+
+		public void setSalt(@Nullable String salt) {
+			this.salt = salt;
+		}
+
+		public int getIterations() {
+			return this.iterations;
+		}
+
+		public void setIterations(int iterations) {
+			this.iterations = iterations;
+		}
+
+		public int getKeylen() {
+			return this.keylen;
+		}
+
+		public void setKeylen(int keylen) {
+			this.keylen = keylen;
+		}
+
+		public List<String> getSubscribe() {
+			return this.subscribe;
+		}
+
+		public void setSubscribe(List<String> subscribe) {
+			this.subscribe = subscribe;
+		}
+
+		public List<String> getPublish() {
+			return this.publish;
+		}
+
+		public void setPublish(List<String> publish) {
+			this.publish = publish;
+		}
+
+		public List<String> getCall() {
+			return this.call;
+		}
+
+		public void setCall(List<String> call) {
+			this.call = call;
+		}
+
+		@Override
+		public String toString() {
+			return "User[salted=" + (this.salt != null) + ", subscribe=" + this.subscribe + ", publish="
+					+ this.publish + ", call=" + this.call + "]";
 		}
 
 	}

@@ -3,14 +3,19 @@ package io.pubsubclub.autoconfigure;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 
+import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.pubsubclub.wamp.WampProcedureRegistry;
 import io.pubsubclub.wamp.WampServer;
 import io.pubsubclub.wamp.WampServerMetrics;
 import io.pubsubclub.wamp.WampWebSocketHandler;
+import io.pubsubclub.wamp.auth.WampAuthMetrics;
+import io.pubsubclub.wamp.auth.WampAuthorizer;
+import io.pubsubclub.wamp.auth.WampCallInterceptor;
+import io.pubsubclub.wamp.auth.WampCraAuthenticator;
+import org.springframework.beans.factory.annotation.Qualifier;
 import io.pubsubclub.wamp.transport.TomcatUpgradeStrategy;
-import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -19,10 +24,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurationSupport;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
@@ -45,7 +51,10 @@ import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 @EnableConfigurationProperties(PubSubClubProperties.class)
 public final class WampServerAutoConfiguration {
 
-	private static final String APPLICATION_TASK_EXECUTOR = "applicationTaskExecutor";
+	/**
+	 * Name of the executor WAMP procedures run on; a bean of this name replaces it.
+	 */
+	public static final String CALL_EXECUTOR_BEAN_NAME = "wampCallExecutor";
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -56,13 +65,29 @@ public final class WampServerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	WampServer wampServer(ObjectProvider<JsonMapper> jsonMapper, ApplicationEventPublisher eventPublisher,
-			WampServerMetrics metrics, PubSubClubProperties properties) {
+			WampServerMetrics metrics, PubSubClubProperties properties, ObjectProvider<WampAuthorizer> authorizer,
+			ObjectProvider<WampAuthMetrics> authMetrics) {
 		WampServer server = new WampServer(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
 				eventPublisher, metrics);
 		server.setSubscribeTopics(PropertyChecks.topicPatterns("pubsubclub.wamp.topics.subscribe",
 				properties.getWamp().getTopics().getSubscribe()));
 		server.setPublishTopics(PropertyChecks.topicPatterns("pubsubclub.wamp.topics.publish",
 				properties.getWamp().getTopics().getPublish()));
+		server.setAuthorizer(authorizer.getIfAvailable());
+		server.setAuthRequired(properties.getWamp().getAuth().isRequired());
+		authMetrics.ifAvailable(server::setAuthMetrics);
+		PubSubClubProperties.Limits limits = properties.getWamp().getLimits();
+		String prefix = "pubsubclub.wamp.limits.";
+		server.setMaxSubscriptionsPerSession(
+				positive(limits.getSubscriptionsPerSession(), prefix + "subscriptions-per-session"));
+		server.setMaxTopicLength(positive(limits.getTopicLength(), prefix + "topic-length"));
+		server.setMaxTopics(positive(limits.getTopicsPerNode(), prefix + "topics-per-node"));
+		server.setMaxPrefixesPerSession(positive(limits.getPrefixesPerSession(), prefix + "prefixes-per-session"));
+		server.setMaxPrefixLength(positive(limits.getPrefixLength(), prefix + "prefix-length"));
+		long publishRate = PropertyChecks.positive(prefix + "publish-rate", limits.getPublishRate());
+		server.setPublishRate(publishRate);
+		// bursts of a few publishers at once still fit a reader's send buffer
+		server.setPublishBurst(Math.max(1, Math.min(publishRate, properties.getWamp().getSendBufferSize().toBytes() / 4)));
 		return server;
 	}
 
@@ -72,20 +97,52 @@ public final class WampServerAutoConfiguration {
 		return new WampProcedureRegistry();
 	}
 
+	/**
+	 * The executor WAMP procedures run on: bounded, so that no client can queue work
+	 * without end, and not a default candidate, so that it never stands in for the
+	 * application's own executor.
+	 */
+	@Bean(name = CALL_EXECUTOR_BEAN_NAME, defaultCandidate = false)
+	@ConditionalOnMissingBean(name = CALL_EXECUTOR_BEAN_NAME)
+	ThreadPoolTaskExecutor wampCallExecutor(PubSubClubProperties properties) {
+		PubSubClubProperties.Calls calls = properties.getWamp().getCalls();
+		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+		int poolSize = positive(calls.getPoolSize(), "pubsubclub.wamp.calls.pool-size");
+		executor.setCorePoolSize(poolSize);
+		executor.setMaxPoolSize(poolSize);
+		executor.setQueueCapacity(positive(calls.getQueueCapacity(), "pubsubclub.wamp.calls.queue-capacity"));
+		executor.setThreadNamePrefix("wamp-call-");
+		executor.setAllowCoreThreadTimeOut(true);
+		return executor;
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	WampWebSocketHandler wampWebSocketHandler(WampServer server, WampProcedureRegistry procedures,
-			BeanFactory beanFactory, PubSubClubProperties properties) {
-		Executor executor = beanFactory.containsBean(APPLICATION_TASK_EXECUTOR)
-				? beanFactory.getBean(APPLICATION_TASK_EXECUTOR, Executor.class)
-				: new SimpleAsyncTaskExecutor("wamp-");
+			@Qualifier(CALL_EXECUTOR_BEAN_NAME) Executor callExecutor, PubSubClubProperties properties,
+			ObjectProvider<WampCraAuthenticator> authenticator, ObjectProvider<WampCallInterceptor> callInterceptor) {
 		PubSubClubProperties.Wamp wamp = properties.getWamp();
-		WampWebSocketHandler handler = new WampWebSocketHandler(server, procedures, executor);
+		WampWebSocketHandler handler = new WampWebSocketHandler(server, procedures, callExecutor);
+		handler.setMaxCallsPerSession(
+				positive(wamp.getLimits().getCallsPerSession(), "pubsubclub.wamp.limits.calls-per-session"));
+		Duration callTimeout = wamp.getCallTimeout();
+		handler.setCallTimeout(
+				(callTimeout != null) ? PropertyChecks.positive("pubsubclub.wamp.call-timeout", callTimeout) : null);
 		handler.setServerIdent(wamp.getServerIdent());
 		handler.setMaxMessageSize(PropertyChecks.intSize("pubsubclub.wamp.max-message-size", wamp.getMaxMessageSize()));
 		handler.setSendBufferSize(PropertyChecks.positive("pubsubclub.wamp.send-buffer-size", wamp.getSendBufferSize()));
 		handler.setSendTimeLimit(PropertyChecks.positive("pubsubclub.wamp.send-time-limit", wamp.getSendTimeLimit()));
 		handler.setIncludeStackTrace(wamp.isIncludeStackTrace());
+		WampAuthAutoConfiguration.validateTimeout(wamp.getAuth());
+		WampCraAuthenticator cra = authenticator.getIfAvailable();
+		handler.setAuthenticator(cra);
+		handler.setAuthTimeout(wamp.getAuth().getTimeout());
+		if (cra == null && wamp.getAuth().getTimeout() != null) {
+			LogFactory.getLog(WampServerAutoConfiguration.class)
+				.warn("pubsubclub.wamp.auth.timeout has no effect without WAMP-CRA credentials "
+						+ "(pubsubclub.wamp.auth.users or a WampCraCredentials bean)");
+		}
+		handler.setCallInterceptor(callInterceptor.getIfAvailable());
 		return handler;
 	}
 
@@ -127,6 +184,13 @@ public final class WampServerAutoConfiguration {
 					new StandardWebSocketUpgradeStrategy());
 		}
 
+	}
+
+	private static int positive(int value, String property) {
+		if (value <= 0) {
+			throw new InvalidConfigurationPropertyValueException(property, value, "Must be positive.");
+		}
+		return value;
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -6,6 +6,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -13,11 +16,14 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.pubsubclub.support.TextFrame;
+import io.pubsubclub.wamp.auth.WampAuthMetrics;
+import io.pubsubclub.wamp.auth.WampAuthorizer;
 import io.pubsubclub.wamp.transport.WriteBatch;
 import io.pubsubclub.wamp.event.LocalSubscribers;
 import io.pubsubclub.wamp.event.WampPublishedEvent;
 import io.pubsubclub.wamp.event.WampSubscribedEvent;
 import io.pubsubclub.wamp.event.WampUnsubscribedEvent;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.util.Assert;
 import org.springframework.web.socket.WebSocketSession;
@@ -35,7 +41,7 @@ import org.springframework.web.socket.WebSocketSession;
  *
  * @author PubSubClub
  */
-public class WampServer implements WampPublisher, LocalSubscribers {
+public class WampServer implements WampPublisher, LocalSubscribers, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(WampServer.class);
 
@@ -56,14 +62,18 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 
 	private final Object subscriptionLock = new Object();
 
-	private volatile TopicPatterns subscribeTopics = TopicPatterns.ANY;
+	private final WampAccessRules access;
 
-	private volatile TopicPatterns publishTopics = TopicPatterns.ANY;
+	private final SessionLimits limits;
+
+	private @Nullable ScheduledExecutorService timer;
 
 	public WampServer(JsonMapper jsonMapper, ApplicationEventPublisher eventPublisher, WampServerMetrics metrics) {
 		this.jsonMapper = jsonMapper;
 		this.eventPublisher = eventPublisher;
 		this.metrics = metrics;
+		this.access = new WampAccessRules(metrics);
+		this.limits = new SessionLimits(metrics, this::timer);
 	}
 
 	/**
@@ -73,7 +83,7 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 	 * @param patterns the topic patterns
 	 */
 	public void setSubscribeTopics(Collection<String> patterns) {
-		this.subscribeTopics = new TopicPatterns(patterns);
+		this.access.setSubscribeTopics(patterns);
 	}
 
 	/**
@@ -83,7 +93,103 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 	 * @param patterns the topic patterns
 	 */
 	public void setPublishTopics(Collection<String> patterns) {
-		this.publishTopics = new TopicPatterns(patterns);
+		this.access.setPublishTopics(patterns);
+	}
+
+	/**
+	 * Set who decides what each session may subscribe to, publish on and call; when set,
+	 * it decides instead of the topic access rules (the default authorizer holds them).
+	 * @param authorizer the authorizer, {@code null} for the topic access rules alone
+	 */
+	public void setAuthorizer(@Nullable WampAuthorizer authorizer) {
+		this.access.setAuthorizer(authorizer);
+	}
+
+	/**
+	 * Set whether a session must authenticate (WAMP-CRA, or a principal on the handshake)
+	 * before it may subscribe, publish or call anything but WAMP-CRA's procedures.
+	 * @param authRequired whether authentication is required
+	 */
+	public void setAuthRequired(boolean authRequired) {
+		this.access.setAuthRequired(authRequired);
+	}
+
+	/**
+	 * Set where authentication and authorization outcomes are counted.
+	 * @param authMetrics the counters
+	 */
+	public void setAuthMetrics(WampAuthMetrics authMetrics) {
+		this.access.setAuthMetrics(authMetrics);
+	}
+
+	/**
+	 * Return the counters of authentication and authorization outcomes.
+	 * @return the counters
+	 */
+	public WampAuthMetrics getAuthMetrics() {
+		return this.access.authMetrics();
+	}
+
+	/**
+	 * Set how many topics one session may subscribe to at once; a SUBSCRIBE beyond is not
+	 * performed.
+	 * @param maxSubscriptionsPerSession the limit
+	 */
+	public void setMaxSubscriptionsPerSession(int maxSubscriptionsPerSession) {
+		this.limits.maxSubscriptionsPerSession = maxSubscriptionsPerSession;
+	}
+
+	/**
+	 * Set the longest topic URI, in characters, a session may subscribe or publish to.
+	 * @param maxTopicLength the limit
+	 */
+	public void setMaxTopicLength(int maxTopicLength) {
+		this.limits.maxTopicLength = maxTopicLength;
+	}
+
+	/**
+	 * Set how many distinct topics the sessions of this server may subscribe to in all; a
+	 * SUBSCRIBE that would add one beyond is not performed.
+	 * @param maxTopics the limit
+	 */
+	public void setMaxTopics(int maxTopics) {
+		this.limits.maxTopics = maxTopics;
+	}
+
+	/**
+	 * Set how many CURIE prefixes one session may define.
+	 * @param maxPrefixesPerSession the limit
+	 */
+	public void setMaxPrefixesPerSession(int maxPrefixesPerSession) {
+		this.limits.maxPrefixesPerSession = maxPrefixesPerSession;
+	}
+
+	/**
+	 * Set the longest prefix, and the longest URI it stands for, in characters.
+	 * @param maxPrefixLength the limit
+	 */
+	public void setMaxPrefixLength(int maxPrefixLength) {
+		this.limits.maxPrefixLength = maxPrefixLength;
+	}
+
+	/**
+	 * Set how many characters of events (topic and event JSON) one session may publish
+	 * per second; a session over it is not read until it is back within it. Applies to
+	 * sessions opened after the call.
+	 * @param publishRate characters per second
+	 */
+	public void setPublishRate(long publishRate) {
+		this.limits.publishRate = publishRate;
+	}
+
+	/**
+	 * Set how many characters of events one session may publish at once before the
+	 * publish rate holds it back. Kept below a reader's send buffer, a burst cannot cut
+	 * off a reader that keeps up. Applies to sessions opened after the call.
+	 * @param publishBurst characters
+	 */
+	public void setPublishBurst(long publishBurst) {
+		this.limits.publishBurst = publishBurst;
 	}
 
 	/**
@@ -146,13 +252,83 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 				(eligible != null) ? Set.copyOf(eligible) : null);
 	}
 
+	@Override
+	public int publish(WampSession publisher, String topic, @Nullable Object event, Collection<String> exclude,
+			@Nullable Collection<String> eligible) {
+		Assert.isTrue(!LoneSurrogates.in(topic), "Topic holds an unpaired surrogate");
+		if (!(publisher instanceof WampServerSession session) || !this.sessions.containsKey(session.getId())
+				&& !session.isClosed()) {
+			throw new IllegalArgumentException("Session " + publisher.getId() + " is not a session of this server");
+		}
+		if (session.isClosed()) {
+			// a stage completing after its caller left: nobody to publish for
+			return 0;
+		}
+		if (!this.limits.topicFits(session, topic, "PUBLISH")) {
+			throw new WampRpcException(WampWebSocketHandler.ERROR_INVALID_ARGUMENT,
+					"Topic longer than " + this.limits.maxTopicLength + " characters.");
+		}
+		if (!this.access.mayPublish(session, topic)) {
+			throw new WampRpcException(WampWebSocketHandler.ERROR_NOT_AUTHORIZED,
+					"Not authorized to publish on " + topic + ".");
+		}
+		String eventJson = LoneSurrogates.escape(this.jsonMapper.writeValueAsString(event));
+		if (!this.limits.withinBudget(session, topic)) {
+			throw new WampRpcException(WampWebSocketHandler.ERROR_BUSY, "Publish rate exceeded.");
+		}
+		int delivered = publishJson(topic, eventJson, exclude.isEmpty() ? null : Set.copyOf(exclude),
+				(eligible != null) ? Set.copyOf(eligible) : null);
+		this.limits.charge(session, topic, eventJson);
+		return delivered;
+	}
+
+	@Override
+	public void destroy() {
+		ScheduledExecutorService timer;
+		synchronized (this) {
+			timer = this.timer;
+			this.timer = null;
+		}
+		if (timer != null) {
+			timer.shutdownNow();
+		}
+	}
+
+	/**
+	 * The server's timer, for call timeouts and resuming slowed publishers: short tasks
+	 * only.
+	 */
+	synchronized ScheduledExecutorService timer() {
+		ScheduledExecutorService timer = this.timer;
+		if (timer == null) {
+			ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (task) -> {
+				Thread thread = new Thread(task, "wamp-timer");
+				thread.setDaemon(true);
+				return thread;
+			});
+			executor.setRemoveOnCancelPolicy(true);
+			timer = executor;
+			this.timer = timer;
+		}
+		return timer;
+	}
+
+	SessionLimits limits() {
+		return this.limits;
+	}
+
 	JsonMapper jsonMapper() {
 		return this.jsonMapper;
 	}
 
+	WampAccessRules accessRules() {
+		return this.access;
+	}
+
 	WampServerSession open(WebSocketSession webSocket) {
 		while (true) {
-			WampServerSession session = new WampServerSession(newSessionId(), webSocket);
+			WampServerSession session = new WampServerSession(newSessionId(), webSocket, this.limits.publishRate,
+					this.limits.publishBurst);
 			if (this.sessions.putIfAbsent(session.getId(), session) == null) {
 				this.metrics.sessionOpened();
 				return session;
@@ -164,9 +340,20 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 		if (!session.markClosed()) {
 			return;
 		}
+		int dropped = session.calls().close();
+		if (dropped > 0) {
+			this.metrics.callsDropped(dropped);
+		}
 		synchronized (this.subscriptionLock) {
 			for (String topic : session.topics()) {
-				removeSubscriber(topic, session);
+				try {
+					removeSubscriber(topic, session);
+				}
+				catch (RuntimeException ex) {
+					// the session is out of the topic already; its other topics must go too
+					logger.warn("WAMP session " + session.getId() + ": a listener failed on the last unsubscribe of "
+							+ topic, ex);
+				}
 			}
 			session.topics().clear();
 		}
@@ -175,24 +362,44 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 	}
 
 	void subscribe(WampServerSession session, String topic) {
-		if (!this.subscribeTopics.allows(topic)) {
-			this.metrics.refusedSubscribe();
-			logger.info("WAMP session " + session.getId() + ": SUBSCRIBE to " + topic + " refused by topic access rules");
+		if (!this.limits.topicFits(session, topic, "SUBSCRIBE") || !this.access.maySubscribe(session, topic)) {
 			return;
 		}
+		boolean first;
 		synchronized (this.subscriptionLock) {
-			if (session.isClosed() || !session.topics().add(topic)) {
+			if (session.isClosed() || session.topics().contains(topic)) {
+				return;
+			}
+			if (!this.limits.maySubscribeOneMore(session, topic)) {
 				return;
 			}
 			Topic entry = this.topics.get(topic);
-			boolean first = (entry == null);
+			first = (entry == null);
 			if (first) {
-				entry = new Topic(this.jsonMapper.writeValueAsString(topic));
+				if (!this.limits.mayAddTopic(session, topic, this.topics.size())) {
+					return;
+				}
+				entry = new Topic(topic, this.jsonMapper.writeValueAsString(topic));
 				this.topics.put(topic, entry);
 			}
+			// every holder of the topic shares the registry's copy of its URI
+			session.topics().add(entry.uri);
 			entry.subscribers.add(session);
 			if (first) {
 				this.eventPublisher.publishEvent(new WampSubscribedEvent(this, topic));
+			}
+		}
+	}
+
+	/**
+	 * Check the session's subscriptions again, after it authenticated: the ones it may no
+	 * longer hold are dropped, so that events (local or from the cluster) reach it only
+	 * on topics it may subscribe to.
+	 */
+	void recheckSubscriptions(WampServerSession session) {
+		for (String topic : Set.copyOf(session.topics())) {
+			if (!this.access.maySubscribe(session, topic)) {
+				unsubscribe(session, topic);
 			}
 		}
 	}
@@ -211,18 +418,11 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 	 */
 	void publish(WampServerSession publisher, String topic, String eventJson, @Nullable Set<String> exclude,
 			@Nullable Set<String> eligible) {
-		if (mayPublish(publisher, topic)) {
+		if (this.limits.topicFits(publisher, topic, "PUBLISH") && this.access.mayPublish(publisher, topic)
+				&& this.limits.withinBudget(publisher, topic)) {
 			publishJson(topic, eventJson, exclude, eligible);
+			this.limits.charge(publisher, topic, eventJson);
 		}
-	}
-
-	private boolean mayPublish(WampServerSession publisher, String topic) {
-		if (this.publishTopics.allows(topic)) {
-			return true;
-		}
-		this.metrics.refusedPublish();
-		logger.info("WAMP session " + publisher.getId() + ": PUBLISH on " + topic + " refused by topic access rules");
-		return false;
 	}
 
 	private int publishJson(String topic, String eventJson, @Nullable Set<String> exclude,
@@ -239,7 +439,7 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 		if (entry == null) {
 			return 0;
 		}
-		TextFrame frame = new TextFrame(entry.eventFramePrefix + eventJson + ']');
+		TextFrame frame = new TextFrame(entry.frame(eventJson));
 		int delivered = 0;
 		for (WampServerSession session : entry.subscribers) {
 			if ((exclude == null || !exclude.contains(session.getId()))
@@ -272,16 +472,30 @@ public class WampServer implements WampPublisher, LocalSubscribers {
 	}
 
 	/**
-	 * A topic with local subscribers and the start of its EVENT frame, encoded once.
+	 * A topic with local subscribers. Its URI is kept once, for the registry, every
+	 * subscriber and the EVENT frame: JSON text of a URI that needs no escaping is the URI
+	 * in quotes, so only a URI that does keeps its encoded form as well.
 	 */
 	private static final class Topic {
 
-		private final String eventFramePrefix;
+		private final String uri;
+
+		private final @Nullable String quotedUri;
 
 		private final Set<WampServerSession> subscribers = ConcurrentHashMap.newKeySet();
 
-		Topic(String quotedUri) {
-			this.eventFramePrefix = "[8," + quotedUri + ",";
+		Topic(String uri, String quotedUri) {
+			this.uri = uri;
+			boolean plain = quotedUri.length() == uri.length() + 2 && quotedUri.regionMatches(1, uri, 0, uri.length());
+			this.quotedUri = plain ? null : quotedUri;
+		}
+
+		String frame(String eventJson) {
+			String quoted = this.quotedUri;
+			if (quoted != null) {
+				return "[8," + quoted + "," + eventJson + "]";
+			}
+			return "[8,\"" + this.uri + "\"," + eventJson + "]";
 		}
 
 	}

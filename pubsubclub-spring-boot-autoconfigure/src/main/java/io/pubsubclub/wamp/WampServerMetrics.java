@@ -43,6 +43,46 @@ public final class WampServerMetrics {
 
 	}
 
+	/**
+	 * Per-session and per-node limits whose refusals are counted; the name of each is the
+	 * property under {@code pubsubclub.wamp.limits} that sets it.
+	 */
+	public enum Limit {
+
+		/** A SUBSCRIBE beyond the session's subscriptions: not performed. */
+		SUBSCRIPTIONS_PER_SESSION,
+
+		/** A SUBSCRIBE, UNSUBSCRIBE or PUBLISH whose topic URI is too long: not performed. */
+		TOPIC_LENGTH,
+
+		/** A SUBSCRIBE that would add a topic beyond the node's distinct topics: not performed. */
+		TOPICS_PER_NODE,
+
+		/** A PREFIX beyond the session's prefixes: not kept. */
+		PREFIXES_PER_SESSION,
+
+		/** A PREFIX whose prefix or URI is too long: not kept. */
+		PREFIX_LENGTH,
+
+		/** A CALL beyond the session's outstanding calls: answered with a busy CALLERROR. */
+		CALLS_PER_SESSION,
+
+		/**
+		 * A PUBLISH over the session's budget that could not be slowed (the container
+		 * cannot suspend reading): not performed.
+		 */
+		PUBLISH_RATE;
+
+		/**
+		 * Return the name of the property under {@code pubsubclub.wamp.limits}.
+		 * @return the property name
+		 */
+		public String propertyName() {
+			return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+		}
+
+	}
+
 	private final AtomicLong sessionsOpen = new AtomicLong();
 
 	private final LongAdder sessionsOpened = new LongAdder();
@@ -63,6 +103,16 @@ public final class WampServerMetrics {
 
 	private final LongAdder callErrors = new LongAdder();
 
+	private final Map<Limit, LongAdder> limitRefusals = new EnumMap<>(Limit.class);
+
+	private final LongAdder publishesSlowed = new LongAdder();
+
+	private final LongAdder callsDropped = new LongAdder();
+
+	private final LongAdder callsTimedOut = new LongAdder();
+
+	private final LongAdder callsRejected = new LongAdder();
+
 	public WampServerMetrics() {
 		for (WampMessageType type : WampMessageType.values()) {
 			this.messagesIn.put(type, new LongAdder());
@@ -70,6 +120,53 @@ public final class WampServerMetrics {
 		for (BadFrame kind : BadFrame.values()) {
 			this.badFrames.put(kind, new LongAdder());
 		}
+		for (Limit limit : Limit.values()) {
+			this.limitRefusals.put(limit, new LongAdder());
+		}
+	}
+
+	/**
+	 * Return the number of messages refused by a limit.
+	 * @param limit the limit
+	 * @return the refusals
+	 */
+	public long getLimitRefusals(Limit limit) {
+		return this.limitRefusals.get(limit).sum();
+	}
+
+	/**
+	 * Return the number of times a session's socket stopped being read because its
+	 * publishes went over the publish budget.
+	 * @return the slowed publishes
+	 */
+	public long getPublishesSlowed() {
+		return this.publishesSlowed.sum();
+	}
+
+	/**
+	 * Return the number of CALLs dropped unanswered because their session closed before
+	 * they started.
+	 * @return the dropped calls
+	 */
+	public long getCallsDropped() {
+		return this.callsDropped.sum();
+	}
+
+	/**
+	 * Return the number of CALLs answered with a timeout CALLERROR.
+	 * @return the timed-out calls
+	 */
+	public long getCallsTimedOut() {
+		return this.callsTimedOut.sum();
+	}
+
+	/**
+	 * Return the number of CALLs the call executor refused (its queue full), answered
+	 * with a busy CALLERROR.
+	 * @return the rejected calls
+	 */
+	public long getCallsRejected() {
+		return this.callsRejected.sum();
 	}
 
 	/**
@@ -193,6 +290,26 @@ public final class WampServerMetrics {
 
 	void callError() {
 		this.callErrors.increment();
+	}
+
+	void limitRefused(Limit limit) {
+		this.limitRefusals.get(limit).increment();
+	}
+
+	void publishSlowed() {
+		this.publishesSlowed.increment();
+	}
+
+	void callsDropped(int count) {
+		this.callsDropped.add(count);
+	}
+
+	void callTimedOut() {
+		this.callsTimedOut.increment();
+	}
+
+	void callRejected() {
+		this.callsRejected.increment();
 	}
 
 }

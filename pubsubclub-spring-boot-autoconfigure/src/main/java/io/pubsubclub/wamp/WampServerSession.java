@@ -5,16 +5,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
 
 import io.pubsubclub.support.FrameSender;
 import io.pubsubclub.support.TextFrame;
+import io.pubsubclub.wamp.auth.WampAuthState;
+import io.pubsubclub.wamp.auth.WampCraAuthentication;
 import org.springframework.web.socket.WebSocketSession;
 
 /**
- * The server's side of one WAMP session: its WebSocket, outbound buffer, prefixes and
- * subscriptions.
+ * The server's side of one WAMP session: its WebSocket, outbound buffer, prefixes,
+ * subscriptions, queued calls and publish budget. What an application or an authoriser
+ * keeps per session goes in {@link #getAttributes()}.
  *
  * @author PubSubClub
  */
@@ -30,7 +34,18 @@ final class WampServerSession implements WampSession {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
+	private final WampAuthState authState = new WampAuthState();
+
 	private final AtomicBoolean closeCounted = new AtomicBoolean();
+
+	// bit i set: a refusal by limit i has been logged for this session
+	private final AtomicInteger limitsLogged = new AtomicInteger();
+
+	private final CallQueue calls = new CallQueue();
+
+	private final PublishBudget publishBudget;
+
+	private final ReadThrottle readThrottle;
 
 	private @Nullable FrameSender outbound;
 
@@ -38,9 +53,11 @@ final class WampServerSession implements WampSession {
 	// the container's thread for this session touches it, one message at a time
 	private @Nullable StringBuilder partialText;
 
-	WampServerSession(String id, WebSocketSession webSocket) {
+	WampServerSession(String id, WebSocketSession webSocket, long publishRate, long publishBurst) {
 		this.id = id;
 		this.webSocket = webSocket;
+		this.publishBudget = new PublishBudget(publishRate, publishBurst, System.nanoTime());
+		this.readThrottle = new ReadThrottle(this, webSocket);
 	}
 
 	@Override
@@ -64,9 +81,26 @@ final class WampServerSession implements WampSession {
 	}
 
 	@Override
+	public @Nullable WampCraAuthentication getCraAuthentication() {
+		return this.authState.getAuthentication();
+	}
+
+	/**
+	 * Whether the session is authenticated: a principal on the handshake, or WAMP-CRA.
+	 */
+	boolean isAuthenticated() {
+		return getPrincipal() != null || this.authState.getAuthentication() != null;
+	}
+
+	WampAuthState authState() {
+		return this.authState;
+	}
+
+	@Override
 	public String resolve(String curieOrUri) {
 		int colon = curieOrUri.indexOf(':');
-		if (colon < 0) {
+		// an empty prefix is no prefix, as in Autobahn
+		if (colon <= 0) {
 			return curieOrUri;
 		}
 		String uri = this.prefixes.get(curieOrUri.substring(0, colon));
@@ -75,6 +109,34 @@ final class WampServerSession implements WampSession {
 
 	void prefix(String prefix, String uri) {
 		this.prefixes.put(prefix, uri);
+	}
+
+	boolean hasPrefix(String prefix) {
+		return this.prefixes.containsKey(prefix);
+	}
+
+	int prefixCount() {
+		return this.prefixes.size();
+	}
+
+	CallQueue calls() {
+		return this.calls;
+	}
+
+	PublishBudget publishBudget() {
+		return this.publishBudget;
+	}
+
+	ReadThrottle readThrottle() {
+		return this.readThrottle;
+	}
+
+	/**
+	 * Whether a refusal by this limit is the session's first, the one to log.
+	 */
+	boolean firstRefusal(WampServerMetrics.Limit limit) {
+		int bit = 1 << limit.ordinal();
+		return (this.limitsLogged.getAndUpdate((logged) -> logged | bit) & bit) == 0;
 	}
 
 	WebSocketSession webSocket() {

@@ -5,6 +5,8 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import io.pubsubclub.wamp.auth.WampCraAuthentication;
+
 /**
  * One WAMP client connection, as seen by a {@link WampProcedure procedure} that declares
  * a parameter of this type.
@@ -38,6 +40,16 @@ public interface WampSession {
 	 * @return the principal or {@code null}
 	 */
 	@Nullable Principal getPrincipal();
+
+	/**
+	 * Return the session's WAMP-CRA authentication: the auth key it proved and the
+	 * permissions granted.
+	 * @return the authentication, or {@code null} when the session has not (yet)
+	 * authenticated with WAMP-CRA
+	 */
+	default @Nullable WampCraAuthentication getCraAuthentication() {
+		return null;
+	}
 
 	/**
 	 * Resolve a CURIE with this session's prefixes; a string whose part before the first

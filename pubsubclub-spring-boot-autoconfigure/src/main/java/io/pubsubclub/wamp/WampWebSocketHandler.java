@@ -1,27 +1,26 @@
 package io.pubsubclub.wamp;
 
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.BiConsumer;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 
 import io.pubsubclub.support.FrameSenderSource;
 import io.pubsubclub.support.OutboundBuffer;
+import io.pubsubclub.wamp.auth.WampCallInterceptor;
+import io.pubsubclub.wamp.auth.WampCraAuthenticator;
 import io.pubsubclub.wamp.WampServerMetrics.BadFrame;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.SubProtocolCapable;
@@ -32,11 +31,13 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.adapter.NativeWebSocketSession;
 
 /**
- * The WAMP v1 WebSocket handler: selects the {@code wamp} subprotocol, sends WELCOME and
- * serves PREFIX, CALL, SUBSCRIBE, UNSUBSCRIBE and PUBLISH. The messages of one session are
- * handled in the order they arrive; CALLs run on the task executor, so that a slow
- * procedure does not hold up the session's other messages and results may come in any
- * order.
+ * The WAMP v1 WebSocket handler: the transport side of the server. Selects the
+ * {@code wamp} subprotocol, opens and closes sessions, sends WELCOME, assembles messages
+ * that arrive in parts and hands each whole message to the {@link WampMessageDispatcher},
+ * which serves PREFIX, SUBSCRIBE, UNSUBSCRIBE and PUBLISH and passes CALLs to the
+ * {@link WampCallInvoker}. The messages of one session are handled in the order they
+ * arrive; CALLs run on the call executor, so that a slow procedure does not hold up the
+ * session's other messages.
  * <p>
  * Bad input follows Autobahn, and never affects another session. Each case is logged
  * with the session id and counted in {@link WampServerMetrics}:
@@ -57,11 +58,15 @@ import org.springframework.web.socket.adapter.NativeWebSocketSession;
  * {@code http://api.wamp.ws/error#invalid-argument}.</li>
  * </ul>
  * A SUBSCRIBE or PUBLISH refused by the topic access rules is not performed; WAMP v1 has
- * no reply for it, so the client is not told, but the server logs and counts it.
+ * no reply for it, so the client is not told, but the server logs and counts it. So is
+ * one over a per-session limit ({@link WampServerMetrics.Limit}: subscriptions, topic
+ * length, prefixes, the node's distinct topics); a CALL over the session's outstanding
+ * calls is answered {@link #ERROR_BUSY}, and a session over its publish budget is not
+ * read until it is back within it. Each limit's refusals are logged once per session.
  *
  * @author PubSubClub
  */
-public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapable {
+public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapable, DisposableBean {
 
 	/**
 	 * The WAMP v1 subprotocol.
@@ -84,6 +89,22 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 	public static final String ERROR_INVALID_ARGUMENT = "http://api.wamp.ws/error#invalid-argument";
 
 	/**
+	 * Error URI of a CALL refused because the session has too many calls outstanding, or
+	 * the call executor's queue is full.
+	 */
+	public static final String ERROR_BUSY = "http://api.wamp.ws/error#busy";
+
+	/**
+	 * Error URI of a CALL that ran past {@code pubsubclub.wamp.call-timeout}.
+	 */
+	public static final String ERROR_TIMEOUT = "http://api.wamp.ws/error#timeout";
+
+	/**
+	 * Error URI of a publish on behalf of a session that the session may not make.
+	 */
+	public static final String ERROR_NOT_AUTHORIZED = "http://api.wamp.ws/error#not-authorized";
+
+	/**
 	 * Characters of Tomcat's per-session text message buffer (4 KB of heap). WAMP client
 	 * messages (SUBSCRIBE, CALL, most PUBLISHes) are far shorter; a longer one reaches
 	 * {@link #textPart} in parts and costs one copy, against 12 KB saved on every session.
@@ -98,13 +119,13 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 
 	private final WampServer server;
 
-	private final WampProcedureRegistry procedures;
-
-	private final Executor executor;
+	private final ThreadPoolExecutor closeExecutor;
 
 	private final WampServerMetrics metrics;
 
-	private final PublishReader publishReader;
+	private final WampCallInvoker calls;
+
+	private final WampMessageDispatcher dispatcher;
 
 	private String serverIdent = "PubSubClub";
 
@@ -114,20 +135,93 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 
 	private Duration sendTimeLimit = Duration.ofSeconds(10);
 
-	private boolean includeStackTrace;
+	private @Nullable WampCraAuthenticator authenticator;
+
+	private @Nullable Duration authTimeout;
 
 	/**
 	 * Create a handler.
 	 * @param server the server state
 	 * @param procedures the procedures clients may call
-	 * @param executor where procedures run and slow sessions are closed
+	 * @param executor where procedures run: bounded, for a full queue is answered with a
+	 * busy CALLERROR
 	 */
 	public WampWebSocketHandler(WampServer server, WampProcedureRegistry procedures, Executor executor) {
 		this.server = server;
-		this.procedures = procedures;
-		this.executor = executor;
+		this.closeExecutor = closeExecutor();
 		this.metrics = server.getMetrics();
-		this.publishReader = new PublishReader(server.jsonMapper());
+		this.calls = new WampCallInvoker(server, procedures, executor);
+		this.dispatcher = new WampMessageDispatcher(server, this.calls, this::close);
+		this.calls.setCloser(this::closeLater);
+	}
+
+	/**
+	 * Serve WAMP-CRA's two procedures with this authenticator.
+	 * @param authenticator the authenticator, {@code null} for no WAMP-CRA (its procedures
+	 * are then unknown, as on a server without it)
+	 */
+	public void setAuthenticator(@Nullable WampCraAuthenticator authenticator) {
+		this.authenticator = authenticator;
+		this.calls.setAuthenticator(authenticator);
+	}
+
+	/**
+	 * Set the time a session has to authenticate with WAMP-CRA before it is closed (1008);
+	 * sessions with a handshake principal are authenticated from the start. Needs an
+	 * {@link #setAuthenticator authenticator}.
+	 * @param authTimeout the time, {@code null} for none
+	 */
+	public void setAuthTimeout(@Nullable Duration authTimeout) {
+		this.authTimeout = authTimeout;
+	}
+
+	/**
+	 * Set what wraps the invocation of every procedure (the caller's Spring Security
+	 * context) and translates its failures.
+	 * @param interceptor the interceptor, {@code null} for none
+	 */
+	public void setCallInterceptor(@Nullable WampCallInterceptor interceptor) {
+		this.calls.setInterceptor(interceptor);
+	}
+
+	/**
+	 * Closes run on threads of their own, never queued behind calls: closing a slow
+	 * session may wait on its socket, and must not wait on procedures. A close is small
+	 * and there is at most one per session, so the queue needs no bound.
+	 */
+	private static ThreadPoolExecutor closeExecutor() {
+		AtomicInteger count = new AtomicInteger();
+		ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+				(task) -> {
+					Thread thread = new Thread(task, "wamp-close-" + count.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+		executor.allowCoreThreadTimeOut(true);
+		return executor;
+	}
+
+	@Override
+	public void destroy() {
+		this.closeExecutor.shutdown();
+	}
+
+	/**
+	 * Set how many CALLs one session may have outstanding (queued, running or waiting
+	 * for a {@code CompletionStage}); one more is answered with {@link #ERROR_BUSY}.
+	 * @param maxCallsPerSession the limit
+	 */
+	public void setMaxCallsPerSession(int maxCallsPerSession) {
+		this.calls.setMaxCallsPerSession(maxCallsPerSession);
+	}
+
+	/**
+	 * Set how long a CALL may take before it is answered with {@link #ERROR_TIMEOUT}; a
+	 * procedure still running is interrupted. {@code null} for no limit.
+	 * @param callTimeout the limit, or {@code null}
+	 */
+	public void setCallTimeout(@Nullable Duration callTimeout) {
+		this.calls.setCallTimeout(callTimeout);
 	}
 
 	/**
@@ -171,7 +265,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 	 * @param includeStackTrace whether to include stack traces
 	 */
 	public void setIncludeStackTrace(boolean includeStackTrace) {
-		this.includeStackTrace = includeStackTrace;
+		this.calls.setIncludeStackTrace(includeStackTrace);
 	}
 
 	/**
@@ -196,13 +290,29 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 		webSocket.getAttributes().put(SESSION_ATTRIBUTE, session);
 		BiConsumer<WebSocketSession, OutboundBuffer.Overflow> onOverflow = (ws, reason) -> slowSession(session, reason);
 		session.outbound((webSocket instanceof FrameSenderSource source) ? source.frameSender(onOverflow)
-				: new OutboundBuffer(webSocket, this.sendBufferSize, this.sendTimeLimit.toMillis(), this.executor,
+				: new OutboundBuffer(webSocket, this.sendBufferSize, this.sendTimeLimit.toMillis(), this.closeExecutor,
 						onOverflow));
 		if (logger.isDebugEnabled()) {
 			logger.debug("WAMP session " + session.getId() + " opened from " + webSocket.getRemoteAddress());
 		}
 		session.send(this.server.jsonMapper()
 			.writeValueAsString(List.of(WampMessageType.WELCOME.code(), session.getId(), 1, this.serverIdent)));
+		WampCraAuthenticator authenticator = this.authenticator;
+		Duration authTimeout = this.authTimeout;
+		if (authenticator != null && authTimeout != null && !session.isAuthenticated()) {
+			authenticator.startTimeout(session, session.authState(), authTimeout, () -> closeLater(session,
+					CloseStatus.POLICY_VIOLATION.withReason("not authenticated within " + authTimeout)));
+		}
+	}
+
+	// from a timer or the call executor: the close may block, on a thread of its own
+	private void closeLater(WampServerSession session, CloseStatus status) {
+		try {
+			this.closeExecutor.execute(() -> close(session, status));
+		}
+		catch (RejectedExecutionException ex) {
+			logger.debug("WAMP session " + session.getId() + ": close not run, shutting down");
+		}
 	}
 
 	@Override
@@ -242,6 +352,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 			logger.info("WAMP session " + session.getId() + ": message over " + this.maxMessageSize
 					+ " characters, closed with 1009");
 		}
+		session.authState().cancelTimeout();
 		this.server.close(session);
 		if (logger.isDebugEnabled()) {
 			logger.debug("WAMP session " + session.getId() + " closed: " + closeStatus);
@@ -310,248 +421,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 			tooBig(session, String.valueOf(payload.length()));
 			return;
 		}
-		// the most common message, read without a tree; what the reader is unsure of
-		// (including every malformed PUBLISH) goes the tree's way below
-		PublishReader.Publish publish = this.publishReader.read(payload, session.getId());
-		if (publish != null) {
-			this.metrics.messageIn(WampMessageType.PUBLISH);
-			publish(session, session.resolve(publish.topic()), publish.eventJson(), payload, publish.exclude(),
-					publish.eligible());
-			return;
-		}
-		JsonNode message;
-		try {
-			message = this.server.jsonMapper().readTree(payload);
-		}
-		catch (JacksonException ex) {
-			ignore(session, BadFrame.NOT_JSON, "not JSON: " + ex.getOriginalMessage());
-			return;
-		}
-		if (message == null || !message.isArray() || message.isEmpty() || !message.get(0).isIntegralNumber()
-				|| !message.get(0).canConvertToInt()) {
-			ignore(session, BadFrame.NOT_ARRAY, "not a JSON array with an integer type first");
-			return;
-		}
-		WampMessageType type = WampMessageType.of(message.get(0).intValue());
-		if (type == null) {
-			ignore(session, BadFrame.UNKNOWN_TYPE, "unknown message type " + message.get(0));
-			return;
-		}
-		switch (type) {
-			case PREFIX -> prefix(session, message);
-			case CALL -> call(session, message);
-			case SUBSCRIBE -> subscribe(session, message, true);
-			case UNSUBSCRIBE -> subscribe(session, message, false);
-			case PUBLISH -> publish(session, message, payload);
-			default -> ignore(session, BadFrame.UNKNOWN_TYPE, "message type " + type + " is not sent by clients");
-		}
-	}
-
-	private void prefix(WampServerSession session, JsonNode message) {
-		if (message.size() != 3 || !message.get(1).isString() || !message.get(2).isString()) {
-			ignore(session, BadFrame.BAD_ARGUMENTS, "PREFIX must be [1, prefix, uri]");
-			return;
-		}
-		this.metrics.messageIn(WampMessageType.PREFIX);
-		session.prefix(message.get(1).stringValue(), message.get(2).stringValue());
-	}
-
-	private void subscribe(WampServerSession session, JsonNode message, boolean subscribe) {
-		WampMessageType type = subscribe ? WampMessageType.SUBSCRIBE : WampMessageType.UNSUBSCRIBE;
-		if (message.size() != 2 || !message.get(1).isString()) {
-			ignore(session, BadFrame.BAD_ARGUMENTS, type + " must be [" + type.code() + ", topic]");
-			return;
-		}
-		String topic = session.resolve(message.get(1).stringValue());
-		if (LoneSurrogates.in(topic)) {
-			ignore(session, BadFrame.BAD_ARGUMENTS, type + " topic holds an unpaired surrogate");
-			return;
-		}
-		this.metrics.messageIn(type);
-		if (subscribe) {
-			this.server.subscribe(session, topic);
-		}
-		else {
-			this.server.unsubscribe(session, topic);
-		}
-	}
-
-	private void publish(WampServerSession session, String topic, String eventJson, String payload,
-			@Nullable Set<String> exclude, @Nullable Set<String> eligible) {
-		if (LoneSurrogates.in(topic)) {
-			ignore(session, BadFrame.BAD_ARGUMENTS, "PUBLISH topic holds an unpaired surrogate");
-			return;
-		}
-		// no UTF-8 encoder takes an unpaired surrogate: unescaped, it would cost every
-		// subscriber (and cluster link) that gets the event its session
-		String event = LoneSurrogates.possibleIn(payload) ? LoneSurrogates.escape(eventJson) : eventJson;
-		this.server.publish(session, topic, event, exclude, eligible);
-	}
-
-	private void publish(WampServerSession session, JsonNode message, String payload) {
-		if (message.size() < 3 || message.size() > 5 || !message.get(1).isString()) {
-			ignore(session, BadFrame.BAD_ARGUMENTS, "PUBLISH must be [7, topic, event(, excludeMe | exclude(, eligible))]");
-			return;
-		}
-		String topic = session.resolve(message.get(1).stringValue());
-		Set<String> exclude = Set.of(session.getId());
-		Set<String> eligible = null;
-		if (message.size() >= 4) {
-			JsonNode option = message.get(3);
-			if (option.isBoolean()) {
-				exclude = option.booleanValue() ? exclude : null;
-			}
-			else if (option.isArray()) {
-				exclude = ids(option);
-			}
-		}
-		if (message.size() == 5 && message.get(4).isArray()) {
-			eligible = ids(message.get(4));
-		}
-		this.metrics.messageIn(WampMessageType.PUBLISH);
-		publish(session, topic, this.server.jsonMapper().writeValueAsString(message.get(2)), payload, exclude,
-				eligible);
-	}
-
-	private static Set<String> ids(JsonNode array) {
-		Set<String> ids = new HashSet<>();
-		for (JsonNode id : array) {
-			if (id.isString()) {
-				ids.add(id.stringValue());
-			}
-		}
-		return ids;
-	}
-
-	private void call(WampServerSession session, JsonNode message) {
-		if (message.size() < 3 || !message.get(1).isString() || !message.get(2).isString()) {
-			this.metrics.badFrame(BadFrame.PROTOCOL_ERROR);
-			String reason = (message.size() < 2 || !message.get(1).isString()) ? "CALL callId must be a string"
-					: "CALL procUri must be a string";
-			logger.info("WAMP session " + session.getId() + ": " + reason + ", closing with 1002");
-			close(session, CloseStatus.PROTOCOL_ERROR.withReason("protocol error: " + reason));
-			return;
-		}
-		this.metrics.messageIn(WampMessageType.CALL);
-		String callId = message.get(1).stringValue();
-		String uri = session.resolve(message.get(2).stringValue());
-		WampProcedureMethod procedure = this.procedures.find(uri);
-		if (procedure == null) {
-			callError(session, callId, ERROR_NO_SUCH_RPC_ENDPOINT, "No RPC endpoint registered for " + uri + ".",
-					null);
-			return;
-		}
-		List<JsonNode> arguments = new ArrayList<>(message.size() - 3);
-		for (int i = 3; i < message.size(); i++) {
-			arguments.add(message.get(i));
-		}
-		try {
-			this.executor.execute(() -> invoke(session, callId, uri, procedure, arguments));
-		}
-		catch (RejectedExecutionException ex) {
-			logger.warn("WAMP session " + session.getId() + ": CALL " + uri + " rejected by the executor");
-			callError(session, callId, ERROR_GENERIC, "Server busy.", null);
-		}
-	}
-
-	private void invoke(WampServerSession session, String callId, String uri, WampProcedureMethod procedure,
-			List<JsonNode> arguments) {
-		Object result;
-		try {
-			result = procedure.invoke(session, arguments, this.server.jsonMapper());
-		}
-		catch (InvocationTargetException ex) {
-			failed(session, callId, uri, ex.getTargetException());
-			return;
-		}
-		catch (WampProcedureMethod.InvalidArgumentsException ex) {
-			logger.info("WAMP session " + session.getId() + ": " + ex.getMessage());
-			callError(session, callId, ERROR_INVALID_ARGUMENT, ex.getMessage(), null);
-			return;
-		}
-		catch (Throwable ex) {
-			failed(session, callId, uri, ex);
-			return;
-		}
-		if (result instanceof CompletionStage<?> stage) {
-			stage.whenComplete((value, ex) -> {
-				if (ex != null) {
-					failed(session, callId, uri,
-							(ex instanceof java.util.concurrent.CompletionException && ex.getCause() != null)
-									? ex.getCause() : ex);
-				}
-				else {
-					callResult(session, callId, uri, value);
-				}
-			});
-			return;
-		}
-		callResult(session, callId, uri, result);
-	}
-
-	private void callResult(WampServerSession session, String callId, String uri, @Nullable Object result) {
-		String frame;
-		try {
-			frame = this.server.jsonMapper().writeValueAsString(Arrays.asList(3, callId, result));
-		}
-		catch (JacksonException ex) {
-			failed(session, callId, uri, ex);
-			return;
-		}
-		// a callId or result may hold an unpaired surrogate, which UTF-8 cannot carry
-		session.send(LoneSurrogates.escape(frame));
-	}
-
-	private void failed(WampServerSession session, String callId, String uri, Throwable ex) {
-		if (ex instanceof WampRpcException rpc) {
-			if (logger.isDebugEnabled()) {
-				logger.debug("WAMP session " + session.getId() + ": procedure " + uri + " answered " + rpc.getErrorUri());
-			}
-			Object details = rpc.getDetails();
-			callError(session, callId, rpc.getErrorUri(), String.valueOf(rpc.getMessage()),
-					(details == null && this.includeStackTrace) ? stackTrace(ex) : details);
-			return;
-		}
-		logger.warn("WAMP session " + session.getId() + ": procedure " + uri + " failed", ex);
-		String desc = (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getName();
-		callError(session, callId, ERROR_GENERIC, desc, this.includeStackTrace ? stackTrace(ex) : null);
-	}
-
-	private static List<String> stackTrace(Throwable ex) {
-		List<String> lines = new ArrayList<>();
-		for (Throwable t = ex; t != null; t = t.getCause()) {
-			lines.add(((t == ex) ? "" : "Caused by: ") + t);
-			for (StackTraceElement element : t.getStackTrace()) {
-				lines.add("\tat " + element);
-			}
-			if (t.getCause() == t) {
-				break;
-			}
-		}
-		return lines;
-	}
-
-	private void callError(WampServerSession session, String callId, String errorUri, String errorDesc,
-			@Nullable Object details) {
-		this.metrics.callError();
-		List<@Nullable Object> frame = new ArrayList<>(Arrays.asList(4, callId, errorUri, errorDesc));
-		if (details != null) {
-			frame.add(details);
-		}
-		String text;
-		try {
-			text = this.server.jsonMapper().writeValueAsString(frame);
-		}
-		catch (JacksonException ex) {
-			logger.warn("WAMP session " + session.getId() + ": CALLERROR details cannot be written", ex);
-			text = this.server.jsonMapper().writeValueAsString(Arrays.asList(4, callId, errorUri, errorDesc));
-		}
-		session.send(LoneSurrogates.escape(text));
-	}
-
-	private void ignore(WampServerSession session, BadFrame kind, String why) {
-		this.metrics.badFrame(kind);
-		logger.info("WAMP session " + session.getId() + ": ignored message, " + why);
+		this.dispatcher.dispatch(session, payload);
 	}
 
 	private void slowSession(WampServerSession session, OutboundBuffer.Overflow reason) {
@@ -560,7 +430,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 				+ " cannot keep up (" + reason + "), closing with 1013");
 		// not on the publisher's thread: closing takes the subscription lock
 		try {
-			this.executor.execute(() -> this.server.close(session));
+			this.closeExecutor.execute(() -> this.server.close(session));
 		}
 		catch (RejectedExecutionException ex) {
 			// the container's close callback cleans up when the close completes
@@ -569,6 +439,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 	}
 
 	private void close(WampServerSession session, CloseStatus status) {
+		session.authState().cancelTimeout();
 		try {
 			session.webSocket().close(status);
 		}
@@ -581,7 +452,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 	}
 
 	PublishReader publishReader() {
-		return this.publishReader;
+		return this.dispatcher.publishReader();
 	}
 
 	private static @Nullable WampServerSession session(WebSocketSession webSocket) {

@@ -1,6 +1,18 @@
 /**
  * The WAMPv1 server: frame codec, sessions, topic registry, RPC and the WebSocket handler.
  * Knows nothing of the cluster.
+ * <p>
+ * The handler ({@code WampWebSocketHandler}) is the transport; {@code WampMessageDispatcher}
+ * reads each message and hands it on; {@code WampCallInvoker} runs procedures;
+ * {@code WampAccessRules} authorises a session's subscribe, publish and call;
+ * {@code WampServer} holds the registry and the limits.
+ * <p>
+ * Locks, in the order they may be taken: the server's subscription lock (subscription
+ * changes, and the bridge events they publish), then a session's {@code CallQueue} or
+ * {@code PublishBudget} monitor, each held only for its own bookkeeping: nothing is sent,
+ * started or scheduled while one is held. A call's own monitor guards only its running
+ * thread. The server's timer runs call timeouts and the resumption of slowed readers; the
+ * handler's close threads run closes; neither runs procedures.
  */
 @NullMarked
 package io.pubsubclub.wamp;

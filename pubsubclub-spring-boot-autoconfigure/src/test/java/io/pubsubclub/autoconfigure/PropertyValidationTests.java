@@ -32,7 +32,13 @@ class PropertyValidationTests {
 	@ParameterizedTest(name = "{0}={1}")
 	@CsvSource({ "pubsubclub.wamp.send-buffer-size, 0", "pubsubclub.wamp.send-buffer-size, -1KB",
 			"pubsubclub.wamp.send-time-limit, 0s", "pubsubclub.wamp.send-time-limit, -1s",
-			"pubsubclub.wamp.max-message-size, 0", "pubsubclub.wamp.path, wamp", "pubsubclub.wamp.path, ''" })
+			"pubsubclub.wamp.max-message-size, 0", "pubsubclub.wamp.path, wamp", "pubsubclub.wamp.path, ''",
+			"pubsubclub.wamp.limits.subscriptions-per-session, 0", "pubsubclub.wamp.limits.topic-length, -1",
+			"pubsubclub.wamp.limits.topics-per-node, 0", "pubsubclub.wamp.limits.prefixes-per-session, 0",
+			"pubsubclub.wamp.limits.prefix-length, 0", "pubsubclub.wamp.limits.calls-per-session, 0",
+			"pubsubclub.wamp.limits.publish-rate, 0", "pubsubclub.wamp.calls.pool-size, 0",
+			"pubsubclub.wamp.calls.queue-capacity, 0", "pubsubclub.wamp.call-timeout, 0s",
+			"pubsubclub.wamp.auth.timeout, 0s", "pubsubclub.wamp.auth.timeout, -1s" })
 	void badWampSettingFailsStartUpNamingIt(String property, String value) {
 		this.wamp.withPropertyValues(property + "=" + value)
 			.run((context) -> assertThat(context).getFailure()

@@ -19,6 +19,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.SyncTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.web.servlet.handler.AbstractUrlHandlerMapping;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
@@ -73,6 +74,30 @@ class WampServerAutoConfigurationTests {
 	}
 
 	@Test
+	void proceduresRunOnABoundedExecutorOfTheirOwnThatIsNoDefaultCandidate() {
+		this.contextRunner.withPropertyValues("pubsubclub.wamp.calls.pool-size=3", "pubsubclub.wamp.calls.queue-capacity=7")
+			.withBean("appExecutor", Executor.class, SyncTaskExecutor::new)
+			.withBean(ExecutorUser.class)
+			.run((context) -> {
+				ThreadPoolTaskExecutor calls = context.getBean(WampServerAutoConfiguration.CALL_EXECUTOR_BEAN_NAME,
+						ThreadPoolTaskExecutor.class);
+				assertThat(calls.getCorePoolSize()).isEqualTo(3);
+				assertThat(calls.getMaxPoolSize()).isEqualTo(3);
+				assertThat(calls.getQueueCapacity()).isEqualTo(7);
+				// injection by type still finds the application's one executor
+				assertThat(context.getBean(ExecutorUser.class).executor).isSameAs(context.getBean("appExecutor"));
+			});
+	}
+
+	@Test
+	void aBeanNamedWampCallExecutorReplacesIt() {
+		this.contextRunner.withBean("wampCallExecutor", Executor.class, SyncTaskExecutor::new).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean("wampCallExecutor")).isInstanceOf(SyncTaskExecutor.class);
+		});
+	}
+
+	@Test
 	void disabledByProperty() {
 		this.contextRunner.withPropertyValues("pubsubclub.wamp.enabled=false").run((context) -> {
 			assertThat(context).doesNotHaveBean(WampServer.class)
@@ -117,6 +142,16 @@ class WampServerAutoConfigurationTests {
 
 	private static java.util.Map<String, Object> handlerMap(AbstractUrlHandlerMapping mapping) {
 		return mapping.getHandlerMap();
+	}
+
+	static class ExecutorUser {
+
+		final Executor executor;
+
+		ExecutorUser(Executor executor) {
+			this.executor = executor;
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -43,6 +43,9 @@ class WampSlowSessionIntegrationTests {
 	@Autowired
 	WampPublisher publisher;
 
+	@Autowired
+	WampTestApplication.Procedures procedures;
+
 	@Test
 	void sessionThatStopsReadingIsClosedAndCountedWhileOthersKeepReceiving() throws Exception {
 		try (WampTestClient good = WampTestClient.connect(this.port); Socket slow = new Socket()) {
@@ -69,6 +72,47 @@ class WampSlowSessionIntegrationTests {
 			assertThat(good.nextText()).isEqualTo("[8,\"" + ALIVE + "\",\"still here\"]");
 			assertThat(good.isOpen()).isTrue();
 			assertThat(readUntilClosed(slow.getInputStream())).isTrue();
+		}
+	}
+
+	@Test
+	void slowSessionIsClosedWhileEveryCallThreadIsBusy() throws Exception {
+		this.procedures.blockRelease = new java.util.concurrent.CountDownLatch(1);
+		this.procedures.blockStarted.clear();
+		java.util.List<WampTestClient> callers = new java.util.ArrayList<>();
+		try (Socket slow = new Socket()) {
+			// more sessions with a blocked call than the call executor has threads (8)
+			for (int i = 0; i < 10; i++) {
+				WampTestClient caller = WampTestClient.connect(this.port);
+				callers.add(caller);
+				caller.send(2, "b", "http://example.com/rpc#block", "b" + i);
+			}
+			await().atMost(WampTestClient.timeout()).until(() -> this.procedures.blockStarted.size() == 8);
+			slow.setReceiveBufferSize(4096);
+			slow.connect(new InetSocketAddress("127.0.0.1", this.port), 5000);
+			slow.setSoTimeout(20_000);
+			upgrade(slow);
+			String topic = FLOOD + "-busy";
+			sendText(slow.getOutputStream(), "[5,\"" + topic + "\"]");
+			await().atMost(WampTestClient.timeout())
+				.until(() -> this.server.getTopicSubscriberCounts().getOrDefault(topic, 0) == 1);
+			long before = this.metrics.getSlowSessionCloses();
+			String payload = "x".repeat(4000);
+			for (int i = 0; i < 50_000 && this.metrics.getSlowSessionCloses() == before; i++) {
+				this.publisher.publish(topic, payload);
+			}
+			assertThat(this.metrics.getSlowSessionCloses()).isEqualTo(before + 1);
+			// the close does not wait for a call thread
+			await().atMost(WampTestClient.timeout())
+				.until(() -> !this.server.getTopicSubscriberCounts().containsKey(topic));
+			assertThat(this.procedures.blockStarted).hasSize(8);
+			assertThat(readUntilClosed(slow.getInputStream())).isTrue();
+		}
+		finally {
+			this.procedures.blockRelease.countDown();
+			for (WampTestClient caller : callers) {
+				caller.close();
+			}
 		}
 	}
 

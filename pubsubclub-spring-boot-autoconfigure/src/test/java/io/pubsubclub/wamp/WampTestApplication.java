@@ -24,8 +24,8 @@ import org.springframework.web.socket.adapter.NativeWebSocketSession;
 class WampTestApplication {
 
 	@Bean
-	Procedures procedures() {
-		return new Procedures();
+	Procedures procedures(WampPublisher publisher) {
+		return new Procedures(publisher);
 	}
 
 	@Bean
@@ -36,6 +36,72 @@ class WampTestApplication {
 	static class Procedures {
 
 		final CountDownLatch slowRelease = new CountDownLatch(1);
+
+		/** Released by a test to let {@code #block} calls return. */
+		volatile CountDownLatch blockRelease = new CountDownLatch(1);
+
+		/** The arguments of every {@code #block} call that started, in order. */
+		final List<String> blockStarted = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		/** Stages handed out by {@code #hold} that nobody completes. */
+		final List<java.util.concurrent.CompletableFuture<String>> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		private final WampPublisher publisher;
+
+		Procedures(WampPublisher publisher) {
+			this.publisher = publisher;
+		}
+
+		@WampProcedure("http://example.com/rpc#block")
+		String block(String id) throws InterruptedException {
+			this.blockStarted.add(id);
+			this.blockRelease.await(30, TimeUnit.SECONDS);
+			return id;
+		}
+
+		@WampProcedure("http://example.com/rpc#hold")
+		java.util.concurrent.CompletionStage<String> hold() {
+			java.util.concurrent.CompletableFuture<String> stage = new java.util.concurrent.CompletableFuture<>();
+			this.held.add(stage);
+			return stage;
+		}
+
+		@WampProcedure("http://example.com/rpc#later")
+		java.util.concurrent.CompletionStage<String> later(String value) {
+			java.util.concurrent.CompletableFuture<String> stage = new java.util.concurrent.CompletableFuture<>();
+			this.held.add(stage);
+			return stage.thenApply((ignored) -> value);
+		}
+
+		@WampProcedure("http://example.com/rpc#concat")
+		String concat(String... parts) {
+			return String.join("", parts);
+		}
+
+		@WampProcedure("http://example.com/rpc#prefixConcat")
+		String prefixConcat(int count, String... parts) {
+			return count + String.join("", parts);
+		}
+
+		@WampProcedure("http://example.com/rpc#size")
+		int size(@Nullable List<String> values) {
+			return values.size();
+		}
+
+		@WampProcedure("http://example.com/rpc#half")
+		double half(double value) {
+			return value / 2;
+		}
+
+		@WampProcedure("http://example.com/rpc#flag")
+		boolean flag(boolean value) {
+			return value;
+		}
+
+		@WampProcedure("http://example.com/rpc#publishAs")
+		int publishAs(String topic, @Nullable Object event, WampSession caller) {
+			return this.publisher.publish(caller, topic, event);
+		}
 
 		@WampProcedure("http://example.com/rpc#echo")
 		@Nullable Object echo(@Nullable Object value) {

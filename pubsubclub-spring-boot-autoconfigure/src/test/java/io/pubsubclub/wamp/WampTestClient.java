@@ -44,10 +44,13 @@ final class WampTestClient implements AutoCloseable {
 	private final String sessionId;
 
 	private WampTestClient(URI uri) throws Exception {
+		this(uri, new WebSocketHttpHeaders());
+	}
+
+	private WampTestClient(URI uri, WebSocketHttpHeaders headers) throws Exception {
 		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
 		container.setDefaultMaxTextMessageBufferSize(4 * 1024 * 1024);
 		StandardWebSocketClient client = new StandardWebSocketClient(container);
-		WebSocketHttpHeaders headers = new WebSocketHttpHeaders();
 		headers.setSecWebSocketProtocol("wamp");
 		this.session = client.execute(new TextWebSocketHandler() {
 
@@ -73,6 +76,10 @@ final class WampTestClient implements AutoCloseable {
 
 	static WampTestClient connect(URI uri) throws Exception {
 		return new WampTestClient(uri);
+	}
+
+	static WampTestClient connect(int port, WebSocketHttpHeaders headers) throws Exception {
+		return new WampTestClient(URI.create("ws://127.0.0.1:" + port + "/wamp"), headers);
 	}
 
 	String id() {

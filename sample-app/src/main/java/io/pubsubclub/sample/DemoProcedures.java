@@ -1,6 +1,5 @@
 package io.pubsubclub.sample;
 
-import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -27,7 +26,9 @@ class DemoProcedures {
 	}
 
 	/**
-	 * Publish {@code content} on {@code channel} to every subscriber but the caller.
+	 * Publish {@code content} on {@code channel} to every subscriber but the caller, on
+	 * the caller's behalf: the caller's publish rules ({@code pubsubclub.wamp.topics.publish})
+	 * and publish budget apply, as to its own PUBLISH.
 	 * @param request {@code {"channel": topic, "content": event}}
 	 * @param caller the calling session
 	 * @return an empty object
@@ -37,7 +38,7 @@ class DemoProcedures {
 		if (request.channel() == null || request.channel().isEmpty()) {
 			throw new WampRpcException("http://example.com/pubsub#invalid-channel", "channel is required");
 		}
-		this.publisher.publish(caller.resolve(request.channel()), request.content(), List.of(caller.getId()), null);
+		this.publisher.publish(caller, caller.resolve(request.channel()), request.content());
 		return Map.of();
 	}
 

@@ -83,6 +83,22 @@ final class DemoPage {
 		find("connect-other").click();
 	}
 
+	/** Logs in with WAMP-CRA through the page's form. */
+	void logIn(String authKey, String secret) {
+		type("auth-key", authKey);
+		type("auth-secret", secret);
+		find("login").click();
+	}
+
+	/** Waits until the login status is in the given state ("authenticated", "failed") and returns its text. */
+	String awaitAuthState(String stateName) {
+		await("login " + stateName).atMost(TIMEOUT).untilAsserted(() -> {
+			WebElement status = find("auth-status");
+			assertThat(status.getDomAttribute("data-state")).as(status.getText()).isEqualTo(stateName);
+		});
+		return find("auth-status").getText();
+	}
+
 	void subscribe(String topic) {
 		type("subscribe-topic", topic);
 		find("subscribe").click();

@@ -244,6 +244,71 @@ class DemoPageBrowserTests {
 	}
 
 	@Test
+	void pageLogsInWithWampCraLikeAutobahnJsAndShowsThePermissions() {
+		DemoPage page = openPage(nodeA).awaitConnectedTo(label(nodeA));
+		page.logIn("demo", "wrong secret");
+		assertThat(page.awaitAuthState("failed")).contains("http://api.wamp.ws/error#invalid-signature");
+		// a failed attempt does not end the session: log in again on it (salted: authextra, deriveKey)
+		page.logIn("demo", "demo-secret");
+		assertThat(page.awaitAuthState("authenticated")).contains("Authenticated as demo",
+				"sub pub http://example.com/demo#*", "call http://example.com/pubsub#*");
+		page.subscribe(TOPIC);
+		String text = "logged in " + UUID.randomUUID();
+		AtomicInteger attempt = new AtomicInteger();
+		await("own event, published under the login's permissions").atMost(DemoPage.TIMEOUT).pollInterval(Duration.ofMillis(500))
+			.untilAsserted(() -> {
+				page.publishDirectly(TOPIC, text + " #" + attempt.incrementAndGet(), true);
+				assertThat(page.events()).anySatisfy((event) -> assertThat(event.text()).startsWith(text));
+			});
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void wamp1ClientAuthenticatesAndItsPermissionsHold() {
+		DemoPage page = openPage(nodeA).awaitConnectedTo(label(nodeA));
+		Map<String, Object> outcome = page.runAsync("""
+				const [url, done] = arguments;
+				const topic = 'http://example.com/demo#chat';
+				const got = [];
+				const until = async (condition) => {
+					for (let i = 0; i < 200 && !condition(); i++) {
+						await new Promise((resolve) => setTimeout(resolve, 50));
+					}
+				};
+				(async () => {
+					const derived = await Wamp1.deriveKey('demo-secret', { salt: 'pubsubclub-demo' });
+					const viewer = await Wamp1.connect(url);
+					const other = await Wamp1.connect(url);
+					other.subscribe(topic, (t, e) => got.push(e));
+					// AutobahnJS's steps one by one: authreq, authsign, auth (plain secret)
+					const challenge = await viewer.authreq('viewer');
+					const signature = await viewer.authsign(challenge, 'viewer-secret');
+					const permissions = await viewer.auth(signature);
+					viewer.publish(topic, 'from the viewer, who may only subscribe', false);
+					// answered after the PUBLISH before it: a barrier
+					const refused = await viewer.call('http://example.com/pubsub#publish',
+						{ channel: topic, content: 'via rpc' }).then(() => null, (e) => e.uri);
+					await other.call('http://example.com/no#barrier').catch(() => null);
+					other.publish(topic, 'marker', false);
+					await until(() => got.includes('marker'));
+					const unknown = await (await Wamp1.connect(url)).authenticate('nobody', 'x').then(() => null, (e) => e.uri);
+					viewer.close();
+					other.close();
+					return { derived, challenge: JSON.parse(challenge), permissions, refused, got, unknown };
+				})().then(done, (e) => done({ failure: String(e) }));""", "ws://" + label(nodeA) + "/wamp");
+		assertThat(outcome).doesNotContainKey("failure");
+		// WebCrypto's PBKDF2 gives what CryptoJS (AutobahnJS's deriveKey) and Python give
+		assertThat(outcome.get("derived")).isEqualTo("rjQPBggLoWSPogUOGXzBixkVYqG77euvh4Jk9gjUALc=");
+		assertThat((Map<String, Object>) outcome.get("challenge")).containsEntry("authkey", "viewer")
+			.doesNotContainKey("authextra");
+		assertThat(outcome.get("permissions")).isEqualTo(Map.of("pubsub", List.of(Map.of("uri",
+				"http://example.com/demo#chat", "prefix", false, "pub", false, "sub", true)), "rpc", List.of()));
+		assertThat(outcome.get("refused")).isEqualTo("http://api.wamp.ws/error#not-authorized");
+		assertThat((List<String>) outcome.get("got")).containsExactly("marker");
+		assertThat(outcome.get("unknown")).isEqualTo("http://api.wamp.ws/error#no-such-authkey");
+	}
+
+	@Test
 	@SuppressWarnings("unchecked")
 	void clusterViewShowsTheConnectedNodesIdAndLinksOrSaysTheEndpointIsAbsent() throws Exception {
 		HttpResponse<Void> endpoint = HttpClient.newHttpClient()

@@ -71,6 +71,9 @@ public class WampPublishBenchmark {
 		this.context.refresh();
 		this.jsonMapper = JsonMapper.builder().build();
 		WampServer server = new WampServer(this.jsonMapper, this.context, new WampServerMetrics());
+		// the fake sessions cannot be slowed: no publish budget, or publishes would be refused
+		server.setPublishRate(Long.MAX_VALUE / 4);
+		server.setPublishBurst(Long.MAX_VALUE / 4);
 		this.handler = new WampWebSocketHandler(server, new WampProcedureRegistry(), Runnable::run);
 		for (int i = 0; i < this.subscribers; i++) {
 			StandardWebSocketSession subscriber = FakeJsr356Session.create(this.written);

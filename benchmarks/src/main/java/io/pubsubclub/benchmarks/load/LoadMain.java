@@ -330,7 +330,9 @@ public final class LoadMain {
 		Files.createDirectories(logs);
 
 		List<String> boot = List.of("--server.address=127.0.0.1", "--server.tomcat.max-connections=20000",
-				"--server.tomcat.accept-count=1000", "--spring.main.banner-mode=off");
+				"--server.tomcat.accept-count=1000", "--spring.main.banner-mode=off",
+				// the benchmark's one publisher saturates on purpose: no per-session publish budget
+				"--pubsubclub.wamp.limits.publish-rate=1TB");
 		List<SystemUnderTest> systems = new ArrayList<>();
 		// --server-opts "…": extra options for every server JVM (nodes and relays), for tuning experiments
 		List<String> nodeJvm = new ArrayList<>();

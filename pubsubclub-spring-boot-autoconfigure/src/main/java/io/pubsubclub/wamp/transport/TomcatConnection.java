@@ -498,14 +498,12 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 			}
 			status = new CloseStatus(code, reason);
 		}
-		if (this.closeSent.compareAndSet(false, true)) {
+		if (!this.closeSent.get()) {
 			// the peer began the closing handshake: answer it, then the socket goes
 			sendClose(status, (status == CloseStatus.NO_STATUS_CODE) ? new byte[0]
-					: new byte[] { (byte) (status.getCode() >>> 8), (byte) status.getCode() });
+					: new byte[] { (byte) (status.getCode() >>> 8), (byte) status.getCode() }, false);
 		}
-		else {
-			drain();
-		}
+		drain();
 	}
 
 	private static boolean validCloseCode(int code) {
@@ -557,10 +555,13 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 	 * @return {@code false} if it was not queued
 	 */
 	boolean enqueue(byte[] frame, boolean control) {
-		if (this.closed.get() || (!control && this.closeSent.get())) {
-			return false;
+		// atomic against the close frame's queuing: a frame goes before it or is refused
+		synchronized (this.queue) {
+			if (this.closed.get() || this.closeSent.get()) {
+				return false;
+			}
+			this.queue.add(frame);
 		}
-		this.queue.add(frame);
 		this.queuedBytes.addAndGet(frame.length);
 		return true;
 	}
@@ -650,23 +651,22 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 	 * when the queue was dropped), or {@code null} when nothing is left.
 	 */
 	private byte @Nullable [] nextFrame() {
+		if (this.closeWritten) {
+			return null;
+		}
 		if (this.dropQueued) {
 			dropQueued();
 		}
-		byte[] frame = this.queue.peek();
-		if (frame != null) {
-			return frame;
-		}
-		return (this.closeWritten) ? null : this.closeFrame;
+		return this.queue.peek();
 	}
 
 	private void written(byte[] frame) {
+		this.queue.poll();
+		this.queuedBytes.addAndGet(-frame.length);
 		if (frame == this.closeFrame) {
 			this.closeWritten = true;
 			return;
 		}
-		this.queue.poll();
-		this.queuedBytes.addAndGet(-frame.length);
 		this.framesSent.incrementAndGet();
 	}
 
@@ -706,8 +706,19 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 		return true;
 	}
 
+	/**
+	 * Drop the frames queued ahead of the close frame (the drainer only).
+	 */
 	private void dropQueued() {
 		this.dropQueued = false;
+		byte[] frame;
+		while ((frame = this.queue.peek()) != null && frame != this.closeFrame) {
+			this.queue.poll();
+			this.queuedBytes.addAndGet(-frame.length);
+		}
+	}
+
+	private void discardQueue() {
 		byte[] frame;
 		while ((frame = this.queue.poll()) != null) {
 			this.queuedBytes.addAndGet(-frame.length);
@@ -751,39 +762,45 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 	 * Start the closing handshake: the close frame goes out after what is queued, then the
 	 * socket is closed when the peer answers, or after the close timeout.
 	 */
-	void close(CloseStatus status) {
-		if (!this.closeSent.compareAndSet(false, true)) {
-			return;
-		}
-		this.closeStatus = status;
-		if (status.getCode() == OutboundBuffer.SLOW_CONSUMER.getCode()) {
-			// a peer that does not read gets no more of what it could not take
-			this.dropQueued = true;
-		}
+	boolean close(CloseStatus status) {
 		byte[] reason = (status.getReason() != null) ? status.getReason().getBytes(StandardCharsets.UTF_8)
 				: new byte[0];
 		byte[] payload = new byte[2 + Math.min(reason.length, 123)];
 		payload[0] = (byte) (status.getCode() >>> 8);
 		payload[1] = (byte) status.getCode();
 		System.arraycopy(reason, 0, payload, 2, payload.length - 2);
-		sendClose(status, payload);
+		// a peer that does not read gets no more of what it could not take
+		return sendClose(status, payload, status.getCode() == OutboundBuffer.SLOW_CONSUMER.getCode());
 	}
 
-	private void sendClose(CloseStatus status, byte[] payload) {
-		this.closeStatus = status;
-		this.closeFrame = TextFrame.encode((byte) (0x80 | OPCODE_CLOSE), payload);
+	/**
+	 * Queue the close frame behind every frame queued so far, unless one was queued
+	 * already; nothing is queued after it.
+	 */
+	private boolean sendClose(CloseStatus status, byte[] payload, boolean dropQueued) {
+		byte[] frame = TextFrame.encode((byte) (0x80 | OPCODE_CLOSE), payload);
+		synchronized (this.queue) {
+			if (this.closed.get() || !this.closeSent.compareAndSet(false, true)) {
+				return false;
+			}
+			this.closeStatus = status;
+			this.closeFrame = frame;
+			this.dropQueued = dropQueued;
+			this.queue.add(frame);
+		}
+		this.queuedBytes.addAndGet(frame.length);
 		// a peer that never answers, or never reads, is not waited for longer
 		settings().scheduler()
 			.schedule(() -> closed(status, null), settings().closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
 		drain();
+		return true;
 	}
 
 	private void overflow(OutboundBuffer.Overflow reason) {
-		if (this.closeSent.get() || this.closed.get()) {
-			return;
+		if (close(OutboundBuffer.SLOW_CONSUMER)) {
+			// told once, by the thread that cut the session off
+			session().overflow(reason);
 		}
-		session().overflow(reason);
-		close(OutboundBuffer.SLOW_CONSUMER);
 	}
 
 	private void closeSentAndFlushed() {
@@ -806,7 +823,7 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 		if (socket != null) {
 			socket.close();
 		}
-		dropQueued();
+		discardQueue();
 		this.partial = null;
 		this.message = null;
 		ConnectionSession session = this.session;

@@ -1,0 +1,139 @@
+package io.pubsubclub.wamp;
+
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * The per-session limits and the per-node topic cap: what is over them is refused (or,
+ * for the publish rate, slowed), counted in {@link WampServerMetrics}, and logged once
+ * per session and limit.
+ *
+ * @author PubSubClub
+ */
+final class SessionLimits {
+
+	private static final Log logger = LogFactory.getLog(SessionLimits.class);
+
+	private final WampServerMetrics metrics;
+
+	private final Supplier<ScheduledExecutorService> timer;
+
+	volatile int maxSubscriptionsPerSession = 1000;
+
+	volatile int maxTopicLength = 1024;
+
+	volatile int maxTopics = 50_000;
+
+	volatile int maxPrefixesPerSession = 64;
+
+	volatile int maxPrefixLength = 1024;
+
+	volatile long publishRate = 1024 * 1024;
+
+	volatile long publishBurst = 256 * 1024;
+
+	SessionLimits(WampServerMetrics metrics, Supplier<ScheduledExecutorService> timer) {
+		this.metrics = metrics;
+		this.timer = timer;
+	}
+
+	/**
+	 * Whether the session may hold one more subscription; the caller holds the
+	 * subscription lock.
+	 */
+	boolean maySubscribeOneMore(WampServerSession session, String topic) {
+		if (session.topics().size() < this.maxSubscriptionsPerSession) {
+			return true;
+		}
+		refuse(session, WampServerMetrics.Limit.SUBSCRIPTIONS_PER_SESSION, "SUBSCRIBE to " + shortened(topic)
+				+ " refused, " + this.maxSubscriptionsPerSession + " subscriptions held");
+		return false;
+	}
+
+	/**
+	 * Whether the node may have one more topic; the caller holds the subscription lock.
+	 */
+	boolean mayAddTopic(WampServerSession session, String topic, int topics) {
+		if (topics < this.maxTopics) {
+			return true;
+		}
+		refuse(session, WampServerMetrics.Limit.TOPICS_PER_NODE,
+				"SUBSCRIBE to " + shortened(topic) + " refused, the node has " + this.maxTopics + " topics");
+		return false;
+	}
+
+	/**
+	 * Count a refusal by a limit, and log the session's first.
+	 */
+	void refuse(WampServerSession session, WampServerMetrics.Limit limit, String what) {
+		this.metrics.limitRefused(limit);
+		if (session.firstRefusal(limit)) {
+			logger.info("WAMP session " + session.getId() + " from " + session.webSocket().getRemoteAddress() + ": "
+					+ what + " (pubsubclub.wamp.limits." + limit.propertyName()
+					+ "); further refusals of this session by this limit are counted, not logged");
+		}
+	}
+
+	/**
+	 * Whether a PREFIX may be kept, counted and logged if not.
+	 */
+	boolean mayPrefix(WampServerSession session, String prefix, String uri) {
+		int max = this.maxPrefixLength;
+		if (prefix.length() > max || uri.length() > max) {
+			refuse(session, WampServerMetrics.Limit.PREFIX_LENGTH,
+					"PREFIX refused, prefix or URI longer than " + max + " characters");
+			return false;
+		}
+		if (session.prefixCount() >= this.maxPrefixesPerSession && !session.hasPrefix(prefix)) {
+			refuse(session, WampServerMetrics.Limit.PREFIXES_PER_SESSION,
+					"PREFIX refused, " + this.maxPrefixesPerSession + " prefixes defined");
+			return false;
+		}
+		return true;
+	}
+
+	/**
+	 * A topic for a log line: a client chooses its length.
+	 */
+	static String shortened(String topic) {
+		return (topic.length() <= 100) ? topic : topic.substring(0, 100) + "... (" + topic.length() + " characters)";
+	}
+
+	boolean topicFits(WampServerSession session, String topic, String what) {
+		if (topic.length() <= this.maxTopicLength) {
+			return true;
+		}
+		refuse(session, WampServerMetrics.Limit.TOPIC_LENGTH,
+				what + " refused, topic of " + topic.length() + " characters over " + this.maxTopicLength);
+		return false;
+	}
+
+	/**
+	 * Whether the session may publish now: always when its reading can be suspended
+	 * (it is slowed after the publish instead); otherwise only when it owes nothing.
+	 */
+	boolean withinBudget(WampServerSession session, String topic) {
+		if (session.readThrottle().canSuspend() || session.publishBudget().owed(System.nanoTime()) == 0) {
+			return true;
+		}
+		refuse(session, WampServerMetrics.Limit.PUBLISH_RATE, "PUBLISH on " + shortened(topic) + " refused, over the publish rate");
+		return false;
+	}
+
+	void charge(WampServerSession session, String topic, String eventJson) {
+		long owed = session.publishBudget().take(topic.length() + eventJson.length(), System.nanoTime());
+		if (owed > 0 && session.readThrottle().suspend(owed, this.timer.get())) {
+			this.metrics.publishSlowed();
+			if (session.firstRefusal(WampServerMetrics.Limit.PUBLISH_RATE)) {
+				logger.info("WAMP session " + session.getId() + " from " + session.webSocket().getRemoteAddress()
+						+ ": over the publish rate (pubsubclub.wamp.limits.publish-rate), not read for "
+						+ TimeUnit.NANOSECONDS.toMillis(owed) + " ms; further slowdowns are counted, not logged");
+			}
+		}
+	}
+
+}

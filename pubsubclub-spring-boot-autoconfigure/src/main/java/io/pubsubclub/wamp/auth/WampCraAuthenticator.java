@@ -1,0 +1,399 @@
+package io.pubsubclub.wamp.auth;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import io.pubsubclub.wamp.WampRpcException;
+import io.pubsubclub.wamp.WampSession;
+import io.pubsubclub.wamp.auth.WampAuthMetrics.Outcome;
+import io.pubsubclub.wamp.auth.WampAuthState.Pending;
+import io.pubsubclub.wamp.auth.WampAuthState.Phase;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.util.Assert;
+
+/**
+ * Serves WAMP-CRA's two procedures for every session, as Autobahn 0.8's
+ * {@code WampCraServerProtocol} does, so that AutobahnJS 0.8's {@code authreq},
+ * {@code authsign}, {@code deriveKey} and {@code auth} work unchanged:
+ * <ul>
+ * <li>{@code authreq(authKey, extra)} answers a string, the JSON text of
+ * {@code {authid, authkey, timestamp, sessionid, extra, permissions}} plus
+ * {@code authextra} ({@code {salt, iterations, keylen}}) for a salted secret;
+ * {@code authid} is fresh for each request;</li>
+ * <li>{@code auth(signature)} compares the signature, in constant time, with base64
+ * HMAC-SHA256(key, challenge text exactly as sent); one try per challenge: a match
+ * answers the permissions object, a mismatch drops the challenge and answers
+ * {@code invalid-signature} after a random, exponentially distributed delay (scheduled,
+ * no thread waits);</li>
+ * <li>failures (wrong signatures, unknown auth keys) are counted per session: at the
+ * limit the session is locked, and the WAMP server closes it after the answer.</li>
+ * </ul>
+ * Nothing secret (key, signature, challenge) is logged; auth keys are logged shortened.
+ *
+ * @author PubSubClub
+ */
+public class WampCraAuthenticator implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(WampCraAuthenticator.class);
+
+	private static final char[] ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+		.toCharArray();
+
+	private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+		.withZone(ZoneOffset.UTC);
+
+	private final SecureRandom random = new SecureRandom();
+
+	private final WampCraCredentials credentials;
+
+	private final JsonMapper jsonMapper;
+
+	private final WampAuthMetrics metrics;
+
+	private final ScheduledExecutorService scheduler;
+
+	private final boolean ownScheduler;
+
+	private Duration failureDelay = Duration.ofMillis(800);
+
+	private int maxFailures = 3;
+
+	private int maxAuthKeyLength = 256;
+
+	/**
+	 * Create an authenticator with a scheduler of its own (one daemon thread, closed by
+	 * {@link #close()}) for delayed answers and timeouts.
+	 * @param credentials where credentials come from
+	 * @param jsonMapper writes the challenge
+	 * @param metrics where outcomes are counted
+	 */
+	public WampCraAuthenticator(WampCraCredentials credentials, JsonMapper jsonMapper, WampAuthMetrics metrics) {
+		this(credentials, jsonMapper, metrics, newScheduler(), true);
+	}
+
+	/**
+	 * Create an authenticator that schedules delayed answers and timeouts on a scheduler
+	 * of the caller's, which runs nothing but short, non-blocking tasks from here.
+	 * @param credentials where credentials come from
+	 * @param jsonMapper writes the challenge
+	 * @param metrics where outcomes are counted
+	 * @param scheduler the scheduler
+	 */
+	public WampCraAuthenticator(WampCraCredentials credentials, JsonMapper jsonMapper, WampAuthMetrics metrics,
+			ScheduledExecutorService scheduler) {
+		this(credentials, jsonMapper, metrics, scheduler, false);
+	}
+
+	private WampCraAuthenticator(WampCraCredentials credentials, JsonMapper jsonMapper, WampAuthMetrics metrics,
+			ScheduledExecutorService scheduler, boolean ownScheduler) {
+		this.credentials = credentials;
+		this.jsonMapper = jsonMapper;
+		this.metrics = metrics;
+		this.scheduler = scheduler;
+		this.ownScheduler = ownScheduler;
+	}
+
+	private static ScheduledExecutorService newScheduler() {
+		CustomizableThreadFactory threads = new CustomizableThreadFactory("wamp-auth-");
+		threads.setDaemon(true);
+		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, threads);
+		scheduler.setRemoveOnCancelPolicy(true);
+		return scheduler;
+	}
+
+	/**
+	 * Set the mean of the random delay before a wrong signature is answered (Autobahn:
+	 * 0.8 s, exponentially distributed); the delay is at most four times the mean.
+	 * @param failureDelay the mean delay, zero for none
+	 */
+	public void setFailureDelay(Duration failureDelay) {
+		Assert.isTrue(!failureDelay.isNegative(), "Failure delay must not be negative");
+		this.failureDelay = failureDelay;
+	}
+
+	/**
+	 * Set how many failed attempts (wrong signatures, unknown auth keys) lock a session;
+	 * the WAMP server closes it after answering the last one.
+	 * @param maxFailures the limit, at least 1
+	 */
+	public void setMaxFailures(int maxFailures) {
+		Assert.isTrue(maxFailures > 0, "Max failures must be positive");
+		this.maxFailures = maxFailures;
+	}
+
+	/**
+	 * Set the longest auth key accepted, in characters; a longer one is answered with
+	 * {@code invalid-argument}.
+	 * @param maxAuthKeyLength the limit
+	 */
+	public void setMaxAuthKeyLength(int maxAuthKeyLength) {
+		Assert.isTrue(maxAuthKeyLength > 0, "Max auth key length must be positive");
+		this.maxAuthKeyLength = maxAuthKeyLength;
+	}
+
+	/**
+	 * Return the metrics.
+	 * @return the counters of outcomes
+	 */
+	public WampAuthMetrics getMetrics() {
+		return this.metrics;
+	}
+
+	/**
+	 * Serve {@code authreq}. Call it where a blocking credentials lookup may run: the
+	 * call executor.
+	 * @param session the calling session
+	 * @param state the session's authentication state
+	 * @param arguments the CALL arguments: {@code [authKey[, extra]]}
+	 * @return a stage completing with the challenge text, or exceptionally with a
+	 * {@link WampRpcException} of a {@link WampCra} error URI
+	 */
+	public CompletionStage<Object> authreq(WampSession session, WampAuthState state, List<JsonNode> arguments) {
+		Phase busy = state.startRequest();
+		if (busy != null) {
+			return (busy == Phase.AUTHENTICATED) ? alreadyAuthenticated(session, "authreq")
+					: refuse(session, Outcome.OUT_OF_ORDER, WampCra.ERROR_AUTHENTICATION_ALREADY_REQUESTED,
+							"authentication request already issued - authentication pending", "authreq while "
+									+ ((busy == Phase.LOCKED) ? "locked after failures" : "a request is pending"));
+		}
+		CompletableFuture<Object> answer = new CompletableFuture<>();
+		try {
+			if (arguments.size() > 2) {
+				throw invalid(session, "authreq takes at most 2 arguments (was " + arguments.size() + ")");
+			}
+			JsonNode extraNode = (arguments.size() > 1) ? arguments.get(1) : null;
+			if (CraArguments.truthy(extraNode) && !extraNode.isObject()) {
+				throw invalid(session, "extra not a dictionary (was " + CraArguments.kind(extraNode) + ")");
+			}
+			JsonNode keyNode = (arguments.isEmpty()) ? null : arguments.get(0);
+			if (keyNode == null || keyNode.isNull()) {
+				throw failure(session, Outcome.ANONYMOUS_FORBIDDEN, WampCra.ERROR_ANONYMOUS_AUTH_FORBIDDEN,
+						"authentication as anonymous forbidden", "anonymous authreq");
+			}
+			if (!keyNode.isString()) {
+				throw invalid(session, "authentication key must be a string (was " + CraArguments.kind(keyNode) + ")");
+			}
+			String authKey = keyNode.stringValue();
+			if (authKey.length() > this.maxAuthKeyLength) {
+				throw invalid(session, "authentication key longer than " + this.maxAuthKeyLength + " characters");
+			}
+			JsonNode extra = CraArguments.truthy(extraNode) ? extraNode : this.jsonMapper.createObjectNode();
+			if (CraArguments.unpairedSurrogate(authKey)) {
+				throw invalid(session, "authentication key holds an unpaired surrogate");
+			}
+			@SuppressWarnings("unchecked")
+			Map<String, Object> extraMap = this.jsonMapper.treeToValue(extra, Map.class);
+			this.credentials.find(authKey, extraMap).whenComplete((credential, ex) -> {
+				try {
+					answer.complete(challenge(session, state, authKey, extra, credential, ex));
+				}
+				catch (RuntimeException failure) {
+					state.requestFailed();
+					answer.completeExceptionally(failure);
+				}
+			});
+		}
+		catch (RuntimeException ex) {
+			state.requestFailed();
+			answer.completeExceptionally(ex);
+		}
+		return answer;
+	}
+
+	private String challenge(WampSession session, WampAuthState state, String authKey, JsonNode extra,
+			@Nullable WampCraCredential credential, @Nullable Throwable ex) {
+		if (ex != null) {
+			Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+			this.metrics.count(Outcome.CREDENTIALS_ERROR);
+			logger.warn("WAMP session " + session.getId() + ": credentials lookup for auth key " + CraArguments.shown(authKey)
+					+ " failed", cause);
+			throw new WampRpcException(WampCra.ERROR_AUTH_PERMISSIONS_ERROR, "permissions lookup failed");
+		}
+		if (credential == null) {
+			boolean locked = state.failed(this.maxFailures);
+			throw failure(session, Outcome.NO_SUCH_AUTHKEY, WampCra.ERROR_NO_SUCH_AUTHKEY,
+					"authentication key '" + CraArguments.shown(authKey) + "' does not exist.",
+					"unknown auth key " + CraArguments.shown(authKey) + failures(state, locked));
+		}
+		Map<String, Object> info = new LinkedHashMap<>();
+		info.put("authid", newId());
+		info.put("authkey", authKey);
+		info.put("timestamp", TIMESTAMP.format(java.time.Instant.now()));
+		info.put("sessionid", session.getId());
+		info.put("extra", extra);
+		info.put("permissions", credential.getPermissions().toMap());
+		Map<String, Object> authExtra = credential.authExtra();
+		if (authExtra != null) {
+			info.put("authextra", authExtra);
+		}
+		String challenge = this.jsonMapper.writeValueAsString(info);
+		if (CraArguments.unpairedSurrogate(challenge)) {
+			// UTF-8 cannot carry it: the client would sign other bytes than the server
+			throw invalid(session, "extra holds an unpaired surrogate");
+		}
+		String signature = WampCraCrypto.sign(challenge, credential.key());
+		state.challenged(new Pending(authKey, signature, credential.getPermissions()));
+		this.metrics.count(Outcome.CHALLENGED);
+		if (logger.isDebugEnabled()) {
+			logger.debug("WAMP session " + session.getId() + ": challenge sent for auth key " + CraArguments.shown(authKey));
+		}
+		return challenge;
+	}
+
+	/**
+	 * Serve {@code auth}.
+	 * @param session the calling session
+	 * @param state the session's authentication state
+	 * @param arguments the CALL arguments: {@code [signature]}
+	 * @return a stage completing with the permissions object, or exceptionally with a
+	 * {@link WampRpcException} of a {@link WampCra} error URI; a wrong signature's comes
+	 * after the random delay. When {@link WampAuthState#isLocked()} is true after it, the
+	 * caller closes the session.
+	 */
+	public CompletionStage<Object> auth(WampSession session, WampAuthState state, List<JsonNode> arguments) {
+		Phase phase = state.phase();
+		if (phase == Phase.AUTHENTICATED) {
+			return alreadyAuthenticated(session, "auth");
+		}
+		if (phase != Phase.CHALLENGED) {
+			return refuse(session, Outcome.OUT_OF_ORDER, WampCra.ERROR_NO_AUTHENTICATION_REQUESTED,
+					"no authentication previously requested", "auth without a pending challenge");
+		}
+		if (arguments.size() > 1) {
+			return CompletableFuture
+				.failedFuture(invalid(session, "auth takes at most 1 argument (was " + arguments.size() + ")"));
+		}
+		JsonNode signatureNode = arguments.isEmpty() ? null : arguments.get(0);
+		if (signatureNode != null && !signatureNode.isNull() && !signatureNode.isString()) {
+			return CompletableFuture
+				.failedFuture(invalid(session, "signature must be a string or None (was " + CraArguments.kind(signatureNode) + ")"));
+		}
+		Pending pending = state.takePending();
+		if (pending == null) {
+			return refuse(session, Outcome.OUT_OF_ORDER, WampCra.ERROR_NO_AUTHENTICATION_REQUESTED,
+					"no authentication previously requested", "auth without a pending challenge");
+		}
+		String signature = (signatureNode != null && signatureNode.isString()) ? signatureNode.stringValue() : "";
+		if (!WampCraCrypto.matches(pending.expectedSignature(), signature)) {
+			boolean locked = state.failed(this.maxFailures);
+			WampRpcException failure = failure(session, Outcome.INVALID_SIGNATURE, WampCra.ERROR_INVALID_SIGNATURE,
+					"signature for authentication request is invalid",
+					"invalid signature for auth key " + CraArguments.shown(pending.authKey()) + failures(state, locked));
+			return delayed(failure);
+		}
+		WampCraAuthentication authentication = new WampCraAuthentication(pending.authKey(), pending.permissions());
+		state.authenticated(authentication);
+		state.cancelTimeout();
+		this.metrics.count(Outcome.AUTHENTICATED);
+		logger.info("WAMP session " + session.getId() + ": authenticated as " + CraArguments.shown(pending.authKey()));
+		return CompletableFuture.completedFuture(pending.permissions().toMap());
+	}
+
+	/**
+	 * Run a task unless the session authenticates within the timeout.
+	 * @param session the session
+	 * @param state the session's authentication state
+	 * @param timeout how long the session has
+	 * @param onTimeout what to do then (short and non-blocking: it runs on the
+	 * scheduler), typically hand the close to an executor
+	 */
+	public void startTimeout(WampSession session, WampAuthState state, Duration timeout, Runnable onTimeout) {
+		try {
+			state.timeout(this.scheduler.schedule(() -> {
+				if (state.getAuthentication() == null) {
+					this.metrics.count(Outcome.TIMEOUT);
+					logger.info("WAMP session " + session.getId() + ": not authenticated within " + timeout
+							+ ", closing");
+					onTimeout.run();
+				}
+			}, timeout.toMillis(), TimeUnit.MILLISECONDS));
+		}
+		catch (RejectedExecutionException ex) {
+			logger.debug("WAMP session " + session.getId() + ": authentication timeout not scheduled, shutting down");
+		}
+	}
+
+	@Override
+	public void close() {
+		if (this.ownScheduler) {
+			this.scheduler.shutdownNow();
+		}
+	}
+
+	private CompletionStage<Object> delayed(WampRpcException failure) {
+		CompletableFuture<Object> answer = new CompletableFuture<>();
+		long delay = delayMillis();
+		if (delay <= 0) {
+			answer.completeExceptionally(failure);
+			return answer;
+		}
+		try {
+			this.scheduler.schedule(() -> answer.completeExceptionally(failure), delay, TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			answer.completeExceptionally(failure);
+		}
+		return answer;
+	}
+
+	long delayMillis() {
+		double mean = this.failureDelay.toMillis();
+		if (mean <= 0) {
+			return 0;
+		}
+		// exponential with the given mean, as Autobahn's random.expovariate; capped
+		double delay = -mean * Math.log(1.0 - this.random.nextDouble());
+		return (long) Math.min(delay, 4 * mean);
+	}
+
+	private CompletionStage<Object> alreadyAuthenticated(WampSession session, String procedure) {
+		return refuse(session, Outcome.OUT_OF_ORDER, WampCra.ERROR_ALREADY_AUTHENTICATED, "already authenticated",
+				procedure + " after authentication");
+	}
+
+	private CompletionStage<Object> refuse(WampSession session, Outcome outcome, String uri, String desc,
+			String logged) {
+		return CompletableFuture.failedFuture(failure(session, outcome, uri, desc, logged));
+	}
+
+	private WampRpcException invalid(WampSession session, String desc) {
+		return failure(session, Outcome.INVALID_ARGUMENT, WampCra.ERROR_INVALID_ARGUMENT, desc, desc);
+	}
+
+	private WampRpcException failure(WampSession session, Outcome outcome, String uri, String desc, String logged) {
+		this.metrics.count(outcome);
+		logger.info("WAMP session " + session.getId() + ": " + logged);
+		return new WampRpcException(uri, desc);
+	}
+
+	private String failures(WampAuthState state, boolean locked) {
+		return " (" + state.failures() + " failed attempt(s)" + (locked ? ", session locked and closed)" : ")");
+	}
+
+	private String newId() {
+		char[] id = new char[16];
+		for (int i = 0; i < id.length; i++) {
+			id[i] = ID_ALPHABET[this.random.nextInt(ID_ALPHABET.length)];
+		}
+		return new String(id);
+	}
+
+}
