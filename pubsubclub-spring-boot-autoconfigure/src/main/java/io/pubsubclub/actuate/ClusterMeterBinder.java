@@ -87,6 +87,37 @@ public class ClusterMeterBinder implements MeterBinder {
 					(n) -> n.totals().handshakeNanos(), TimeUnit.NANOSECONDS)
 			.description("Completed link handshakes (101/102), from the WebSocket open to ready")
 			.register(registry);
+		FunctionCounter.builder("pubsubclub.cluster.resumes", node, (n) -> n.totals().resume().resumes())
+			.description("Replays this node asked for after a link drop and saw end (PSC 1.2)")
+			.register(registry);
+		FunctionCounter.builder("pubsubclub.cluster.replayed", node, (n) -> n.totals().resume().replayed())
+			.description("Events received again in replays after a link drop")
+			.tag("direction", "in")
+			.register(registry);
+		FunctionCounter.builder("pubsubclub.cluster.replayed", node, (n) -> n.totals().resume().eventsReplayed())
+			.description("Events sent again in replays after a link drop")
+			.tag("direction", "out")
+			.register(registry);
+		FunctionCounter.builder("pubsubclub.cluster.gaps", node, (n) -> n.totals().resume().gaps())
+			.description("Gaps found in a producer's events: a drop that outlasted its replay buffer, or a restart")
+			.register(registry);
+		FunctionCounter.builder("pubsubclub.cluster.gap.missed", node, (n) -> n.totals().resume().missed())
+			.description("Sequence numbers reported missed by gaps of known size")
+			.register(registry);
+		FunctionCounter.builder("pubsubclub.cluster.duplicates", node, (n) -> n.totals().resume().duplicates())
+			.description("301s dropped as already delivered (PSC 1.2)")
+			.register(registry);
+		FunctionCounter.builder("pubsubclub.cluster.withheld", node, (n) -> n.totals().resume().withheld())
+			.description("Publishes naming WAMP sessions not forwarded to a 1.0/1.1 link, which cannot honour them")
+			.register(registry);
+		Gauge.builder("pubsubclub.cluster.replay.buffer", node, (n) -> n.totals().resume().bufferedEvents())
+			.description("Events the replay buffer holds")
+			.baseUnit("events")
+			.register(registry);
+		Gauge.builder("pubsubclub.cluster.replay.buffer.size", node, (n) -> n.totals().resume().bufferedBytes())
+			.description("Memory the replay buffer holds")
+			.baseUnit("bytes")
+			.register(registry);
 		Drops.register(registry, "slow-peer", "cluster-link", node, (n) -> n.totals().slowPeerDisconnects());
 		Drops.register(registry, "bad-frame", "cluster-link", node, (n) -> n.totals().badFrames());
 		Drops.register(registry, "link-buffer", "cluster-frame", node, (n) -> n.totals().framesDropped());

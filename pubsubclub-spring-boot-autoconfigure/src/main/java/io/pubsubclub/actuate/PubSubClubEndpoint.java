@@ -283,12 +283,14 @@ public class PubSubClubEndpoint {
 	 * @param drops frames that could not be queued
 	 * @param reconnectAttempts dial attempts since the server was added (dialled only)
 	 * @param lastError last error or close reason, if any
+	 * @param lastResume how the last resume after a drop went (PSC 1.2), if the link
+	 * resumed
 	 */
 	public record LinkDescriptor(String address, String direction, @Nullable String farRole, String state,
 			@Nullable Instant nextAttempt, @Nullable String version, @Nullable Long farNodeId,
 			@Nullable Instant connectedSince, int topicCount, List<String> topics, long messagesIn,
 			long messagesOut, long bytesIn, long bytesOut, long drops, long reconnectAttempts,
-			@Nullable String lastError) {
+			@Nullable String lastError, @Nullable ResumeDescriptor lastResume) {
 
 		static LinkDescriptor of(ClusterState.Link link) {
 			Set<String> sorted = new TreeSet<>(link.topics());
@@ -298,7 +300,26 @@ public class PubSubClubEndpoint {
 					(farRole != null) ? lower(farRole) : null, lower(link.status()), link.nextAttempt(),
 					link.version(), link.farNodeId(), link.connectedSince(), sorted.size(), topics,
 					link.messagesIn(), link.messagesOut(), link.bytesIn(), link.bytesOut(), link.drops(),
-					link.reconnectAttempts(), link.lastError());
+					link.reconnectAttempts(), link.lastError(), ResumeDescriptor.of(link.lastResume()));
+		}
+
+	}
+
+	/**
+	 * How the last resume of a link after a drop went.
+	 *
+	 * @param at when the replay ended
+	 * @param replayed events sent again
+	 * @param outcome {@code complete}, or {@code gap} when events were lost
+	 * @param missed sequence numbers lost, {@code null} when unknown
+	 * @param topicCount how many topics were resumed
+	 */
+	public record ResumeDescriptor(Instant at, long replayed, String outcome, @Nullable Long missed,
+			int topicCount) {
+
+		static @Nullable ResumeDescriptor of(ClusterState.@Nullable Resume resume) {
+			return (resume != null) ? new ResumeDescriptor(resume.at(), resume.replayed(),
+					resume.complete() ? "complete" : "gap", resume.missed(), resume.topics().size()) : null;
 		}
 
 	}
@@ -316,16 +337,17 @@ public class PubSubClubEndpoint {
 	 * @param handshakes handshakes completed
 	 * @param handshakeMillisTotal total time the handshakes took, in milliseconds
 	 * @param selfLinks links found to lead back to this node
+	 * @param resume counters of resume after a link drop (PSC 1.2)
 	 */
 	public record TotalsDescriptor(long publishesForwarded, long eventsForwarded, long eventsReceived,
 			long badFrames, long slowPeerDisconnects, long framesDropped, long reconnectAttempts, long handshakes,
-			double handshakeMillisTotal, long selfLinks) {
+			double handshakeMillisTotal, long selfLinks, ClusterState.ResumeTotals resume) {
 
 		static TotalsDescriptor of(ClusterState.Totals totals) {
 			return new TotalsDescriptor(totals.publishesForwarded(), totals.eventsForwarded(),
 					totals.eventsReceived(), totals.badFrames(), totals.slowPeerDisconnects(), totals.framesDropped(),
 					totals.reconnectAttempts(), totals.handshakes(), totals.handshakeNanos() / 1e6,
-					totals.selfLinks());
+					totals.selfLinks(), totals.resume());
 		}
 
 	}

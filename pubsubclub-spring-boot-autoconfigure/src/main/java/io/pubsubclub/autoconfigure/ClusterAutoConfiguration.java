@@ -14,6 +14,7 @@ import io.pubsubclub.cluster.ClusterLinks;
 import io.pubsubclub.cluster.ClusterNode;
 import io.pubsubclub.cluster.ClusterState;
 import io.pubsubclub.cluster.PeerAddress;
+import io.pubsubclub.cluster.ResumeSettings;
 import io.pubsubclub.cluster.transport.ClusterClient;
 import io.pubsubclub.cluster.transport.ClusterServer;
 import io.pubsubclub.cluster.transport.LinkSecurity;
@@ -28,6 +29,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.scheduling.TaskScheduler;
@@ -72,9 +74,25 @@ public final class ClusterAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ClusterLinks pubsubclubClusterLinks(PubSubClubProperties properties, LocalSubscribers localSubscribers,
-			@Qualifier(SCHEDULER) TaskScheduler scheduler) {
-		return new ClusterLinks(nodeId(properties), roles(properties), localSubscribers, scheduler,
+			@Qualifier(SCHEDULER) TaskScheduler scheduler, ApplicationEventPublisher eventPublisher) {
+		ClusterLinks links = new ClusterLinks(nodeId(properties), roles(properties), localSubscribers, scheduler,
 				properties.getLink().getHandshakeTimeout());
+		links.setResumeSettings(resumeSettings(properties));
+		links.setEventPublisher(eventPublisher);
+		return links;
+	}
+
+	static ResumeSettings resumeSettings(PubSubClubProperties properties) {
+		PubSubClubProperties.Replay replay = properties.getLink().getReplay();
+		if (replay.getMaxEvents() < 0) {
+			throw new InvalidConfigurationPropertyValueException("pubsubclub.link.replay.max-events",
+					replay.getMaxEvents(), "Must not be negative (0 turns resume off).");
+		}
+		PropertyChecks.positive("pubsubclub.link.replay.max-bytes", replay.getMaxBytes());
+		PropertyChecks.positive("pubsubclub.link.replay.max-age", replay.getMaxAge());
+		PropertyChecks.positive("pubsubclub.link.replay.timeout", replay.getTimeout());
+		return new ResumeSettings(replay.getMaxEvents(), replay.getMaxBytes().toBytes(), replay.getMaxAge(),
+				replay.getTimeout());
 	}
 
 	@Bean

@@ -37,6 +37,11 @@ final class ClusterPeerRegistrar implements PeerRegistrar {
 		}
 	}
 
+	@Override
+	public void seen(DiscoveredPeer peer) {
+		this.peers.seen(address(peer));
+	}
+
 	private static PeerAddress address(DiscoveredPeer peer) {
 		String host = peer.host();
 		// a registry may hand out an IPv6 literal in brackets; PeerAddress wants it bare

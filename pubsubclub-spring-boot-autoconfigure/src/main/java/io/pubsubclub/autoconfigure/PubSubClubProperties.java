@@ -843,6 +843,12 @@ public class PubSubClubProperties {
 		 */
 		private Duration sendTimeLimit = Duration.ofSeconds(10);
 
+		private final Replay replay = new Replay();
+
+		public Replay getReplay() {
+			return this.replay;
+		}
+
 		/**
 		 * Shortest time between two redials forced through the actuator endpoint, for all
 		 * dialled servers or for the same one; a request sooner is refused (HTTP 429).
@@ -949,6 +955,71 @@ public class PubSubClubProperties {
 
 		public LinkSsl getSsl() {
 			return this.ssl;
+		}
+
+	}
+
+	/**
+	 * Resume after a link drop (PSC 1.2): the producer's replay buffer and the consumer's
+	 * wait for a replay.
+	 */
+	public static class Replay {
+
+		/**
+		 * Most recent forwarded publishes a producer keeps to replay to a consumer that
+		 * resumes a dropped link. 0 turns resume off: nothing is kept, and consumers do
+		 * not ask for a replay.
+		 */
+		private int maxEvents = 100_000;
+
+		/**
+		 * Most memory the replay buffer may hold (event text plus a small overhead per
+		 * event); the oldest events go first.
+		 */
+		private DataSize maxBytes = DataSize.ofMegabytes(32);
+
+		/**
+		 * Longest time a forwarded publish is kept for a replay: a drop longer than this
+		 * loses what was published in it, and the consumer reports the gap.
+		 */
+		private Duration maxAge = Duration.ofSeconds(30);
+
+		/**
+		 * Longest time a consumer waits for a replay to end (204) before it closes the
+		 * link as broken (1002).
+		 */
+		private Duration timeout = Duration.ofSeconds(30);
+
+		public int getMaxEvents() {
+			return this.maxEvents;
+		}
+
+		public void setMaxEvents(int maxEvents) {
+			this.maxEvents = maxEvents;
+		}
+
+		public DataSize getMaxBytes() {
+			return this.maxBytes;
+		}
+
+		public void setMaxBytes(DataSize maxBytes) {
+			this.maxBytes = maxBytes;
+		}
+
+		public Duration getMaxAge() {
+			return this.maxAge;
+		}
+
+		public void setMaxAge(Duration maxAge) {
+			this.maxAge = maxAge;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
 		}
 
 	}

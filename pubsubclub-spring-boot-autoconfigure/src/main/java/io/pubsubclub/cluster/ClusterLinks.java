@@ -26,6 +26,7 @@ import io.pubsubclub.wamp.event.WampSubscribedEvent;
 import io.pubsubclub.wamp.event.WampTopicEvent;
 import io.pubsubclub.wamp.event.WampUnsubscribedEvent;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationListener;
 import org.springframework.scheduling.TaskScheduler;
 
@@ -78,6 +79,16 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	private volatile Supplier<@Nullable InetSocketAddress> serverAddress = () -> null;
 
 	private volatile @Nullable ClusterTimings timings;
+
+	private volatile ResumeSettings resumeSettings = ResumeSettings.DEFAULTS;
+
+	private volatile Sequencer sequencer = new Sequencer(ResumeSettings.DEFAULTS);
+
+	private volatile ResumeState resumeState = newResumeState(ResumeSettings.DEFAULTS);
+
+	private final GapReporter gaps = new GapReporter(this, this.counters);
+
+	private volatile PeerSightings sightings = PeerSightings.NONE;
 
 	/**
 	 * Create the links of a node.
@@ -198,6 +209,56 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	}
 
 	/**
+	 * Set how links resume after a drop (PSC 1.2). Called before any link opens.
+	 * @param settings the resume settings
+	 */
+	public void setResumeSettings(ResumeSettings settings) {
+		this.resumeSettings = settings;
+		this.sequencer = new Sequencer(settings);
+		this.resumeState = newResumeState(settings);
+	}
+
+	private static ResumeState newResumeState(ResumeSettings settings) {
+		// long enough to hear of a restart after a slow redeploy, short enough that peers
+		// gone for good are not remembered for ever
+		Duration forget = settings.maxAge().multipliedBy(10);
+		return new ResumeState(settings.enabled(), forget.compareTo(Duration.ofMinutes(10)) > 0 ? forget
+				: Duration.ofMinutes(10));
+	}
+
+	/**
+	 * Set where {@link ClusterGapEvent}s are published.
+	 * @param publisher the publisher, {@code null} for none
+	 */
+	public void setEventPublisher(@Nullable ApplicationEventPublisher publisher) {
+		this.gaps.setPublisher(publisher);
+	}
+
+	/**
+	 * Set who is told that a peer was heard from, so that a dialler waiting out its
+	 * back-off toward it dials at once.
+	 * @param sightings the listener
+	 */
+	public void setPeerSightings(PeerSightings sightings) {
+		this.sightings = sightings;
+	}
+
+	/**
+	 * Tell that a peer was heard from: its link dialled in, or a handshake named it.
+	 * @param nodeId the peer's node id, if known
+	 * @param host the peer's address, if known
+	 * @param clusterPort the cluster port the peer serves, if known
+	 */
+	public void peerSeen(@Nullable Long nodeId, java.net.@Nullable InetAddress host, @Nullable Integer clusterPort) {
+		try {
+			this.sightings.seen(nodeId, host, clusterPort);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Peer sighting failed", ex);
+		}
+	}
+
+	/**
 	 * Count a dial attempt after the first to a server. Called by the client connector.
 	 */
 	public void reconnectAttempted() {
@@ -207,7 +268,8 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	@Override
 	public void onApplicationEvent(WampTopicEvent event) {
 		if (event instanceof WampPublishedEvent published) {
-			if (publish(published.getTopic(), published.getEventJson())) {
+			if (publish(published.getTopic(), published.getEventJson(), published.getExclude(),
+					published.getEligible())) {
 				ClusterTimings timings = this.timings;
 				if (timings != null) {
 					timings.forwarded(System.nanoTime() - published.getPublishedNanos());
@@ -231,19 +293,101 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	 * @return whether some consumer link asked for the topic
 	 */
 	public boolean publish(String topic, String eventJson) {
+		return publish(topic, eventJson, null, null);
+	}
+
+	/**
+	 * Forward a local publish to every consumer link that asked for its topic, with the
+	 * WAMP sessions it names: over PSC 1.2 as the 301's fifth element; a 1.0/1.1 link,
+	 * which cannot honour them, does not get such a publish at all.
+	 * @param topic the topic
+	 * @param eventJson the event payload
+	 * @param exclude the WAMP sessions that must not receive it, {@code null} for none
+	 * @param eligible the only WAMP sessions that may receive it, {@code null} for all
+	 * @return whether some consumer link asked for the topic
+	 */
+	public boolean publish(String topic, String eventJson, @Nullable Set<String> exclude,
+			@Nullable Set<String> eligible) {
 		Set<PeerLink> consumers = this.consumersByTopic.get(topic);
-		if (consumers == null || consumers.isEmpty()) {
+		boolean asked = consumers != null && !consumers.isEmpty();
+		Sequencer sequencer = this.sequencer;
+		if (!asked && !sequencer.retains(topic)) {
 			return false;
 		}
-		String frame = PscCodec.event(topic, eventJson);
-		for (PeerLink consumer : consumers) {
-			consumer.sendEvent(frame);
+		String sessionsJson = remoteSessions(exclude, eligible);
+		boolean resumable = !asked;
+		if (consumers != null) {
+			String legacyFrame = null;
+			for (PeerLink consumer : consumers) {
+				if (consumer.outbox() != null) {
+					resumable = true;
+				}
+				else if (sessionsJson != null) {
+					this.counters.withheld.increment();
+				}
+				else {
+					if (legacyFrame == null) {
+						legacyFrame = PscCodec.event(topic, eventJson);
+					}
+					consumer.sendEvent(legacyFrame);
+				}
+			}
 		}
-		this.counters.publishesForwarded.increment();
-		return true;
+		if (!resumable) {
+			// a 1.2 link that held the topic may be back soon
+			resumable = sequencer.retains(topic);
+		}
+		if (resumable) {
+			sequencer.sequence(topic, eventJson, sessionsJson, consumers);
+			if (consumers != null) {
+				for (PeerLink consumer : consumers) {
+					ResumeOutbox outbox = consumer.outbox();
+					if (outbox != null) {
+						outbox.drain();
+					}
+				}
+			}
+		}
+		if (asked) {
+			this.counters.publishesForwarded.increment();
+		}
+		return asked;
+	}
+
+	// the sessions that matter on other nodes: the lists without this node's own sessions,
+	// to which they were applied already; null when the publish names no other session
+	private @Nullable String remoteSessions(@Nullable Set<String> exclude, @Nullable Set<String> eligible) {
+		List<String> remoteExclude = null;
+		if (exclude != null) {
+			for (String id : exclude) {
+				if (!this.localSubscribers.hasSession(id)) {
+					if (remoteExclude == null) {
+						remoteExclude = new ArrayList<>(exclude.size());
+					}
+					remoteExclude.add(id);
+				}
+			}
+		}
+		List<String> remoteEligible = null;
+		if (eligible != null) {
+			remoteEligible = new ArrayList<>(eligible.size());
+			for (String id : eligible) {
+				if (!this.localSubscribers.hasSession(id)) {
+					remoteEligible.add(id);
+				}
+			}
+		}
+		if (remoteExclude == null && remoteEligible == null) {
+			return null;
+		}
+		return PscResumeCodec.sessions(remoteExclude, remoteEligible);
 	}
 
 	private void subscriptionChanged(String topic) {
+		if (!this.localSubscribers.hasSubscribers(topic)) {
+			// not held continuously any more: a resume must not claim it
+			this.resumeState.unsubscribed(topic);
+		}
 		if (this.producers.isEmpty()) {
 			return;
 		}
@@ -258,14 +402,56 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	}
 
 	void consumerReady(PeerLink link) {
+		ResumeState.Start start = null;
+		Long producerId = link.farNodeId();
 		supersedeOlderLinks(link);
 		synchronized (this.subscriptionLock) {
 			this.producers.add(link);
-			link.syncTopics(this.localSubscribers.topics());
+			Set<String> local = this.localSubscribers.topics();
+			String epoch = link.epoch();
+			if (epoch != null && producerId != null) {
+				start = this.resumeState.linked(producerId, epoch, local);
+				link.progress(start.progress());
+			}
+			link.syncTopics(local, (start != null) ? start.resume() : null);
 		}
 		if (link.status() != ClusterState.Status.READY) {
 			this.producers.remove(link);
 		}
+		if (start != null && producerId != null && !start.lostTopics().isEmpty()) {
+			this.gaps.restarted(link, producerId, start.lostTopics());
+		}
+		peerSeen(producerId, null, null);
+	}
+
+	void resumeEnded(PeerLink link, ClusterState.Resume outcome) {
+		Long producerId = link.farNodeId();
+		this.gaps.resumed(link, (producerId != null) ? producerId : -1, outcome);
+	}
+
+	void producerResumed(PeerLink link, PscMessage.Resume resume) {
+		ResumeOutbox outbox = link.outbox();
+		if (outbox == null) {
+			return;
+		}
+		ReplayBuffer.Replay replay = this.sequencer.resume(outbox, resume, () -> {
+			for (String topic : resume.topics()) {
+				producerSubscribed(link, topic);
+			}
+		});
+		this.counters.replaysServed.increment();
+		link.answered(replay, resume);
+		if (logger.isInfoEnabled()) {
+			logger.info("Link " + link + " resumes from " + resume.lastSeq() + " on " + resume.topics().size()
+					+ " topics: replaying " + replay.events().size() + " events"
+					+ (replay.complete() ? "" : (replay.firstSeqStillHeld() == 0) ? ", for another epoch (gap)"
+							: ", with a gap before " + replay.firstSeqStillHeld()));
+		}
+		outbox.drain();
+	}
+
+	String epoch() {
+		return this.sequencer.epoch();
 	}
 
 	// on the new link's reading thread, before it reads another frame: an older accepted
@@ -285,9 +471,19 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 		}
 	}
 
-	void deliver(PscMessage.Event event, long receivedNanos) {
+	void deliver(PscMessage.Event event, ResumeState.@Nullable Progress progress, long receivedNanos) {
 		this.counters.eventsReceived.increment();
-		this.localSubscribers.deliver(event.topic(), event.eventJson());
+		if (progress != null && event.seq() > 0 && !progress.advance(event.seq())) {
+			this.counters.duplicates.increment();
+			return;
+		}
+		PscMessage.Sessions sessions = event.sessions();
+		if (sessions != null) {
+			this.localSubscribers.deliver(event.topic(), event.eventJson(), sessions.exclude(), sessions.eligible());
+		}
+		else {
+			this.localSubscribers.deliver(event.topic(), event.eventJson());
+		}
 		ClusterTimings timings = this.timings;
 		if (timings != null) {
 			timings.delivered(System.nanoTime() - receivedNanos);
@@ -366,9 +562,40 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 		this.links.remove(link);
 		this.producers.remove(link);
 		if (link.role() == ClusterState.Role.PRODUCER) {
+			if (link.outbox() != null) {
+				// retained before the link lets go of them, so that no publish slips
+				// between: what it misses is kept for its return
+				this.sequencer.retain(Set.copyOf(link.topics()));
+			}
 			for (String topic : link.topics()) {
 				producerUnsubscribed(link, topic);
 			}
+		}
+		else {
+			ResumeState.Progress progress = link.progress();
+			if (progress != null) {
+				progress.dropped(Set.copyOf(link.topics()));
+			}
+		}
+	}
+
+	@Nullable ScheduledFuture<?> scheduleReplayTimeout(PeerLink link) {
+		try {
+			return this.scheduler.schedule(link::replayTimedOut,
+					Instant.now().plus(this.resumeSettings.timeout()));
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not schedule the replay timeout of " + link, ex);
+			return null;
+		}
+	}
+
+	void later(Runnable task, long millis) {
+		try {
+			this.scheduler.schedule(task, Instant.now().plusMillis(millis));
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not schedule a task", ex);
 		}
 	}
 
@@ -399,7 +626,8 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	 * @return the counters
 	 */
 	public ClusterState.Totals totals() {
-		return this.counters.snapshot();
+		List<Long> buffer = this.sequencer.stats();
+		return this.counters.snapshot(buffer.get(0), buffer.get(1));
 	}
 
 	/**
@@ -436,8 +664,8 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 						0, 0, 0, 0, 0, server.attempts(), server.lastError()));
 			}
 		}
-		return new ClusterState(this.nodeId, this.roles, this.serverAddress.get(), List.copyOf(snapshot),
-				this.counters.snapshot(), List.copyOf(conflicts));
+		return new ClusterState(this.nodeId, this.roles, this.serverAddress.get(), List.copyOf(snapshot), totals(),
+				List.copyOf(conflicts));
 	}
 
 }

@@ -41,4 +41,12 @@ public interface ClusterPeers {
 	 */
 	void reconnectAll();
 
+	/**
+	 * Tell that a known server was heard to be alive: a link to it that is waiting out
+	 * its back-off dials now (no sooner than the reconnect delay after its last attempt).
+	 * @param server the server address
+	 */
+	default void seen(PeerAddress server) {
+	}
+
 }

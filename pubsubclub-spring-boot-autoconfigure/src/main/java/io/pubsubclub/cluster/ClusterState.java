@@ -127,11 +127,37 @@ public record ClusterState(long nodeId, Map<Role, Mode> roles, @Nullable InetSoc
 	 * @param drops frames that could not be queued
 	 * @param reconnectAttempts dial attempts since the server was added
 	 * @param lastError last error or close reason, if any
+	 * @param lastResume how the last resume after a drop went (PSC 1.2), if the link
+	 * resumed
 	 */
 	public record Link(String address, Direction direction, @Nullable Role farRole, Status status,
 			@Nullable Instant nextAttempt, @Nullable String version, @Nullable Long farNodeId,
 			@Nullable Instant connectedSince, Set<String> topics, long messagesIn, long messagesOut, long bytesIn,
-			long bytesOut, long drops, long reconnectAttempts, @Nullable String lastError) {
+			long bytesOut, long drops, long reconnectAttempts, @Nullable String lastError,
+			@Nullable Resume lastResume) {
+
+		public Link(String address, Direction direction, @Nullable Role farRole, Status status,
+				@Nullable Instant nextAttempt, @Nullable String version, @Nullable Long farNodeId,
+				@Nullable Instant connectedSince, Set<String> topics, long messagesIn, long messagesOut, long bytesIn,
+				long bytesOut, long drops, long reconnectAttempts, @Nullable String lastError) {
+			this(address, direction, farRole, status, nextAttempt, version, farNodeId, connectedSince, topics,
+					messagesIn, messagesOut, bytesIn, bytesOut, drops, reconnectAttempts, lastError, null);
+		}
+
+	}
+
+	/**
+	 * How a resume after a link drop went (PSC 1.2): on the consumer side what it
+	 * received, on the producer side what it sent.
+	 *
+	 * @param at when the replay ended (204)
+	 * @param replayed events sent again
+	 * @param complete whether nothing was lost
+	 * @param missed sequence numbers lost, {@code 0} when complete, {@code null} when
+	 * unknown (the producer restarted)
+	 * @param topics the topics resumed
+	 */
+	public record Resume(Instant at, long replayed, boolean complete, @Nullable Long missed, List<String> topics) {
 	}
 
 	/**
@@ -158,10 +184,41 @@ public record ClusterState(long nodeId, Map<Role, Mode> roles, @Nullable InetSoc
 	 * @param selfLinks links found to lead back to this node
 	 * @param reconnectAttempts dial attempts after the first to a server
 	 * @param framesDropped frames a link could not queue (buffer full or link closing)
+	 * @param resume counters of PSC 1.2's resume and sessions
 	 */
 	public record Totals(long publishesForwarded, long eventsForwarded, long eventsReceived, long badFrames,
 			long slowPeerDisconnects, long handshakes, long handshakeNanos, long selfLinks, long reconnectAttempts,
-			long framesDropped) {
+			long framesDropped, ResumeTotals resume) {
+
+		public Totals(long publishesForwarded, long eventsForwarded, long eventsReceived, long badFrames,
+				long slowPeerDisconnects, long handshakes, long handshakeNanos, long selfLinks, long reconnectAttempts,
+				long framesDropped) {
+			this(publishesForwarded, eventsForwarded, eventsReceived, badFrames, slowPeerDisconnects, handshakes,
+					handshakeNanos, selfLinks, reconnectAttempts, framesDropped, ResumeTotals.NONE);
+		}
+
+	}
+
+	/**
+	 * Counters of PSC 1.2 since start-up.
+	 *
+	 * @param resumes replays a consumer asked for (203 sent) and ended (204 received)
+	 * @param replayed events a consumer received again in replays
+	 * @param gaps resumes that reported lost events, and restarted producers whose
+	 * events in flight were lost
+	 * @param missed sequence numbers reported lost by gaps of known size
+	 * @param duplicates 301s dropped as already delivered
+	 * @param replaysServed replays a producer sent (203 answered)
+	 * @param eventsReplayed events a producer sent again
+	 * @param withheld publishes naming WAMP sessions not forwarded to a 1.0/1.1 link
+	 * @param bufferedEvents events the producer's replay buffer holds now
+	 * @param bufferedBytes bytes the producer's replay buffer holds now
+	 */
+	public record ResumeTotals(long resumes, long replayed, long gaps, long missed, long duplicates,
+			long replaysServed, long eventsReplayed, long withheld, long bufferedEvents, long bufferedBytes) {
+
+		static final ResumeTotals NONE = new ResumeTotals(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
 	}
 
 }

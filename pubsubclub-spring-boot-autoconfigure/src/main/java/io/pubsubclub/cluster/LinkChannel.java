@@ -21,4 +21,20 @@ public interface LinkChannel {
 	 */
 	void close(int code, String reason);
 
+	/**
+	 * Return how many characters wait to be sent.
+	 * @return the queued characters
+	 */
+	default long queued() {
+		return 0;
+	}
+
+	/**
+	 * Return the most characters that may wait to be sent before the link is cut off.
+	 * @return the send buffer's limit
+	 */
+	default long bufferLimit() {
+		return Long.MAX_VALUE;
+	}
+
 }

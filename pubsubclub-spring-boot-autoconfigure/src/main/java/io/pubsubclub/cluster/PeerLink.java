@@ -107,6 +107,8 @@ public final class PeerLink {
 
 	private final AtomicLong drops = new AtomicLong();
 
+	private final LinkResume resume = new LinkResume();
+
 	PeerLink(ClusterLinks cluster, String address, ClusterState.Direction direction, ClusterState.@Nullable Role role,
 			@Nullable DialledServer dialled) {
 		this.cluster = cluster;
@@ -169,7 +171,7 @@ public final class PeerLink {
 		this.messagesIn.incrementAndGet();
 		this.bytesIn.addAndGet(frame.length());
 		PscMessage.Event event;
-		boolean consumerReady;
+		Runnable after;
 		synchronized (this) {
 			if (this.closing
 					|| (this.status != ClusterState.Status.HANDSHAKING && this.status != ClusterState.Status.READY)) {
@@ -179,11 +181,17 @@ public final class PeerLink {
 				PscMessage message = PscCodec.decode(frame);
 				event = (message instanceof PscMessage.Event e && this.status == ClusterState.Status.READY
 						&& this.role == ClusterState.Role.CONSUMER) ? e : null;
-				consumerReady = (event == null) && handle(message);
+				if (event != null) {
+					checkEvent(event);
+					after = null;
+				}
+				else {
+					after = handle(message);
+				}
 			}
 			catch (PscProtocolException ex) {
 				event = null;
-				consumerReady = false;
+				after = null;
 				closeForProtocolError(ex.closeCode(), ex.getMessage());
 			}
 		}
@@ -193,12 +201,22 @@ public final class PeerLink {
 			// this one can wait out a delivery in progress (see supersede)
 			synchronized (this.deliveryLock) {
 				if (!this.superseded && this.status != ClusterState.Status.CLOSED) {
-					this.cluster.deliver(event, receivedNanos);
+					this.cluster.deliver(event, this.resume.progress, receivedNanos);
 				}
 			}
 		}
-		else if (consumerReady) {
-			this.cluster.consumerReady(this);
+		else if (after != null) {
+			after.run();
+		}
+	}
+
+	private void checkEvent(PscMessage.Event event) {
+		ProtocolVersion version = this.version;
+		if (version != null && version.resumable()) {
+			this.resume.received(event);
+		}
+		else if (event.seq() != 0 || event.sessions() != null) {
+			throw new PscProtocolException("301 takes a topic and one event");
 		}
 	}
 
@@ -275,6 +293,13 @@ public final class PeerLink {
 			this.status = ClusterState.Status.CLOSED;
 			if (this.handshakeTimer != null) {
 				this.handshakeTimer.cancel(false);
+			}
+			if (this.resume.timer != null) {
+				this.resume.timer.cancel(false);
+			}
+			ResumeOutbox outbox = this.resume.outbox;
+			if (outbox != null) {
+				outbox.close();
 			}
 			if (code == SELF_LINK) {
 				this.selfLink = true;
@@ -383,6 +408,38 @@ public final class PeerLink {
 		return this.topics;
 	}
 
+	/**
+	 * Return the producer side's outbox on a 1.2 link.
+	 * @return the outbox, {@code null} on other links
+	 */
+	@Nullable ResumeOutbox outbox() {
+		return this.resume.outbox;
+	}
+
+	/**
+	 * Return the far producer's epoch, on a 1.2 consumer link.
+	 * @return the epoch, if known
+	 */
+	synchronized @Nullable String epoch() {
+		return this.resume.epoch;
+	}
+
+	/**
+	 * Return the negotiated version.
+	 * @return the version, {@code null} before the handshake
+	 */
+	@Nullable ProtocolVersion version() {
+		return this.version;
+	}
+
+	void progress(ResumeState.Progress progress) {
+		this.resume.progress = progress;
+	}
+
+	ResumeState.@Nullable Progress progress() {
+		return this.resume.progress;
+	}
+
 	ClusterState.Direction direction() {
 		return this.direction;
 	}
@@ -402,8 +459,8 @@ public final class PeerLink {
 		return (id != null) ? "node " + id : null;
 	}
 
-	// returns whether the consumer side just became ready
-	private boolean handle(PscMessage message) {
+	// returns what to do outside the link's lock, if anything
+	private @Nullable Runnable handle(PscMessage message) {
 		if (this.role == null) {
 			if (!(message instanceof PscMessage.Hello)) {
 				throw new PscProtocolException("expected 101 before anything else");
@@ -411,19 +468,18 @@ public final class PeerLink {
 			this.role = ClusterState.Role.PRODUCER;
 		}
 		if (this.role == ClusterState.Role.PRODUCER) {
-			handleAsProducer(message);
-			return false;
+			return handleAsProducer(message);
 		}
 		return handleAsConsumer(message);
 	}
 
-	private void handleAsProducer(PscMessage message) {
+	private @Nullable Runnable handleAsProducer(PscMessage message) {
 		if (this.status == ClusterState.Status.HANDSHAKING) {
 			if (!(message instanceof PscMessage.Hello hello)) {
 				throw new PscProtocolException("expected 101 before anything else");
 			}
 			if (!admit()) {
-				return;
+				return null;
 			}
 			ProtocolVersion chosen = null;
 			for (ProtocolVersion offered : hello.versions()) {
@@ -435,9 +491,28 @@ public final class PeerLink {
 				throw new PscProtocolException("no common protocol version: offered " + hello.versions()
 						+ ", supported " + ProtocolVersion.SUPPORTED);
 			}
-			send(PscCodec.welcome(chosen, this.cluster.nodeId()));
+			if (chosen.resumable()) {
+				send(PscResumeCodec.welcome(this.cluster.nodeId(), this.cluster.epoch()));
+				this.resume.resumeAllowed = true;
+			}
+			else {
+				send(PscCodec.welcome(chosen, this.cluster.nodeId()));
+			}
 			ready(chosen);
-			return;
+			return null;
+		}
+		boolean resumeAllowed = this.resume.resumeAllowed;
+		this.resume.resumeAllowed = false;
+		if (message instanceof PscMessage.Resume resume) {
+			ProtocolVersion version = this.version;
+			if (version == null || !version.resumable()) {
+				throw new PscProtocolException("203 on a version " + version + " link");
+			}
+			if (!resumeAllowed) {
+				throw new PscProtocolException("203 out of place: only right after the 102");
+			}
+			this.topics.addAll(resume.topics());
+			return () -> this.cluster.producerResumed(this, resume);
 		}
 		if (message instanceof PscMessage.Subscribe subscribe) {
 			for (String topic : subscribe.topics()) {
@@ -462,9 +537,17 @@ public final class PeerLink {
 		else {
 			throw new PscProtocolException(type(message) + " sent to a producer");
 		}
+		return null;
 	}
 
-	private boolean handleAsConsumer(PscMessage message) {
+	/**
+	 * Record, on the producer side, the replay a 203 was answered with.
+	 */
+	synchronized void answered(ReplayBuffer.Replay replay, PscMessage.Resume resume) {
+		this.resume.answered(replay, resume.topics(), resume.lastSeq());
+	}
+
+	private @Nullable Runnable handleAsConsumer(PscMessage message) {
 		if (this.status == ClusterState.Status.HANDSHAKING) {
 			if (!(message instanceof PscMessage.Welcome welcome)) {
 				throw new PscProtocolException("expected 102 before anything else");
@@ -472,17 +555,25 @@ public final class PeerLink {
 			if (!ProtocolVersion.SUPPORTED.contains(welcome.version())) {
 				throw new PscProtocolException("102 chose " + welcome.version() + ", which was not offered");
 			}
+			if (welcome.version().resumable() && (welcome.nodeId() == null || welcome.epoch() == null)) {
+				throw new PscProtocolException("102 of version 1.2 takes a node id and an epoch");
+			}
 			if (welcome.nodeId() != null) {
 				this.farNodeId = welcome.nodeId();
 			}
 			if (!admit()) {
-				return false;
+				return null;
 			}
+			this.resume.epoch = welcome.epoch();
 			ready(welcome.version());
-			return true;
+			return () -> this.cluster.consumerReady(this);
 		}
 		if (message instanceof PscMessage.Welcome) {
 			throw new PscProtocolException("102 after the handshake");
+		}
+		if (message instanceof PscMessage.Resumed resumed) {
+			ClusterState.Resume outcome = this.resume.resumed(resumed);
+			return () -> this.cluster.resumeEnded(this, outcome);
 		}
 		throw new PscProtocolException(type(message) + " sent to a consumer");
 	}
@@ -540,6 +631,10 @@ public final class PeerLink {
 
 	private void ready(ProtocolVersion version) {
 		this.version = version;
+		LinkChannel channel = this.channel;
+		if (this.role == ClusterState.Role.PRODUCER && version.resumable() && channel != null) {
+			this.resume.outbox = new ResumeOutbox(this, channel);
+		}
 		this.status = ClusterState.Status.READY;
 		if (this.handshakeTimer != null) {
 			this.handshakeTimer.cancel(false);
@@ -593,11 +688,19 @@ public final class PeerLink {
 	 * ready. Called with the cluster's subscription lock held, so that no subscription
 	 * change slips between the snapshot and the sends.
 	 */
-	synchronized void syncTopics(Set<String> subscribed) {
+	synchronized void syncTopics(Set<String> subscribed, PscMessage.@Nullable Resume resume) {
 		if (this.status != ClusterState.Status.READY || this.synced) {
 			return;
 		}
 		this.synced = true;
+		if (resume != null) {
+			// right after the 102, before any 201: the topics held across the drop
+			send(PscResumeCodec.resume(resume.epoch(), resume.lastSeq(), resume.topics()));
+			this.topics.addAll(resume.topics());
+			this.resume.pending = resume;
+			this.resume.replayed = 0;
+			this.resume.timer = this.cluster.scheduleReplayTimeout(this);
+		}
 		for (String topic : subscribed) {
 			if (this.topics.add(topic)) {
 				send(PscCodec.subscribe(topic));
@@ -623,6 +726,15 @@ public final class PeerLink {
 		}
 	}
 
+	void replayTimedOut() {
+		synchronized (this) {
+			if (this.resume.pending != null && this.status == ClusterState.Status.READY) {
+				closeForProtocolError(PROTOCOL_ERROR, "replay did not end in time (no 204)");
+			}
+		}
+		runAfterUnlock();
+	}
+
 	/**
 	 * Queue a 301 built once for every consumer link.
 	 */
@@ -630,6 +742,22 @@ public final class PeerLink {
 		if (this.status == ClusterState.Status.READY && send(frame)) {
 			this.cluster.counters().eventsForwarded.increment();
 		}
+	}
+
+	void sendReplayed(String frame) {
+		if (this.status == ClusterState.Status.READY && send(frame)) {
+			this.cluster.counters().eventsReplayed.increment();
+		}
+	}
+
+	void sendControl(String frame) {
+		if (this.status == ClusterState.Status.READY) {
+			send(frame);
+		}
+	}
+
+	void later(Runnable task, long millis) {
+		this.cluster.later(task, millis);
 	}
 
 	private boolean send(String frame) {
@@ -662,7 +790,7 @@ public final class PeerLink {
 		return new ClusterState.Link(this.address, this.direction, (role != null) ? role.opposite() : null, this.status,
 				null, (version != null) ? version.toString() : null, this.farNodeId, this.connectedSince,
 				Set.copyOf(this.topics), this.messagesIn.get(), this.messagesOut.get(), this.bytesIn.get(),
-				this.bytesOut.get(), this.drops.get(), reconnectAttempts, this.lastError);
+				this.bytesOut.get(), this.drops.get(), reconnectAttempts, this.lastError, this.resume.last);
 	}
 
 	private static String type(PscMessage message) {
@@ -677,6 +805,12 @@ public final class PeerLink {
 		}
 		if (message instanceof PscMessage.Unsubscribe) {
 			return "202";
+		}
+		if (message instanceof PscMessage.Resume) {
+			return "203";
+		}
+		if (message instanceof PscMessage.Resumed) {
+			return "204";
 		}
 		return "301";
 	}

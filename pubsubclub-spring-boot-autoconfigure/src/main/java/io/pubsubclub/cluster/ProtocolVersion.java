@@ -17,8 +17,14 @@ public record ProtocolVersion(int major, int minor) implements Comparable<Protoc
 	/** Version 1.1: 102 carries the producer's node id. */
 	public static final ProtocolVersion V1_1 = new ProtocolVersion(1, 1);
 
+	/**
+	 * Version 1.2: 102 carries the producer's epoch, 301 a sequence number and the WAMP
+	 * sessions a publish names; a consumer resumes a dropped link with 203/204.
+	 */
+	public static final ProtocolVersion V1_2 = new ProtocolVersion(1, 2);
+
 	/** Versions this implementation speaks, lowest first. */
-	public static final List<ProtocolVersion> SUPPORTED = List.of(V1_0, V1_1);
+	public static final List<ProtocolVersion> SUPPORTED = List.of(V1_0, V1_1, V1_2);
 
 	@Override
 	public int compareTo(ProtocolVersion other) {
@@ -28,6 +34,10 @@ public record ProtocolVersion(int major, int minor) implements Comparable<Protoc
 
 	boolean carriesNodeId() {
 		return compareTo(V1_1) >= 0;
+	}
+
+	boolean resumable() {
+		return compareTo(V1_2) >= 0;
 	}
 
 	@Override

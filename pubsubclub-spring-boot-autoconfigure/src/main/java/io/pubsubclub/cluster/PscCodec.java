@@ -80,6 +80,8 @@ final class PscCodec {
 				case PscMessage.SUBSCRIBE -> new PscMessage.Subscribe(decodeTopics(parser, type));
 				case PscMessage.UNSUBSCRIBE -> new PscMessage.Unsubscribe(decodeTopics(parser, type));
 				case PscMessage.EVENT -> decodeEvent(parser, frame);
+				case PscMessage.RESUME -> PscResumeCodec.decodeResume(parser);
+				case PscMessage.RESUMED -> PscResumeCodec.decodeResumed(parser);
 				default -> null;
 			};
 			if (message == null) {
@@ -111,6 +113,7 @@ final class PscCodec {
 		ProtocolVersion version = decodeVersion(parser, parser.nextToken(), 102);
 		JsonToken token = parser.nextToken();
 		@Nullable Long nodeId = null;
+		@Nullable String epoch = null;
 		if (token == JsonToken.VALUE_NUMBER_INT) {
 			if (parser.getNumberType() != JsonParser.NumberType.INT
 					&& parser.getNumberType() != JsonParser.NumberType.LONG) {
@@ -118,11 +121,15 @@ final class PscCodec {
 			}
 			nodeId = parser.getLongValue();
 			token = parser.nextToken();
+			if (token == JsonToken.VALUE_STRING) {
+				epoch = PscResumeCodec.epoch(parser.getString(), 102);
+				token = parser.nextToken();
+			}
 		}
 		if (token != JsonToken.END_ARRAY) {
-			throw new PscProtocolException("102 takes a version and an optional integer node id");
+			throw new PscProtocolException("102 takes a version, an optional integer node id and an optional epoch");
 		}
-		return new PscMessage.Welcome(version, nodeId);
+		return new PscMessage.Welcome(version, nodeId, epoch);
 	}
 
 	private static ProtocolVersion decodeVersion(JsonParser parser, @Nullable JsonToken token, int type) {
@@ -178,14 +185,30 @@ final class PscCodec {
 		}
 		int start = (int) parser.currentTokenLocation().getCharOffset();
 		parser.skipChildren();
-		if (parser.nextToken() != JsonToken.END_ARRAY) {
+		JsonToken next = parser.nextToken();
+		int end = (int) parser.currentTokenLocation().getCharOffset();
+		long seq = 0;
+		PscMessage.Sessions sessions = null;
+		if (next == JsonToken.VALUE_NUMBER_INT) {
+			// 1.2: the event is followed by ",seq"
+			end = frame.lastIndexOf(',', end - 1);
+			seq = PscResumeCodec.seq(parser, 301);
+			if (seq < 1) {
+				throw new PscProtocolException("301 sequence number out of range");
+			}
+			next = parser.nextToken();
+			if (next == JsonToken.START_OBJECT) {
+				sessions = PscResumeCodec.decodeSessions(parser);
+				next = parser.nextToken();
+			}
+		}
+		if (next != JsonToken.END_ARRAY) {
 			throw new PscProtocolException("301 takes a topic and one event");
 		}
-		int end = (int) parser.currentTokenLocation().getCharOffset();
 		while (end > start && isJsonWhitespace(frame.charAt(end - 1))) {
 			end--;
 		}
-		return new PscMessage.Event(topic, frame.substring(start, end));
+		return new PscMessage.Event(topic, frame.substring(start, end), seq, sessions);
 	}
 
 	private static boolean isJsonWhitespace(char c) {

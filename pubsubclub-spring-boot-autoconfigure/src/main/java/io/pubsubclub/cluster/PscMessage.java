@@ -1,6 +1,7 @@
 package io.pubsubclub.cluster;
 
 import java.util.List;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -21,12 +22,23 @@ sealed interface PscMessage {
 
 	int EVENT = 301;
 
+	int RESUME = 203;
+
+	int RESUMED = 204;
+
 	/** 101: the versions a consumer speaks. */
 	record Hello(List<ProtocolVersion> versions) implements PscMessage {
 	}
 
-	/** 102: the version a producer chose and, from 1.1 on, its node id. */
-	record Welcome(ProtocolVersion version, @Nullable Long nodeId) implements PscMessage {
+	/**
+	 * 102: the version a producer chose, from 1.1 on its node id, from 1.2 on its epoch.
+	 */
+	record Welcome(ProtocolVersion version, @Nullable Long nodeId, @Nullable String epoch) implements PscMessage {
+
+		Welcome(ProtocolVersion version, @Nullable Long nodeId) {
+			this(version, nodeId, null);
+		}
+
 	}
 
 	/** 201: topics a consumer wants. */
@@ -37,8 +49,35 @@ sealed interface PscMessage {
 	record Unsubscribe(List<String> topics) implements PscMessage {
 	}
 
-	/** 301: an event, its payload kept as the JSON text it arrived as. */
-	record Event(String topic, String eventJson) implements PscMessage {
+	/**
+	 * 301: an event, its payload kept as the JSON text it arrived as; from 1.2 on with
+	 * its sequence number ({@code 0} when absent) and the WAMP sessions it names.
+	 */
+	record Event(String topic, String eventJson, long seq, @Nullable Sessions sessions) implements PscMessage {
+
+		Event(String topic, String eventJson) {
+			this(topic, eventJson, 0, null);
+		}
+
+	}
+
+	/**
+	 * 1.2's fifth element of a 301: the WAMP sessions a publish excludes, or the only
+	 * ones it may reach. An absent list is {@code null}; an empty eligible list reaches
+	 * no one.
+	 */
+	record Sessions(@Nullable Set<String> exclude, @Nullable Set<String> eligible) {
+	}
+
+	/** 203: resume after a drop, from the last sequence number delivered, on these topics. */
+	record Resume(String epoch, long lastSeq, List<String> topics) implements PscMessage {
+	}
+
+	/**
+	 * 204: the replay is over; complete, or with a gap before the first sequence number
+	 * still held ({@code 0} when unknown).
+	 */
+	record Resumed(boolean complete, long firstSeqStillHeld) implements PscMessage {
 	}
 
 }

@@ -21,6 +21,13 @@
  * handed to the local subscribers under a link's delivery lock only, taken with no
  * other lock held, so that a newer link from the same producer can wait out a delivery
  * in progress before it delivers. Nothing in this package blocks on a socket.
+ * <p>
+ * PSC 1.2 (resume after a link drop): the producer's {@code Sequencer} is the one
+ * ordering point of forwarded publishes. Under its lock a publish gets its sequence
+ * number, goes into the {@code ReplayBuffer} and onto the queue of each 1.2 link's
+ * {@code ResumeOutbox}; nothing is sent and no other component is called under it (it is
+ * a leaf lock, and taken under no other lock of this package). The
+ * outboxes are drained after it is released, one thread per link at a time.
  */
 @NullMarked
 package io.pubsubclub.cluster;

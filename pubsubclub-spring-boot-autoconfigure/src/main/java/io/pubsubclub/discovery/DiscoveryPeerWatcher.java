@@ -377,6 +377,7 @@ public class DiscoveryPeerWatcher implements SmartLifecycle, SmartApplicationLis
 		if (removal != null) {
 			removal.cancel(false);
 			logger.info("Cluster server " + peer + " is back within the debounce time, keeping its link");
+			this.registrar.seen(peer);
 		}
 		DiscoveredPeer known = this.peers.get(address);
 		if (known == null) {
@@ -393,6 +394,7 @@ public class DiscoveryPeerWatcher implements SmartLifecycle, SmartApplicationLis
 			// same server to dial: its link stays, only what we know about it changes
 			this.peers.put(address, peer);
 			logger.info("Cluster server at " + address + " now announces node id " + peer.nodeId());
+			this.registrar.seen(peer);
 		}
 	}
 

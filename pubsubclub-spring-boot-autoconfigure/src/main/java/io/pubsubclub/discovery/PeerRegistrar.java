@@ -23,4 +23,13 @@ public interface PeerRegistrar {
 	 */
 	void remove(DiscoveredPeer peer);
 
+	/**
+	 * Tell that a known peer is listed again as alive (back within the debounce time, or
+	 * announcing a new node id after a restart), so that a link waiting out its back-off
+	 * toward it dials at once.
+	 * @param peer the peer
+	 */
+	default void seen(DiscoveredPeer peer) {
+	}
+
 }

@@ -243,6 +243,17 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 	}
 
 	@Override
+	public int deliver(String topic, String eventJson, @Nullable Set<String> exclude,
+			@Nullable Set<String> eligible) {
+		return dispatch(topic, eventJson, exclude, eligible);
+	}
+
+	@Override
+	public boolean hasSession(String sessionId) {
+		return this.sessions.containsKey(sessionId);
+	}
+
+	@Override
 	public int publish(String topic, @Nullable Object event, Collection<String> exclude,
 			@Nullable Collection<String> eligible) {
 		Assert.isTrue(!LoneSurrogates.in(topic), "Topic holds an unpaired surrogate");
@@ -429,7 +440,7 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 			@Nullable Set<String> eligible) {
 		this.metrics.published();
 		int delivered = dispatch(topic, eventJson, exclude, eligible);
-		this.eventPublisher.publishEvent(new WampPublishedEvent(this, topic, eventJson));
+		this.eventPublisher.publishEvent(new WampPublishedEvent(this, topic, eventJson, exclude, eligible));
 		return delivered;
 	}
 

@@ -68,7 +68,7 @@ class PeerLinkTests {
 	void producerIgnoresUnknownVersionsWhenOneIsInCommon() {
 		Channel channel = new Channel();
 		PeerLink link = accepted(ClusterState.Role.PRODUCER, channel);
-		link.received("[101,[1,1],[2,0],[1,2]]");
+		link.received("[101,[1,1],[2,0],[1,3]]");
 		assertThat(channel.frames).containsExactly("[102,[1,1],777]");
 	}
 
@@ -89,7 +89,7 @@ class PeerLinkTests {
 		this.subscribers.subscribe("b");
 		Channel channel = new Channel();
 		PeerLink link = accepted(ClusterState.Role.CONSUMER, channel);
-		assertThat(channel.frames).containsExactly("[101,[1,0],[1,1]]");
+		assertThat(channel.frames).containsExactly("[101,[1,0],[1,1],[1,2]]");
 		link.received("[102,[1,1],5]");
 		assertThat(link.farNodeId()).isEqualTo(5);
 		assertThat(channel.frames.subList(1, 3)).containsExactlyInAnyOrder("[201,\"a\"]", "[201,\"b\"]");
@@ -107,7 +107,7 @@ class PeerLinkTests {
 		this.subscribers.subscribe("early");
 		this.subscribers.unsubscribe("early");
 		link.received("[102,[1,0]]");
-		assertThat(channel.frames).containsExactly("[101,[1,0],[1,1]]");
+		assertThat(channel.frames).containsExactly("[101,[1,0],[1,1],[1,2]]");
 	}
 
 	@Test
@@ -252,7 +252,7 @@ class PeerLinkTests {
 		PeerLink link = accepted(null, channel);
 		link.actAsConsumer();
 		assertThat(link.role()).isEqualTo(ClusterState.Role.CONSUMER);
-		assertThat(channel.frames).containsExactly("[101,[1,0],[1,1]]");
+		assertThat(channel.frames).containsExactly("[101,[1,0],[1,1],[1,2]]");
 	}
 
 	@Test

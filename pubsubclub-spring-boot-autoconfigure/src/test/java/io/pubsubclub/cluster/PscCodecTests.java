@@ -16,7 +16,7 @@ class PscCodecTests {
 
 	@Test
 	void encodesEveryType() {
-		assertThat(PscCodec.hello(ProtocolVersion.SUPPORTED)).isEqualTo("[101,[1,0],[1,1]]");
+		assertThat(PscCodec.hello(ProtocolVersion.SUPPORTED)).isEqualTo("[101,[1,0],[1,1],[1,2]]");
 		assertThat(PscCodec.welcome(ProtocolVersion.V1_1, 12345)).isEqualTo("[102,[1,1],12345]");
 		assertThat(PscCodec.welcome(ProtocolVersion.V1_0, 12345)).isEqualTo("[102,[1,0]]");
 		assertThat(PscCodec.subscribe("http://x/t")).isEqualTo("[201,\"http://x/t\"]");

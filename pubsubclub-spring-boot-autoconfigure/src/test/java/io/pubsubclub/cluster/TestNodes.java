@@ -69,6 +69,10 @@ public final class TestNodes implements AutoCloseable {
 			return this.context.getBean(TestSubscribers.class);
 		}
 
+		public List<ClusterGapEvent> gaps() {
+			return this.context.getBean(GapEvents.class).events;
+		}
+
 		public PeerAddress address() {
 			return new PeerAddress("127.0.0.1", Objects.requireNonNull(cluster().serverPort()));
 		}
@@ -105,6 +109,22 @@ public final class TestNodes implements AutoCloseable {
 		@Bean
 		TestSubscribers testSubscribers() {
 			return new TestSubscribers();
+		}
+
+		@Bean
+		GapEvents gapEvents() {
+			return new GapEvents();
+		}
+
+	}
+
+	static final class GapEvents implements org.springframework.context.ApplicationListener<ClusterGapEvent> {
+
+		final List<ClusterGapEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		@Override
+		public void onApplicationEvent(ClusterGapEvent event) {
+			this.events.add(event);
 		}
 
 	}

@@ -47,6 +47,24 @@ public class TestSubscribers implements LocalSubscribers, ApplicationEventPublis
 		this.publisher.publishEvent(new WampPublishedEvent(this, topic, eventJson));
 	}
 
+	/** The id of the one WAMP session this stand-in holds. */
+	public static final String LOCAL_SESSION = "local-session";
+
+	public void publishNaming(String topic, String eventJson, Set<String> exclude, Set<String> eligible) {
+		this.publisher.publishEvent(new WampPublishedEvent(this, topic, eventJson, exclude, eligible));
+	}
+
+	@Override
+	public int deliver(String topic, String eventJson, Set<String> exclude, Set<String> eligible) {
+		this.delivered.add(topic + " " + eventJson + " exclude=" + exclude + " eligible=" + eligible);
+		return 1;
+	}
+
+	@Override
+	public boolean hasSession(String sessionId) {
+		return LOCAL_SESSION.equals(sessionId);
+	}
+
 	@Override
 	public Set<String> topics() {
 		return Set.copyOf(this.topics);

@@ -29,6 +29,9 @@ public final class WampFrameClient extends TextWebSocketHandler implements AutoC
 
 	private final WebSocketSession session;
 
+	/** The WAMP session id the server's WELCOME named. */
+	public final String sessionId;
+
 	public WampFrameClient(URI uri) throws Exception {
 		this(uri, new StandardWebSocketClient());
 	}
@@ -45,7 +48,9 @@ public final class WampFrameClient extends TextWebSocketHandler implements AutoC
 		WebSocketHttpHeaders headers = new WebSocketHttpHeaders();
 		headers.setSecWebSocketProtocol("wamp");
 		this.session = client.execute(this, headers, uri).get(10, TimeUnit.SECONDS);
-		assertThat(next()).startsWith("[0,");
+		String welcome = next();
+		assertThat(welcome).startsWith("[0,\"");
+		this.sessionId = welcome.substring(4, welcome.indexOf('"', 4));
 	}
 
 	private static StandardWebSocketClient textBufferClient(int textBufferSize) {

@@ -104,6 +104,24 @@ class DiscoveryPeerWatcherTests {
 	}
 
 	@Test
+	void serverListedAgainWithinTheDebounceTimeOrWithANewNodeIdIsSeen() {
+		this.client.set("pubsubclub", node("a", "127.0.0.1", 19001, 1));
+		start(NEVER, Duration.ofSeconds(30));
+		await().until(() -> this.registrar.peers().size() == 1);
+		assertThat(this.registrar.seen()).isEmpty();
+		this.client.set("pubsubclub");
+		refreshAndWait();
+		this.client.set("pubsubclub", node("a", "127.0.0.1", 19001, 1));
+		refreshAndWait();
+		await().until(() -> this.registrar.seen().equals(List.of("127.0.0.1:19001 node 1")));
+		// restarted with another node id, never missing from the list
+		this.client.set("pubsubclub", node("a", "127.0.0.1", 19001, 2));
+		refreshAndWait();
+		await().until(() -> this.registrar.seen().equals(List.of("127.0.0.1:19001 node 1", "127.0.0.1:19001 node 2")));
+		assertThat(this.registrar.calls()).containsExactly("add 127.0.0.1:19001");
+	}
+
+	@Test
 	void skipsItsOwnInstanceByNodeId() {
 		this.client.set("pubsubclub", node("self", "127.0.0.1", 19000, SELF), node("a", "127.0.0.1", 19001, 1));
 		start(NEVER, Duration.ZERO);

@@ -39,6 +39,18 @@ public class RecordingPeerRegistrar implements PeerRegistrar {
 		this.peers.remove(peer);
 	}
 
+	private final List<String> seen = new ArrayList<>();
+
+	@Override
+	public synchronized void seen(DiscoveredPeer peer) {
+		this.seen.add(peer.address() + " node " + peer.nodeId());
+	}
+
+	/** The peers told as seen again, apart from {@link #calls()}. */
+	public synchronized List<String> seen() {
+		return new ArrayList<>(this.seen);
+	}
+
 	public synchronized List<String> calls() {
 		return new ArrayList<>(this.calls);
 	}

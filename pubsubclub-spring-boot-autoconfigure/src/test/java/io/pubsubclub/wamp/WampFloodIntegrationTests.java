@@ -33,13 +33,13 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(classes = WampTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "pubsubclub.wamp.send-buffer-size=256KB",
-				"pubsubclub.wamp.limits.publish-rate=4MB" })
+				"pubsubclub.wamp.limits.publish-rate=1MB" })
 @DirtiesContext
 class WampFloodIntegrationTests {
 
 	private static final String TOPIC = "http://example.com/topic#flood";
 
-	private static final int EVENTS = 300;
+	private static final int EVENTS = 120;
 
 	@LocalServerPort
 	int port;

@@ -114,6 +114,44 @@ public final class ClusterClient implements ClusterPeers, SmartLifecycle {
 		for (PeerAddress server : servers) {
 			this.dialers.put(server, null);
 		}
+		cluster.setPeerSightings(this::peerSeen);
+	}
+
+	// called on I/O threads: the matching (which may resolve names) runs on the scheduler
+	private void peerSeen(@Nullable Long nodeId, java.net.@Nullable InetAddress host, @Nullable Integer clusterPort) {
+		if (nodeId == null && (host == null || clusterPort == null)) {
+			return;
+		}
+		try {
+			this.scheduler.schedule(() -> {
+				for (Dialer dialer : dialers()) {
+					if (dialer.matches(nodeId, host, clusterPort)) {
+						dialer.dialNow();
+					}
+				}
+			}, java.time.Instant.now());
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not look for a dialer of a returning peer", ex);
+		}
+	}
+
+	private synchronized List<Dialer> dialers() {
+		List<Dialer> all = new ArrayList<>();
+		for (List<Dialer> serverDialers : this.dialers.values()) {
+			if (serverDialers != null) {
+				all.addAll(serverDialers);
+			}
+		}
+		return all;
+	}
+
+	@Override
+	public synchronized void seen(PeerAddress server) {
+		List<Dialer> serverDialers = this.dialers.get(server);
+		if (serverDialers != null) {
+			serverDialers.forEach(Dialer::dialNow);
+		}
 	}
 
 	@Override

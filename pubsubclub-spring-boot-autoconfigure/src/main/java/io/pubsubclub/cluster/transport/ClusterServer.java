@@ -361,6 +361,13 @@ public final class ClusterServer implements SmartLifecycle {
 		@Override
 		public void opened(WebSocketSession session, PeerLink link) {
 			ClusterServer.this.sessions.add(session);
+			// a peer that dials in is alive: a link this node dials toward it need not wait
+			NodeIdentity.FarNode far = link.farNode();
+			if (far != null && !ClusterServer.this.cluster.identity().isSelf(far)) {
+				InetSocketAddress remote = session.getRemoteAddress();
+				ClusterServer.this.cluster.peerSeen(far.nodeId(), (remote != null) ? remote.getAddress() : null,
+						far.clusterPort());
+			}
 			if (link.role() == null) {
 				ClusterServer.this.scheduler.schedule(link::actAsConsumer,
 						Instant.now().plusMillis(UNDECIDED_ROLE_WAIT_MILLIS));

@@ -39,6 +39,8 @@ final class Dialer implements DialledServer {
 
 	private static final Log logger = LogFactory.getLog(Dialer.class);
 
+	private static final long MIN_SIGHTED_DIAL_NANOS = 1_000_000_000L;
+
 	private static final CloseStatus PING_TIMEOUT = new CloseStatus(4002, "ping timeout");
 
 	private final ClusterClient client;
@@ -72,6 +74,12 @@ final class Dialer implements DialledServer {
 
 	private boolean immediate;
 
+	private long lastConnectNanos;
+
+	private volatile @Nullable PeerLink link;
+
+	private volatile java.net.@Nullable InetAddress lastRemote;
+
 	// the last link was a duplicate of another link to the same node: wait for that to go
 	private boolean parked;
 
@@ -96,6 +104,7 @@ final class Dialer implements DialledServer {
 		if (this.attempts.incrementAndGet() > 1) {
 			this.client.cluster().reconnectAttempted();
 		}
+		this.lastConnectNanos = System.nanoTime();
 		WebSocketHttpHeaders headers = new WebSocketHttpHeaders();
 		headers.add(ClusterServer.ROLE_HEADER, this.role.name().toLowerCase(Locale.ROOT));
 		headers.add(NodeIdentity.HEADER,
@@ -150,10 +159,15 @@ final class Dialer implements DialledServer {
 		this.retry = this.client.scheduler().schedule(this::connect, next);
 	}
 
-	void opened(WebSocketSession session) {
+	void opened(WebSocketSession session, PeerLink link) {
 		synchronized (this) {
 			if (!this.stopped) {
 				this.session = session;
+				this.link = link;
+				java.net.InetSocketAddress remote = session.getRemoteAddress();
+				if (remote != null) {
+					this.lastRemote = remote.getAddress();
+				}
 				this.pingSentNanos = 0;
 				this.lastPongNanos = System.nanoTime();
 				this.pinger = this.client.scheduler()
@@ -281,6 +295,64 @@ final class Dialer implements DialledServer {
 		}
 	}
 
+	/**
+	 * The server was heard to be alive: if waiting out the back-off, dial now (no sooner
+	 * than a second, or the reconnect delay if shorter, after the last attempt). The
+	 * back-off itself goes on as before, so a server that is really down is dialled once
+	 * more per sighting at most.
+	 */
+	synchronized void dialNow() {
+		if (this.stopped || this.session != null || this.retry == null) {
+			return;
+		}
+		// one attempt per sighting, and no more than one a second whatever the sightings
+		long sinceLast = System.nanoTime() - this.lastConnectNanos;
+		long floor = Math.min(this.client.settings().reconnectDelay().toNanos(), MIN_SIGHTED_DIAL_NANOS);
+		long wait = Math.max(0, floor - sinceLast);
+		Instant next = Instant.now().plusNanos(wait);
+		Instant due = this.nextAttempt;
+		if (due != null && !next.isBefore(due)) {
+			return;
+		}
+		this.retry.cancel(false);
+		logger.info("Cluster server " + this.server + " is back; dialling it as "
+				+ this.role.name().toLowerCase(Locale.ROOT) + " now instead of after its back-off");
+		this.nextAttempt = next;
+		this.retry = this.client.scheduler().schedule(this::connect, next);
+	}
+
+	/**
+	 * Return whether this dialer's server is the peer heard from.
+	 */
+	boolean matches(@Nullable Long nodeId, java.net.@Nullable InetAddress host, @Nullable Integer clusterPort) {
+		PeerLink link = this.link;
+		Long knownId = (link != null) ? link.farNodeId() : null;
+		io.pubsubclub.cluster.NodeIdentity.FarNode far = (link != null) ? link.farNode() : null;
+		if (knownId == null && far != null) {
+			knownId = far.nodeId();
+		}
+		if (nodeId != null && nodeId.equals(knownId)) {
+			return true;
+		}
+		if (host == null || clusterPort == null || clusterPort != this.server.port()) {
+			return false;
+		}
+		if (host.equals(this.lastRemote)) {
+			return true;
+		}
+		try {
+			for (java.net.InetAddress address : java.net.InetAddress.getAllByName(this.server.host())) {
+				if (address.equals(host)) {
+					return true;
+				}
+			}
+		}
+		catch (java.net.UnknownHostException ex) {
+			// not resolvable now: not a match
+		}
+		return false;
+	}
+
 	void reconnect() {
 		WebSocketSession session;
 		synchronized (this) {
@@ -380,7 +452,7 @@ final class Dialer implements DialledServer {
 
 		@Override
 		public void opened(WebSocketSession session, PeerLink link) {
-			Dialer.this.opened(session);
+			Dialer.this.opened(session, link);
 		}
 
 		@Override

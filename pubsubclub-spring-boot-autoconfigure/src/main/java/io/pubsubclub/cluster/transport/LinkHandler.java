@@ -78,7 +78,7 @@ final class LinkHandler extends AbstractWebSocketHandler {
 				this.writeWhenIdle);
 		session.getAttributes().put(LINK, link);
 		session.getAttributes().put(BUFFER, buffer);
-		link.opened(new SessionChannel(session, buffer, this.closer));
+		link.opened(new SessionChannel(session, buffer, this.closer, this.settings.sendBufferSize()));
 		this.hooks.opened(session, link);
 	}
 

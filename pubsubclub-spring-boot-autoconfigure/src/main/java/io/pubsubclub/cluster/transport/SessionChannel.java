@@ -28,10 +28,23 @@ final class SessionChannel implements LinkChannel {
 
 	private final Executor closer;
 
-	SessionChannel(WebSocketSession session, OutboundBuffer buffer, Executor closer) {
+	private final long bufferLimit;
+
+	SessionChannel(WebSocketSession session, OutboundBuffer buffer, Executor closer, long bufferLimit) {
 		this.session = session;
 		this.buffer = buffer;
 		this.closer = closer;
+		this.bufferLimit = bufferLimit;
+	}
+
+	@Override
+	public long queued() {
+		return this.buffer.queued();
+	}
+
+	@Override
+	public long bufferLimit() {
+		return this.bufferLimit;
 	}
 
 	@Override

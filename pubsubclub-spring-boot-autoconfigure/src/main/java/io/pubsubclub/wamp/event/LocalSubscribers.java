@@ -2,6 +2,8 @@ package io.pubsubclub.wamp.event;
 
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The local subscribers of a WAMP server, as seen from outside it: which topics they
  * hold, and a way to hand them events that were published elsewhere. Implemented by the
@@ -36,5 +38,39 @@ public interface LocalSubscribers {
 	 * @return the number of sessions the event was handed to
 	 */
 	int deliver(String topic, String eventJson);
+
+	/**
+	 * Deliver an event published elsewhere to the local subscribers of the topic that
+	 * the publish allows, exactly as a local publish with these lists would: a session
+	 * in {@code exclude} does not receive it, and when {@code eligible} is given (even
+	 * empty) only the sessions in it may. The delivery is not announced as a
+	 * {@link WampPublishedEvent}.
+	 * <p>
+	 * The default implementation, for a server that knows no session ids, delivers
+	 * only an event that names no sessions, so that no session the publish ruled out
+	 * receives it.
+	 * @param topic the full topic URI
+	 * @param eventJson the event payload as JSON text
+	 * @param exclude the WAMP session ids that must not receive it, {@code null} for
+	 * none
+	 * @param eligible the only WAMP session ids that may receive it, {@code null} for
+	 * all
+	 * @return the number of sessions the event was handed to
+	 */
+	default int deliver(String topic, String eventJson, @Nullable Set<String> exclude,
+			@Nullable Set<String> eligible) {
+		return (exclude == null && eligible == null) ? deliver(topic, eventJson) : 0;
+	}
+
+	/**
+	 * Return whether a WAMP session id is one of this server's open sessions. The
+	 * cluster leaves such ids out of what it tells other nodes: the lists were applied
+	 * to them here already.
+	 * @param sessionId the WAMP session id
+	 * @return whether it is a local session
+	 */
+	default boolean hasSession(String sessionId) {
+		return false;
+	}
 
 }

@@ -1,5 +1,9 @@
 package io.pubsubclub.wamp.event;
 
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
 /**
  * Published for every local publish, whether a WAMP client sent PUBLISH or application
  * code published through the server's publisher bean. Events delivered through
@@ -17,10 +21,49 @@ public class WampPublishedEvent extends WampTopicEvent {
 
 	private final long publishedNanos;
 
+	private final @Nullable Set<String> exclude;
+
+	private final @Nullable Set<String> eligible;
+
 	public WampPublishedEvent(Object source, String topic, String eventJson) {
+		this(source, topic, eventJson, null, null);
+	}
+
+	/**
+	 * Create the event of a publish that names WAMP sessions.
+	 * @param source the WAMP server
+	 * @param topic the full topic URI
+	 * @param eventJson the payload as JSON text
+	 * @param exclude the WAMP session ids that must not receive it, {@code null} for
+	 * none
+	 * @param eligible the only WAMP session ids that may receive it, {@code null} for
+	 * all (an empty set reaches no one)
+	 */
+	public WampPublishedEvent(Object source, String topic, String eventJson, @Nullable Set<String> exclude,
+			@Nullable Set<String> eligible) {
 		super(source, topic);
 		this.eventJson = eventJson;
 		this.publishedNanos = System.nanoTime();
+		this.exclude = exclude;
+		this.eligible = eligible;
+	}
+
+	/**
+	 * Return the WAMP sessions that must not receive the event, the publisher's own
+	 * included when it excluded itself. Session ids are unique across the cluster.
+	 * @return the excluded session ids, {@code null} for none
+	 */
+	public @Nullable Set<String> getExclude() {
+		return this.exclude;
+	}
+
+	/**
+	 * Return the only WAMP sessions that may receive the event.
+	 * @return the eligible session ids, {@code null} when any subscriber may (an empty
+	 * set reaches no one)
+	 */
+	public @Nullable Set<String> getEligible() {
+		return this.eligible;
 	}
 
 	/**

@@ -108,7 +108,7 @@ class DialerLockingTests {
 			}
 
 		});
-		dialer.opened(session);
+		dialer.opened(session, link);
 		Thread handshake = start("link-io", () -> link.received("[101,[1,1]]"));
 		assertThat(linkLocked.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
 		Runnable close = switch (action) {

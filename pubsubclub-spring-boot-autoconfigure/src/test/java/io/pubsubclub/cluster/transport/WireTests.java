@@ -52,6 +52,59 @@ class WireTests {
 	}
 
 	@Test
+	void pythonConsumerNeverGetsAPublishNamingSessionsAndSeesPlainOnesAsToday() throws Exception {
+		Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=server",
+				"pubsubclub.server.port=0", "pubsubclub.node-id=424242");
+		try (RawClient consumer = RawClient.connect(producer.cluster().serverPort())) {
+			consumer.send("[101,[1,0],[1,1]]");
+			assertThat(consumer.next()).isEqualTo("[102,[1,1],424242]");
+			consumer.send("[201,\"t\"]");
+			await().atMost(WAIT).until(() -> producer.forwards("t"));
+			producer.subscribers().publishNaming("t", "\"for one\"", null, Set.of("a-far-session"));
+			producer.subscribers().publishNaming("t", "\"for no one\"", null, Set.of());
+			producer.subscribers().publish("t", "\"for all\"");
+			assertThat(consumer.next()).isEqualTo("[301,\"t\",\"for all\"]");
+			assertThat(producer.cluster().totals().resume().withheld()).isEqualTo(2);
+		}
+	}
+
+	@Test
+	void consumerSpeaking12GetsEpochSequenceNumbersAndAResume() throws Exception {
+		Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=server",
+				"pubsubclub.server.port=0", "pubsubclub.node-id=424242");
+		String epoch;
+		try (RawClient consumer = RawClient.connect(producer.cluster().serverPort())) {
+			consumer.send("[101,[1,0],[1,1],[1,2]]");
+			String welcome = consumer.next();
+			assertThat(welcome).matches("\\[102,\\[1,2\\],424242,\"[A-Za-z0-9_-]{16}\"\\]");
+			epoch = welcome.substring(welcome.indexOf('"') + 1, welcome.lastIndexOf('"'));
+			consumer.send("[201,\"t\"]");
+			await().atMost(WAIT).until(() -> producer.forwards("t"));
+			producer.subscribers().publish("t", "{\"a\":1}");
+			producer.subscribers().publishNaming("t", "2", Set.of("x"), Set.of("y"));
+			assertThat(consumer.next()).isEqualTo("[301,\"t\",{\"a\":1},1]");
+			assertThat(consumer.next()).isEqualTo("[301,\"t\",2,2,{\"exclude\":[\"x\"],\"eligible\":[\"y\"]}]");
+		}
+		await().atMost(WAIT).until(() -> producer.readyLinks() == 0);
+		producer.subscribers().publish("t", "3");
+		try (RawClient consumer = RawClient.connect(producer.cluster().serverPort())) {
+			consumer.send("[101,[1,2]]");
+			assertThat(consumer.next()).isEqualTo("[102,[1,2],424242,\"" + epoch + "\"]");
+			consumer.send("[203,\"" + epoch + "\",1,\"t\"]");
+			assertThat(consumer.next()).isEqualTo("[301,\"t\",2,2,{\"exclude\":[\"x\"],\"eligible\":[\"y\"]}]");
+			assertThat(consumer.next()).isEqualTo("[301,\"t\",3,3]");
+			assertThat(consumer.next()).isEqualTo("[204,true]");
+			producer.subscribers().publish("t", "4");
+			assertThat(consumer.next()).isEqualTo("[301,\"t\",4,4]");
+			// a second 203 is out of place
+			consumer.send("[203,\"" + epoch + "\",1,\"t\"]");
+			CloseStatus status = consumer.awaitClose();
+			assertThat(status.getCode()).isEqualTo(1002);
+			assertThat(status.getReason()).isEqualTo("203 out of place: only right after the 102");
+		}
+	}
+
+	@Test
 	void ourProducerServerWritesABurstInOrderAndFlushesTheLastFrame() throws Exception {
 		Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=server",
 				"pubsubclub.server.port=0", "pubsubclub.node-id=424242");
@@ -124,7 +177,8 @@ class WireTests {
 				"pubsubclub.server.port=0");
 		consumer.subscribers().subscribe("a");
 		try (RawClient producer = RawClient.connect(consumer.cluster().serverPort())) {
-			assertThat(producer.next()).isEqualTo("[101,[1,0],[1,1]]");
+			// the 1.2 offered beside 1.0 and 1.1 is what a Python producer ignores
+			assertThat(producer.next()).isEqualTo("[101,[1,0],[1,1],[1,2]]");
 			producer.send("[102,[1,1],99]");
 			assertThat(producer.next()).isEqualTo("[201,\"a\"]");
 			producer.send("[301,\"a\",true]");
@@ -141,7 +195,8 @@ class WireTests {
 			consumer.subscribers().subscribe("a");
 			consumer.subscribers().subscribe("b");
 			consumer.peers().add(io.pubsubclub.cluster.PeerAddress.parse(producer.address()));
-			assertThat(producer.next()).isEqualTo("[101,[1,0],[1,1]]");
+			// the 1.2 offered beside 1.0 and 1.1 is what a Python producer ignores
+			assertThat(producer.next()).isEqualTo("[101,[1,0],[1,1],[1,2]]");
 			producer.send("[102,[1,1],4242]");
 			assertThat(Set.of(producer.next(), producer.next())).containsExactlyInAnyOrder("[201,\"a\"]",
 					"[201,\"b\"]");
@@ -192,7 +247,8 @@ class WireTests {
 			consumer.send("[101,[1,0],[1,1]]");
 			assertThat(consumer.next()).isEqualTo("[102,[1,1],5]");
 			// a producer waits for 101; the node sends it once the far side stayed silent
-			assertThat(producer.next()).isEqualTo("[101,[1,0],[1,1]]");
+			// the 1.2 offered beside 1.0 and 1.1 is what a Python producer ignores
+			assertThat(producer.next()).isEqualTo("[101,[1,0],[1,1],[1,2]]");
 			producer.send("[102,[1,1],6]");
 			assertThat(producer.next()).isEqualTo("[201,\"s\"]");
 		}
@@ -249,7 +305,8 @@ class WireTests {
 					"pubsubclub.link.max-message-size=32KB");
 			consumer.subscribers().subscribe("a");
 			consumer.peers().add(io.pubsubclub.cluster.PeerAddress.parse(producer.address()));
-			assertThat(producer.next()).isEqualTo("[101,[1,0],[1,1]]");
+			// the 1.2 offered beside 1.0 and 1.1 is what a Python producer ignores
+			assertThat(producer.next()).isEqualTo("[101,[1,0],[1,1],[1,2]]");
 			producer.send("[102,[1,1],4242]");
 			assertThat(producer.next()).isEqualTo("[201,\"a\"]");
 			String event = "\"" + "é".repeat(20 * 1024) + "\"";

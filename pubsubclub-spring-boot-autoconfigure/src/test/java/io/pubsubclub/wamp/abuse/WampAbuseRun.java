@@ -43,7 +43,8 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
  * limits, so that the same file runs against the old code.
  * <p>
  * Run with the heap of the sample app: {@code java -Xmx256m -cp <test classpath>
- * io.pubsubclub.wamp.abuse.WampAbuseRun}.
+ * io.pubsubclub.wamp.abuse.WampAbuseRun}; {@code -Dabuse.only=flood} runs the publish
+ * flood alone.
  */
 public final class WampAbuseRun {
 
@@ -78,9 +79,11 @@ public final class WampAbuseRun {
 		ExecutorService pool = Executors.newCachedThreadPool();
 		List<Future<?>> work = new ArrayList<>();
 		AtomicInteger callAnswers = new AtomicInteger();
-		int subscribeAbusers = 8;
-		int prefixAbusers = 8;
-		int callAbusers = 5;
+		// -Dabuse.only=flood: the publish flood alone, to tell its effect from the rest
+		boolean floodOnly = "flood".equals(System.getProperty("abuse.only"));
+		int subscribeAbusers = floodOnly ? 0 : 8;
+		int prefixAbusers = floodOnly ? 0 : 8;
+		int callAbusers = floodOnly ? 0 : 5;
 		int callsEach = 40;
 		int flooders = 2;
 		String topicPart = "t".repeat(1000);
