@@ -17,6 +17,7 @@ import io.pubsubclub.cluster.ClusterNode;
 import io.pubsubclub.cluster.ClusterPeers;
 import io.pubsubclub.cluster.ClusterState;
 import io.pubsubclub.cluster.PeerAddress;
+import io.pubsubclub.cluster.transport.LinkSecurity;
 import io.pubsubclub.wamp.WampServer;
 import io.pubsubclub.wamp.WampServerMetrics;
 
@@ -58,6 +59,7 @@ public class PubSubClubEndpoint {
 	private final @Nullable ClusterNode clusterNode;
 
 	private final ForcedReconnects forcedReconnects;
+	private final @Nullable LinkSecurity linkSecurity;
 
 	/**
 	 * Create the endpoint, with the default limit on forced redials.
@@ -77,9 +79,23 @@ public class PubSubClubEndpoint {
 	 */
 	public PubSubClubEndpoint(@Nullable WampServer wampServer, @Nullable ClusterNode clusterNode,
 			Duration forcedReconnectInterval) {
+		this(wampServer, clusterNode, forcedReconnectInterval, null);
+	}
+
+	/**
+	 * Create the endpoint.
+	 * @param wampServer the WAMP server, if this node runs one
+	 * @param clusterNode the cluster node, if this node is in a cluster
+	 * @param forcedReconnectInterval shortest time between two forced redials of all
+	 * servers or of the same one; zero for no limit
+	 * @param linkSecurity how the cluster links are secured, if this node is in a cluster
+	 */
+	public PubSubClubEndpoint(@Nullable WampServer wampServer, @Nullable ClusterNode clusterNode,
+			Duration forcedReconnectInterval, @Nullable LinkSecurity linkSecurity) {
 		this.wampServer = wampServer;
 		this.clusterNode = clusterNode;
 		this.forcedReconnects = new ForcedReconnects(forcedReconnectInterval, Instant::now);
+		this.linkSecurity = linkSecurity;
 	}
 
 	/**
@@ -174,7 +190,8 @@ public class PubSubClubEndpoint {
 			.toList();
 		return new ClusterDescriptor(state.nodeId(), roles,
 				(server != null) ? new PeerAddress(server.getHostString(), server.getPort()).toString() : null,
-				List.copyOf(links), TotalsDescriptor.of(state.totals()), conflicts);
+				List.copyOf(links), TotalsDescriptor.of(state.totals()), conflicts,
+				(this.linkSecurity != null) ? this.linkSecurity.state() : null);
 	}
 
 	private @Nullable WampDescriptor wamp() {
@@ -222,9 +239,12 @@ public class PubSubClubEndpoint {
 	 * @param links every link and every dialled server without an open link
 	 * @param totals cluster-wide counters since start-up
 	 * @param nodeIdConflicts open links to other nodes that use this node's id
+	 * @param security how the links are secured (authentication, TLS) and the links
+	 * refused by reason; never a secret
 	 */
 	public record ClusterDescriptor(long nodeId, Map<String, String> roles, @Nullable String server,
-			List<LinkDescriptor> links, TotalsDescriptor totals, List<NodeIdConflictDescriptor> nodeIdConflicts) {
+			List<LinkDescriptor> links, TotalsDescriptor totals, List<NodeIdConflictDescriptor> nodeIdConflicts,
+			LinkSecurity.@Nullable State security) {
 	}
 
 	/**

@@ -17,6 +17,7 @@ import io.pubsubclub.cluster.PeerAddress;
 import io.pubsubclub.cluster.ResumeSettings;
 import io.pubsubclub.cluster.transport.ClusterClient;
 import io.pubsubclub.cluster.transport.ClusterServer;
+import io.pubsubclub.cluster.transport.LinkSecurity;
 import io.pubsubclub.cluster.transport.LinkSettings;
 import io.pubsubclub.wamp.event.LocalSubscribers;
 
@@ -27,6 +28,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -42,7 +44,8 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  *
  * @author PubSubClub
  */
-@AutoConfiguration(afterName = "io.pubsubclub.autoconfigure.WampServerAutoConfiguration")
+@AutoConfiguration(afterName = { "io.pubsubclub.autoconfigure.WampServerAutoConfiguration",
+		"org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration" })
 @Conditional(OnClusterRoleCondition.Any.class)
 @ConditionalOnBean(LocalSubscribers.class)
 @EnableConfigurationProperties(PubSubClubProperties.class)
@@ -94,25 +97,32 @@ public final class ClusterAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	LinkSecurity pubsubclubLinkSecurity(PubSubClubProperties properties, ClusterLinks links,
+			ObjectProvider<SslBundles> sslBundles) {
+		return ClusterLinkSecurity.create(properties, links.nodeId(), sslBundles.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	@Conditional(OnClusterRoleCondition.Server.class)
 	ClusterServer pubsubclubClusterServer(PubSubClubProperties properties, ClusterLinks links,
-			@Qualifier(SCHEDULER) TaskScheduler scheduler) {
+			@Qualifier(SCHEDULER) TaskScheduler scheduler, LinkSecurity security) {
 		Integer port = properties.getServer().getPort();
 		if (port == null || port < 0 || port > 65535) {
 			throw new InvalidConfigurationPropertyValueException("pubsubclub.server.port", port,
 					"A port in 0..65535 is required when a role is in server mode (0 picks a free port).");
 		}
 		return new ClusterServer(links, rolesIn(properties, Mode.SERVER), properties.getServer().getAddress(), port,
-				linkSettings(properties), scheduler);
+				linkSettings(properties), scheduler, security);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	@Conditional(OnClusterRoleCondition.Client.class)
 	ClusterClient pubsubclubClusterClient(PubSubClubProperties properties, ClusterLinks links,
-			@Qualifier(SCHEDULER) TaskScheduler scheduler) {
+			@Qualifier(SCHEDULER) TaskScheduler scheduler, LinkSecurity security) {
 		return new ClusterClient(links, rolesIn(properties, Mode.CLIENT), linkSettings(properties),
-				scheduler, peers(properties));
+				scheduler, peers(properties), security);
 	}
 
 	@Bean

@@ -1,7 +1,12 @@
 package io.pubsubclub.autoconfigure;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import io.pubsubclub.actuate.LinkSecretSanitizer;
 import io.pubsubclub.actuate.PubSubClubEndpoint;
 import io.pubsubclub.cluster.ClusterNode;
+import io.pubsubclub.cluster.transport.LinkSecurity;
 import io.pubsubclub.wamp.WampServer;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -34,10 +39,30 @@ public final class PubSubClubEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint(PubSubClubEndpoint.class)
 	PubSubClubEndpoint pubsubclubEndpoint(ObjectProvider<WampServer> wampServer,
-			ObjectProvider<ClusterNode> clusterNode, PubSubClubProperties properties) {
+			ObjectProvider<ClusterNode> clusterNode, PubSubClubProperties properties,
+			ObjectProvider<LinkSecurity> linkSecurity) {
 		return new PubSubClubEndpoint(wampServer.getIfAvailable(), clusterNode.getIfAvailable(),
 				PropertyChecks.notNegative("pubsubclub.link.forced-reconnect-interval",
-						properties.getLink().getForcedReconnectInterval()));
+						properties.getLink().getForcedReconnectInterval()),
+				linkSecurity.getIfAvailable());
+	}
+
+	// whether the endpoint is exposed or not: /actuator/env and configprops show the
+	// properties
+	@Bean
+	@ConditionalOnMissingBean(name = "pubsubclubLinkSecretSanitizer")
+	LinkSecretSanitizer pubsubclubLinkSecretSanitizer(ObjectProvider<PubSubClubProperties> properties) {
+		return new LinkSecretSanitizer(() -> {
+			PubSubClubProperties bound = properties.getIfAvailable();
+			if (bound == null) {
+				return List.of();
+			}
+			List<String> secrets = new ArrayList<>(bound.getLink().getAcceptedSecrets());
+			if (bound.getLink().getSecret() != null) {
+				secrets.add(bound.getLink().getSecret());
+			}
+			return secrets;
+		});
 	}
 
 }

@@ -4,10 +4,12 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 import io.pubsubclub.actuate.ClusterMeterBinder;
 import io.pubsubclub.actuate.DiscoveryMeterBinder;
+import io.pubsubclub.actuate.LinkSecurityMeterBinder;
 import io.pubsubclub.actuate.WampAuthMeterBinder;
 import io.pubsubclub.actuate.WampServerMeterBinder;
 import io.pubsubclub.cluster.ClusterLinks;
 import io.pubsubclub.cluster.ClusterNode;
+import io.pubsubclub.cluster.transport.LinkSecurity;
 import io.pubsubclub.discovery.DiscoveryPeerWatcher;
 import io.pubsubclub.wamp.WampServer;
 import io.pubsubclub.wamp.auth.WampAuthMetrics;
@@ -53,6 +55,13 @@ public final class PubSubClubMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	ClusterMeterBinder pubsubclubClusterMeterBinder(ClusterNode clusterNode, ClusterLinks clusterLinks) {
 		return new ClusterMeterBinder(clusterNode, clusterLinks);
+	}
+
+	@Bean
+	@ConditionalOnBean(LinkSecurity.class)
+	@ConditionalOnMissingBean
+	LinkSecurityMeterBinder pubsubclubLinkSecurityMeterBinder(LinkSecurity linkSecurity) {
+		return new LinkSecurityMeterBinder(linkSecurity);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -704,6 +704,8 @@ public class PubSubClubProperties {
 		 */
 		private @Nullable Integer port;
 
+		private final ServerSsl ssl = new ServerSsl();
+
 		public @Nullable InetAddress getAddress() {
 			return this.address;
 		}
@@ -719,6 +721,85 @@ public class PubSubClubProperties {
 		public void setPort(@Nullable Integer port) {
 			this.port = port;
 		}
+
+		public ServerSsl getSsl() {
+			return this.ssl;
+		}
+
+	}
+
+	public static class ServerSsl {
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.*) whose key and certificate serve
+		 * the cluster port over TLS (wss://). Plain text (ws://) when not set.
+		 */
+		private @Nullable String bundle;
+
+		/**
+		 * Whether dialling nodes are asked for a certificate that the bundle's trust
+		 * store trusts (mutual TLS): "none", "want" (asked for, not required) or "need"
+		 * (required).
+		 */
+		private ClientAuth clientAuth = ClientAuth.NONE;
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
+		public ClientAuth getClientAuth() {
+			return this.clientAuth;
+		}
+
+		public void setClientAuth(ClientAuth clientAuth) {
+			this.clientAuth = clientAuth;
+		}
+
+	}
+
+	public static class LinkSsl {
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.*) with which this node dials cluster
+		 * servers over TLS (wss://): its trust store verifies the servers' certificates
+		 * and host names (the JDK's trusted CAs when it has none), its key and certificate
+		 * answer servers that ask for one. Plain text (ws://) when not set.
+		 */
+		private @Nullable String bundle;
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
+	}
+
+	/**
+	 * Whether the cluster server asks dialling nodes for a certificate.
+	 */
+	public enum ClientAuth {
+
+		/**
+		 * No certificate is asked for.
+		 */
+		NONE,
+
+		/**
+		 * A certificate is asked for; a node without one is still accepted.
+		 */
+		WANT,
+
+		/**
+		 * A trusted certificate is required.
+		 */
+		NEED
 
 	}
 
@@ -774,6 +855,23 @@ public class PubSubClubProperties {
 		 * Zero for no limit.
 		 */
 		private Duration forcedReconnectInterval = Duration.ofSeconds(10);
+
+		/**
+		 * Shared secret of the cluster, at least 16 bytes: this node signs every link it
+		 * dials with it (PubSubClub-Auth upgrade header) and accepts only links signed with
+		 * it or with one of "accepted-secrets". Links are not authenticated when not set;
+		 * a node with a secret cannot link with one without. Best taken from an
+		 * environment variable, e.g. "${PUBSUBCLUB_SECRET}".
+		 */
+		private @Nullable String secret;
+
+		/**
+		 * Further secrets accepted from dialling nodes, at least 16 bytes each, for
+		 * rotating the secret one node at a time. Needs "secret".
+		 */
+		private List<String> acceptedSecrets = new ArrayList<>();
+
+		private final LinkSsl ssl = new LinkSsl();
 
 		public Duration getForcedReconnectInterval() {
 			return this.forcedReconnectInterval;
@@ -837,6 +935,26 @@ public class PubSubClubProperties {
 
 		public void setSendTimeLimit(Duration sendTimeLimit) {
 			this.sendTimeLimit = sendTimeLimit;
+		}
+
+		public @Nullable String getSecret() {
+			return this.secret;
+		}
+
+		public void setSecret(@Nullable String secret) {
+			this.secret = secret;
+		}
+
+		public List<String> getAcceptedSecrets() {
+			return this.acceptedSecrets;
+		}
+
+		public void setAcceptedSecrets(List<String> acceptedSecrets) {
+			this.acceptedSecrets = acceptedSecrets;
+		}
+
+		public LinkSsl getSsl() {
+			return this.ssl;
 		}
 
 	}

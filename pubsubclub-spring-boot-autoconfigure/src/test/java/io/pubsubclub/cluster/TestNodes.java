@@ -9,6 +9,7 @@ import io.pubsubclub.autoconfigure.ClusterAutoConfiguration;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -102,7 +103,7 @@ public final class TestNodes implements AutoCloseable {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ImportAutoConfiguration(ClusterAutoConfiguration.class)
+	@ImportAutoConfiguration({ ClusterAutoConfiguration.class, SslAutoConfiguration.class })
 	static class NodeConfiguration {
 
 		@Bean

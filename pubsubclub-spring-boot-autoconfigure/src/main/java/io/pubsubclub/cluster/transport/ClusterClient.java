@@ -32,7 +32,6 @@ import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.client.WebSocketClient;
-import org.springframework.web.socket.client.standard.StandardWebSocketClient;
 
 /**
  * The client connector: dials every cluster server for each role in client mode (one
@@ -62,6 +61,8 @@ public final class ClusterClient implements ClusterPeers, SmartLifecycle {
 
 	private final ExponentialBackOff backOff;
 
+	private final LinkSecurity security;
+
 	private final Map<PeerAddress, List<Dialer>> dialers = new LinkedHashMap<>();
 
 	private final Set<PeerAddress> selfAddresses = new LinkedHashSet<>();
@@ -88,6 +89,21 @@ public final class ClusterClient implements ClusterPeers, SmartLifecycle {
 	 */
 	public ClusterClient(ClusterLinks cluster, Collection<ClusterState.Role> roles, LinkSettings settings,
 			TaskScheduler scheduler, Collection<PeerAddress> servers) {
+		this(cluster, roles, settings, scheduler, servers, LinkSecurity.none());
+	}
+
+	/**
+	 * Create a client connector.
+	 * @param cluster the node's links
+	 * @param roles the roles in client mode (at least one)
+	 * @param settings link settings
+	 * @param scheduler the cluster's scheduler
+	 * @param servers the servers to dial from the start
+	 * @param security authentication and TLS of dialled links
+	 */
+	public ClusterClient(ClusterLinks cluster, Collection<ClusterState.Role> roles, LinkSettings settings,
+			TaskScheduler scheduler, Collection<PeerAddress> servers, LinkSecurity security) {
+		this.security = security;
 		this.cluster = cluster;
 		this.roles = List.copyOf(new LinkedHashSet<>(roles));
 		this.settings = settings;
@@ -251,9 +267,10 @@ public final class ClusterClient implements ClusterPeers, SmartLifecycle {
 	private void startLocked(List<Dialer> started) {
 		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
 		container.setAsyncSendTimeout(this.settings.sendTimeLimit().toMillis());
-		StandardWebSocketClient client = new HandshakeClient(container);
-		client.setUserProperties(Map.of("org.apache.tomcat.websocket.IO_TIMEOUT_MS",
-				String.valueOf(this.settings.handshakeTimeout().toMillis())));
+		ClusterWebSocketClient client = new ClusterWebSocketClient(container,
+				Map.of("org.apache.tomcat.websocket.IO_TIMEOUT_MS",
+						String.valueOf(this.settings.handshakeTimeout().toMillis())),
+				this.security);
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("pubsubclub-send-");
 		threads.setDaemon(true);
 		this.sendExecutor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),

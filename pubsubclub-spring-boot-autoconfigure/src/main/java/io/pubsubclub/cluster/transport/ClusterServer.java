@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,7 +43,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.FileSystemUtils;
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler;
 import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeStrategy;
@@ -95,6 +99,8 @@ public final class ClusterServer implements SmartLifecycle {
 
 	private final TaskScheduler scheduler;
 
+	private final LinkSecurity security;
+
 	private final Set<WebSocketSession> sessions = ConcurrentHashMap.newKeySet();
 
 	// closes off the server's I/O threads and the cluster's timer threads
@@ -121,6 +127,22 @@ public final class ClusterServer implements SmartLifecycle {
 	 */
 	public ClusterServer(ClusterLinks cluster, Set<ClusterState.Role> servedRoles, @Nullable InetAddress address,
 			int port, LinkSettings settings, TaskScheduler scheduler) {
+		this(cluster, servedRoles, address, port, settings, scheduler, LinkSecurity.none());
+	}
+
+	/**
+	 * Create a cluster server.
+	 * @param cluster the node's links
+	 * @param servedRoles the roles in server mode (at least one)
+	 * @param address the address to bind, {@code null} for every address
+	 * @param port the port to bind, 0 for a free one
+	 * @param settings link settings
+	 * @param scheduler the cluster's scheduler
+	 * @param security authentication and TLS of accepted links
+	 */
+	public ClusterServer(ClusterLinks cluster, Set<ClusterState.Role> servedRoles, @Nullable InetAddress address,
+			int port, LinkSettings settings, TaskScheduler scheduler, LinkSecurity security) {
+		this.security = security;
 		this.cluster = cluster;
 		this.servedRoles = Set.copyOf(servedRoles);
 		this.address = address;
@@ -185,6 +207,10 @@ public final class ClusterServer implements SmartLifecycle {
 			connector.setProperty("address", this.address.getHostAddress());
 		}
 		((AbstractProtocol<?>) connector.getProtocolHandler()).setExecutor(executor);
+		ServerTls tls = this.security.serverTls();
+		if (tls != null) {
+			tls.applyTo(connector);
+		}
 		tomcat.getService().addConnector(connector);
 		tomcat.setConnector(connector);
 		Context context = tomcat.addContext("", base.getAbsolutePath());
@@ -197,8 +223,14 @@ public final class ClusterServer implements SmartLifecycle {
 		// threads the links start (schedulers, pools) must not hold on to the webapp loader
 		context.setParentClassLoader(ClusterServer.class.getClassLoader());
 		context.addServletContainerInitializer(new WsSci(), null);
-		Tomcat.addServlet(context, "pubsubclub",
-				new UpgradeServlet(this::handler, this.cluster.identity().responseHeader()));
+		LinkAuthenticator authenticator = this.security.authenticator();
+		// the refusal comes first: a refused peer learns nothing, not even this node's identity
+		List<HandshakeInterceptor> interceptors = new ArrayList<>();
+		if (authenticator != null) {
+			interceptors.add(new AcceptedLinkAuthentication(authenticator));
+		}
+		interceptors.add(new IdentityHeader(this.cluster.identity().responseHeader()));
+		Tomcat.addServlet(context, "pubsubclub", new UpgradeServlet(this::handler, interceptors));
 		context.addServletMappingDecoded("", "pubsubclub");
 		try {
 			tomcat.start();
@@ -214,16 +246,28 @@ public final class ClusterServer implements SmartLifecycle {
 		this.tomcat = tomcat;
 		this.boundAddress = (this.address != null) ? new InetSocketAddress(this.address, connector.getLocalPort())
 				: new InetSocketAddress(connector.getLocalPort());
-		logger.info("PubSubClub cluster server listening on ws://"
+		logger.info("PubSubClub cluster server listening on " + ((tls != null) ? "wss://" : "ws://")
 				+ ((this.address != null) ? describe(this.address) : "*") + ":" + connector.getLocalPort()
 				+ "/ for " + this.servedRoles.stream().map((role) -> role.name().toLowerCase(Locale.ROOT)).toList()
-				+ " links");
+				+ " links" + ((authenticator != null) ? ", authenticated" : ""));
+		if (exposedWithoutSecret(this.address, authenticator != null)) {
+			logger.warn("PubSubClub cluster server on " + ((this.address != null) ? describe(this.address) : "*")
+					+ ":" + connector.getLocalPort() + " accepts links without authentication "
+					+ "(pubsubclub.link.secret is not set): anyone who reaches the port can read and inject events");
+		}
+	}
+
+	// bound beyond loopback (every address included) with no secret to check
+	static boolean exposedWithoutSecret(@Nullable InetAddress address, boolean authenticated) {
+		return !authenticated && (address == null || !address.isLoopbackAddress());
 	}
 
 	private IllegalStateException bindFailure(@Nullable Throwable ex) {
 		return new IllegalStateException("Cluster server could not bind to "
 				+ ((this.address != null) ? describe(this.address) : "*") + ":" + this.port
-				+ " (pubsubclub.server.port, pubsubclub.server.address): port already in use or address not available",
+				+ " (pubsubclub.server.port, pubsubclub.server.address): port already in use or address not available"
+				+ ((this.security.serverTls() != null)
+						? ", or the TLS set-up from pubsubclub.server.ssl.bundle failed" : ""),
 				ex);
 	}
 
@@ -253,6 +297,10 @@ public final class ClusterServer implements SmartLifecycle {
 					+ "; stopping without them");
 		}
 		destroy(tomcat);
+		ServerTls tls = this.security.serverTls();
+		if (tls != null) {
+			tls.detach();
+		}
 		ThreadPoolExecutor sendPool = this.sendPool;
 		if (sendPool != null) {
 			sendPool.shutdown();
@@ -334,19 +382,40 @@ public final class ClusterServer implements SmartLifecycle {
 	}
 
 	/**
+	 * Puts this node's identity in the 101 response; peers that do not know it ignore it.
+	 */
+	private record IdentityHeader(String value) implements HandshakeInterceptor {
+
+		@Override
+		public boolean beforeHandshake(org.springframework.http.server.ServerHttpRequest request,
+				org.springframework.http.server.ServerHttpResponse response, WebSocketHandler wsHandler,
+				java.util.Map<String, Object> attributes) {
+			response.getHeaders().set(NodeIdentity.HEADER, this.value);
+			return true;
+		}
+
+		@Override
+		public void afterHandshake(org.springframework.http.server.ServerHttpRequest request,
+				org.springframework.http.server.ServerHttpResponse response, WebSocketHandler wsHandler,
+				@Nullable Exception exception) {
+		}
+
+	}
+
+	/**
 	 * Upgrades requests for {@code /} to a cluster link; nothing else is served.
 	 */
 	private static final class UpgradeServlet extends HttpServlet {
 
 		private final transient java.util.function.Supplier<LinkHandler> handler;
 
-		private final String nodeHeader;
+		private final transient List<HandshakeInterceptor> interceptors;
 
 		private transient @Nullable WebSocketHttpRequestHandler requestHandler;
 
-		UpgradeServlet(java.util.function.Supplier<LinkHandler> handler, String nodeHeader) {
+		UpgradeServlet(java.util.function.Supplier<LinkHandler> handler, List<HandshakeInterceptor> interceptors) {
 			this.handler = handler;
-			this.nodeHeader = nodeHeader;
+			this.interceptors = interceptors;
 		}
 
 		@Override
@@ -355,6 +424,7 @@ public final class ClusterServer implements SmartLifecycle {
 			// parts and enforces the size limit itself
 			this.requestHandler = new WebSocketHttpRequestHandler(this.handler.get(),
 					new DefaultHandshakeHandler(new StandardWebSocketUpgradeStrategy()));
+			this.requestHandler.setHandshakeInterceptors(this.interceptors);
 		}
 
 		@Override
@@ -365,8 +435,6 @@ public final class ClusterServer implements SmartLifecycle {
 				response.sendError(HttpServletResponse.SC_NOT_FOUND);
 				return;
 			}
-			// this node's identity in the 101 response; peers that do not know it ignore it
-			response.setHeader(NodeIdentity.HEADER, this.nodeHeader);
 			requestHandler.handleRequest(request, response);
 		}
 

@@ -446,7 +446,7 @@ final class Dialer implements DialledServer {
 		public PeerLink create(WebSocketSession session) {
 			TcpNoDelay.enable(session);
 			PeerLink link = Dialer.this.client.cluster().dialled(Dialer.this);
-			link.identified(NodeIdentity.parse(HandshakeClient.responseHeader(session, NodeIdentity.HEADER)));
+			link.identified(NodeIdentity.parse(ClusterWebSocketClient.responseHeader(session, NodeIdentity.HEADER)));
 			return link;
 		}
 

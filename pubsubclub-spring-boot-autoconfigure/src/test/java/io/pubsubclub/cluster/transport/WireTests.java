@@ -333,6 +333,30 @@ class WireTests {
 	}
 
 	@Test
+	void pythonPeerWithoutATokenLinksToANodeWithoutASecret() throws Exception {
+		Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=server",
+				"pubsubclub.server.port=0", "pubsubclub.server.address=127.0.0.1", "pubsubclub.node-id=424242");
+		try (RawUpgrade python = RawUpgrade.open(producer.cluster().serverPort())) {
+			assertThat(python.status).isEqualTo(101);
+			assertThat(python.header("PubSubClub-Auth")).isNull();
+			python.sendText("[101,[1,0],[1,1]]");
+			assertThat(python.readText()).isEqualTo("[102,[1,1],424242]");
+		}
+	}
+
+	@Test
+	void ourClientDiallingAPythonServerWithoutASecretSendsNoToken() throws Exception {
+		try (FakeClusterServer python = new FakeClusterServer((request) -> null)) {
+			this.nodes.start("pubsubclub.consumer.enabled=true", "pubsubclub.consumer.mode=client",
+					"pubsubclub.peers=127.0.0.1:" + python.port());
+			assertThat(python.requests.poll(10, java.util.concurrent.TimeUnit.SECONDS))
+				.doesNotContainKey("pubsubclub-auth");
+			assertThat(python.frames.poll(10, java.util.concurrent.TimeUnit.SECONDS))
+				.startsWith("text:[101,[1,0],[1,1]");
+		}
+	}
+
+	@Test
 	void clusterPortServesNothingButTheEndpoint() throws Exception {
 		Node node = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.server.port=0");
 		HttpClient http = HttpClient.newHttpClient();
