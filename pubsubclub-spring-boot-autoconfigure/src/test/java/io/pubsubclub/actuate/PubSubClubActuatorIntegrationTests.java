@@ -1,6 +1,7 @@
 package io.pubsubclub.actuate;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -13,7 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pubsubclub.actuate.ActuateTestNodes.Node;
 import io.pubsubclub.actuate.ActuateTestNodes.Response;
 import io.pubsubclub.cluster.WampFrameClient;
-import io.pubsubclub.cluster.ClusterNodesTestsSupport;
+import io.pubsubclub.cluster.ClosedPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -197,19 +198,53 @@ class PubSubClubActuatorIntegrationTests {
 	}
 
 	@Test
+	void writeOperationsReallyRedialTheDialledLinks() throws Exception {
+		// stated, so that a read-only default for the endpoint does not turn this off
+		String writable = "management.endpoint.pubsubclub.access=unrestricted";
+		Node a = this.nodes.start(writable, "spring.web.error.include-message=always");
+		Node b = this.nodes.start(writable);
+		ActuateTestNodes.mesh(a, b);
+		await().atMost(WAIT).until(() -> readyLinks(a) == 2 && readyLinks(b) == 2);
+		String bAddress = b.clusterAddress().toString();
+		Instant first = connectedSince(a, bAddress);
+
+		Response all = this.nodes.post(a, "/actuator/pubsubclub");
+		assertThat(all.status()).isEqualTo(200);
+		assertThat(all.body().path("reconnecting").get(0).asString()).isEqualTo(bAddress);
+		await().atMost(WAIT).until(() -> isReadyAgainAfter(a, bAddress, first));
+		Instant second = connectedSince(a, bAddress);
+
+		Response one = this.nodes.post(a, "/actuator/pubsubclub/" + bAddress);
+		assertThat(one.status()).isEqualTo(200);
+		assertThat(one.body().path("reconnecting").get(0).asString()).isEqualTo(bAddress);
+		await().atMost(WAIT).until(() -> isReadyAgainAfter(a, bAddress, second));
+	}
+
+	private Instant connectedSince(Node node, String address) throws Exception {
+		return Instant.parse(dialledLinkTo(node, address).path("connectedSince").asString());
+	}
+
+	private boolean isReadyAgainAfter(Node node, String address, Instant before) throws Exception {
+		JsonNode link = dialledLinkTo(node, address);
+		return link.path("state").asString().equals("ready") && link.has("connectedSince")
+				&& Instant.parse(link.path("connectedSince").asString()).isAfter(before);
+	}
+
+	@Test
 	void degradedDoesNotHideAnotherComponentThatIsDown() throws Exception {
-		int deadPort = ClusterNodesTestsSupport.freePort();
-		Node node = this.nodes.start("pubsubclub.peers=127.0.0.1:" + deadPort);
-		await().atMost(WAIT)
-			.until(() -> this.nodes.get(node, "/actuator/health").body().path("status").asString().equals("DEGRADED"));
-		Node broken = this.nodes.start("pubsubclub.peers=127.0.0.1:" + deadPort, "test.broken=true");
-		await().atMost(WAIT).untilAsserted(() -> {
-			Response health = this.nodes.get(broken, "/actuator/health");
-			assertThat(health.body().path("components").path("pubsubclub").path("status").asString())
-				.isEqualTo("DEGRADED");
-			assertThat(health.body().path("status").asString()).isEqualTo("DOWN");
-			assertThat(health.status()).isEqualTo(503);
-		});
+		try (ClosedPort dead = new ClosedPort()) {
+			Node node = this.nodes.start("pubsubclub.peers=" + dead.address());
+			await().atMost(WAIT)
+				.until(() -> this.nodes.get(node, "/actuator/health").body().path("status").asString().equals("DEGRADED"));
+			Node broken = this.nodes.start("pubsubclub.peers=" + dead.address(), "test.broken=true");
+			await().atMost(WAIT).untilAsserted(() -> {
+				Response health = this.nodes.get(broken, "/actuator/health");
+				assertThat(health.body().path("components").path("pubsubclub").path("status").asString())
+					.isEqualTo("DEGRADED");
+				assertThat(health.body().path("status").asString()).isEqualTo("DOWN");
+				assertThat(health.status()).isEqualTo(503);
+			});
+		}
 	}
 
 	@Test

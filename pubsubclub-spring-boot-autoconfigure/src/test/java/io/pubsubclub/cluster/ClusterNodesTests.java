@@ -1,7 +1,5 @@
 package io.pubsubclub.cluster;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 
@@ -167,9 +165,10 @@ class ClusterNodesTests {
 
 	@Test
 	void restartedServerIsServedAgainOnTheSamePort() throws Exception {
-		int port = freePort();
 		Node consumer = this.nodes.start("pubsubclub.consumer.enabled=true", "pubsubclub.consumer.mode=server",
-				"pubsubclub.server.port=" + port);
+				"pubsubclub.server.port=0");
+		// the port the first server was given is the one the second asks for
+		int port = consumer.address().port();
 		consumer.subscribers().subscribe("t");
 		Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=client",
 				"pubsubclub.peers=127.0.0.1:" + port);
@@ -195,11 +194,13 @@ class ClusterNodesTests {
 	@ParameterizedTest(name = "producer {0}, consumer {1}")
 	@CsvSource({ "client, server", "server, client" })
 	void selfConnectionIsClosedAndNotRetried(String producerMode, String consumerMode) throws Exception {
-		int port = freePort();
 		Node node = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.consumer.enabled=true",
 				"pubsubclub.producer.mode=" + producerMode, "pubsubclub.consumer.mode=" + consumerMode,
-				"pubsubclub.server.address=127.0.0.1", "pubsubclub.server.port=" + port,
-				"pubsubclub.peers=127.0.0.1:" + port, "pubsubclub.link.reconnect-delay=100ms");
+				"pubsubclub.server.address=127.0.0.1", "pubsubclub.server.port=0",
+				"pubsubclub.link.reconnect-delay=100ms");
+		int port = node.address().port();
+		// the node is told its own address, as discovery or a shared peer list would
+		node.peers().add(new PeerAddress("127.0.0.1", port));
 		await().atMost(WAIT).until(() -> node.peers().servers().isEmpty());
 		assertThat(node.cluster().state().totals().selfLinks()).isOne();
 		node.peers().add(new PeerAddress("127.0.0.1", port));
@@ -251,12 +252,6 @@ class ClusterNodesTests {
 
 	private static String opposite(String mode) {
 		return mode.equals("server") ? "client" : "server";
-	}
-
-	static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 }

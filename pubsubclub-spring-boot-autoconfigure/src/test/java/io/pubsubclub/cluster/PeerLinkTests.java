@@ -145,11 +145,13 @@ class PeerLinkTests {
 	void producerStopsAfterUnsubscribeAndIgnoresUnknownTopics() {
 		Channel channel = new Channel();
 		PeerLink link = ready(channel);
-		link.received("[201,\"t\"]");
+		link.received("[201,\"t\",\"marker\"]");
 		link.received("[202,\"t\"]");
 		link.received("[202,\"never\"]");
 		this.subscribers.publish("t", "1");
-		assertThat(channel.frames).containsExactly("[102,[1,1],777]");
+		// still forwarding what it still asks for
+		this.subscribers.publish("marker", "2");
+		assertThat(channel.frames).containsExactly("[102,[1,1],777]", "[301,\"marker\",2]");
 		assertThat(channel.closeCode).isNull();
 	}
 
@@ -231,10 +233,14 @@ class PeerLinkTests {
 		Channel channel = new Channel();
 		PeerLink link = ready(channel);
 		link.received("[201,\"t\"]");
+		Channel open = new Channel();
+		ready(open).received("[201,\"t\"]");
 		link.closed(1001, "bye");
 		this.subscribers.publish("t", "1");
 		assertThat(channel.frames).containsExactly("[102,[1,1],777]");
-		assertThat(this.cluster.links()).isEmpty();
+		// the event went out, on the link still open
+		assertThat(open.frames).containsExactly("[102,[1,1],777]", "[301,\"t\",1]");
+		assertThat(this.cluster.links()).hasSize(1);
 	}
 
 	@Test
@@ -244,6 +250,7 @@ class PeerLinkTests {
 			PeerLink link = accepted(ClusterState.Role.CONSUMER, channel);
 			java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
 			List<Thread> threads = new java.util.ArrayList<>();
+			List<Throwable> failures = new CopyOnWriteArrayList<>();
 			for (int t = 0; t < 4; t++) {
 				int seed = t;
 				Thread thread = new Thread(() -> {
@@ -264,6 +271,7 @@ class PeerLinkTests {
 						}
 					}
 				});
+				thread.setUncaughtExceptionHandler((failed, ex) -> failures.add(ex));
 				thread.start();
 				threads.add(thread);
 			}
@@ -272,6 +280,7 @@ class PeerLinkTests {
 			for (Thread thread : threads) {
 				thread.join();
 			}
+			assertThat(failures).as("exceptions on the subscribing threads").isEmpty();
 			java.util.Set<String> held = new java.util.HashSet<>();
 			for (String frame : channel.frames.subList(1, channel.frames.size())) {
 				String topic = frame.substring(6, frame.length() - 2);

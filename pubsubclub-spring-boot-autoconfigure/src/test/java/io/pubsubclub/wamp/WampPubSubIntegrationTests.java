@@ -1,6 +1,7 @@
 package io.pubsubclub.wamp;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -82,7 +83,11 @@ class WampPubSubIntegrationTests {
 					new Object[] { List.of(Map.of()), "AB" },
 					new Object[] { List.of(List.of(pid), "neither"), "AB" },
 					new Object[] { List.of("neither", List.of(pid, aid)), "A" },
-					new Object[] { List.of(false, List.of(pid, aid)), "PA" });
+					new Object[] { List.of(false, List.of(pid, aid)), "PA" },
+					// ids that are not strings are ignored, the string ids beside them are not
+					new Object[] { List.of(Arrays.asList(42, aid, null, Map.of(), List.of(pid))), "PB" },
+					new Object[] { List.of(List.of(), Arrays.asList(7, bid, true, 2.5)), "B" },
+					new Object[] { List.of(List.of(1, 2), List.of(pid, 3)), "P" });
 			Map<String, List<String>> expected = Map.of("P", new ArrayList<>(), "A", new ArrayList<>(), "B",
 					new ArrayList<>());
 			for (int i = 0; i < cases.size(); i++) {

@@ -39,6 +39,12 @@ class WampServerIntegrationTests {
 			assertThat(a.id()).matches("[A-Za-z0-9_-]{16}");
 			assertThat(b.id()).matches("[A-Za-z0-9_-]{16}").isNotEqualTo(a.id());
 			assertThat(a.webSocket().getAcceptedProtocol()).isEqualTo("wamp");
+			// [0, sessionId, protocolVersion, serverIdent]: version 1, the configured ident
+			assertThat(a.welcome()).hasSize(4);
+			assertThat(a.welcome().get(2).isInt()).isTrue();
+			assertThat(a.welcome().get(2).intValue()).isOne();
+			assertThat(a.welcome().get(3).stringValue()).isEqualTo("TestServer/1");
+			assertThat(b.welcome().get(3).stringValue()).isEqualTo("TestServer/1");
 			await().until(() -> this.server.getSessionCount() >= 2);
 		}
 	}

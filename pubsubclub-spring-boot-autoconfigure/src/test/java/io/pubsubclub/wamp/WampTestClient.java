@@ -43,6 +43,8 @@ final class WampTestClient implements AutoCloseable {
 
 	private final String sessionId;
 
+	private final JsonNode welcome;
+
 	private WampTestClient(URI uri) throws Exception {
 		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
 		container.setDefaultMaxTextMessageBufferSize(4 * 1024 * 1024);
@@ -62,9 +64,9 @@ final class WampTestClient implements AutoCloseable {
 			}
 
 		}, headers, uri).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-		JsonNode welcome = next();
-		assertThat(welcome.get(0).intValue()).isEqualTo(0);
-		this.sessionId = welcome.get(1).stringValue();
+		this.welcome = next();
+		assertThat(this.welcome.get(0).intValue()).isEqualTo(0);
+		this.sessionId = this.welcome.get(1).stringValue();
 	}
 
 	static WampTestClient connect(int port) throws Exception {
@@ -77,6 +79,11 @@ final class WampTestClient implements AutoCloseable {
 
 	String id() {
 		return this.sessionId;
+	}
+
+	/** The WELCOME this session was greeted with. */
+	JsonNode welcome() {
+		return this.welcome;
 	}
 
 	WebSocketSession webSocket() {

@@ -1,8 +1,6 @@
 package io.pubsubclub.sample;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,10 +11,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.pubsubclub.cluster.ClusterNode;
+import io.pubsubclub.cluster.PeerAddress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,12 +56,13 @@ class DemoPageBrowserTests {
 	@BeforeAll
 	static void start() throws IOException {
 		chromium = Chromium.start(ARTIFACTS);
-		// each node dials the other's cluster port, as in demo.sh: B's is picked up front
-		int clusterPortB = freePort();
-		nodeA = startNode("--pubsubclub.node-id=" + NODE_A_ID, "--pubsubclub.server.port=0",
-				"--pubsubclub.peers=127.0.0.1:" + clusterPortB);
-		nodeB = startNode("--pubsubclub.server.port=" + clusterPortB,
+		// each node dials the other's cluster port, as in demo.sh; each port is bound first
+		// (port 0) and read back, and A is told B's once B has one
+		nodeA = startNode(true, "--pubsubclub.node-id=" + NODE_A_ID, "--pubsubclub.server.port=0");
+		nodeB = startNode(true, "--pubsubclub.server.port=0",
 				"--pubsubclub.peers=127.0.0.1:" + nodeA.getBean(ClusterNode.class).serverPort());
+		Objects.requireNonNull(nodeA.getBean(ClusterNode.class).peers())
+			.add(new PeerAddress("127.0.0.1", Objects.requireNonNull(nodeB.getBean(ClusterNode.class).serverPort())));
 	}
 
 	@AfterAll
@@ -245,28 +246,41 @@ class DemoPageBrowserTests {
 
 	@Test
 	@SuppressWarnings("unchecked")
-	void clusterViewShowsTheConnectedNodesIdAndLinksOrSaysTheEndpointIsAbsent() throws Exception {
-		HttpResponse<Void> endpoint = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create("http://" + label(nodeA) + "/actuator/pubsubclub")).build(),
-					BodyHandlers.discarding());
+	void clusterViewShowsTheConnectedNodesIdAndLinks() throws Exception {
+		assertThat(actuatorStatus(nodeA)).isEqualTo(200);
 		DemoPage page = openPage(nodeA).awaitConnectedTo(label(nodeA));
 		await("cluster view").atMost(DemoPage.TIMEOUT).untilAsserted(() -> {
 			Map<String, Object> view = page.clusterView();
 			String text = (String) view.get("text");
-			if (endpoint.statusCode() == 404) {
+			assertThat(view.get("state")).as(text).isEqualTo("shown");
+			assertThat(view.get("nodeId")).isEqualTo(String.valueOf(NODE_A_ID));
+			assertThat(text).contains("Node " + NODE_A_ID);
+			// node A's links to node B, both ways, up
+			assertThat((List<String>) view.get("links")).as(text)
+				.hasSizeGreaterThanOrEqualTo(2)
+				.allSatisfy((link) -> assertThat(link).contains("ready"));
+		});
+	}
+
+	@Test
+	void clusterViewSaysTheEndpointIsAbsentOnANodeThatDoesNotExposeIt() throws Exception {
+		try (ConfigurableApplicationContext plain = startNode(false, "--pubsubclub.server.port=0")) {
+			assertThat(actuatorStatus(plain)).isEqualTo(404);
+			DemoPage page = openPage(plain).awaitConnectedTo(label(plain));
+			await("cluster view").atMost(DemoPage.TIMEOUT).untilAsserted(() -> {
+				Map<String, Object> view = page.clusterView();
+				String text = (String) view.get("text");
 				assertThat(view.get("state")).as(text).isEqualTo("absent");
 				assertThat(text).contains("404");
-			}
-			else {
-				assertThat(view.get("state")).as(text).isEqualTo("shown");
-				assertThat(view.get("nodeId")).isEqualTo(String.valueOf(NODE_A_ID));
-				assertThat(text).contains("Node " + NODE_A_ID);
-				// node A's links to node B, both ways, up
-				assertThat((List<String>) view.get("links")).as(text)
-					.hasSizeGreaterThanOrEqualTo(2)
-					.allSatisfy((link) -> assertThat(link).contains("ready"));
-			}
-		});
+			});
+		}
+	}
+
+	private static int actuatorStatus(ConfigurableApplicationContext node) throws Exception {
+		return HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://" + label(node) + "/actuator/pubsubclub")).build(),
+					BodyHandlers.discarding())
+			.statusCode();
 	}
 
 	private DemoPage openPage(ConfigurableApplicationContext node) {
@@ -283,20 +297,14 @@ class DemoPageBrowserTests {
 		return "127.0.0.1:" + node.getEnvironment().getProperty("local.server.port");
 	}
 
-	private static ConfigurableApplicationContext startNode(String... extraArgs) {
+	private static ConfigurableApplicationContext startNode(boolean endpoint, String... extraArgs) {
 		List<String> args = new ArrayList<>(List.of("--server.address=127.0.0.1", "--server.port=0",
 				"--pubsubclub.producer.enabled=true", "--pubsubclub.consumer.enabled=true",
-				"--pubsubclub.server.address=127.0.0.1",
-				"--pubsubclub.wamp.allowed-origins=*", "--management.endpoints.web.exposure.include=health,pubsubclub",
+				"--pubsubclub.server.address=127.0.0.1", "--pubsubclub.wamp.allowed-origins=*",
+				"--management.endpoints.web.exposure.include=" + (endpoint ? "health,pubsubclub" : "health"),
 				"--management.endpoints.web.cors.allowed-origins=*", "--management.endpoints.web.cors.allowed-methods=GET"));
 		args.addAll(List.of(extraArgs));
 		return new SpringApplicationBuilder(SampleApplication.class).run(args.toArray(String[]::new));
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
 	}
 
 }

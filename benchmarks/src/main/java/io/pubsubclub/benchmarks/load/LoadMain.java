@@ -248,10 +248,16 @@ public final class LoadMain {
 					}
 					try {
 						trial.publisher.paced(offered, Clock.now() + RAMP_NANOS);
-						trial.subscribers.startRecording();
+						// every event of the measured stretch counts, however late it comes:
+						// recording goes on through the drain, and what never came is a loss
+						long from = Clock.now();
+						long publishedBefore = trial.publisher.published();
+						trial.subscribers.startRecording(from);
 						trial.publisher.paced(offered, Clock.now() + this.latencyNanos);
-						trial.subscribers.stopRecording();
+						result.expectedSamples += (trial.publisher.published() - publishedBefore)
+								* trial.subscribers.size();
 						trial.drain(seconds(5));
+						trial.subscribers.stopRecording();
 						if (trial.subscribers.failure() != null) {
 							result.latencyError = trial.subscribers.failure();
 						}
@@ -276,8 +282,10 @@ public final class LoadMain {
 				result.p50 = histogram.percentileMicros(50);
 				result.p99 = histogram.percentileMicros(99);
 				result.p999 = histogram.percentileMicros(99.9);
-				log("%s %-11s at %,.0f published/s: p50 %d µs  p99 %d µs  p99.9 %d µs (%,d samples)", system.label,
-						config, offered, result.p50, result.p99, result.p999, histogram.count());
+				result.lost = result.expectedSamples - histogram.count();
+				log("%s %-11s at %,.0f published/s: p50 %d µs  p99 %d µs  p99.9 %d µs (%,d samples, %,d lost:"
+						+ " not received within 5 s of the end)", system.label, config, offered, result.p50, result.p99,
+						result.p999, histogram.count(), result.lost);
 			}
 		}
 		finally {
@@ -683,6 +691,12 @@ public final class LoadMain {
 		long p99 = -1;
 
 		long p999 = -1;
+
+		/** Deliveries the latency rounds should have seen: events published times K. */
+		long expectedSamples;
+
+		/** Of those, how many never arrived within the drain: no latency stands for them. */
+		long lost;
 
 		String error;
 

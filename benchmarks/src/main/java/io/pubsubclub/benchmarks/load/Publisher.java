@@ -123,8 +123,11 @@ final class Publisher {
 	}
 
 	/**
-	 * Publish at a fixed rate until the deadline; each event carries the time it was
-	 * written, so that the figure is the system's delay and not the pacing's.
+	 * Publish at a fixed rate until the deadline. Each event carries the time it was due
+	 * by the schedule, not the time it was written: when this program is descheduled or
+	 * the socket pushes back, the events written late carry that delay too, instead of
+	 * the wait vanishing from every sample (coordinated omission). Events not yet written
+	 * at the deadline are not written.
 	 */
 	void paced(double eventsPerSecond, long deadline) throws IOException {
 		long hardDeadline = deadline + 10_000_000_000L;
@@ -144,7 +147,7 @@ final class Publisher {
 			}
 			this.out.clear();
 			for (long i = 0; i < Math.min(due, MAX_BATCH); i++) {
-				appendFrame(Clock.now());
+				appendFrame(start + (long) (sent * interval));
 				sent++;
 			}
 			flush(hardDeadline);

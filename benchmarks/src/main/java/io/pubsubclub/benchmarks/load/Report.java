@@ -79,6 +79,19 @@ final class Report {
 		out.append(").\nHeap per idle connection: ").append(idleConnections);
 		out.append(" idle connections to the node holding the subscribers, used heap after full GC (jcmd)");
 		out.append(shortMode ? "; in short mode for the WAMP nodes only (the relays' figure is in the long mode).\n" : ".\n");
+		out.append("Latency samples are stamped with the time each paced event was due (no coordinated omission)")
+			.append(" and recorded through the drain; events that never arrived within 5 s of the end are losses: ");
+		StringBuilder losses = new StringBuilder();
+		for (Config config : configs) {
+			for (SystemUnderTest system : systems) {
+				Result r = results.get(system.label + "/" + config);
+				if (r != null && r.lost != 0) {
+					losses.append(losses.isEmpty() ? "" : ", ").append(system.label).append(' ').append(config)
+						.append(String.format(Locale.ROOT, " %,d of %,d", r.lost, r.expectedSamples));
+				}
+			}
+		}
+		out.append(losses.isEmpty() ? "none" : losses).append(".\n");
 		for (SystemUnderTest system : systems) {
 			if (system.unavailable != null) {
 				out.append(system.label).append(' ').append(system.name).append(": not measured (")

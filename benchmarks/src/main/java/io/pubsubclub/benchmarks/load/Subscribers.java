@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * K subscriber connections read by one selector thread, which counts the events each
- * received and, while latency recording is on, the delay from the publisher's timestamp.
+ * received and, while latency recording is on, the delay from the publisher's timestamp
+ * (for paced events, the time each was due).
  * The publisher and the receivers share this JVM's {@link System#nanoTime() clock}.
  */
 final class Subscribers implements RawWebSocket.FrameSink, AutoCloseable {
@@ -24,6 +25,8 @@ final class Subscribers implements RawWebSocket.FrameSink, AutoCloseable {
 	private volatile boolean running = true;
 
 	private volatile boolean recording;
+
+	private volatile long recordFrom;
 
 	private volatile long total;
 
@@ -77,7 +80,7 @@ final class Subscribers implements RawWebSocket.FrameSink, AutoCloseable {
 
 	@Override
 	public void event(RawWebSocket from, long timestampNanos) {
-		if (this.recording) {
+		if (this.recording && timestampNanos >= this.recordFrom) {
 			this.histogram.record(Clock.now() - timestampNanos);
 		}
 	}
@@ -107,7 +110,13 @@ final class Subscribers implements RawWebSocket.FrameSink, AutoCloseable {
 		return this.failure;
 	}
 
-	void startRecording() {
+	/**
+	 * Record the latency of every event stamped at or after the given time, whenever it
+	 * arrives, until {@link #stopRecording()}: keep recording through the drain, so that
+	 * the events still in flight at the end count with their delay.
+	 */
+	void startRecording(long stampedFrom) {
+		this.recordFrom = stampedFrom;
 		this.recording = true;
 	}
 

@@ -30,12 +30,13 @@ class LivenessTests {
 	@Test
 	void clientPingsAndKeepsALinkWhosePongsCome() throws Exception {
 		try (SocketPeer consumer = new SocketPeer(true)) {
+			// each pong has a whole second to come back: a loaded machine is slow, not silent
 			Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=client",
-					"pubsubclub.node-id=3", "pubsubclub.link.ping-interval=200ms",
+					"pubsubclub.node-id=3", "pubsubclub.link.ping-interval=1s",
 					"pubsubclub.peers=" + consumer.address());
 			assertThat(next(consumer).text()).isEqualTo("[102,[1,1],3]");
 			List<Frame> pings = new ArrayList<>();
-			while (pings.size() < 4) {
+			while (pings.size() < 3) {
 				Frame frame = next(consumer);
 				assertThat(frame.opcode()).as("only pings while idle").isEqualTo(0x9);
 				pings.add(frame);

@@ -34,6 +34,8 @@ final class RawServer implements AutoCloseable {
 
 	final BlockingQueue<Session> sessions = new LinkedBlockingQueue<>();
 
+	final BlockingQueue<CloseReason> closes = new LinkedBlockingQueue<>();
+
 	private final Tomcat tomcat = new Tomcat();
 
 	private final File base;
@@ -93,6 +95,12 @@ final class RawServer implements AutoCloseable {
 		return frame;
 	}
 
+	CloseReason awaitClose() throws InterruptedException {
+		CloseReason reason = this.closes.poll(10, TimeUnit.SECONDS);
+		assertThat(reason).as("a close within 10s").isNotNull();
+		return reason;
+	}
+
 	void awaitConnection() throws InterruptedException {
 		assertThat(this.sessions.poll(10, TimeUnit.SECONDS)).as("a connection within 10s").isNotNull();
 	}
@@ -121,6 +129,7 @@ final class RawServer implements AutoCloseable {
 
 		@Override
 		public void onClose(Session session, CloseReason closeReason) {
+			RawServer.this.closes.add(closeReason);
 		}
 
 	}

@@ -48,6 +48,8 @@ final class SocketPeer implements AutoCloseable {
 
 	private final boolean stall;
 
+	private final java.util.concurrent.CountDownLatch resume = new java.util.concurrent.CountDownLatch(1);
+
 	private volatile Socket socket;
 
 	SocketPeer(boolean answerPings) throws IOException {
@@ -57,7 +59,7 @@ final class SocketPeer implements AutoCloseable {
 	/**
 	 * @param answerPings whether to answer pings
 	 * @param afterWelcome frames to send once the 102 came
-	 * @param stall whether to stop reading once the 102 came
+	 * @param stall whether to stop reading once the 102 came, until {@link #resume()}
 	 */
 	SocketPeer(boolean answerPings, java.util.List<String> afterWelcome, boolean stall) throws IOException {
 		this.server = new ServerSocket();
@@ -131,7 +133,7 @@ final class SocketPeer implements AutoCloseable {
 						}
 					}
 					if (this.stall) {
-						Thread.sleep(Long.MAX_VALUE);
+						this.resume.await();
 					}
 				}
 				if (opcode == 0x9 && this.answerPings) {
@@ -145,6 +147,23 @@ final class SocketPeer implements AutoCloseable {
 		catch (Exception ex) {
 			// the connection ended
 		}
+	}
+
+	/** Read again after a stall: what the far side sent since, its close frame included. */
+	void resume() {
+		this.resume.countDown();
+	}
+
+	/** The code of the next close frame, skipping the frames before it. */
+	int awaitCloseCode() throws InterruptedException {
+		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+		while (System.nanoTime() < deadline) {
+			Frame frame = this.frames.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+			if (frame != null && frame.opcode() == 0x8) {
+				return frame.closeCode();
+			}
+		}
+		throw new AssertionError("no close frame within 20s");
 	}
 
 	private static void write(OutputStream out, int opcode, byte[] payload) throws IOException {

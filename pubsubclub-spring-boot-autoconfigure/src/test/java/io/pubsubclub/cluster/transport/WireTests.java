@@ -256,6 +256,9 @@ class WireTests {
 			producer.send("[301,\"a\"," + event + "]");
 			await().atMost(WAIT).until(() -> consumer.subscribers().delivered().contains("a " + event));
 			producer.send("[301,\"a\",\"" + "x".repeat(32 * 1024) + "\"]");
+			jakarta.websocket.CloseReason closed = producer.awaitClose();
+			assertThat(closed.getCloseCode().getCode()).isEqualTo(1009);
+			assertThat(closed.getReasonPhrase()).isEqualTo("frame over the size limit of 32768");
 			await().atMost(WAIT).until(() -> consumer.cluster().state().totals().badFrames() == 1);
 			assertThat(consumer.subscribers().delivered()).hasSize(1);
 		}

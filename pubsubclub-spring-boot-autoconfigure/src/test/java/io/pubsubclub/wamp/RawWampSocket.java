@@ -1,0 +1,109 @@
+package io.pubsubclub.wamp;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+import org.jspecify.annotations.Nullable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A WAMP client on a bare socket, for what a WebSocket client library hides: a client
+ * that stops reading (a small receive window, nothing read), the upgrade's status line,
+ * and the close frame's code.
+ */
+final class RawWampSocket implements AutoCloseable {
+
+	private final Socket socket = new Socket();
+
+	private final int port;
+
+	/**
+	 * Connect to the server; nothing is read until the test reads.
+	 * @param port the server's port
+	 * @param receiveBufferSize the socket's receive buffer, small for a client that stalls
+	 */
+	RawWampSocket(int port, int receiveBufferSize) throws IOException {
+		this.port = port;
+		this.socket.setReceiveBufferSize(receiveBufferSize);
+		this.socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+		this.socket.setSoTimeout(20_000);
+	}
+
+	/**
+	 * Send the upgrade request offering {@code wamp} and return the response head.
+	 * @param origin the {@code Origin} header, if any
+	 */
+	String upgrade(@Nullable String origin) throws IOException {
+		String request = "GET /wamp HTTP/1.1\r\nHost: 127.0.0.1:" + this.port + "\r\nUpgrade: websocket\r\n"
+				+ "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+				+ "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: wamp\r\n"
+				+ ((origin != null) ? "Origin: " + origin + "\r\n" : "") + "\r\n";
+		OutputStream out = this.socket.getOutputStream();
+		out.write(request.getBytes(StandardCharsets.US_ASCII));
+		out.flush();
+		InputStream in = this.socket.getInputStream();
+		ByteArrayOutputStream head = new ByteArrayOutputStream();
+		while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+			int b = in.read();
+			assertThat(b).as("the response head").isNotNegative();
+			head.write(b);
+		}
+		return head.toString(StandardCharsets.US_ASCII);
+	}
+
+	/** Upgrade with no {@code Origin}, as a non-browser client does, and expect 101. */
+	void open() throws IOException {
+		assertThat(upgrade(null)).startsWith("HTTP/1.1 101").containsIgnoringCase("Sec-WebSocket-Protocol: wamp");
+	}
+
+	/** Send a short text frame, masked as a client must. */
+	void sendText(String text) throws IOException {
+		byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+		assertThat(payload.length).isLessThan(126);
+		byte[] mask = { 1, 2, 3, 4 };
+		OutputStream out = this.socket.getOutputStream();
+		out.write(0x81);
+		out.write(0x80 | payload.length);
+		out.write(mask);
+		for (int i = 0; i < payload.length; i++) {
+			out.write(payload[i] ^ mask[i % 4]);
+		}
+		out.flush();
+	}
+
+	/** Read again: skip the server's frames up to its close frame and return its code. */
+	int closeCode() throws IOException {
+		DataInputStream data = new DataInputStream(this.socket.getInputStream());
+		while (true) {
+			int first = data.readUnsignedByte();
+			int second = data.readUnsignedByte();
+			long length = second & 0x7f;
+			if (length == 126) {
+				length = data.readUnsignedShort();
+			}
+			else if (length == 127) {
+				length = data.readLong();
+			}
+			assertThat(second & 0x80).as("server frames are not masked").isZero();
+			byte[] payload = new byte[(int) length];
+			data.readFully(payload);
+			if ((first & 0x0f) == 0x8) {
+				assertThat(payload.length).as("a close frame with a code").isGreaterThanOrEqualTo(2);
+				return ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
+			}
+		}
+	}
+
+	@Override
+	public void close() throws IOException {
+		this.socket.close();
+	}
+
+}
