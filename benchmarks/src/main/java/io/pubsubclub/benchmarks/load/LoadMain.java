@@ -497,7 +497,7 @@ public final class LoadMain {
 		if (selected(1)) {
 			int port = freePort();
 			ServerProcess one = ServerProcess.start("1-one-node", port,
-					concat(jvm("1-one-node"), nodeJvm, List.of("-jar", jar, "--server.port=" + port), boot, nodeArgs), logs, this.pidFile);
+					concat(this.heapOnly ? idleJvm("1-one-node") : jvm("1-one-node"), nodeJvm, List.of("-jar", jar, "--server.port=" + port), boot, nodeArgs), logs, this.pidFile);
 			systems.add(new SystemUnderTest("(1)", "one node", one, "/wamp", one, "/wamp", true, List.of(one)));
 			// the idle figures are taken on nodes that have done nothing else, so that RSS
 			// shows what the connections add, not what a load left resident; in --heap-only
@@ -518,7 +518,7 @@ public final class LoadMain {
 				int idlePort = freePort();
 				List<String> option = variant[1] == null ? List.of() : List.of(variant[1]);
 				ServerProcess node = ServerProcess.start(name, idlePort,
-						concat(jvm(name), nodeJvm, List.of("-jar", jar, "--server.port=" + idlePort), boot, nodeArgs,
+						concat(idleJvm(name), nodeJvm, List.of("-jar", jar, "--server.port=" + idlePort), boot, nodeArgs,
 								option),
 						logs, this.pidFile);
 				this.idleNodes.add(new IdleNode("(1) " + variant[0],
@@ -645,6 +645,19 @@ public final class LoadMain {
 	 * The command line of a server JVM; with {@code --jfr} each records a profile, written
 	 * when the process stops.
 	 */
+	/**
+	 * JVM options of the heap settings the idle figures are read with: G1 keeps up to 70%
+	 * of the heap free and committed after a full collection by default, so that RSS would
+	 * count that slack, or hide connections in pages that start-up touched and freed. With
+	 * these, the full collection before each reading returns free heap to the system and
+	 * RSS counts the heap the connections hold plus their native memory.
+	 */
+	static final List<String> IDLE_HEAP_OPTIONS = List.of("-XX:MinHeapFreeRatio=0", "-XX:MaxHeapFreeRatio=10");
+
+	private List<String> idleJvm(String name) throws IOException {
+		return concat(jvm(name), IDLE_HEAP_OPTIONS);
+	}
+
 	private List<String> jvm(String name) throws IOException {
 		List<String> jvm = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-Xmx1g", "-XX:+UseG1GC"));
@@ -741,7 +754,10 @@ public final class LoadMain {
 	 * each waits for its WELCOME, inflated if it came compressed), then used heap after
 	 * full collections and RSS are read; the difference to the reading before, divided by
 	 * N. The second batch is opened while the first stays open, so neither reuses memory
-	 * the other freed and RSS only counts what each batch added.
+	 * the other freed and RSS only counts what each batch added. A smaller batch of each
+	 * kind is opened and closed before the first reading, so that what the first
+	 * connections of a kind cost once per process (classes loaded, code compiled, worker
+	 * threads started) is not charged to the batch.
 	 */
 	private List<IdleCost> idleCosts(IdleNode node, int connections) throws InterruptedException {
 		List<IdleCost> costs = new ArrayList<>();
@@ -749,8 +765,21 @@ public final class LoadMain {
 		IdleCost cost = null;
 		try {
 			node.process.awaitPort(System.nanoTime() + seconds(120));
+			for (boolean offer : List.of(false, true)) {
+				for (int i = 0; i < Math.min(200, connections); i++) {
+					RawWebSocket ws = RawWebSocket.open(node.process.port, node.path, node.wamp ? "wamp" : null, 5000,
+							offer);
+					idle.add(ws);
+					if (node.wamp) {
+						ws.awaitFirstText(5000);
+					}
+				}
+			}
+			idle.forEach(RawWebSocket::close);
+			idle.clear();
+			Thread.sleep(500);
 			long heap0 = node.process.usedHeapAfterGc();
-			long rss0 = node.process.rssBytes();
+			long rss0 = rssAfterUncommit(node.process);
 			for (boolean offer : List.of(false, true)) {
 				cost = new IdleCost(node, offer);
 				costs.add(cost);
@@ -780,7 +809,7 @@ public final class LoadMain {
 				}
 				Thread.sleep(500);
 				long heap1 = node.process.usedHeapAfterGc();
-				long rss1 = node.process.rssBytes();
+				long rss1 = rssAfterUncommit(node.process);
 				cost.heap = (heap1 - heap0) / (double) cost.connections;
 				cost.rss = (rss1 - rss0) / (double) cost.connections;
 				log("%s %s, deflate offered %s (accepted by %,d, %,d WELCOMEs compressed): %.1f KB heap, %.1f KB RSS"
@@ -807,6 +836,12 @@ public final class LoadMain {
 			}
 		}
 		return costs;
+	}
+
+	/** RSS read once G1 had time to give back what the full collection left free (it does so concurrently). */
+	private static long rssAfterUncommit(ServerProcess process) throws IOException, InterruptedException {
+		Thread.sleep(1000);
+		return process.rssBytes();
 	}
 
 	private String required(String name) {

@@ -112,9 +112,10 @@ final class Report {
 			.append(" that does not offer permessage-deflate, then, with it still open, a batch that offers it as")
 			.append(" browsers do (`").append(RawWebSocket.DEFLATE_OFFER).append("`); per batch the used heap after")
 			.append(" full GC (jcmd) and VmRSS (/proc/<pid>/status) minus the readings before it, divided by the")
-			.append(" connections. RSS counts only pages the process newly touched: heap pages touched before")
-			.append(" (at start-up, or by the load for a node \"after the load\") are reused, so RSS can be")
-			.append(" lower than heap.");
+			.append(" connections. Fresh nodes run with ").append(String.join(" ", LoadMain.IDLE_HEAP_OPTIONS))
+			.append(" so that each full GC returns free heap to the system: RSS then counts the heap the connections")
+			.append(" hold plus their native memory (zlib state, for one), not G1's slack. A node \"after the load\"")
+			.append(" runs with G1's defaults: its RSS reuses pages the load touched and is a lower bound.");
 		out.append(shortMode ? " In short mode for the WAMP nodes only (the relays' figures are in the long mode)." : "");
 		out.append('\n');
 		for (IdleCost cost : idle) {
