@@ -340,6 +340,11 @@ public final class LoadMain {
 					}
 				}
 			}
+			for (Map.Entry<SystemUnderTest, Trial> entry : trials.entrySet()) {
+				// what was cut so far was cut under the flow-controlled (saturating) load
+				results.get(key(entry.getKey(), config)).cutSaturated = entry.getValue().subscribers == null ? 0
+						: entry.getValue().subscribers.cut();
+			}
 			double slowest = Double.MAX_VALUE;
 			for (SystemUnderTest system : systems) {
 				Result result = results.get(key(system, config));
@@ -423,8 +428,9 @@ public final class LoadMain {
 					result.cut = trial.subscribers.cut();
 					result.cutCodes = trial.subscribers.cutCodes();
 					if (result.cut > 0) {
-						log("%s %-11s %d of %d sessions cut by the server: %s", entry.getKey().label, config, result.cut,
-								config.k, result.cutCodes);
+						log("%s %-11s %d of %d sessions cut by the server (%d under the flow-controlled load, %d under"
+								+ " the paced one): %s", entry.getKey().label, config, result.cut, config.k,
+								result.cutSaturated, result.cut - result.cutSaturated, result.cutCodes);
 					}
 				}
 				trial.close();
@@ -904,6 +910,9 @@ public final class LoadMain {
 
 		/** Subscriber sessions the server closed during the row (any phase). */
 		int cut;
+
+		/** Of those, the ones closed during the flow-controlled throughput rounds. */
+		int cutSaturated;
 
 		String cutCodes = "";
 
