@@ -427,6 +427,12 @@ public final class LoadMain {
 					// sessions the server closed at any time during this row, whatever the phase
 					result.cut = trial.subscribers.cut();
 					result.cutCodes = trial.subscribers.cutCodes();
+					result.outOfOrder = trial.subscribers.outOfOrder();
+					result.gaps = trial.subscribers.gaps();
+					if (result.outOfOrder + result.gaps > 0) {
+						log("%s %-11s order per session broken: %,d events out of order or twice, %,d missing",
+								entry.getKey().label, config, result.outOfOrder, result.gaps);
+					}
 					if (result.cut > 0) {
 						log("%s %-11s %d of %d sessions cut by the server (%d under the flow-controlled load, %d under"
 								+ " the paced one): %s", entry.getKey().label, config, result.cut, config.k,
@@ -913,6 +919,12 @@ public final class LoadMain {
 
 		/** Of those, the ones closed during the flow-controlled throughput rounds. */
 		int cutSaturated;
+
+		/** Events a session received with a sequence number not above its last one. */
+		long outOfOrder;
+
+		/** Events a session never received between two it did. */
+		long gaps;
 
 		String cutCodes = "";
 

@@ -32,6 +32,8 @@ final class RawWebSocket {
 
 	static final byte[] TIMESTAMP_KEY = "{\"t\":".getBytes(StandardCharsets.US_ASCII);
 
+	static final byte[] SEQUENCE_KEY = ",\"s\":".getBytes(StandardCharsets.US_ASCII);
+
 	/** What a browser offers: Chrome and Firefox send exactly this. */
 	static final String DEFLATE_OFFER = "permessage-deflate; client_max_window_bits";
 
@@ -56,6 +58,14 @@ final class RawWebSocket {
 	private int closeCode;
 
 	long received;
+
+	private long lastSequence = -1;
+
+	/** Events that came with a sequence number not above the last one (duplicated or reordered). */
+	volatile long outOfOrder;
+
+	/** Events missing between two received ones (lost), once the first has come. */
+	volatile long gaps;
 
 	/** Compressed messages received (RSV1 set). */
 	private long compressed;
@@ -400,6 +410,17 @@ final class RawWebSocket {
 		long t = timestamp(a, start, start + length);
 		if (t != Long.MIN_VALUE) {
 			this.received++;
+			long sequence = number(a, start, start + length, SEQUENCE_KEY, 96);
+			if (sequence != Long.MIN_VALUE) {
+				// one publisher per topic, so each session must see its sequence numbers rise by one
+				if (this.lastSequence >= 0 && sequence <= this.lastSequence) {
+					this.outOfOrder++;
+				}
+				else if (this.lastSequence >= 0 && sequence > this.lastSequence + 1) {
+					this.gaps += sequence - this.lastSequence - 1;
+				}
+				this.lastSequence = Math.max(this.lastSequence, sequence);
+			}
 			sink.event(this, t);
 		}
 		else {
@@ -443,8 +464,15 @@ final class RawWebSocket {
 	 * @return the timestamp, or {@code Long.MIN_VALUE} when the frame carries none
 	 */
 	static long timestamp(byte[] a, int from, int to) {
-		byte[] key = TIMESTAMP_KEY;
-		int last = Math.min(to - key.length, from + 64);
+		return number(a, from, to, TIMESTAMP_KEY, 64);
+	}
+
+	/**
+	 * The number after {@code key} within the first {@code window} bytes from {@code from},
+	 * or {@code Long.MIN_VALUE}.
+	 */
+	private static long number(byte[] a, int from, int to, byte[] key, int window) {
+		int last = Math.min(to - key.length, from + window);
 		outer: for (int i = from; i <= last; i++) {
 			for (int j = 0; j < key.length; j++) {
 				if (a[i + j] != key[j]) {

@@ -197,6 +197,18 @@ final class Report {
 			}
 		}
 		out.append("Sessions cut by the server: ").append(cuts.isEmpty() ? "none" : cuts).append(".\n");
+		StringBuilder order = new StringBuilder();
+		for (Config config : configs) {
+			for (SystemUnderTest system : systems) {
+				Result r = results.get(system.label + "/" + config);
+				if (r != null && r.outOfOrder + r.gaps > 0) {
+					order.append(order.isEmpty() ? "" : ", ").append(system.label).append(' ').append(config)
+						.append(String.format(Locale.ROOT, " %,d out of order or twice, %,d missing", r.outOfOrder, r.gaps));
+				}
+			}
+		}
+		out.append("Order per session (each event's sequence number must be the last one + 1): ")
+			.append(order.isEmpty() ? "kept in every row" : order).append(".\n");
 		for (SystemUnderTest system : systems) {
 			if (system.unavailable != null) {
 				out.append(system.label).append(' ').append(system.name).append(": not measured (")

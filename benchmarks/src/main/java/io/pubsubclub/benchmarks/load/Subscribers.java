@@ -102,6 +102,16 @@ final class Subscribers implements RawWebSocket.FrameSink, AutoCloseable {
 		}
 	}
 
+	/** Events received out of order or twice, over all K sessions. */
+	long outOfOrder() {
+		return this.connections.stream().mapToLong((ws) -> ws.outOfOrder).sum();
+	}
+
+	/** Events missing between received ones (lost), over all K sessions. */
+	long gaps() {
+		return this.connections.stream().mapToLong((ws) -> ws.gaps).sum();
+	}
+
 	/** How many of the K sessions the server has closed (cut) so far. */
 	int cut() {
 		synchronized (this.cut) {
