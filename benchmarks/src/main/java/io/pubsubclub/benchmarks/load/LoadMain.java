@@ -66,6 +66,9 @@ public final class LoadMain {
 	/** The longest a warm-up may take per payload before it is reported as not settled. */
 	private final long settleCapNanos;
 
+	/** The same for the warm-up of each row (payload and K) before its rounds. */
+	private final long rowSettleCapNanos;
+
 	private final boolean heapOnly;
 
 	/** The idle nodes: started with the others, left idle until their figures are taken. */
@@ -89,6 +92,7 @@ public final class LoadMain {
 		this.intervalNanos = seconds(this.shortMode ? 0.5 : 1);
 		this.settleMinNanos = seconds(this.shortMode ? 2 : 5);
 		this.settleCapNanos = seconds(this.shortMode ? 12 : 60);
+		this.rowSettleCapNanos = seconds(this.shortMode ? 6 : 20);
 		this.heapOnly = options.containsKey("heap-only");
 	}
 
@@ -212,7 +216,7 @@ public final class LoadMain {
 			Config config = new Config(payload, k);
 			try (Trial trial = openTrial(system, config)) {
 				if (trial.error == null) {
-					note.append(note.isEmpty() ? "" : "; ").append(config).append(' ').append(settle(system, trial, config));
+					note.append(note.isEmpty() ? "" : "; ").append(config).append(' ').append(settle(system, trial, config, this.settleCapNanos));
 				}
 				else {
 					system.unavailable = "warm-up: " + trial.error;
@@ -232,7 +236,7 @@ public final class LoadMain {
 	}
 
 	/** Saturate in intervals until two consecutive ones agree; say how it went. */
-	private String settle(SystemUnderTest system, Trial trial, Config config) throws IOException {
+	private String settle(SystemUnderTest system, Trial trial, Config config, long capNanos) throws IOException {
 		long start = Clock.now();
 		double lastRate = Double.NaN;
 		double lastCpu = Double.NaN;
@@ -255,7 +259,7 @@ public final class LoadMain {
 				return String.format(Locale.ROOT, "settled in %.1f s (%d intervals; %,.0f ev/s, %.1f µs per delivery)",
 						elapsed, intervals, rate, cpuPer);
 			}
-			if (t1 - start >= this.settleCapNanos) {
+			if (t1 - start >= capNanos) {
 				return String.format(Locale.ROOT,
 						"NOT settled in %.1f s (last two intervals %,.0f / %,.0f ev/s, %.1f / %.1f µs per delivery)",
 						elapsed, lastRate, rate, lastCpu, cpuPer);
@@ -298,6 +302,26 @@ public final class LoadMain {
 				catch (IOException ex) {
 					result.error = ex.getMessage();
 				}
+			}
+			// each system first runs this row's work until it settles: a new K, new
+			// connections and a new topic may still compile or resize the heap
+			for (SystemUnderTest system : systems) {
+				Trial trial = trials.get(system);
+				Result result = results.get(key(system, config));
+				if (trial == null || result.error != null) {
+					continue;
+				}
+				long start = Clock.now();
+				try {
+					result.settleNote = settle(system, trial, config, this.rowSettleCapNanos);
+					trial.drain(seconds(5));
+				}
+				catch (IOException ex) {
+					result.error = "row warm-up: " + ex.getMessage();
+				}
+				result.settleSeconds = (Clock.now() - start) / 1e9;
+				log("%s %-11s row warm-up %s", system.label, config,
+						result.error != null ? "failed: " + result.error : result.settleNote);
 			}
 			Map<SystemUnderTest, double[]> sums = new HashMap<>();
 			for (int round = 0; round < this.rounds; round++) {
@@ -569,7 +593,7 @@ public final class LoadMain {
 							aCluster),
 					logs, this.pidFile);
 			ServerProcess clusterB = ServerProcess.start("2-cluster-b", bPort,
-					concat(jvm("2-cluster-b"), nodeJvm, List.of("-jar", jar, "--server.port=" + bPort), boot, nodeArgs,
+					concat(this.heapOnly ? idleJvm("2-cluster-b") : jvm("2-cluster-b"), nodeJvm, List.of("-jar", jar, "--server.port=" + bPort), boot, nodeArgs,
 							bCluster2),
 					logs, this.pidFile);
 			systems.add(new SystemUnderTest("(2)", "cluster hop", clusterA, "/wamp", clusterB, "/wamp", true,
@@ -910,6 +934,11 @@ public final class LoadMain {
 
 		/** Server CPU µs per delivery of each measured round. */
 		final List<Double> roundCpu = new ArrayList<>();
+
+		/** What the row's warm-up found, and how long it took. */
+		String settleNote = "";
+
+		double settleSeconds = Double.NaN;
 
 		/** How long connecting and subscribing the K subscribers took. */
 		double setupSeconds = Double.NaN;

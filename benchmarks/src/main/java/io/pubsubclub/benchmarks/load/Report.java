@@ -137,6 +137,15 @@ final class Report {
 						system.warmupSeconds, system.warmupNote));
 			}
 		}
+		out.append("Row warm-up, before each row's rounds, the same criterion (short cap):\n");
+		for (Config config : configs) {
+			for (SystemUnderTest system : systems) {
+				Result r = results.get(system.label + "/" + config);
+				if (r != null && !r.settleNote.isEmpty()) {
+					out.append(String.format(Locale.ROOT, "- %s %s: %s%n", system.label, config, r.settleNote));
+				}
+			}
+		}
 		out.append("Spread: (max − min) / mean over the measured rounds; CPU µs / delivery is server CPU (user +")
 			.append(" system, all of the system's server processes) per event delivered to one subscriber.")
 			.append(" cut sat. / paced: subscriber sessions the server closed during the row, under the flow-controlled")
