@@ -1,6 +1,7 @@
 package io.pubsubclub.actuate;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,23 +19,32 @@ import io.pubsubclub.cluster.ClusterState;
 import io.pubsubclub.cluster.PeerAddress;
 import io.pubsubclub.wamp.WampServer;
 
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
  * {@link Endpoint @Endpoint} that shows this PubSubClub node: its id, roles, cluster
  * server and every peer link, the local WAMP topics and sessions; and reconnects peers.
  * Works with the WAMP server alone (no cluster part), with the cluster alone (no WAMP
  * part), or both.
+ * <p>
+ * Read-only by default: the write operations, which cut links, must be granted with
+ * {@code management.endpoint.pubsubclub.access=unrestricted}, and are then limited to one
+ * forced redial per interval for all servers and for each one.
  *
  * @author PubSubClub
  */
-@Endpoint(id = "pubsubclub")
+@Endpoint(id = "pubsubclub", defaultAccess = Access.READ_ONLY)
 public class PubSubClubEndpoint {
+
+	/** Default shortest time between two forced redials of the same servers. */
+	public static final Duration DEFAULT_FORCED_RECONNECT_INTERVAL = Duration.ofSeconds(10);
 
 	/** Most topics listed per link; {@link LinkDescriptor#topicCount()} has them all. */
 	public static final int MAX_LINK_TOPICS = 20;
@@ -46,14 +56,29 @@ public class PubSubClubEndpoint {
 
 	private final @Nullable ClusterNode clusterNode;
 
+	private final ForcedReconnects forcedReconnects;
+
 	/**
-	 * Create the endpoint.
+	 * Create the endpoint, with the default limit on forced redials.
 	 * @param wampServer the WAMP server, if this node runs one
 	 * @param clusterNode the cluster node, if this node is in a cluster
 	 */
 	public PubSubClubEndpoint(@Nullable WampServer wampServer, @Nullable ClusterNode clusterNode) {
+		this(wampServer, clusterNode, DEFAULT_FORCED_RECONNECT_INTERVAL);
+	}
+
+	/**
+	 * Create the endpoint.
+	 * @param wampServer the WAMP server, if this node runs one
+	 * @param clusterNode the cluster node, if this node is in a cluster
+	 * @param forcedReconnectInterval shortest time between two forced redials of all
+	 * servers or of the same one; zero for no limit
+	 */
+	public PubSubClubEndpoint(@Nullable WampServer wampServer, @Nullable ClusterNode clusterNode,
+			Duration forcedReconnectInterval) {
 		this.wampServer = wampServer;
 		this.clusterNode = clusterNode;
+		this.forcedReconnects = new ForcedReconnects(forcedReconnectInterval, Instant::now);
 	}
 
 	/**
@@ -68,28 +93,36 @@ public class PubSubClubEndpoint {
 	/**
 	 * Close every dialled link and dial its server again at once. Links that other nodes
 	 * dialled into this one are left alone: their side redials.
-	 * @return the servers being dialled again
+	 * @return the servers being dialled again; HTTP 429 with {@code refused} set when a
+	 * redial was forced less than the interval ago
 	 */
 	@WriteOperation
-	public ReconnectDescriptor reconnectAll() {
+	public WebEndpointResponse<ReconnectDescriptor> reconnectAll() {
 		ClusterNode node = this.clusterNode;
 		ClusterPeers peers = (node != null) ? node.peers() : null;
 		if (node == null || peers == null) {
-			return new ReconnectDescriptor(List.of());
+			return new WebEndpointResponse<>(new ReconnectDescriptor(List.of(), null));
+		}
+		Instant next = this.forcedReconnects.acquire(ForcedReconnects.ALL);
+		if (next != null) {
+			return refused("all dialled servers", next);
 		}
 		node.reconnectAll();
-		return new ReconnectDescriptor(peers.servers().stream().map(PeerAddress::toString).sorted().toList());
+		return new WebEndpointResponse<>(
+				new ReconnectDescriptor(peers.servers().stream().map(PeerAddress::toString).sorted().toList(), null));
 	}
 
 	/**
 	 * Close the links to one dialled server and dial it again at once.
-	 * @param peer the server's address, {@code host:port} or {@code [ipv6]:port}
-	 * @return the server being dialled again
+	 * @param peer the server's address, {@code host:port} or {@code [ipv6]:port}; in a
+	 * URL path the brackets are encoded: {@code %5B::1%5D:19000}
+	 * @return the server being dialled again; HTTP 429 with {@code refused} set when a
+	 * redial of it (or of all) was forced less than the interval ago
 	 * @throws InvalidEndpointRequestException (HTTP 400) if the address is malformed or
 	 * this node does not dial that server
 	 */
 	@WriteOperation
-	public ReconnectDescriptor reconnect(@Selector String peer) {
+	public WebEndpointResponse<ReconnectDescriptor> reconnect(@Selector String peer) {
 		PeerAddress address;
 		try {
 			address = PeerAddress.parse(peer);
@@ -98,11 +131,25 @@ public class PubSubClubEndpoint {
 			throw new InvalidEndpointRequestException(ex.getMessage(), ex.getMessage());
 		}
 		ClusterNode node = this.clusterNode;
-		if (node == null || !node.reconnect(address)) {
+		ClusterPeers peers = (node != null) ? node.peers() : null;
+		if (node == null || peers == null || !peers.servers().contains(address)) {
 			String reason = "Not a server this node dials: " + address;
 			throw new InvalidEndpointRequestException(reason, reason);
 		}
-		return new ReconnectDescriptor(List.of(address.toString()));
+		Instant next = this.forcedReconnects.acquire(address.toString());
+		if (next != null) {
+			return refused(address.toString(), next);
+		}
+		node.reconnect(address);
+		return new WebEndpointResponse<>(new ReconnectDescriptor(List.of(address.toString()), null));
+	}
+
+	private WebEndpointResponse<ReconnectDescriptor> refused(String target, Instant next) {
+		String reason = "Redial of " + target + " refused: at most one forced redial per "
+				+ this.forcedReconnects.interval() + " (pubsubclub.link.forced-reconnect-interval); next allowed at "
+				+ next;
+		return new WebEndpointResponse<>(new ReconnectDescriptor(List.of(), reason),
+				WebEndpointResponse.STATUS_TOO_MANY_REQUESTS);
 	}
 
 	private @Nullable ClusterDescriptor cluster() {
@@ -119,9 +166,14 @@ public class PubSubClubEndpoint {
 		}
 		links.sort((a, b) -> (a.address() + a.direction()).compareTo(b.address() + b.direction()));
 		InetSocketAddress server = state.server();
+		List<NodeIdConflictDescriptor> conflicts = state.nodeIdConflicts()
+			.stream()
+			.map((conflict) -> new NodeIdConflictDescriptor(conflict.address(), lower(conflict.direction()),
+					conflict.nodeId(), conflict.clusterPort()))
+			.toList();
 		return new ClusterDescriptor(state.nodeId(), roles,
 				(server != null) ? new PeerAddress(server.getHostString(), server.getPort()).toString() : null,
-				List.copyOf(links), TotalsDescriptor.of(state.totals()));
+				List.copyOf(links), TotalsDescriptor.of(state.totals()), conflicts);
 	}
 
 	private @Nullable WampDescriptor wamp() {
@@ -164,9 +216,24 @@ public class PubSubClubEndpoint {
 	 * serves
 	 * @param links every link and every dialled server without an open link
 	 * @param totals cluster-wide counters since start-up
+	 * @param nodeIdConflicts open links to other nodes that use this node's id
 	 */
 	public record ClusterDescriptor(long nodeId, Map<String, String> roles, @Nullable String server,
-			List<LinkDescriptor> links, TotalsDescriptor totals) {
+			List<LinkDescriptor> links, TotalsDescriptor totals, List<NodeIdConflictDescriptor> nodeIdConflicts) {
+	}
+
+	/**
+	 * A link to another node that uses this node's id: a configuration fault to fix
+	 * (every node needs its own id), though events still flow.
+	 *
+	 * @param address the far side's address
+	 * @param direction {@code dialled} or {@code accepted}
+	 * @param nodeId the id both nodes use
+	 * @param clusterPort the port the other node's cluster server listens on, when it
+	 * dialled this node and told
+	 */
+	public record NodeIdConflictDescriptor(String address, String direction, long nodeId,
+			@Nullable Integer clusterPort) {
 	}
 
 	/**
@@ -176,7 +243,8 @@ public class PubSubClubEndpoint {
 	 * @param direction {@code dialled} (this node opened it) or {@code accepted}
 	 * @param farRole the role the far side plays, {@code null} until known
 	 * @param state {@code connecting}, {@code handshaking}, {@code ready},
-	 * {@code backing-off} or {@code closed}
+	 * {@code backing-off}, {@code duplicate} (a dialled server that leads to a node
+	 * already linked under another address) or {@code closed}
 	 * @param nextAttempt when the next dial attempt is due, when backing off
 	 * @param version the negotiated protocol version, once the handshake is done
 	 * @param farNodeId the far producer's node id, when it sent one
@@ -252,8 +320,10 @@ public class PubSubClubEndpoint {
 	 * Result of a reconnect.
 	 *
 	 * @param reconnecting the servers being dialled again, as {@code host:port}
+	 * @param refused why nothing was done, when the request came too soon after another
 	 */
-	public record ReconnectDescriptor(List<String> reconnecting) implements OperationResponseBody {
+	public record ReconnectDescriptor(List<String> reconnecting,
+			@Nullable String refused) implements OperationResponseBody {
 	}
 
 }

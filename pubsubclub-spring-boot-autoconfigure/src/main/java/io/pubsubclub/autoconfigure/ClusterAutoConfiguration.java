@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
-import org.jspecify.annotations.Nullable;
 
 import io.pubsubclub.autoconfigure.PubSubClubProperties.Mode;
 import io.pubsubclub.cluster.ClusterLinks;
@@ -158,25 +157,16 @@ public final class ClusterAutoConfiguration {
 
 	static LinkSettings linkSettings(PubSubClubProperties properties) {
 		PubSubClubProperties.Link link = properties.getLink();
-		long maxMessageSize = link.getMaxMessageSize().toBytes();
-		if (maxMessageSize < 1 || maxMessageSize > Integer.MAX_VALUE) {
-			throw new InvalidConfigurationPropertyValueException("pubsubclub.link.max-message-size",
-					link.getMaxMessageSize(), "Must be between 1B and 2GB.");
-		}
-		positive("pubsubclub.link.ping-interval", link.getPingInterval());
-		positive("pubsubclub.link.reconnect-delay", link.getReconnectDelay());
-		positive("pubsubclub.link.max-reconnect-delay", link.getMaxReconnectDelay());
-		positive("pubsubclub.link.handshake-timeout", link.getHandshakeTimeout());
-		positive("pubsubclub.link.send-time-limit", link.getSendTimeLimit());
-		return new LinkSettings((int) maxMessageSize, link.getSendBufferSize().toBytes(), link.getSendTimeLimit(),
-				link.getPingInterval(), link.getReconnectDelay(), link.getMaxReconnectDelay(),
-				link.getHandshakeTimeout());
-	}
-
-	private static void positive(String name, @Nullable Duration value) {
-		if (value == null || value.isNegative() || value.isZero()) {
-			throw new InvalidConfigurationPropertyValueException(name, value, "Must be a positive duration.");
-		}
+		int maxMessageSize = PropertyChecks.intSize("pubsubclub.link.max-message-size", link.getMaxMessageSize());
+		long sendBufferSize = PropertyChecks.positive("pubsubclub.link.send-buffer-size", link.getSendBufferSize());
+		PropertyChecks.positive("pubsubclub.link.ping-interval", link.getPingInterval());
+		Duration reconnectDelay = PropertyChecks.positive("pubsubclub.link.reconnect-delay", link.getReconnectDelay());
+		PropertyChecks.positive("pubsubclub.link.max-reconnect-delay", link.getMaxReconnectDelay());
+		PropertyChecks.positive("pubsubclub.link.handshake-timeout", link.getHandshakeTimeout());
+		PropertyChecks.positive("pubsubclub.link.send-time-limit", link.getSendTimeLimit());
+		PropertyChecks.notNegative("pubsubclub.link.forced-reconnect-interval", link.getForcedReconnectInterval());
+		return new LinkSettings(maxMessageSize, sendBufferSize, link.getSendTimeLimit(), link.getPingInterval(),
+				reconnectDelay, link.getMaxReconnectDelay(), link.getHandshakeTimeout());
 	}
 
 }

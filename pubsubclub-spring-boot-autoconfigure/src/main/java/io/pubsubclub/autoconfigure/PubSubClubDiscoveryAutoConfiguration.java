@@ -76,21 +76,14 @@ public final class PubSubClubDiscoveryAutoConfiguration {
 			ObjectProvider<LocalNode> localNode, ObjectProvider<ClusterNode> clusterNode,
 			PubSubClubProperties properties, Environment environment) {
 		PubSubClubProperties.Discovery discovery = properties.getDiscovery();
-		Duration refreshInterval = discovery.getRefreshInterval();
-		if (refreshInterval.isNegative() || refreshInterval.isZero()) {
-			throw new InvalidConfigurationPropertyValueException("pubsubclub.discovery.refresh-interval",
-					refreshInterval, "must be positive");
-		}
-		Duration debounce = discovery.getDebounce();
-		if (debounce.isNegative()) {
-			throw new InvalidConfigurationPropertyValueException("pubsubclub.discovery.debounce", debounce,
-					"must not be negative");
-		}
+		Duration refreshInterval = PropertyChecks.atLeast("pubsubclub.discovery.refresh-interval",
+				discovery.getRefreshInterval(), PropertyChecks.MIN_REFRESH_INTERVAL);
+		Duration debounce = PropertyChecks.notNegative("pubsubclub.discovery.debounce", discovery.getDebounce());
 		PeerRegistrar target = registrar.getIfAvailable(() -> new ClusterPeerRegistrar(clusterPeers.getObject(),
 				new HashSet<>(ClusterAutoConfiguration.peers(properties))));
 		LocalNode node = localNode(localNode, clusterNode);
-		return new DiscoveryPeerWatcher(discoveryClient, serviceId(discovery, environment), target,
-				(node != null) ? node::nodeId : null, refreshInterval, debounce);
+		return new DiscoveryPeerWatcher(discoveryClient, serviceId(discovery, environment), target, node,
+				refreshInterval, debounce);
 	}
 
 	private static @Nullable LocalNode localNode(ObjectProvider<LocalNode> localNode,

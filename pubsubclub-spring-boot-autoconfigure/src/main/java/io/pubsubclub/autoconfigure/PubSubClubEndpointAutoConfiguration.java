@@ -10,6 +10,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 
@@ -24,6 +25,7 @@ import org.springframework.context.annotation.Conditional;
 		"io.pubsubclub.autoconfigure.ClusterAutoConfiguration" })
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @Conditional(OnPubSubClubCondition.class)
+@EnableConfigurationProperties(PubSubClubProperties.class)
 public final class PubSubClubEndpointAutoConfiguration {
 
 	// on the method, so that the class's conditions have ruled out a missing actuator
@@ -32,8 +34,10 @@ public final class PubSubClubEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint(PubSubClubEndpoint.class)
 	PubSubClubEndpoint pubsubclubEndpoint(ObjectProvider<WampServer> wampServer,
-			ObjectProvider<ClusterNode> clusterNode) {
-		return new PubSubClubEndpoint(wampServer.getIfAvailable(), clusterNode.getIfAvailable());
+			ObjectProvider<ClusterNode> clusterNode, PubSubClubProperties properties) {
+		return new PubSubClubEndpoint(wampServer.getIfAvailable(), clusterNode.getIfAvailable(),
+				PropertyChecks.notNegative("pubsubclub.link.forced-reconnect-interval",
+						properties.getLink().getForcedReconnectInterval()));
 	}
 
 }

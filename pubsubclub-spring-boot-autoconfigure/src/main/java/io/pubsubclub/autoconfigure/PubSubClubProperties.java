@@ -400,6 +400,21 @@ public class PubSubClubProperties {
 		 */
 		private Duration sendTimeLimit = Duration.ofSeconds(10);
 
+		/**
+		 * Shortest time between two redials forced through the actuator endpoint, for all
+		 * dialled servers or for the same one; a request sooner is refused (HTTP 429).
+		 * Zero for no limit.
+		 */
+		private Duration forcedReconnectInterval = Duration.ofSeconds(10);
+
+		public Duration getForcedReconnectInterval() {
+			return this.forcedReconnectInterval;
+		}
+
+		public void setForcedReconnectInterval(Duration forcedReconnectInterval) {
+			this.forcedReconnectInterval = forcedReconnectInterval;
+		}
+
 		public Duration getPingInterval() {
 			return this.pingInterval;
 		}
@@ -473,7 +488,7 @@ public class PubSubClubProperties {
 
 		/**
 		 * Interval of the fallback poll of the instance list, for discovery clients that
-		 * publish no heartbeats.
+		 * publish no heartbeats. At least 100ms.
 		 */
 		private Duration refreshInterval = Duration.ofSeconds(10);
 

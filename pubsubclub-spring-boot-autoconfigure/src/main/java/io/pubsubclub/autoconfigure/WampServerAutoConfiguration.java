@@ -59,8 +59,10 @@ public final class WampServerAutoConfiguration {
 			WampServerMetrics metrics, PubSubClubProperties properties) {
 		WampServer server = new WampServer(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
 				eventPublisher, metrics);
-		server.setSubscribeTopics(properties.getWamp().getTopics().getSubscribe());
-		server.setPublishTopics(properties.getWamp().getTopics().getPublish());
+		server.setSubscribeTopics(PropertyChecks.topicPatterns("pubsubclub.wamp.topics.subscribe",
+				properties.getWamp().getTopics().getSubscribe()));
+		server.setPublishTopics(PropertyChecks.topicPatterns("pubsubclub.wamp.topics.publish",
+				properties.getWamp().getTopics().getPublish()));
 		return server;
 	}
 
@@ -80,9 +82,9 @@ public final class WampServerAutoConfiguration {
 		PubSubClubProperties.Wamp wamp = properties.getWamp();
 		WampWebSocketHandler handler = new WampWebSocketHandler(server, procedures, executor);
 		handler.setServerIdent(wamp.getServerIdent());
-		handler.setMaxMessageSize(toInt(wamp.getMaxMessageSize().toBytes(), "pubsubclub.wamp.max-message-size"));
-		handler.setSendBufferSize(wamp.getSendBufferSize().toBytes());
-		handler.setSendTimeLimit(wamp.getSendTimeLimit());
+		handler.setMaxMessageSize(PropertyChecks.intSize("pubsubclub.wamp.max-message-size", wamp.getMaxMessageSize()));
+		handler.setSendBufferSize(PropertyChecks.positive("pubsubclub.wamp.send-buffer-size", wamp.getSendBufferSize()));
+		handler.setSendTimeLimit(PropertyChecks.positive("pubsubclub.wamp.send-time-limit", wamp.getSendTimeLimit()));
 		handler.setIncludeStackTrace(wamp.isIncludeStackTrace());
 		return handler;
 	}
@@ -92,21 +94,15 @@ public final class WampServerAutoConfiguration {
 	WebSocketConfigurer wampWebSocketConfigurer(WampWebSocketHandler handler, PubSubClubProperties properties,
 			ObjectProvider<TomcatUpgradeStrategy> leanTransport) {
 		PubSubClubProperties.Wamp wamp = properties.getWamp();
+		String path = PropertyChecks.path("pubsubclub.wamp.path", wamp.getPath());
 		TomcatUpgradeStrategy strategy = wamp.isCompression() ? null : leanTransport.getIfAvailable();
 		return (registry) -> {
-			WebSocketHandlerRegistration registration = registry.addHandler(handler, wamp.getPath());
+			WebSocketHandlerRegistration registration = registry.addHandler(handler, path);
 			if (strategy != null) {
 				registration.setHandshakeHandler(new DefaultHandshakeHandler(strategy));
 			}
 			registration.setAllowedOrigins(wamp.getAllowedOrigins().toArray(String[]::new));
 		};
-	}
-
-	private static int toInt(long bytes, String property) {
-		if (bytes <= 0 || bytes > Integer.MAX_VALUE) {
-			throw new IllegalArgumentException(property + " must be between 1B and 2GB, was " + bytes + "B");
-		}
-		return (int) bytes;
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -123,9 +119,12 @@ public final class WampServerAutoConfiguration {
 			PubSubClubProperties.Wamp wamp = properties.getWamp();
 			// a message of n characters takes at most 3n bytes of UTF-8; the handler then
 			// holds it to the limit in characters
-			long maxBytes = Math.min(3L * wamp.getMaxMessageSize().toBytes(), Integer.MAX_VALUE - 64);
-			return new TomcatUpgradeStrategy((int) maxBytes, wamp.getSendBufferSize().toBytes(),
-					wamp.getSendTimeLimit(), CLOSE_TIMEOUT, new StandardWebSocketUpgradeStrategy());
+			int maxChars = PropertyChecks.intSize("pubsubclub.wamp.max-message-size", wamp.getMaxMessageSize());
+			long maxBytes = Math.min(3L * maxChars, Integer.MAX_VALUE - 64);
+			return new TomcatUpgradeStrategy((int) maxBytes,
+					PropertyChecks.positive("pubsubclub.wamp.send-buffer-size", wamp.getSendBufferSize()),
+					PropertyChecks.positive("pubsubclub.wamp.send-time-limit", wamp.getSendTimeLimit()), CLOSE_TIMEOUT,
+					new StandardWebSocketUpgradeStrategy());
 		}
 
 	}

@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,6 +43,8 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 
 	private final long nodeId;
 
+	private final NodeIdentity identity;
+
 	private final Map<ClusterState.Role, ClusterState.Mode> roles;
 
 	private final LocalSubscribers localSubscribers;
@@ -61,6 +65,15 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 
 	private final Object subscriptionLock = new Object();
 
+	// a leaf lock: taken under a link's lock, calls nothing while held
+	private final Object claimLock = new Object();
+
+	// the link that holds each far node, per local role: one ready link per far node
+	private final Map<String, PeerLink> claims = new HashMap<>();
+
+	// dialled servers whose link was a duplicate of a claim, woken when it is released
+	private final Map<String, Set<DialledServer>> parked = new HashMap<>();
+
 	private volatile Supplier<@Nullable InetSocketAddress> serverAddress = () -> null;
 
 	private volatile @Nullable ClusterTimings timings;
@@ -76,6 +89,7 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	public ClusterLinks(long nodeId, Map<ClusterState.Role, ClusterState.Mode> roles,
 			LocalSubscribers localSubscribers, TaskScheduler scheduler, Duration handshakeTimeout) {
 		this.nodeId = nodeId;
+		this.identity = new NodeIdentity(nodeId);
 		this.roles = Collections.unmodifiableMap(new EnumMap<>(roles));
 		this.localSubscribers = localSubscribers;
 		this.scheduler = scheduler;
@@ -88,6 +102,23 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	 */
 	public long nodeId() {
 		return this.nodeId;
+	}
+
+	/**
+	 * Return who this process is on the cluster: its random token and node id.
+	 * @return the identity
+	 */
+	public NodeIdentity identity() {
+		return this.identity;
+	}
+
+	/**
+	 * Return the port the cluster server is bound to.
+	 * @return the port, or {@code null} when no role serves or it is not started
+	 */
+	public @Nullable Integer serverPort() {
+		InetSocketAddress address = this.serverAddress.get();
+		return (address != null) ? address.getPort() : null;
 	}
 
 	/**
@@ -137,6 +168,9 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	 */
 	public void unregister(DialledServer server) {
 		this.dialled.remove(server);
+		synchronized (this.claimLock) {
+			this.parked.values().forEach((servers) -> servers.remove(server));
+		}
 	}
 
 	/**
@@ -245,7 +279,58 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 		});
 	}
 
+	static @Nullable String claimKey(PeerLink link) {
+		String far = link.farIdentity();
+		ClusterState.Role role = link.role();
+		return (far != null && role != null) ? role.name() + " " + far : null;
+	}
+
+	/**
+	 * Take the far node of a link about to be ready for that link.
+	 * @return the link that already holds it, in which case the server the link was
+	 * dialled to is woken when that one goes; {@code null} when taken
+	 */
+	@Nullable PeerLink claim(String key, PeerLink link) {
+		synchronized (this.claimLock) {
+			PeerLink holder = this.claims.get(key);
+			if (holder == null || holder == link) {
+				this.claims.put(key, link);
+				return null;
+			}
+			DialledServer server = link.dialledServer();
+			if (server != null) {
+				this.parked.computeIfAbsent(key, (k) -> new LinkedHashSet<>()).add(server);
+			}
+			return holder;
+		}
+	}
+
+	private void release(PeerLink link) {
+		String key = link.claimKey();
+		if (key == null) {
+			return;
+		}
+		List<DialledServer> woken;
+		synchronized (this.claimLock) {
+			if (!this.claims.remove(key, link)) {
+				return;
+			}
+			Set<DialledServer> servers = this.parked.remove(key);
+			woken = (servers != null) ? List.copyOf(servers) : List.of();
+		}
+		for (DialledServer server : woken) {
+			// never on the closing thread, which may hold a dialler's lock
+			try {
+				this.scheduler.schedule(server::duplicateReleased, Instant.now());
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not wake " + server.server() + " after its duplicate went away", ex);
+			}
+		}
+	}
+
 	void removed(PeerLink link) {
+		release(link);
 		this.links.remove(link);
 		this.producers.remove(link);
 		if (link.role() == ClusterState.Role.PRODUCER) {
@@ -291,8 +376,15 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	 */
 	public ClusterState state() {
 		List<ClusterState.Link> snapshot = new ArrayList<>();
+		List<ClusterState.NodeIdConflict> conflicts = new ArrayList<>();
 		Map<DialledServer, PeerLink> open = new java.util.HashMap<>();
 		for (PeerLink link : this.links) {
+			Long farNodeId = link.farNodeId();
+			if (link.isNodeIdConflict() && farNodeId != null && link.status() != ClusterState.Status.CLOSED) {
+				NodeIdentity.FarNode far = link.farNode();
+				conflicts.add(new ClusterState.NodeIdConflict(link.address(), link.direction(), farNodeId,
+						(far != null) ? far.clusterPort() : null));
+			}
 			DialledServer server = link.dialledServer();
 			if (server != null) {
 				open.put(server, link);
@@ -313,7 +405,7 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 			}
 		}
 		return new ClusterState(this.nodeId, this.roles, this.serverAddress.get(), List.copyOf(snapshot),
-				this.counters.snapshot());
+				this.counters.snapshot(), List.copyOf(conflicts));
 	}
 
 }

@@ -18,10 +18,24 @@ import org.jspecify.annotations.Nullable;
  * serves
  * @param links every link: accepted, dialled, and servers being dialled or backing off
  * @param totals cluster-wide counters
+ * @param nodeIdConflicts open links to other nodes that use this node's id
  * @author PubSubClub
  */
 public record ClusterState(long nodeId, Map<Role, Mode> roles, @Nullable InetSocketAddress server, List<Link> links,
-		Totals totals) {
+		Totals totals, List<NodeIdConflict> nodeIdConflicts) {
+
+	/**
+	 * Create a snapshot without node id conflicts.
+	 * @param nodeId this node's id
+	 * @param roles the roles this node plays, each with its mode
+	 * @param server the bound address of the cluster server
+	 * @param links every link
+	 * @param totals cluster-wide counters
+	 */
+	public ClusterState(long nodeId, Map<Role, Mode> roles, @Nullable InetSocketAddress server, List<Link> links,
+			Totals totals) {
+		this(nodeId, roles, server, links, totals, List.of());
+	}
 
 	/**
 	 * A PSC role.
@@ -83,6 +97,12 @@ public record ClusterState(long nodeId, Map<Role, Mode> roles, @Nullable InetSoc
 		/** A dialled server is waiting for its next attempt. */
 		BACKING_OFF,
 
+		/**
+		 * A dialled server that leads to a node this node already has a ready link with
+		 * under another address; dialled again when that link goes away.
+		 */
+		DUPLICATE,
+
 		/** Closed for good. */
 		CLOSED
 
@@ -112,6 +132,17 @@ public record ClusterState(long nodeId, Map<Role, Mode> roles, @Nullable InetSoc
 			@Nullable Instant nextAttempt, @Nullable String version, @Nullable Long farNodeId,
 			@Nullable Instant connectedSince, Set<String> topics, long messagesIn, long messagesOut, long bytesIn,
 			long bytesOut, long drops, long reconnectAttempts, @Nullable String lastError) {
+	}
+
+	/**
+	 * An open link to another node that uses this node's id.
+	 *
+	 * @param address the far side's address
+	 * @param direction who opened the link
+	 * @param nodeId the id, the same as this node's
+	 * @param clusterPort the port the far node serves, when it dialled and told
+	 */
+	public record NodeIdConflict(String address, Direction direction, long nodeId, @Nullable Integer clusterPort) {
 	}
 
 	/**

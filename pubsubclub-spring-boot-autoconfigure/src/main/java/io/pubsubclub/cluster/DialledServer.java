@@ -55,4 +55,11 @@ public interface DialledServer {
 	 */
 	void linkReady();
 
+	/**
+	 * Called when the link that made this server's last link a duplicate went away, so
+	 * that this server is dialled again at once.
+	 */
+	default void duplicateReleased() {
+	}
+
 }

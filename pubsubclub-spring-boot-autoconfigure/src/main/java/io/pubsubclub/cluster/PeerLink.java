@@ -32,6 +32,12 @@ public final class PeerLink {
 	/** Close code of a link that leads back to this node; the dialling side drops it. */
 	public static final int SELF_LINK = 4001;
 
+	/**
+	 * Close code of a dialled link that leads to a node this node already has a ready
+	 * link with in the same role (one server reached under two addresses).
+	 */
+	public static final int DUPLICATE_LINK = 4003;
+
 	private static final Log logger = LogFactory.getLog(PeerLink.class);
 
 	private final ClusterLinks cluster;
@@ -64,6 +70,15 @@ public final class PeerLink {
 
 	private volatile boolean selfLink;
 
+	private volatile NodeIdentity.@Nullable FarNode farNode;
+
+	private volatile boolean nodeIdConflict;
+
+	private volatile boolean duplicate;
+
+	// the key this link holds in ClusterLinks' one-link-per-far-node map, once ready
+	private volatile @Nullable String claimKey;
+
 	private final Set<String> topics = ConcurrentHashMap.newKeySet();
 
 	private final AtomicLong messagesIn = new AtomicLong();
@@ -83,6 +98,18 @@ public final class PeerLink {
 		this.direction = direction;
 		this.role = role;
 		this.dialled = dialled;
+	}
+
+	/**
+	 * Tell who the far side is, as its {@value NodeIdentity#HEADER} upgrade header said.
+	 * Called by the transport before {@link #opened(LinkChannel)}.
+	 * @param far the far node, {@code null} when it sent no such header (a Python node)
+	 */
+	public void identified(NodeIdentity.@Nullable FarNode far) {
+		this.farNode = far;
+		if (far != null) {
+			this.farNodeId = far.nodeId();
+		}
 	}
 
 	/**
@@ -220,6 +247,31 @@ public final class PeerLink {
 	}
 
 	/**
+	 * Return whether the far node uses this node's id while being another process.
+	 * @return whether the far node's id clashes with this node's
+	 */
+	public boolean isNodeIdConflict() {
+		return this.nodeIdConflict;
+	}
+
+	/**
+	 * Return whether the link was closed because this node already had a ready link with
+	 * the same far node in the same role.
+	 * @return whether it was a duplicate
+	 */
+	public boolean isDuplicate() {
+		return this.duplicate;
+	}
+
+	/**
+	 * Return the far node as its upgrade header told.
+	 * @return the far node, {@code null} when it sent no header
+	 */
+	public NodeIdentity.@Nullable FarNode farNode() {
+		return this.farNode;
+	}
+
+	/**
 	 * Return the role this node plays on the link.
 	 * @return the local role, {@code null} while undecided
 	 */
@@ -264,6 +316,25 @@ public final class PeerLink {
 		return this.topics;
 	}
 
+	ClusterState.Direction direction() {
+		return this.direction;
+	}
+
+	@Nullable String claimKey() {
+		return this.claimKey;
+	}
+
+	// who the far node is, for telling two links to one node apart: its token when it
+	// sent one, else the node id a far producer sent in 102
+	@Nullable String farIdentity() {
+		NodeIdentity.FarNode far = this.farNode;
+		if (far != null) {
+			return "token " + far.token();
+		}
+		Long id = this.farNodeId;
+		return (id != null) ? "node " + id : null;
+	}
+
 	// returns whether the consumer side just became ready
 	private boolean handle(PscMessage message) {
 		if (this.role == null) {
@@ -283,6 +354,9 @@ public final class PeerLink {
 		if (this.status == ClusterState.Status.HANDSHAKING) {
 			if (!(message instanceof PscMessage.Hello hello)) {
 				throw new PscProtocolException("expected 101 before anything else");
+			}
+			if (!admit()) {
+				return;
 			}
 			ProtocolVersion chosen = null;
 			for (ProtocolVersion offered : hello.versions()) {
@@ -331,13 +405,10 @@ public final class PeerLink {
 			if (!ProtocolVersion.SUPPORTED.contains(welcome.version())) {
 				throw new PscProtocolException("102 chose " + welcome.version() + ", which was not offered");
 			}
-			this.farNodeId = welcome.nodeId();
-			if (welcome.nodeId() != null && welcome.nodeId() == this.cluster.nodeId()) {
-				this.selfLink = true;
-				this.cluster.counters().selfLinks.increment();
-				this.lastError = "self-link";
-				logger.info("Link " + this + " leads back to this node; closing it for good");
-				close(SELF_LINK, "self-link");
+			if (welcome.nodeId() != null) {
+				this.farNodeId = welcome.nodeId();
+			}
+			if (!admit()) {
 				return false;
 			}
 			ready(welcome.version());
@@ -347,6 +418,57 @@ public final class PeerLink {
 			throw new PscProtocolException("102 after the handshake");
 		}
 		throw new PscProtocolException(type(message) + " sent to a consumer");
+	}
+
+	/**
+	 * Decide, on the far side's first handshake frame, whether the link may become ready:
+	 * not when it leads back to this process (the far token is ours), nor when it is a
+	 * dialled link to a node already linked in the same role. A far node that uses this
+	 * node's id under another token (or sends no token: a Python node can never be this
+	 * process, whose server always answers with its token) is another node: the link
+	 * goes on, and the clash is reported.
+	 * @return whether the link goes on
+	 */
+	private boolean admit() {
+		NodeIdentity identity = this.cluster.identity();
+		if (identity.isSelf(this.farNode)) {
+			this.selfLink = true;
+			this.cluster.counters().selfLinks.increment();
+			this.lastError = "self-link";
+			logger.info("Link " + this + " leads back to this node; closing it"
+					+ ((this.direction == ClusterState.Direction.DIALLED) ? " for good" : ""));
+			close(SELF_LINK, "self-link");
+			return false;
+		}
+		Long farId = this.farNodeId;
+		if (farId != null && farId == identity.nodeId()) {
+			this.nodeIdConflict = true;
+			logger.warn("Node at " + this.address + " (" + this.direction.name().toLowerCase()
+					+ ") uses this node's id " + farId + " but is another node: give every node its own "
+					+ "pubsubclub.node-id (or leave it unset for a random one); linking it anyway");
+		}
+		if (this.direction == ClusterState.Direction.DIALLED) {
+			String key = ClusterLinks.claimKey(this);
+			if (key != null) {
+				PeerLink holder = this.cluster.claim(key, this);
+				if (holder != null) {
+					this.duplicate = true;
+					this.lastError = "duplicate of " + holder.address() + " (same node" + describeFar() + ")";
+					logger.warn("Link " + this + " leads to the node already linked as " + holder.address()
+							+ describeFar() + "; closing this duplicate link, so that no event arrives twice "
+							+ "(dialled again if that link goes away)");
+					close(DUPLICATE_LINK, "duplicate link");
+					return false;
+				}
+				this.claimKey = key;
+			}
+		}
+		return true;
+	}
+
+	private String describeFar() {
+		Long id = this.farNodeId;
+		return (id != null) ? ", node id " + id : "";
 	}
 
 	private void ready(ProtocolVersion version) {

@@ -46,8 +46,11 @@ import org.springframework.util.Assert;
  * publishes one per change of its index), when an instance registers, and every refresh
  * interval for clients that publish no heartbeats. Instances without the
  * {@link DiscoveryMetadata#PORT port metadata} are skipped, and so is this node's own
- * instance (by {@link DiscoveryMetadata#NODE_ID node id}). When the registry cannot be
- * read, the peers already known are kept.
+ * instance: the one that announces this node's {@link DiscoveryMetadata#NODE_ID node id}
+ * and cluster port at an address of this host. Another instance with this node's id is
+ * another node configured with the same id: it is added (and reported), and the link
+ * handshake tells it from this node. When the registry cannot be read, the peers already
+ * known are kept.
  * <p>
  * All reads of the registry and all calls to the registrar happen on one thread named
  * {@code pubsubclub-discovery-N}.
@@ -64,7 +67,9 @@ public class DiscoveryPeerWatcher implements SmartLifecycle, SmartApplicationLis
 
 	private final PeerRegistrar registrar;
 
-	private final @Nullable LongSupplier localNodeId;
+	private final @Nullable OwnInstance own;
+
+	private final Set<String> reportedSharedIds = new HashSet<>();
 
 	private final Duration refreshInterval;
 
@@ -97,20 +102,48 @@ public class DiscoveryPeerWatcher implements SmartLifecycle, SmartApplicationLis
 	 * @param discoveryClient where the instances are read
 	 * @param serviceId service whose instances are the cluster's nodes
 	 * @param registrar where peers found and lost are handed
-	 * @param localNodeId this node's id, to skip its own instance; {@code null} when not
-	 * known (the cluster handshake still detects a link to itself)
+	 * @param localNodeId this node's id; without its cluster port no instance is taken for
+	 * this node's own, and the cluster handshake detects a link to itself
 	 * @param refreshInterval interval of the fallback poll
 	 * @param debounce how long a peer must stay away before it is removed
 	 */
 	public DiscoveryPeerWatcher(DiscoveryClient discoveryClient, String serviceId, PeerRegistrar registrar,
 			@Nullable LongSupplier localNodeId, Duration refreshInterval, Duration debounce) {
+		this(discoveryClient, serviceId, registrar, (localNodeId != null) ? new LocalNode() {
+
+			@Override
+			public long nodeId() {
+				return localNodeId.getAsLong();
+			}
+
+			@Override
+			public @Nullable Integer clusterPort() {
+				return null;
+			}
+
+		} : null, refreshInterval, debounce);
+	}
+
+	/**
+	 * Create a watcher.
+	 * @param discoveryClient where the instances are read
+	 * @param serviceId service whose instances are the cluster's nodes
+	 * @param registrar where peers found and lost are handed
+	 * @param localNode this node, to skip its own instance (same node id, same cluster
+	 * port, an address of this host); {@code null} when not known (the cluster handshake
+	 * still detects a link to itself)
+	 * @param refreshInterval interval of the fallback poll, at least a millisecond
+	 * @param debounce how long a peer must stay away before it is removed
+	 */
+	public DiscoveryPeerWatcher(DiscoveryClient discoveryClient, String serviceId, PeerRegistrar registrar,
+			@Nullable LocalNode localNode, Duration refreshInterval, Duration debounce) {
 		Assert.hasText(serviceId, "'serviceId' must not be empty");
-		Assert.isTrue(!refreshInterval.isNegative() && !refreshInterval.isZero(), "'refreshInterval' must be positive");
+		Assert.isTrue(refreshInterval.toMillis() >= 1, "'refreshInterval' must be at least 1ms");
 		Assert.isTrue(!debounce.isNegative(), "'debounce' must not be negative");
 		this.discoveryClient = discoveryClient;
 		this.serviceId = serviceId;
 		this.registrar = registrar;
-		this.localNodeId = localNodeId;
+		this.own = OwnInstance.of(localNode);
 		this.refreshInterval = refreshInterval;
 		this.debounce = debounce;
 	}
@@ -291,7 +324,7 @@ public class DiscoveryPeerWatcher implements SmartLifecycle, SmartApplicationLis
 		Map<String, DiscoveredPeer> found = new LinkedHashMap<>();
 		Set<String> instanceKeys = new HashSet<>();
 		int skipped = 0;
-		Long self = (this.localNodeId != null) ? this.localNodeId.getAsLong() : null;
+		OwnInstance own = this.own;
 		for (ServiceInstance instance : instances) {
 			String key = InstanceReader.key(instance);
 			instanceKeys.add(key);
@@ -305,15 +338,21 @@ public class DiscoveryPeerWatcher implements SmartLifecycle, SmartApplicationLis
 				}
 				continue;
 			}
-			if (self != null && self.equals(peer.nodeId())) {
+			if (own != null && own.isThisNode(peer)) {
 				if (this.reportedInstances.add(key) && logger.isDebugEnabled()) {
 					logger.debug("Skipping instance '" + key + "' at " + peer.address() + ": it is this node");
 				}
 				continue;
 			}
+			if (own != null && own.announcesOurId(peer) && this.reportedSharedIds.add(key)) {
+				logger.warn("Instance '" + key + "' at " + peer.address() + " announces this node's id "
+						+ own.nodeId() + " but is not this node; adding it (the link handshake tells this node"
+						+ " from others): give every node its own pubsubclub.node-id");
+			}
 			found.put(peer.address(), peer);
 		}
 		this.reportedInstances.retainAll(instanceKeys);
+		this.reportedSharedIds.retainAll(instanceKeys);
 		this.skippedInstances = skipped;
 		found.forEach(this::present);
 		for (String address : new ArrayList<>(this.peers.keySet())) {

@@ -76,8 +76,9 @@ class PubSubClubActuatorIntegrationTests {
 		assertThat(fromB.path("messagesOut").asLong()).isGreaterThanOrEqualTo(2);
 		assertThat(fromB.path("bytesOut").asLong()).isGreaterThan(TOPIC.length());
 		assertThat(fromB.path("messagesIn").asLong()).isGreaterThanOrEqualTo(2);
-		// absent values are left out of the JSON: a consumer sends no node id
-		assertThat(fromB.has("farNodeId")).isFalse();
+		// a far node of this project names itself in its upgrade header, consumer or not
+		assertThat(fromB.path("farNodeId").asLong()).isEqualTo(b.cluster().nodeId());
+		// absent values are left out of the JSON
 		assertThat(fromB.has("lastError")).isFalse();
 		assertThat(fromB.has("nextAttempt")).isFalse();
 		// A's consumer dialled B's producer
@@ -141,7 +142,8 @@ class PubSubClubActuatorIntegrationTests {
 
 	@Test
 	void aPeerDownShowsInHealthEndpointAndMetersUntilItIsBack() throws Exception {
-		Node a = this.nodes.start("spring.web.error.include-message=always");
+		Node a = this.nodes.start("spring.web.error.include-message=always",
+				"management.endpoint.pubsubclub.access=unrestricted", "pubsubclub.link.forced-reconnect-interval=0s");
 		Node b = this.nodes.start();
 		ActuateTestNodes.mesh(a, b);
 		await().atMost(WAIT).until(() -> readyLinks(a) == 2 && readyLinks(b) == 2);
@@ -249,7 +251,8 @@ class PubSubClubActuatorIntegrationTests {
 
 	@Test
 	void withTheWampServerAloneTheEndpointShowsItAndThereIsNoClusterHealth() throws Exception {
-		Node node = this.nodes.start("pubsubclub.producer.enabled=false", "pubsubclub.consumer.enabled=false");
+		Node node = this.nodes.start("pubsubclub.producer.enabled=false", "pubsubclub.consumer.enabled=false",
+				"management.endpoint.pubsubclub.access=unrestricted");
 		WampFrameClient client = this.nodes.wamp(node);
 		client.send("[5,\"" + TOPIC + "\"]");
 		await().atMost(WAIT)

@@ -139,7 +139,7 @@ class PubSubClubActuateAutoConfigurationTests {
 				SimpleMeterRegistry registry = new SimpleMeterRegistry();
 				context.getBeansOfType(MeterBinder.class).values().forEach((binder) -> binder.bindTo(registry));
 				assertThat(registry.get("pubsubclub.publishes").functionCounters()).hasSize(3);
-				assertThat(registry.get("pubsubclub.cluster.links").gauges()).hasSize(30);
+				assertThat(registry.get("pubsubclub.cluster.links").gauges()).hasSize(36); // 6 states x 2 directions x 3 far roles
 				assertThat(registry.get("pubsubclub.drops").functionCounters())
 					.allSatisfy((counter) -> assertThat(counter.getId().getTags()).hasSize(2));
 			});

@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.client.DefaultServiceInstance;
@@ -142,6 +143,17 @@ class PubSubClubDiscoveryAutoConfigurationTests {
 	}
 
 	@Test
+	void refreshIntervalBelowTheMinimumFailsNamingTheProperty() {
+		this.runner.withPropertyValues("pubsubclub.discovery.refresh-interval=500us")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("pubsubclub.discovery.refresh-interval")
+				.hasMessageContaining("100ms"));
+	}
+
+	@Test
 	void negativeDebounceFailsNamingTheProperty() {
 		this.runner.withPropertyValues("pubsubclub.discovery.debounce=-1s")
 			.run((context) -> assertThat(context).hasFailed()
@@ -166,7 +178,8 @@ class PubSubClubDiscoveryAutoConfigurationTests {
 					"spring.cloud.discovery.client.simple.instances.pubsubclub[0].metadata.pubsubclub-port=19001",
 					"spring.cloud.discovery.client.simple.instances.pubsubclub[0].metadata.pubsubclub-node-id=1",
 					"spring.cloud.discovery.client.simple.instances.pubsubclub[1].uri=http://127.0.0.1:8082",
-					"spring.cloud.discovery.client.simple.instances.pubsubclub[1].metadata.pubsubclub-port=19002",
+					// this node's own instance: its id and cluster port, at an address of this host
+					"spring.cloud.discovery.client.simple.instances.pubsubclub[1].metadata.pubsubclub-port=19000",
 					"spring.cloud.discovery.client.simple.instances.pubsubclub[1].metadata.pubsubclub-node-id="
 							+ ClusterConfiguration.NODE_ID,
 					"spring.cloud.discovery.client.simple.instances.pubsubclub[2].uri=http://127.0.0.1:8083")
@@ -229,18 +242,24 @@ class PubSubClubDiscoveryAutoConfigurationTests {
 	}
 
 	@Test
-	void feedsTheClusterClientAndSkipsThisNodeByItsId() {
+	void feedsTheClusterClientAndSkipsThisNodeByItsIdAndPort() {
 		clusterRunner()
-			.withPropertyValues("pubsubclub.consumer.enabled=true", "pubsubclub.node-id=12",
+			.withPropertyValues("pubsubclub.consumer.enabled=true", "pubsubclub.producer.enabled=true",
+					"pubsubclub.server.address=127.0.0.1", "pubsubclub.server.port=0", "pubsubclub.node-id=12",
 					"pubsubclub.discovery.refresh-interval=100ms", "pubsubclub.discovery.debounce=0s")
 			.run((context) -> {
 				ClusterNode node = context.getBean(ClusterNode.class);
+				int own = node.serverPort();
 				Map<String, List<InstanceProperties>> instances = new ConcurrentHashMap<>();
 				context.getBean(SimpleDiscoveryProperties.class).setInstances(instances);
-				instances.put("pubsubclub", List.of(instance(19001, 1), instance(19012, 12)));
+				instances.put("pubsubclub", List.of(instance(19001, 1), instance(own, 12)));
 				await().until(() -> node.peers().servers().equals(Set.of(new PeerAddress("127.0.0.1", 19001))));
-				instances.put("pubsubclub", List.of(instance(19012, 12)));
-				await().until(() -> node.peers().servers().isEmpty());
+				// another node that uses this node's id is dialled (its link handshake tells
+				// it from this node)
+				InstanceProperties sameId = instance(19013, 12);
+				sameId.setInstanceId("other-node-12");
+				instances.put("pubsubclub", List.of(instance(own, 12), sameId));
+				await().until(() -> node.peers().servers().equals(Set.of(new PeerAddress("127.0.0.1", 19013))));
 			});
 	}
 
@@ -405,7 +424,7 @@ class PubSubClubDiscoveryAutoConfigurationTests {
 
 		@Bean
 		DiscoveryPeerWatcher userWatcher(DiscoveryClient discoveryClient, PeerRegistrar registrar) {
-			return new DiscoveryPeerWatcher(discoveryClient, "user", registrar, null, Duration.ofMinutes(1),
+			return new DiscoveryPeerWatcher(discoveryClient, "user", registrar, (LocalNode) null, Duration.ofMinutes(1),
 					Duration.ZERO);
 		}
 

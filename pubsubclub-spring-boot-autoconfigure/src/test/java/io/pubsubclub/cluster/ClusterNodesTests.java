@@ -207,7 +207,9 @@ class ClusterNodesTests {
 		assertThat(node.peers().servers()).isEmpty();
 		await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> node.cluster().state().links().isEmpty());
 		assertThat(node.cluster().state().totals().selfLinks()).isOne();
-		assertThat(node.cluster().state().totals().handshakes()).isOne();
+		// refused on the far side's first handshake frame, by the process token in the
+		// upgrade headers: no handshake completes
+		assertThat(node.cluster().state().totals().handshakes()).isZero();
 	}
 
 	@Test

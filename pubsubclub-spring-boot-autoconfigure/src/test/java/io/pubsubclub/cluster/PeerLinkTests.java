@@ -156,14 +156,52 @@ class PeerLinkTests {
 	}
 
 	@Test
-	void consumerRecognisesItsOwnIdAndClosesAsSelfLink() {
+	void consumerRecognisesItsOwnProcessTokenAndClosesAsSelfLink() {
 		Channel channel = new Channel();
 		PeerLink link = accepted(ClusterState.Role.CONSUMER, channel);
+		link.identified(new NodeIdentity.FarNode(this.cluster.identity().token(), NODE_ID, null));
 		link.received("[102,[1,1],777]");
 		assertThat(link.isSelfLink()).isTrue();
 		assertThat(channel.closeCode).isEqualTo(PeerLink.SELF_LINK);
 		assertThat(channel.closeReason).isEqualTo("self-link");
 		assertThat(this.cluster.state().totals().selfLinks()).isOne();
+	}
+
+	@Test
+	void producerRecognisesItsOwnProcessTokenOnTheFirst101() {
+		Channel channel = new Channel();
+		PeerLink link = accepted(ClusterState.Role.PRODUCER, channel);
+		link.identified(new NodeIdentity.FarNode(this.cluster.identity().token(), NODE_ID, 19000));
+		link.received("[101,[1,0],[1,1]]");
+		assertThat(link.isSelfLink()).isTrue();
+		assertThat(channel.closeCode).isEqualTo(PeerLink.SELF_LINK);
+		// no 102 went out
+		assertThat(channel.frames).isEmpty();
+	}
+
+	@Test
+	void farProducerWithThisNodesIdButNoTokenIsAnotherNode() {
+		// a Python node sends no upgrade header; this process's own server always does
+		Channel channel = new Channel();
+		PeerLink link = accepted(ClusterState.Role.CONSUMER, channel);
+		link.received("[102,[1,1],777]");
+		assertThat(link.isSelfLink()).isFalse();
+		assertThat(link.status()).isEqualTo(ClusterState.Status.READY);
+		assertThat(link.isNodeIdConflict()).isTrue();
+		assertThat(this.cluster.state().nodeIdConflicts()).singleElement()
+			.satisfies((conflict) -> assertThat(conflict.nodeId()).isEqualTo(NODE_ID));
+		assertThat(this.cluster.state().totals().selfLinks()).isZero();
+	}
+
+	@Test
+	void farNodeWithThisNodesIdAndAnotherTokenIsAnotherNode() {
+		Channel channel = new Channel();
+		PeerLink link = accepted(ClusterState.Role.PRODUCER, channel);
+		link.identified(new NodeIdentity.FarNode("AnotherProcessToken0", NODE_ID, 19001));
+		link.received("[101,[1,1]]");
+		assertThat(link.status()).isEqualTo(ClusterState.Status.READY);
+		assertThat(this.cluster.state().nodeIdConflicts()).singleElement()
+			.satisfies((conflict) -> assertThat(conflict.clusterPort()).isEqualTo(19001));
 	}
 
 	@ParameterizedTest

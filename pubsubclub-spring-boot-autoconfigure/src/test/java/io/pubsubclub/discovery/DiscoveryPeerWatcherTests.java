@@ -117,6 +117,19 @@ class DiscoveryPeerWatcherTests {
 	}
 
 	@Test
+	void addsOtherNodesThatAnnounceItsNodeId(CapturedOutput output) {
+		// another host, and another port on this host: other nodes configured with our id
+		this.client.set("pubsubclub", node("self", "127.0.0.1", 19000, SELF), node("other-host", "192.0.2.1", 19000, SELF),
+				node("other-port", "127.0.0.1", 19002, SELF));
+		this.watcher = new DiscoveryPeerWatcher(this.client, "pubsubclub", this.registrar, localNode(SELF, 19000),
+				NEVER, Duration.ZERO);
+		this.watcher.start();
+		refreshAndWait();
+		assertThat(this.registrar.calls()).containsExactlyInAnyOrder("add 192.0.2.1:19000", "add 127.0.0.1:19002");
+		assertThat(output).contains("192.0.2.1:19000").contains("announces this node's id 7");
+	}
+
+	@Test
 	void addsAServerThatAnnouncesNoNodeId() {
 		this.client.set("pubsubclub", node("a", "127.0.0.1", 8080, Map.of(DiscoveryMetadata.PORT, "19001")));
 		start(NEVER, Duration.ZERO);
@@ -265,9 +278,25 @@ class DiscoveryPeerWatcherTests {
 	}
 
 	private void start(Duration refreshInterval, Duration debounce) {
-		this.watcher = new DiscoveryPeerWatcher(this.client, "pubsubclub", this.registrar, () -> SELF,
+		this.watcher = new DiscoveryPeerWatcher(this.client, "pubsubclub", this.registrar, localNode(SELF, 19000),
 				refreshInterval, debounce);
 		this.watcher.start();
+	}
+
+	private static io.pubsubclub.discovery.LocalNode localNode(long id, int port) {
+		return new io.pubsubclub.discovery.LocalNode() {
+
+			@Override
+			public long nodeId() {
+				return id;
+			}
+
+			@Override
+			public Integer clusterPort() {
+				return port;
+			}
+
+		};
 	}
 
 	private void refreshAndWait() {

@@ -170,7 +170,7 @@ public final class ClusterClient implements ClusterPeers, SmartLifecycle {
 		}
 		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
 		container.setAsyncSendTimeout(this.settings.sendTimeLimit().toMillis());
-		StandardWebSocketClient client = new StandardWebSocketClient(container);
+		StandardWebSocketClient client = new HandshakeClient(container);
 		client.setUserProperties(Map.of("org.apache.tomcat.websocket.IO_TIMEOUT_MS",
 				String.valueOf(this.settings.handshakeTimeout().toMillis())));
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("pubsubclub-send-");

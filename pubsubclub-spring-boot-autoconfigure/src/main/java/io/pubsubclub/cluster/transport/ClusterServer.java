@@ -31,6 +31,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.pubsubclub.cluster.ClusterLinks;
 import io.pubsubclub.cluster.ClusterState;
+import io.pubsubclub.cluster.NodeIdentity;
 import io.pubsubclub.cluster.PeerLink;
 
 import org.springframework.context.SmartLifecycle;
@@ -182,7 +183,8 @@ public final class ClusterServer implements SmartLifecycle {
 		// threads the links start (schedulers, pools) must not hold on to the webapp loader
 		context.setParentClassLoader(ClusterServer.class.getClassLoader());
 		context.addServletContainerInitializer(new WsSci(), null);
-		Tomcat.addServlet(context, "pubsubclub", new UpgradeServlet(this::handler));
+		Tomcat.addServlet(context, "pubsubclub",
+				new UpgradeServlet(this::handler, this.cluster.identity().responseHeader()));
 		context.addServletMappingDecoded("", "pubsubclub");
 		try {
 			tomcat.start();
@@ -272,7 +274,9 @@ public final class ClusterServer implements SmartLifecycle {
 		public PeerLink create(WebSocketSession session) {
 			InetSocketAddress remote = session.getRemoteAddress();
 			String address = (remote != null) ? describe(remote.getAddress()) + ":" + remote.getPort() : "unknown";
-			return ClusterServer.this.cluster.accepted(address, localRole(session));
+			PeerLink link = ClusterServer.this.cluster.accepted(address, localRole(session));
+			link.identified(NodeIdentity.parse(session.getHandshakeHeaders().getFirst(NodeIdentity.HEADER)));
+			return link;
 		}
 
 		private ClusterState.@Nullable Role localRole(WebSocketSession session) {
@@ -312,10 +316,13 @@ public final class ClusterServer implements SmartLifecycle {
 
 		private final transient java.util.function.Supplier<LinkHandler> handler;
 
+		private final String nodeHeader;
+
 		private transient @Nullable WebSocketHttpRequestHandler requestHandler;
 
-		UpgradeServlet(java.util.function.Supplier<LinkHandler> handler) {
+		UpgradeServlet(java.util.function.Supplier<LinkHandler> handler, String nodeHeader) {
 			this.handler = handler;
+			this.nodeHeader = nodeHeader;
 		}
 
 		@Override
@@ -334,6 +341,8 @@ public final class ClusterServer implements SmartLifecycle {
 				response.sendError(HttpServletResponse.SC_NOT_FOUND);
 				return;
 			}
+			// this node's identity in the 101 response; peers that do not know it ignore it
+			response.setHeader(NodeIdentity.HEADER, this.nodeHeader);
 			requestHandler.handleRequest(request, response);
 		}
 

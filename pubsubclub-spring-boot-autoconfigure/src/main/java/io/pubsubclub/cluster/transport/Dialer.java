@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.pubsubclub.cluster.ClusterState;
 import io.pubsubclub.cluster.DialledServer;
+import io.pubsubclub.cluster.NodeIdentity;
 import io.pubsubclub.cluster.PeerAddress;
 import io.pubsubclub.cluster.PeerLink;
 
@@ -61,6 +62,11 @@ final class Dialer implements DialledServer {
 
 	private boolean immediate;
 
+	// the last link was a duplicate of another link to the same node: wait for that to go
+	private boolean parked;
+
+	private boolean duplicateReleased;
+
 	Dialer(ClusterClient client, PeerAddress server, ClusterState.Role role) {
 		this.client = client;
 		this.server = server;
@@ -80,6 +86,8 @@ final class Dialer implements DialledServer {
 		}
 		WebSocketHttpHeaders headers = new WebSocketHttpHeaders();
 		headers.add(ClusterServer.ROLE_HEADER, this.role.name().toLowerCase(Locale.ROOT));
+		headers.add(NodeIdentity.HEADER,
+				this.client.cluster().identity().requestHeader(this.client.cluster().serverPort()));
 		// Tomcat's client blocks in its "asynchronous" send: every write goes through the
 		// send executor, batched
 		LinkHandler handler = new LinkHandler(this.client.settings(), this.client.scheduler(), new DialledHooks(),
@@ -187,6 +195,19 @@ final class Dialer implements DialledServer {
 			this.client.scheduler().schedule(() -> this.client.selfLink(this.server), Instant.now());
 			return;
 		}
+		if (link.isDuplicate()) {
+			this.lastError = link.lastError();
+			if (!this.duplicateReleased) {
+				this.parked = true;
+				this.status = ClusterState.Status.DUPLICATE;
+				this.nextAttempt = null;
+				return;
+			}
+			this.duplicateReleased = false;
+			this.immediate = true;
+			scheduleRetry();
+			return;
+		}
 		String linkError = link.lastError();
 		this.lastError = (linkError != null) ? linkError : "closed " + status.getCode()
 				+ ((status.getReason() != null && !status.getReason().isEmpty()) ? " " + status.getReason() : "");
@@ -224,6 +245,11 @@ final class Dialer implements DialledServer {
 		else if (this.retry != null) {
 			this.retry.cancel(false);
 			this.retry = null;
+			connect();
+		}
+		else if (this.parked) {
+			// asked for: dial it, though it may well be a duplicate again
+			this.parked = false;
 			connect();
 		}
 	}
@@ -271,6 +297,25 @@ final class Dialer implements DialledServer {
 	public synchronized void linkReady() {
 		this.backOff = this.client.backOff().start();
 		this.lastError = null;
+		this.duplicateReleased = false;
+	}
+
+	@Override
+	public synchronized void duplicateReleased() {
+		if (this.stopped) {
+			return;
+		}
+		if (this.parked) {
+			this.parked = false;
+			if (logger.isInfoEnabled()) {
+				logger.info("The link that " + this.server + " duplicated went away; dialling " + this.server);
+			}
+			connect();
+		}
+		else {
+			// told before the duplicate link's close came through
+			this.duplicateReleased = true;
+		}
 	}
 
 	private final class DialledHooks implements LinkHandler.Hooks {
@@ -278,7 +323,9 @@ final class Dialer implements DialledServer {
 		@Override
 		public PeerLink create(WebSocketSession session) {
 			TcpNoDelay.enable(session);
-			return Dialer.this.client.cluster().dialled(Dialer.this);
+			PeerLink link = Dialer.this.client.cluster().dialled(Dialer.this);
+			link.identified(NodeIdentity.parse(HandshakeClient.responseHeader(session, NodeIdentity.HEADER)));
+			return link;
 		}
 
 		@Override

@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 import io.pubsubclub.support.FrameSender;
 import io.pubsubclub.support.FrameSenderSource;
 import io.pubsubclub.support.OutboundBuffer;
+import io.pubsubclub.support.ReadSuspension;
 import io.pubsubclub.support.TextFrame;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.socket.BinaryMessage;
@@ -35,7 +36,7 @@ import org.springframework.web.socket.WebSocketSession;
  *
  * @author PubSubClub
  */
-final class ConnectionSession implements WebSocketSession, FrameSenderSource {
+final class ConnectionSession implements WebSocketSession, FrameSenderSource, ReadSuspension {
 
 	private static final AtomicLong ids = new AtomicLong();
 
@@ -194,6 +195,22 @@ final class ConnectionSession implements WebSocketSession, FrameSenderSource {
 		TomcatConnection connection = this.connection;
 		if (connection == null || !connection.send(frame)) {
 			throw new IOException("WebSocket session " + this.id + " is closed");
+		}
+	}
+
+	@Override
+	public void suspendReading() {
+		TomcatConnection connection = this.connection;
+		if (connection != null) {
+			connection.suspendReading();
+		}
+	}
+
+	@Override
+	public void resumeReading() {
+		TomcatConnection connection = this.connection;
+		if (connection != null) {
+			connection.resumeReading();
 		}
 	}
 

@@ -116,6 +116,11 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 
 	private volatile boolean dropQueued;
 
+	// write interest registered: nothing is written until Tomcat's write-ready event
+	private volatile boolean awaitingWritable;
+
+	private volatile boolean readSuspended;
+
 	// the peer broke the protocol: no answer to our close frame is waited for
 	private volatile boolean failing;
 
@@ -167,6 +172,7 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 				return read();
 			}
 			case OPEN_WRITE -> {
+				this.awaitingWritable = false;
 				drain();
 				return this.closed.get() ? SocketState.CLOSED : SocketState.UPGRADED;
 			}
@@ -206,6 +212,9 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 		WriteBatch batch = WriteBatch.open();
 		try {
 			while (!this.closed.get()) {
+				if (this.readSuspended) {
+					return SocketState.SUSPENDED;
+				}
 				int read;
 				byte[] partial = this.partial;
 				if (partial == null) {
@@ -599,41 +608,28 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 
 	private void write() {
 		SocketWrapperBase<?> socket = this.socket;
-		if (socket == null || this.closed.get()) {
+		if (socket == null || this.closed.get() || this.awaitingWritable) {
 			return;
 		}
 		try {
 			if (this.dropQueued) {
 				dropQueued();
 			}
-			boolean wrote = false;
-			byte[] frame;
-			while ((frame = this.queue.peek()) != null) {
-				if (!socket.isReadyForWrite()) {
-					stalled();
+			while (true) {
+				// what Tomcat holds goes first; frames written since fill its buffer, so that
+				// frames queued together leave in as few writes as the buffer allows
+				if (socket.hasDataToWrite() && socket.flush(false)) {
+					awaitWritable(socket);
 					return;
 				}
-				socket.write(false, frame, 0, frame.length);
-				this.queue.poll();
-				this.queuedBytes.addAndGet(-frame.length);
-				this.framesSent.incrementAndGet();
-				wrote = true;
-			}
-			byte[] close = this.closeFrame;
-			if (close != null && !this.closeWritten) {
-				if (!socket.isReadyForWrite()) {
-					stalled();
-					return;
+				byte[] frame = nextFrame();
+				if (frame == null) {
+					break;
 				}
-				socket.write(false, close, 0, close.length);
-				this.closeWritten = true;
-				wrote = true;
-			}
-			if (wrote || socket.hasDataToWrite()) {
-				socket.flush(false);
-				if (!socket.isReadyForWrite()) {
-					stalled();
-					return;
+				while (frame != null && socket.canWrite()) {
+					socket.write(false, frame, 0, frame.length);
+					written(frame);
+					frame = nextFrame();
 				}
 			}
 			this.stalledSince = 0;
@@ -645,6 +641,41 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 			transportError(ex);
 			closed(CloseStatus.NO_CLOSE_FRAME, ex);
 		}
+	}
+
+	/**
+	 * Return the next frame to write, the close frame once the queue is empty (or at once
+	 * when the queue was dropped), or {@code null} when nothing is left.
+	 */
+	private byte @Nullable [] nextFrame() {
+		if (this.dropQueued) {
+			dropQueued();
+		}
+		byte[] frame = this.queue.peek();
+		if (frame != null) {
+			return frame;
+		}
+		return (this.closeWritten) ? null : this.closeFrame;
+	}
+
+	private void written(byte[] frame) {
+		if (frame == this.closeFrame) {
+			this.closeWritten = true;
+			return;
+		}
+		this.queue.poll();
+		this.queuedBytes.addAndGet(-frame.length);
+		this.framesSent.incrementAndGet();
+	}
+
+	/**
+	 * The socket takes no more for now: Tomcat calls back (write-ready event) when it
+	 * does. Asked once per wait, as Tomcat requires.
+	 */
+	private void awaitWritable(SocketWrapperBase<?> socket) {
+		this.awaitingWritable = true;
+		socket.registerWriteInterest();
+		stalled();
 	}
 
 	private void stalled() {
@@ -678,6 +709,19 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 		byte[] frame;
 		while ((frame = this.queue.poll()) != null) {
 			this.queuedBytes.addAndGet(-frame.length);
+		}
+	}
+
+	void suspendReading() {
+		this.readSuspended = true;
+	}
+
+	void resumeReading() {
+		this.readSuspended = false;
+		SocketWrapperBase<?> socket = this.socket;
+		if (socket != null && !this.closed.get()) {
+			// the read left off when suspended, on Tomcat's threads
+			socket.processSocket(SocketEvent.OPEN_READ, true);
 		}
 	}
 
