@@ -87,6 +87,8 @@ public final class OutboundBuffer implements FrameSender {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
+	private final AtomicBoolean cutOff = new AtomicBoolean();
+
 	private final AtomicLong framesSent = new AtomicLong();
 
 	private final AtomicLong charsSent = new AtomicLong();
@@ -153,8 +155,11 @@ public final class OutboundBuffer implements FrameSender {
 		this.remote = nativeSession.getAsyncRemote();
 		this.remote.setSendTimeout(sendTimeLimitMillis);
 		// Tomcat: a close queued behind a stuck write, or unanswered by the peer, gives
-		// up after the send-time limit instead of the container defaults (20s/30s)
-		nativeSession.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, sendTimeLimitMillis);
+		// up after the send-time limit instead of the container defaults (20s/30s). A
+		// blocking (batched) write gets twice the limit: a sender sees it stuck at the
+		// limit and cuts the peer off as too slow first; when Tomcat's own timeout comes
+		// first it closes the session itself (1006) and the cause is lost to the link
+		nativeSession.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, 2 * sendTimeLimitMillis);
 		nativeSession.getUserProperties().put(TOMCAT_SESSION_CLOSE_TIMEOUT, sendTimeLimitMillis);
 		this.batch = (sendExecutor != null) ? nativeSession.getBasicRemote() : null;
 		this.bufferLimit = bufferLimit;
@@ -305,6 +310,8 @@ public final class OutboundBuffer implements FrameSender {
 			basic.setBatchingAllowed(true);
 			String frame;
 			while (!this.closed.get() && (frame = take()) != null) {
+				// a frame that fills the batch flushes it, and may block like the flush
+				this.inFlightSince = System.nanoTime();
 				basic.sendText(frame);
 				sent(frame);
 			}
@@ -438,13 +445,13 @@ public final class OutboundBuffer implements FrameSender {
 	}
 
 	private void failed(@Nullable Throwable ex) {
-		if (this.closed.get()) {
+		// before the closed check: Tomcat closes the session itself (1006) when a blocking
+		// write times out, before the exception reaches here; it is still a cut-off
+		if (timedOut(ex)) {
+			overflow(Overflow.SEND_TIME);
 			return;
 		}
-		if (ex instanceof java.net.SocketTimeoutException || ex instanceof java.util.concurrent.TimeoutException
-				|| (ex != null && (ex.getCause() instanceof java.net.SocketTimeoutException
-						|| ex.getCause() instanceof java.util.concurrent.TimeoutException))) {
-			overflow(Overflow.SEND_TIME);
+		if (this.closed.get()) {
 			return;
 		}
 		if (logger.isDebugEnabled()) {
@@ -454,12 +461,26 @@ public final class OutboundBuffer implements FrameSender {
 		this.closeExecutor.execute(() -> closeQuietly(CloseStatus.SERVER_ERROR));
 	}
 
+	private static boolean timedOut(@Nullable Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof java.net.SocketTimeoutException
+					|| cause instanceof java.util.concurrent.TimeoutException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	private void overflow(Overflow reason) {
-		if (this.closed.compareAndSet(false, true)) {
+		boolean open = this.closed.compareAndSet(false, true);
+		// told once, also when the container had already closed the session
+		if (this.cutOff.compareAndSet(false, true) && (open || reason == Overflow.SEND_TIME)) {
 			this.queue.clear();
 			this.queued.set(0);
 			this.onOverflow.accept(this.session, reason);
-			this.closeExecutor.execute(() -> closeQuietly(SLOW_CONSUMER));
+			if (open) {
+				this.closeExecutor.execute(() -> closeQuietly(SLOW_CONSUMER));
+			}
 		}
 	}
 
