@@ -259,6 +259,10 @@ public final class LoadMain {
 				return String.format(Locale.ROOT, "settled in %.1f s (%d intervals; %,.0f ev/s, %.1f µs per delivery)",
 						elapsed, intervals, rate, cpuPer);
 			}
+			if (t1 - start >= capNanos && received == 0) {
+				return String.format(Locale.ROOT, "NOT settled in %.1f s: nothing delivered in the last interval"
+						+ " (the slowest subscriber stalled)", elapsed);
+			}
 			if (t1 - start >= capNanos) {
 				return String.format(Locale.ROOT,
 						"NOT settled in %.1f s (last two intervals %,.0f / %,.0f ev/s, %.1f / %.1f µs per delivery)",
