@@ -455,6 +455,11 @@ public final class LoadMain {
 					// sessions the server closed at any time during this row, whatever the phase
 					result.cut = trial.subscribers.cut();
 					result.cutCodes = trial.subscribers.cutCodes();
+					result.drainTimeouts = trial.drainTimeouts;
+					if (trial.drainTimeouts > 0) {
+						log("%s %-11s %d drains ended with a subscriber still behind after 5 s", entry.getKey().label,
+								config, trial.drainTimeouts);
+					}
 					result.outOfOrder = trial.subscribers.outOfOrder();
 					result.gaps = trial.subscribers.gaps();
 					if (result.outOfOrder + result.gaps > 0) {
@@ -480,14 +485,23 @@ public final class LoadMain {
 		return out.toString();
 	}
 
+	/** Deliveries (events × K) the publisher's window may leave in flight. */
+	static final int MAX_IN_FLIGHT_DELIVERIES = 65_536;
+
 	private static List<SystemUnderTest> rotate(List<SystemUnderTest> systems, int round) {
 		List<SystemUnderTest> rotated = new ArrayList<>(systems);
 		java.util.Collections.rotate(rotated, -round);
 		return rotated;
 	}
 
-	private static int window(Config config) {
-		return Math.max(16, Math.min(512, 384 * 1024 / config.payload));
+	/**
+	 * Events the publisher keeps in flight beyond the slowest subscriber: at most 384 KB of
+	 * them (under a session's 512 KB send buffer) and at most {@value #MAX_IN_FLIGHT_DELIVERIES}
+	 * deliveries over all K, so that a slow system's backlog at K = 1,000 drains within its
+	 * turn instead of loading the machine through the next system's turn.
+	 */
+	static int window(Config config) {
+		return Math.max(16, Math.min(Math.min(512, 384 * 1024 / config.payload), MAX_IN_FLIGHT_DELIVERIES / config.k));
 	}
 
 	private static void log(String format, Object... args) {
@@ -953,6 +967,9 @@ public final class LoadMain {
 		/** Of those, the ones closed during the flow-controlled throughput rounds. */
 		int cutSaturated;
 
+		/** Turns after which the subscribers had not caught up within the 5 s drain. */
+		int drainTimeouts;
+
 		/** Events a session received with a sequence number not above its last one. */
 		long outOfOrder;
 
@@ -1032,12 +1049,19 @@ public final class LoadMain {
 
 		String error;
 
+		/** Drains that ended with some subscriber still behind: the next turn overlapped this backlog. */
+		int drainTimeouts;
+
 		/** Wait, bounded, until every subscriber has what was published. */
 		void drain(long timeoutNanos) throws InterruptedException {
 			long deadline = Clock.now() + timeoutNanos;
 			while (this.publisher.published() - this.baseline > this.subscribers.minimum() && Clock.now() < deadline
 					&& this.subscribers.failure() == null) {
 				Thread.sleep(5);
+			}
+			if (this.publisher.published() - this.baseline > this.subscribers.minimum()
+					&& this.subscribers.failure() == null) {
+				this.drainTimeouts++;
 			}
 		}
 

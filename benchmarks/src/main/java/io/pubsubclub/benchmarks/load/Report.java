@@ -216,6 +216,18 @@ final class Report {
 				}
 			}
 		}
+		StringBuilder drains = new StringBuilder();
+		for (Config config : configs) {
+			for (SystemUnderTest system : systems) {
+				Result r = results.get(system.label + "/" + config);
+				if (r != null && r.drainTimeouts > 0) {
+					drains.append(drains.isEmpty() ? "" : ", ").append(system.label).append(' ').append(config)
+						.append(' ').append(r.drainTimeouts);
+				}
+			}
+		}
+		out.append("Turns whose subscribers had not caught up 5 s after the publisher stopped (the backlog then ran")
+			.append(" into the next system's turn): ").append(drains.isEmpty() ? "none" : drains).append(".\n");
 		out.append("Order per session (each event's sequence number must be the last one + 1): ")
 			.append(order.isEmpty() ? "kept in every row" : order).append(".\n");
 		for (SystemUnderTest system : systems) {
