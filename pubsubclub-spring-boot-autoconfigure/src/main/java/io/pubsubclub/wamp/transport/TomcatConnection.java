@@ -172,6 +172,8 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 				return read();
 			}
 			case OPEN_WRITE -> {
+				// the socket took bytes: a session that keeps up, however slowly, is not stalled
+				this.stalledSince = 0;
 				this.awaitingWritable = false;
 				drain();
 				return this.closed.get() ? SocketState.CLOSED : SocketState.UPGRADED;

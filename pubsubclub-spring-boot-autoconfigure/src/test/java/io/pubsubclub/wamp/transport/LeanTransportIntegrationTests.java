@@ -232,6 +232,38 @@ class LeanTransportIntegrationTests {
 		}
 	}
 
+	@Test
+	void slowReaderThatKeepsTakingIsNotCutOffPastTheSendTimeLimit() throws Exception {
+		String topic = topic();
+		String payload = "z".repeat(4000);
+		int events = 6000;
+		try (RawWebSocket reader = session(); RawWebSocket publisher = session()) {
+			reader.sendText("[5,\"" + topic + "\"]");
+			subscribed(topic, 1);
+			long closesBefore = this.server.getMetrics().getSlowSessionCloses();
+			Thread flood = new Thread(() -> {
+				try {
+					for (int i = 0; i < events; i++) {
+						publisher.sendText("[7,\"" + topic + "\",\"" + i + payload + "\"]");
+					}
+				}
+				catch (IOException ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+			flood.start();
+			// slower than the publisher, for longer than the 2 s send-time limit, but never still
+			for (int i = 0; i < events; i++) {
+				assertThat(reader.nextText()).isEqualTo("[8,\"" + topic + "\",\"" + i + payload + "\"]");
+				if (i % 50 == 49) {
+					Thread.sleep(30);
+				}
+			}
+			flood.join();
+			assertThat(this.server.getMetrics().getSlowSessionCloses()).isEqualTo(closesBefore);
+		}
+	}
+
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class TestApplication {
