@@ -8,7 +8,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 
 /**
  * A minimal RFC 6455 client over one {@link SocketChannel}: the opening handshake, masked
@@ -19,10 +22,22 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>
  * The mask key is zero: a valid key (servers XOR with it), chosen so that masking costs
  * nothing. Loopback traffic only, so no proxy can be confused by it.
+ * <p>
+ * It can offer permessage-deflate (RFC 7692) as browsers do. It never compresses what it
+ * sends (a client may always send uncompressed messages); a compressed message from the
+ * server (RSV1 set, in one frame) is inflated with a raw {@link Inflater} that lives as long
+ * as the connection, which decodes both with and without the server's context takeover.
  */
 final class RawWebSocket {
 
 	static final byte[] TIMESTAMP_KEY = "{\"t\":".getBytes(StandardCharsets.US_ASCII);
+
+	static final byte[] SEQUENCE_KEY = ",\"s\":".getBytes(StandardCharsets.US_ASCII);
+
+	/** What a browser offers: Chrome and Firefox send exactly this. */
+	static final String DEFLATE_OFFER = "permessage-deflate; client_max_window_bits";
+
+	private static final byte[] DEFLATE_TAIL = { 0, 0, (byte) 0xFF, (byte) 0xFF };
 
 	private final SocketChannel channel;
 
@@ -30,7 +45,33 @@ final class RawWebSocket {
 
 	private boolean closed;
 
+	/** Whether the server accepted permessage-deflate in its 101. */
+	private boolean deflate;
+
+	private Inflater inflater;
+
+	private byte[] inflated;
+
+	private int inflatedLength;
+
+	/** The close code the server sent, 1006 for a connection dropped without one, or 0. */
+	private int closeCode;
+
 	long received;
+
+	private long lastSequence = -1;
+
+	/** Events that came with a sequence number not above the last one (duplicated or reordered). */
+	volatile long outOfOrder;
+
+	/** Events missing between two received ones (lost), once the first has come. */
+	volatile long gaps;
+
+	/** Compressed messages received (RSV1 set). */
+	private long compressed;
+
+	/** Compressed messages that could not be decoded (fragmented or corrupt). */
+	long undecoded;
 
 	private RawWebSocket(SocketChannel channel) {
 		this.channel = channel;
@@ -46,6 +87,22 @@ final class RawWebSocket {
 	 * @throws IOException when the server refuses the upgrade or does not answer in time
 	 */
 	static RawWebSocket open(int port, String path, String subprotocol, long timeoutMillis) throws IOException {
+		return open(port, path, subprotocol, timeoutMillis, false);
+	}
+
+	/**
+	 * Open a connection and complete the opening handshake, blocking.
+	 * @param port the server port on 127.0.0.1
+	 * @param path the request path
+	 * @param subprotocol the subprotocol to offer, or {@code null}
+	 * @param timeoutMillis the longest the handshake may take
+	 * @param offerDeflate whether to offer permessage-deflate as browsers do
+	 * ({@value #DEFLATE_OFFER})
+	 * @return the open connection, in blocking mode
+	 * @throws IOException when the server refuses the upgrade or does not answer in time
+	 */
+	static RawWebSocket open(int port, String path, String subprotocol, long timeoutMillis, boolean offerDeflate)
+			throws IOException {
 		SocketChannel channel = SocketChannel.open();
 		try {
 			channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -62,6 +119,9 @@ final class RawWebSocket {
 				.append("\r\nSec-WebSocket-Version: 13\r\n");
 			if (subprotocol != null) {
 				request.append("Sec-WebSocket-Protocol: ").append(subprotocol).append("\r\n");
+			}
+			if (offerDeflate) {
+				request.append("Sec-WebSocket-Extensions: ").append(DEFLATE_OFFER).append("\r\n");
 			}
 			request.append("\r\n");
 			writeFully(channel, ByteBuffer.wrap(request.toString().getBytes(StandardCharsets.US_ASCII)));
@@ -88,9 +148,12 @@ final class RawWebSocket {
 					throw new IOException("ws://127.0.0.1:" + port + path + " refused the upgrade: "
 							+ head.lines().findFirst().orElse(""));
 				}
-				if (subprotocol != null && !head.toLowerCase().contains("sec-websocket-protocol: " + subprotocol)) {
+				String lower = head.toLowerCase(Locale.ROOT);
+				if (subprotocol != null && !lower.contains("sec-websocket-protocol: " + subprotocol)) {
 					throw new IOException("ws://127.0.0.1:" + port + path + " did not select subprotocol " + subprotocol);
 				}
+				this.deflate = lower.lines()
+					.anyMatch((line) -> line.startsWith("sec-websocket-extensions:") && line.contains("permessage-deflate"));
 				this.in.flip();
 				this.in.position(end + 4);
 				this.in.compact();
@@ -133,6 +196,74 @@ final class RawWebSocket {
 
 	boolean isClosed() {
 		return this.closed;
+	}
+
+	/** Whether the server accepted permessage-deflate. */
+	boolean deflate() {
+		return this.deflate;
+	}
+
+	/** Messages received compressed (permessage-deflate, RSV1 set). */
+	long compressedMessages() {
+		return this.compressed;
+	}
+
+	/** The close code the server sent, 1006 when it dropped the connection without one, 0 while open. */
+	int closeCode() {
+		return this.closeCode;
+	}
+
+	/**
+	 * Wait, bounded, for the server's first text message (a WAMP WELCOME) and return it,
+	 * inflated if it came compressed. Leaves the connection in blocking mode.
+	 * @throws IOException when none comes in time or the connection closes
+	 */
+	String awaitFirstText(long timeoutMillis) throws IOException {
+		long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+		String[] text = new String[1];
+		FrameSink sink = new FrameSink() {
+			@Override
+			public void event(RawWebSocket from, long timestampNanos) {
+			}
+
+			@Override
+			public void text(RawWebSocket from, byte[] a, int offset, int length) {
+				if (text[0] == null) {
+					text[0] = new String(a, offset, length, StandardCharsets.UTF_8);
+				}
+			}
+
+			@Override
+			public void closed(RawWebSocket from, int code) {
+			}
+		};
+		this.channel.configureBlocking(false);
+		try {
+			while (text[0] == null) {
+				if (!readAvailable(sink)) {
+					throw new EOFException("closed (" + this.closeCode + ") before the first message");
+				}
+				if (text[0] != null) {
+					break;
+				}
+				if (System.nanoTime() > deadline) {
+					throw new IOException("no message within " + timeoutMillis + " ms of the handshake");
+				}
+				try {
+					Thread.sleep(1);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new IOException("interrupted", ex);
+				}
+			}
+			return text[0];
+		}
+		finally {
+			if (this.channel.isOpen()) {
+				this.channel.configureBlocking(true);
+			}
+		}
 	}
 
 	/**
@@ -193,7 +324,11 @@ final class RawWebSocket {
 			}
 			n = this.channel.read(this.in);
 			if (n < 0) {
-				this.closed = true;
+				if (!this.closed) {
+					this.closed = true;
+					this.closeCode = 1006;
+					sink.closed(this, 1006);
+				}
 				return false;
 			}
 			parseFrames(sink);
@@ -240,7 +375,8 @@ final class RawWebSocket {
 			int opcode = b0 & 0x0F;
 			if (opcode == 0x8) {
 				this.closed = true;
-				sink.closed(this, length >= 2 ? ((a[start] & 0xFF) << 8) | (a[start + 1] & 0xFF) : 1005);
+				this.closeCode = length >= 2 ? ((a[start] & 0xFF) << 8) | (a[start + 1] & 0xFF) : 1005;
+				sink.closed(this, this.closeCode);
 				break;
 			}
 			if (opcode == 0x9) {
@@ -251,12 +387,18 @@ final class RawWebSocket {
 				writeFully(this.channel, pong);
 				this.channel.configureBlocking(false);
 			}
-			else if (opcode == 0x1 || opcode == 0x0) {
-				long t = timestamp(a, start, start + (int) length);
-				if (t != Long.MIN_VALUE) {
-					this.received++;
-					sink.event(this, t);
+			else if ((b0 & 0x40) != 0 && this.deflate) {
+				// compressed (RSV1): decodable when the whole message is this one frame
+				this.compressed++;
+				if (opcode == 0x1 && (b0 & 0x80) != 0 && inflate(a, start, (int) length)) {
+					text(sink, this.inflated, 0, this.inflatedLength);
 				}
+				else {
+					this.undecoded++;
+				}
+			}
+			else if (opcode == 0x1 || opcode == 0x0) {
+				text(sink, a, start, (int) length);
 			}
 			pos = start + (int) length;
 		}
@@ -264,13 +406,73 @@ final class RawWebSocket {
 		this.in.compact();
 	}
 
+	private void text(FrameSink sink, byte[] a, int start, int length) {
+		long t = timestamp(a, start, start + length);
+		if (t != Long.MIN_VALUE) {
+			this.received++;
+			long sequence = number(a, start, start + length, SEQUENCE_KEY, 96);
+			if (sequence != Long.MIN_VALUE) {
+				// one publisher per topic, so each session must see its sequence numbers rise by one
+				if (this.lastSequence >= 0 && sequence <= this.lastSequence) {
+					this.outOfOrder++;
+				}
+				else if (this.lastSequence >= 0 && sequence > this.lastSequence + 1) {
+					this.gaps += sequence - this.lastSequence - 1;
+				}
+				this.lastSequence = Math.max(this.lastSequence, sequence);
+			}
+			sink.event(this, t);
+		}
+		else {
+			sink.text(this, a, start, length);
+		}
+	}
+
+	/** Inflate one compressed message into {@link #inflated}, appending the tail RFC 7692 strips. */
+	private boolean inflate(byte[] a, int start, int length) {
+		if (this.inflater == null) {
+			this.inflater = new Inflater(true);
+			this.inflated = new byte[4096];
+		}
+		byte[] input = new byte[length + DEFLATE_TAIL.length];
+		System.arraycopy(a, start, input, 0, length);
+		System.arraycopy(DEFLATE_TAIL, 0, input, length, DEFLATE_TAIL.length);
+		this.inflater.setInput(input);
+		int n = 0;
+		try {
+			while (true) {
+				if (n == this.inflated.length) {
+					this.inflated = java.util.Arrays.copyOf(this.inflated, n * 2);
+				}
+				int got = this.inflater.inflate(this.inflated, n, this.inflated.length - n);
+				n += got;
+				if (got == 0) {
+					// the output had room: all the input is consumed (or a dictionary is asked for)
+					break;
+				}
+			}
+		}
+		catch (DataFormatException ex) {
+			return false;
+		}
+		this.inflatedLength = n;
+		return true;
+	}
+
 	/**
 	 * Find {@code {"t":} followed by digits in the frame and parse them.
 	 * @return the timestamp, or {@code Long.MIN_VALUE} when the frame carries none
 	 */
 	static long timestamp(byte[] a, int from, int to) {
-		byte[] key = TIMESTAMP_KEY;
-		int last = Math.min(to - key.length, from + 64);
+		return number(a, from, to, TIMESTAMP_KEY, 64);
+	}
+
+	/**
+	 * The number after {@code key} within the first {@code window} bytes from {@code from},
+	 * or {@code Long.MIN_VALUE}.
+	 */
+	private static long number(byte[] a, int from, int to, byte[] key, int window) {
+		int last = Math.min(to - key.length, from + window);
 		outer: for (int i = from; i <= last; i++) {
 			for (int j = 0; j < key.length; j++) {
 				if (a[i + j] != key[j]) {
@@ -292,6 +494,9 @@ final class RawWebSocket {
 
 	void close() {
 		this.closed = true;
+		if (this.inflater != null) {
+			this.inflater.end();
+		}
 		try {
 			this.channel.close();
 		}
@@ -303,6 +508,10 @@ final class RawWebSocket {
 	interface FrameSink {
 
 		void event(RawWebSocket from, long timestampNanos);
+
+		/** A text message that carries no timestamp (a WELCOME, for instance). */
+		default void text(RawWebSocket from, byte[] a, int offset, int length) {
+		}
 
 		void closed(RawWebSocket from, int code);
 

@@ -100,6 +100,47 @@ final class ServerProcess {
 		return (double) ticks / ticksPerSecond;
 	}
 
+	/**
+	 * Resident set size in bytes, as the operating system sees it ({@code VmRSS} in
+	 * {@code /proc/<pid>/status}).
+	 */
+	long rssBytes() throws IOException {
+		return statusKilobytes(Path.of("/proc", Long.toString(pid()), "status"), "VmRSS:") * 1024;
+	}
+
+	static long statusKilobytes(Path status, String field) throws IOException {
+		for (String line : Files.readAllLines(status)) {
+			if (line.startsWith(field)) {
+				// "VmRSS:	  123456 kB"
+				return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
+			}
+		}
+		throw new IOException("no " + field + " in " + status);
+	}
+
+	/**
+	 * The soft limit on open descriptors of this process ({@code /proc/<pid>/limits}), or
+	 * -1 when it cannot be read.
+	 */
+	long maxOpenFiles() {
+		return openFilesLimit(Path.of("/proc", Long.toString(pid()), "limits"));
+	}
+
+	static long openFilesLimit(Path limits) {
+		try {
+			for (String line : Files.readAllLines(limits)) {
+				if (line.startsWith("Max open files")) {
+					String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+					return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
+				}
+			}
+		}
+		catch (IOException | NumberFormatException ex) {
+			// reported as unknown
+		}
+		return -1;
+	}
+
 	/** Used heap in bytes after a full collection, read with one jcmd attach. */
 	long usedHeapAfterGc() throws IOException, InterruptedException {
 		Path commands = Files.createTempFile("jcmd", ".txt");

@@ -5,6 +5,8 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * K subscriber connections read by one selector thread, which counts the events each
@@ -34,6 +36,9 @@ final class Subscribers implements RawWebSocket.FrameSink, AutoCloseable {
 
 	private volatile String failure;
 
+	/** Sessions the server closed, by close code (1006: dropped without a close frame). */
+	private final Map<Integer, Integer> cut = new TreeMap<>();
+
 	Subscribers(List<RawWebSocket> connections) throws IOException {
 		this.connections = new ArrayList<>(connections);
 		this.selector = Selector.open();
@@ -56,8 +61,10 @@ final class Subscribers implements RawWebSocket.FrameSink, AutoCloseable {
 				for (SelectionKey key : this.selector.selectedKeys()) {
 					RawWebSocket ws = (RawWebSocket) key.attachment();
 					long before = ws.received;
-					if (!ws.readAvailable(this) && this.failure == null) {
-						this.failure = "a subscriber connection was closed by the server";
+					if (!ws.readAvailable(this)) {
+						if (this.failure == null) {
+							this.failure = "a subscriber connection was closed by the server";
+						}
 						key.cancel();
 					}
 					count += ws.received - before;
@@ -87,8 +94,37 @@ final class Subscribers implements RawWebSocket.FrameSink, AutoCloseable {
 
 	@Override
 	public void closed(RawWebSocket from, int code) {
+		synchronized (this.cut) {
+			this.cut.merge(code, 1, Integer::sum);
+		}
 		if (this.failure == null) {
 			this.failure = "a subscriber connection was closed by the server with code " + code;
+		}
+	}
+
+	/** Events received out of order or twice, over all K sessions. */
+	long outOfOrder() {
+		return this.connections.stream().mapToLong((ws) -> ws.outOfOrder).sum();
+	}
+
+	/** Events missing between received ones (lost), over all K sessions. */
+	long gaps() {
+		return this.connections.stream().mapToLong((ws) -> ws.gaps).sum();
+	}
+
+	/** How many of the K sessions the server has closed (cut) so far. */
+	int cut() {
+		synchronized (this.cut) {
+			return this.cut.values().stream().mapToInt(Integer::intValue).sum();
+		}
+	}
+
+	/** The cut sessions by close code, for instance {@code 1013 ×3}, or empty. */
+	String cutCodes() {
+		synchronized (this.cut) {
+			StringBuilder out = new StringBuilder();
+			this.cut.forEach((code, n) -> out.append(out.isEmpty() ? "" : ", ").append(code).append(" ×").append(n));
+			return out.toString();
 		}
 	}
 

@@ -31,6 +31,12 @@ final class SystemUnderTest {
 	/** Why this system cannot be measured, or {@code null}. */
 	String unavailable;
 
+	/** How long the warm-up took until the figures settled, in seconds; NaN before it ran. */
+	double warmupSeconds = Double.NaN;
+
+	/** What the warm-up found, per payload: settled after how many intervals, or not. */
+	String warmupNote = "";
+
 	SystemUnderTest(String label, String name, ServerProcess publisherNode, String publisherPath,
 			ServerProcess subscriberNode, String subscriberPath, boolean wamp, List<ServerProcess> processes) {
 		this.label = label;
