@@ -8,11 +8,12 @@ import java.util.Set;
 
 /**
  * Which topics an operation is allowed on: exact URIs, or prefixes ending in {@code *};
- * any topic when there are none.
+ * any topic when there are none. Shared by the server's global topic rules and the default
+ * {@link io.pubsubclub.wamp.auth.WampAuthorizer authorizer}.
  *
  * @author PubSubClub
  */
-final class TopicPatterns {
+public final class TopicPatterns {
 
 	static final TopicPatterns ANY = new TopicPatterns(List.of());
 
@@ -22,7 +23,11 @@ final class TopicPatterns {
 
 	private final boolean any;
 
-	TopicPatterns(Collection<String> patterns) {
+	/**
+	 * Create patterns from exact URIs and prefixes ending in {@code *}.
+	 * @param patterns the patterns; none allows any topic
+	 */
+	public TopicPatterns(Collection<String> patterns) {
 		for (String pattern : patterns) {
 			if (pattern.endsWith("*")) {
 				this.prefixes.add(pattern.substring(0, pattern.length() - 1));
@@ -34,7 +39,12 @@ final class TopicPatterns {
 		this.any = patterns.isEmpty();
 	}
 
-	boolean allows(String topic) {
+	/**
+	 * Return whether the patterns allow the given topic.
+	 * @param topic a full topic URI
+	 * @return whether it is allowed
+	 */
+	public boolean allows(String topic) {
 		if (this.any || this.exact.contains(topic)) {
 			return true;
 		}

@@ -3,6 +3,7 @@ package io.pubsubclub.wamp.auth;
 import java.util.Collection;
 import java.util.List;
 
+import io.pubsubclub.wamp.TopicPatterns;
 import io.pubsubclub.wamp.WampSession;
 
 /**
@@ -17,9 +18,9 @@ import io.pubsubclub.wamp.WampSession;
  */
 public class DefaultWampAuthorizer implements WampAuthorizer {
 
-	private final UriPatterns subscribeTopics;
+	private final TopicPatterns subscribeTopics;
 
-	private final UriPatterns publishTopics;
+	private final TopicPatterns publishTopics;
 
 	/**
 	 * Create an authorizer with no global rules: every topic.
@@ -35,8 +36,8 @@ public class DefaultWampAuthorizer implements WampAuthorizer {
 	 * @param publishTopics the topics they may publish on; any when empty
 	 */
 	public DefaultWampAuthorizer(Collection<String> subscribeTopics, Collection<String> publishTopics) {
-		this.subscribeTopics = new UriPatterns(subscribeTopics);
-		this.publishTopics = new UriPatterns(publishTopics);
+		this.subscribeTopics = new TopicPatterns(subscribeTopics);
+		this.publishTopics = new TopicPatterns(publishTopics);
 	}
 
 	@Override
