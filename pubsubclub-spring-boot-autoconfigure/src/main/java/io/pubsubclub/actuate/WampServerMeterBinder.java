@@ -70,6 +70,9 @@ public class WampServerMeterBinder implements MeterBinder {
 		FunctionCounter.builder("pubsubclub.wamp.publishes.slowed", metrics, WampServerMetrics::getPublishesSlowed)
 			.description("Times a WAMP session's socket stopped being read because it published over its budget")
 			.register(registry);
+		FunctionCounter.builder("pubsubclub.wamp.sessions.slowed", metrics, WampServerMetrics::getSessionsSlowed)
+			.description("WAMP sessions slowed at least once because they published over their budget")
+			.register(registry);
 		for (WampServerMetrics.BadFrame kind : WampServerMetrics.BadFrame.values()) {
 			Drops.register(registry, "bad-frame", "wamp-" + tag(kind), metrics, (m) -> m.getBadFrames(kind));
 		}
