@@ -26,6 +26,11 @@ import org.springframework.web.socket.handler.AbstractWebSocketHandler;
  * Takes text messages in parts, so that the container keeps its default (small) text
  * buffer per link instead of one of the maximum frame size; a frame that comes in
  * several parts is assembled here, and the size limit is enforced here.
+ * <p>
+ * Writes through the session's own sender when the session has one (a
+ * {@link FrameSenderSource}: accepted links, on the starter's transport, which assembles
+ * whole messages up to three bytes per character of the limit), otherwise through an
+ * {@link OutboundBuffer} (dialled links, on Tomcat's JSR-356 client).
  *
  * @author PubSubClub
  */
