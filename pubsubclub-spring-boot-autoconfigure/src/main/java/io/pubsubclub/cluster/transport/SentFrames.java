@@ -70,10 +70,12 @@ final class SentFrames {
 	 */
 	long queued() {
 		long handed = this.frames.get();
-		long written = this.sender.framesSent() - this.ownFrames.get();
+		long own = this.ownFrames.get();
+		long written = this.sender.framesSent() - own;
 		if (written >= handed) {
-			// nothing of ours waits: the surplus is the sender's own frames
-			this.ownFrames.addAndGet(written - handed);
+			// nothing of ours waits: the surplus is the sender's own frames (once, should
+			// two threads see it at the same time)
+			this.ownFrames.compareAndSet(own, own + (written - handed));
 			return 0;
 		}
 		long waiting = handed - written;
