@@ -218,6 +218,10 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 		this.resumeState = newResumeState(settings);
 	}
 
+	void resumeHorizon(Duration horizon) {
+		this.resumeState = new ResumeState(this.resumeSettings.enabled(), horizon);
+	}
+
 	private static ResumeState newResumeState(ResumeSettings settings) {
 		// long enough to hear of a restart after a slow redeploy, short enough that peers
 		// gone for good are not remembered for ever

@@ -145,6 +145,17 @@ final class ResumeOutbox {
 		return this.replay != null;
 	}
 
+	long heldChars() {
+		long held = this.liveChars.get();
+		List<SequencedEvent> replay = this.replay;
+		if (replay != null) {
+			for (int i = this.replayed; i < replay.size(); i++) {
+				held += replay.get(i).frame().length();
+			}
+		}
+		return held;
+	}
+
 	void close() {
 		this.closed = true;
 		this.live.clear();
