@@ -86,6 +86,8 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 
 	private volatile ResumeState resumeState = newResumeState(ResumeSettings.DEFAULTS);
 
+	private volatile Duration resumeHorizon = ResumeSettings.DEFAULTS.horizon();
+
 	private final GapReporter gaps = new GapReporter(this, this.counters);
 
 	private volatile PeerSightings sightings = PeerSightings.NONE;
@@ -216,18 +218,17 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 		this.resumeSettings = settings;
 		this.sequencer = new Sequencer(settings);
 		this.resumeState = newResumeState(settings);
+		this.resumeHorizon = settings.horizon();
 	}
 
+	// for tests: a consumer's horizon shorter than ten minutes
 	void resumeHorizon(Duration horizon) {
+		this.resumeHorizon = horizon;
 		this.resumeState = new ResumeState(this.resumeSettings.enabled(), horizon);
 	}
 
 	private static ResumeState newResumeState(ResumeSettings settings) {
-		// long enough to hear of a restart after a slow redeploy, short enough that peers
-		// gone for good are not remembered for ever
-		Duration forget = settings.maxAge().multipliedBy(10);
-		return new ResumeState(settings.enabled(), forget.compareTo(Duration.ofMinutes(10)) > 0 ? forget
-				: Duration.ofMinutes(10));
+		return new ResumeState(settings.enabled(), settings.horizon());
 	}
 
 	/**
@@ -315,11 +316,11 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 		Set<PeerLink> consumers = this.consumersByTopic.get(topic);
 		boolean asked = consumers != null && !consumers.isEmpty();
 		Sequencer sequencer = this.sequencer;
-		if (!asked && !sequencer.retains(topic)) {
+		if (!asked && !sequencer.tracking()) {
 			return false;
 		}
 		String sessionsJson = remoteSessions(exclude, eligible);
-		boolean resumable = !asked;
+		boolean resumable = !asked || sequencer.tracking();
 		if (consumers != null) {
 			String legacyFrame = null;
 			for (PeerLink consumer : consumers) {
@@ -337,14 +338,12 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 				}
 			}
 		}
-		if (!resumable) {
-			// a 1.2 link that held the topic may be back soon
-			resumable = sequencer.retains(topic);
-		}
 		if (resumable) {
-			sequencer.sequence(topic, eventJson, sessionsJson, consumers);
-			if (consumers != null) {
-				for (PeerLink consumer : consumers) {
+			// the 1.2 links are read again under the sequencer's lock: one whose 203 is
+			// served meanwhile gets this publish either in its replay or live
+			Set<PeerLink> sequenced = sequencer.sequence(topic, eventJson, sessionsJson, this.consumersByTopic::get);
+			if (sequenced != null) {
+				for (PeerLink consumer : sequenced) {
 					ResumeOutbox outbox = consumer.outbox();
 					if (outbox != null) {
 						outbox.drain();
@@ -406,6 +405,8 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	}
 
 	void consumerReady(PeerLink link) {
+		// outside the subscription lock: a gap report calls the application's listeners
+		forgetOldProducers();
 		ResumeState.Start start = null;
 		Long producerId = link.farNodeId();
 		supersedeOlderLinks(link);
@@ -428,6 +429,11 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 		peerSeen(producerId, null, null);
 	}
 
+	private void forgetOldProducers() {
+		this.resumeState.forgetOld().forEach((producerId, topics) -> this.gaps.forgotten(producerId, topics,
+				this.resumeHorizon));
+	}
+
 	void resumeEnded(PeerLink link, ClusterState.Resume outcome) {
 		Long producerId = link.farNodeId();
 		this.gaps.resumed(link, (producerId != null) ? producerId : -1, outcome);
@@ -438,20 +444,26 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 		if (outbox == null) {
 			return;
 		}
-		ReplayBuffer.Replay replay = this.sequencer.resume(outbox, resume, () -> {
+		link.serving(resume);
+		this.sequencer.resume(link, resume, () -> {
 			for (String topic : resume.topics()) {
 				producerSubscribed(link, topic);
 			}
-		});
+		}, this.consumersByTopic::get);
 		this.counters.replaysServed.increment();
-		link.answered(replay, resume);
 		if (logger.isInfoEnabled()) {
 			logger.info("Link " + link + " resumes from " + resume.lastSeq() + " on " + resume.topics().size()
-					+ " topics: replaying " + replay.events().size() + " events"
-					+ (replay.complete() ? "" : (replay.firstSeqStillHeld() == 0) ? ", for another epoch (gap)"
-							: ", with a gap before " + replay.firstSeqStillHeld()));
+					+ " topics" + (this.sequencer.epoch().equals(resume.epoch()) ? "" : ", for another epoch (gap)"));
 		}
 		outbox.drain();
+	}
+
+	Sequencer sequencer() {
+		return this.sequencer;
+	}
+
+	ResumeSettings resumeSettings() {
+		return this.resumeSettings;
 	}
 
 	String epoch() {
@@ -583,13 +595,12 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 		}
 	}
 
-	@Nullable ScheduledFuture<?> scheduleReplayTimeout(PeerLink link) {
+	@Nullable ScheduledFuture<?> scheduleReplayTimeout(Runnable timeout) {
 		try {
-			return this.scheduler.schedule(link::replayTimedOut,
-					Instant.now().plus(this.resumeSettings.timeout()));
+			return this.scheduler.schedule(timeout, Instant.now().plus(this.resumeSettings.timeout()));
 		}
 		catch (RuntimeException ex) {
-			logger.debug("Could not schedule the replay timeout of " + link, ex);
+			logger.debug("Could not schedule a replay timeout", ex);
 			return null;
 		}
 	}

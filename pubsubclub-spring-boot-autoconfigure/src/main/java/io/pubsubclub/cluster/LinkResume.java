@@ -1,7 +1,6 @@
 package io.pubsubclub.cluster;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 
 import org.jspecify.annotations.Nullable;
@@ -33,6 +32,11 @@ final class LinkResume {
 	boolean resumeAllowed;
 
 	volatile @Nullable ResumeOutbox outbox;
+
+	// producer side: the 203 being served, and the time its replay has
+	volatile PscMessage.@Nullable Resume serving;
+
+	volatile @Nullable ScheduledFuture<?> servingTimer;
 
 	volatile ClusterState.@Nullable Resume last;
 
@@ -82,12 +86,12 @@ final class LinkResume {
 	}
 
 	/**
-	 * Record, on the producer side, the replay a 203 was answered with.
+	 * Record, on the producer side, how the replay a 203 asked for ended.
 	 */
-	void answered(ReplayBuffer.Replay replay, List<String> topics, long lastSeq) {
-		Long missed = replay.complete() ? Long.valueOf(0)
-				: (replay.firstSeqStillHeld() > 0) ? Math.max(0, replay.firstSeqStillHeld() - 1 - lastSeq) : null;
-		this.last = new ClusterState.Resume(Instant.now(), replay.events().size(), replay.complete(), missed, topics);
+	void answered(PscMessage.Resume resume, long replayed, boolean complete, long firstSeqStillHeld) {
+		Long missed = complete ? Long.valueOf(0)
+				: (firstSeqStillHeld > 0) ? Math.max(0, firstSeqStillHeld - 1 - resume.lastSeq()) : null;
+		this.last = new ClusterState.Resume(Instant.now(), replayed, complete, missed, resume.topics());
 	}
 
 }

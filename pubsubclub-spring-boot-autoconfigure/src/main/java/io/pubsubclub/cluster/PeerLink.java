@@ -297,6 +297,10 @@ public final class PeerLink {
 			if (this.resume.timer != null) {
 				this.resume.timer.cancel(false);
 			}
+			ScheduledFuture<?> servingTimer = this.resume.servingTimer;
+			if (servingTimer != null) {
+				servingTimer.cancel(false);
+			}
 			ResumeOutbox outbox = this.resume.outbox;
 			if (outbox != null) {
 				outbox.close();
@@ -541,10 +545,42 @@ public final class PeerLink {
 	}
 
 	/**
-	 * Record, on the producer side, the replay a 203 was answered with.
+	 * Start serving a 203 on the producer side: its replay must end within the replay
+	 * timeout.
 	 */
-	synchronized void answered(ReplayBuffer.Replay replay, PscMessage.Resume resume) {
-		this.resume.answered(replay, resume.topics(), resume.lastSeq());
+	void serving(PscMessage.Resume resume) {
+		this.resume.serving = resume;
+		this.resume.servingTimer = this.cluster.scheduleReplayTimeout(this::servingTimedOut);
+	}
+
+	/**
+	 * The replay of the 203 being served went out: record how it ended.
+	 */
+	void replayEnded(long replayed, boolean complete, long firstSeqStillHeld) {
+		PscMessage.Resume resume = this.resume.serving;
+		ScheduledFuture<?> timer = this.resume.servingTimer;
+		if (timer != null) {
+			timer.cancel(false);
+		}
+		if (resume == null) {
+			return;
+		}
+		this.resume.answered(resume, replayed, complete, firstSeqStillHeld);
+		if (logger.isInfoEnabled()) {
+			logger.info("Link " + this + " resumed from " + resume.lastSeq() + " on " + resume.topics().size()
+					+ " topics: replayed " + replayed + " events"
+					+ (complete ? "" : (firstSeqStillHeld == 0) ? ", with a gap of unknown size"
+							: ", with a gap before " + firstSeqStillHeld));
+		}
+	}
+
+	// on the producer side: a consumer that does not take its replay is cut off
+	private void servingTimedOut() {
+		ResumeOutbox outbox = this.resume.outbox;
+		if (outbox != null && outbox.replaying() && this.status == ClusterState.Status.READY) {
+			slowPeer("replay not taken within " + this.cluster.resumeSettings().timeout());
+			close(1013, "slow consumer: replay not read in time");
+		}
 	}
 
 	private @Nullable Runnable handleAsConsumer(PscMessage message) {
@@ -633,7 +669,7 @@ public final class PeerLink {
 		this.version = version;
 		LinkChannel channel = this.channel;
 		if (this.role == ClusterState.Role.PRODUCER && version.resumable() && channel != null) {
-			this.resume.outbox = new ResumeOutbox(this, channel);
+			this.resume.outbox = new ResumeOutbox(this, channel, this.cluster.sequencer());
 		}
 		this.status = ClusterState.Status.READY;
 		if (this.handshakeTimer != null) {
@@ -699,7 +735,7 @@ public final class PeerLink {
 			this.topics.addAll(resume.topics());
 			this.resume.pending = resume;
 			this.resume.replayed = 0;
-			this.resume.timer = this.cluster.scheduleReplayTimeout(this);
+			this.resume.timer = this.cluster.scheduleReplayTimeout(this::replayTimedOut);
 		}
 		for (String topic : subscribed) {
 			if (this.topics.add(topic)) {
