@@ -30,7 +30,8 @@ import static org.awaitility.Awaitility.await;
  * exactly once and in order, or missing only where a 204 reported a gap.
  * <p>
  * Short by default (200 resumes, about half a minute); {@code
- * -Dpubsubclub.resume.soak.iterations=N} runs N resumes.
+ * -Dpubsubclub.resume.soak.iterations=N} runs N resumes (past about 1,000, raise the
+ * suite's timeout too: {@code -Djunit.jupiter.execution.timeout.default=30m}).
  */
 class ResumeSoakTests {
 
