@@ -342,6 +342,38 @@ public class PubSubClubProperties {
 		 */
 		private DataSize publishRate = DataSize.ofMegabytes(1);
 
+		/**
+		 * Most session ids the exclude and eligible lists of one publish may name
+		 * together. They travel with the event to every consumer node and are charged to
+		 * the publish budget; a PUBLISH naming more is refused, logged once per session
+		 * and counted (a procedure's publish gets the CALLERROR
+		 * "http://api.wamp.ws/error#invalid-argument").
+		 */
+		private int sessionIdsPerPublish = 1024;
+
+		/**
+		 * Longest session id, in characters, in the exclude or eligible list of a publish
+		 * (WAMP session ids are 16); a PUBLISH with a longer one is refused as for
+		 * "session-ids-per-publish".
+		 */
+		private int sessionIdLength = 64;
+
+		public int getSessionIdsPerPublish() {
+			return this.sessionIdsPerPublish;
+		}
+
+		public void setSessionIdsPerPublish(int sessionIdsPerPublish) {
+			this.sessionIdsPerPublish = sessionIdsPerPublish;
+		}
+
+		public int getSessionIdLength() {
+			return this.sessionIdLength;
+		}
+
+		public void setSessionIdLength(int sessionIdLength) {
+			this.sessionIdLength = sessionIdLength;
+		}
+
 		public int getSubscriptionsPerSession() {
 			return this.subscriptionsPerSession;
 		}

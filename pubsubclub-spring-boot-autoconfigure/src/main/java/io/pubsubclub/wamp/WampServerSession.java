@@ -41,6 +41,9 @@ final class WampServerSession implements WampSession {
 	// bit i set: a refusal by limit i has been logged for this session
 	private final AtomicInteger limitsLogged = new AtomicInteger();
 
+	// INFO lines logged about this session's ignored or refused messages
+	private final AtomicInteger refusalLines = new AtomicInteger();
+
 	private final CallQueue calls = new CallQueue();
 
 	private final PublishBudget publishBudget;
@@ -137,6 +140,10 @@ final class WampServerSession implements WampSession {
 	boolean firstRefusal(WampServerMetrics.Limit limit) {
 		int bit = 1 << limit.ordinal();
 		return (this.limitsLogged.getAndUpdate((logged) -> logged | bit) & bit) == 0;
+	}
+
+	AtomicInteger refusalLines() {
+		return this.refusalLines;
 	}
 
 	WebSocketSession webSocket() {
