@@ -526,6 +526,8 @@ public class PubSubClubProperties {
 		 */
 		private int maxFailures = 3;
 
+		private final Throttle throttle = new Throttle();
+
 		/**
 		 * WAMP-CRA users by auth key, for applications without a WampCraCredentials bean
 		 * of their own. Keys with characters other than letters, digits and "-" need
@@ -569,8 +571,99 @@ public class PubSubClubProperties {
 			return this.users;
 		}
 
+		public Throttle getThrottle() {
+			return this.throttle;
+		}
+
 		public void setUsers(Map<String, User> users) {
 			this.users = users;
+		}
+
+	}
+
+	public static class Throttle {
+
+		/**
+		 * Whether failed WAMP-CRA attempts are limited across sessions, per auth key and
+		 * per remote address, as well as per session.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Failed attempts for one auth key, or from one remote address (an IPv6 address by
+		 * its /64), after which each further failure holds that key or address back: its
+		 * attempts are refused unseen with "http://api.wamp.ws/error#too-many-failures".
+		 */
+		private int failures = 5;
+
+		/**
+		 * Time without a failure after which the count of an auth key or address starts
+		 * again.
+		 */
+		private Duration window = Duration.ofMinutes(15);
+
+		/**
+		 * First hold after the failures, doubled by each further failure.
+		 */
+		private Duration initialDelay = Duration.ofSeconds(1);
+
+		/**
+		 * Longest hold.
+		 */
+		private Duration maxDelay = Duration.ofMinutes(5);
+
+		/**
+		 * Most auth keys, and most remote addresses, tracked at once; the least recently
+		 * failed are forgotten first.
+		 */
+		private int maxTracked = 10000;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getFailures() {
+			return this.failures;
+		}
+
+		public void setFailures(int failures) {
+			this.failures = failures;
+		}
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(Duration window) {
+			this.window = window;
+		}
+
+		public Duration getInitialDelay() {
+			return this.initialDelay;
+		}
+
+		public void setInitialDelay(Duration initialDelay) {
+			this.initialDelay = initialDelay;
+		}
+
+		public Duration getMaxDelay() {
+			return this.maxDelay;
+		}
+
+		public void setMaxDelay(Duration maxDelay) {
+			this.maxDelay = maxDelay;
+		}
+
+		public int getMaxTracked() {
+			return this.maxTracked;
+		}
+
+		public void setMaxTracked(int maxTracked) {
+			this.maxTracked = maxTracked;
 		}
 
 	}

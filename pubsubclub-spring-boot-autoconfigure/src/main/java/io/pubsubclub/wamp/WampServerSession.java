@@ -1,5 +1,6 @@
 package io.pubsubclub.wamp;
 
+import java.net.InetSocketAddress;
 import java.security.Principal;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +35,7 @@ final class WampServerSession implements WampSession {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
-	private final WampAuthState authState = new WampAuthState();
+	private final WampAuthState authState;
 
 	private final AtomicBoolean closeCounted = new AtomicBoolean();
 
@@ -59,6 +60,8 @@ final class WampServerSession implements WampSession {
 	WampServerSession(String id, WebSocketSession webSocket, long publishRate, long publishBurst) {
 		this.id = id;
 		this.webSocket = webSocket;
+		InetSocketAddress remote = webSocket.getRemoteAddress();
+		this.authState = new WampAuthState((remote != null) ? remote.getAddress() : null);
 		this.publishBudget = new PublishBudget(publishRate, publishBurst, System.nanoTime());
 		this.readThrottle = new ReadThrottle(this, webSocket);
 	}
