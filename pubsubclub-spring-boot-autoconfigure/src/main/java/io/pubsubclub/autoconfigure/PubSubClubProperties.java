@@ -21,8 +21,9 @@ import org.springframework.util.unit.DataSize;
 public class PubSubClubProperties {
 
 	/**
-	 * Id of this node in the cluster, sent to consumers in the handshake. Random in [0,
-	 * 2^31) when not set.
+	 * Id of this node in the cluster, sent to consumers in the handshake: 0 to 2^63 - 1.
+	 * Random in [0, 2^31) when not set, as Python nodes draw theirs; keep a fixed id in
+	 * that range in a cluster with other implementations.
 	 */
 	private @Nullable Long nodeId;
 
