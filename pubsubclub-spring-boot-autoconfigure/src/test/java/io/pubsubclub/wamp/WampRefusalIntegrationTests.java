@@ -130,4 +130,23 @@ class WampRefusalIntegrationTests {
 		assertThat(metrics.getLimitRefusals(Limit.SESSION_ID_LENGTH) - tooLong).isEqualTo(2);
 	}
 
+	@Test
+	void aPublishOnBehalfNamingTooManySessionIdsIsAnsweredWithACallError() throws Exception {
+		try (WampTestClient caller = WampTestClient.connect(this.port)) {
+			List<String> excluded = new ArrayList<>();
+			for (int i = 0; i < 101; i++) {
+				excluded.add("other" + i);
+			}
+			caller.send(2, "many", "http://example.com/rpc#publishAsExcluding", OPEN, "x", excluded);
+			String answer = caller.nextText();
+			assertThat(answer).startsWith("[4,\"many\",\"http://api.wamp.ws/error#invalid-argument\"")
+				.contains("101 session ids, over 100");
+			caller.send(2, "long", "http://example.com/rpc#publishAsExcluding", OPEN, "x", List.of("z".repeat(33)));
+			assertThat(caller.nextText()).startsWith("[4,\"long\",\"http://api.wamp.ws/error#invalid-argument\"")
+				.contains("longer than 32 characters");
+			caller.send(2, "fine", "http://example.com/rpc#publishAsExcluding", OPEN, "x", excluded.subList(0, 100));
+			assertThat(caller.nextText()).isEqualTo("[3,\"fine\",0]");
+		}
+	}
+
 }
