@@ -73,6 +73,10 @@ public class WampServerMeterBinder implements MeterBinder {
 		FunctionCounter.builder("pubsubclub.wamp.sessions.slowed", metrics, WampServerMetrics::getSessionsSlowed)
 			.description("WAMP sessions slowed at least once because they published over their budget")
 			.register(registry);
+		FunctionCounter.builder("pubsubclub.wamp.refusals.unlogged", metrics, WampServerMetrics::getUnloggedRefusals)
+			.description("Ignored or refused WAMP messages counted but not logged, over the log's per-session or "
+					+ "per-minute bound")
+			.register(registry);
 		for (WampServerMetrics.BadFrame kind : WampServerMetrics.BadFrame.values()) {
 			Drops.register(registry, "bad-frame", "wamp-" + tag(kind), metrics, (m) -> m.getBadFrames(kind));
 		}
