@@ -91,7 +91,7 @@ final class LinkHandler extends AbstractWebSocketHandler {
 			// was given, writes what a reading thread sends at the end of that read, and
 			// hands nothing to another thread
 			sender = source.frameSender(onOverflow);
-			channel = new SessionChannel(session, new SentFrames(sender, limit), this.closer, limit);
+			channel = new SessionChannel(session, new SentFrames(sender), this.closer, limit);
 		}
 		else {
 			OutboundBuffer buffer = new OutboundBuffer(session, limit, this.settings.sendTimeLimit().toMillis(),

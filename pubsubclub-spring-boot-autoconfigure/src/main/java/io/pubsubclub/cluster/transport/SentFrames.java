@@ -14,8 +14,9 @@ import io.pubsubclub.support.FrameSender;
  * ({@code ResumeOutbox}); the sender's own limit still cuts a peer that falls behind.
  * <p>
  * Bounds: {@value #CAPACITY} totals (32 KB) per link. With more frames than that
- * waiting, the waiting characters cannot be told, and the buffer limit is reported
- * (a replay then waits for the link to drain). The sender also counts the pongs it
+ * waiting, the figure is extrapolated: the older frames are taken to be of the average
+ * size of the last {@value #CAPACITY} - 1 (the sender's own limit, in bytes, stays the
+ * hard bound that cuts a peer off). The sender also counts the pongs it
  * writes by itself: those seen while nothing of the link's waits are taken off; those
  * written while frames wait make the figure low by one frame each until the link is
  * next seen empty (one pong per ping interval of the dialling peer).
@@ -33,8 +34,6 @@ final class SentFrames {
 
 	private final FrameSender sender;
 
-	private final long bufferLimit;
-
 	// totals[i & MASK]: characters handed over up to and including frame i (from 0)
 	private final AtomicLongArray totals = new AtomicLongArray(CAPACITY);
 
@@ -45,9 +44,8 @@ final class SentFrames {
 	// frames the sender wrote that were not handed over here (pongs), as far as seen
 	private final AtomicLong ownFrames = new AtomicLong();
 
-	SentFrames(FrameSender sender, long bufferLimit) {
+	SentFrames(FrameSender sender) {
 		this.sender = sender;
-		this.bufferLimit = bufferLimit;
 	}
 
 	/**
@@ -66,7 +64,7 @@ final class SentFrames {
 
 	/**
 	 * Return the characters handed to the sender and not yet written.
-	 * @return the waiting characters, the buffer limit when they cannot be told
+	 * @return the waiting characters
 	 */
 	long queued() {
 		long handed = this.frames.get();
@@ -79,11 +77,15 @@ final class SentFrames {
 			return 0;
 		}
 		long waiting = handed - written;
+		long total = this.chars.get();
 		if (waiting >= CAPACITY || written < 0) {
-			return this.bufferLimit;
+			// the last CAPACITY - 1 frames are known; the older ones waiting are taken to be
+			// of their average size
+			long known = Math.max(0, total - this.totals.get((int) ((handed - CAPACITY) & MASK)));
+			return known / (CAPACITY - 1) * waiting + known % (CAPACITY - 1) * waiting / (CAPACITY - 1);
 		}
 		long writtenChars = (written == 0) ? 0 : this.totals.get((int) ((written - 1) & MASK));
-		return Math.max(0, this.chars.get() - writtenChars);
+		return Math.max(0, total - writtenChars);
 	}
 
 }

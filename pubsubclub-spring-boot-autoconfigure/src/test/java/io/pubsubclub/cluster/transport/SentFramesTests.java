@@ -18,7 +18,7 @@ class SentFramesTests {
 	@Test
 	void queuedIsTheCharactersOfTheFramesNotYetWritten() {
 		FakeSender sender = new FakeSender();
-		SentFrames frames = new SentFrames(sender, 1_000_000);
+		SentFrames frames = new SentFrames(sender);
 		assertThat(frames.queued()).isZero();
 		frames.send("a".repeat(10));
 		frames.send("b".repeat(200));
@@ -35,7 +35,7 @@ class SentFramesTests {
 	@Test
 	void pongsSeenWhileNothingWaitsAreTakenOff() {
 		FakeSender sender = new FakeSender();
-		SentFrames frames = new SentFrames(sender, 1_000_000);
+		SentFrames frames = new SentFrames(sender);
 		frames.send("x".repeat(100));
 		sender.write(1);
 		// two pongs written by the sender itself
@@ -49,22 +49,27 @@ class SentFramesTests {
 	}
 
 	@Test
-	void moreFramesWaitingThanCountedReportsTheBufferLimit() {
+	void moreFramesWaitingThanTrackedAreTakenAtTheAverageSizeOfTheLastOnes() {
 		FakeSender sender = new FakeSender();
-		SentFrames frames = new SentFrames(sender, 12_345);
+		SentFrames frames = new SentFrames(sender);
 		for (int i = 0; i < SentFrames.CAPACITY; i++) {
-			frames.send("f");
+			frames.send("ff");
 		}
-		assertThat(frames.queued()).isEqualTo(12_345);
-		sender.write(1);
-		assertThat(frames.queued()).isEqualTo(SentFrames.CAPACITY - 1);
+		for (int i = 0; i < 1000; i++) {
+			frames.send("f".repeat(10));
+		}
+		// 5,096 frames wait; the last 4,095 hold 3,095 x 2 + 1,000 x 10 characters
+		long known = 3095 * 2 + 1000 * 10;
+		assertThat(frames.queued()).isEqualTo(known * 5096 / 4095);
+		sender.write(1001);
+		assertThat(frames.queued()).isEqualTo(3095 * 2 + 1000 * 10);
 	}
 
 	@Test
 	void aRefusedFrameIsReported() {
 		FakeSender sender = new FakeSender();
 		sender.refuse = true;
-		SentFrames frames = new SentFrames(sender, 100);
+		SentFrames frames = new SentFrames(sender);
 		assertThat(frames.send("x")).isFalse();
 	}
 
