@@ -1112,7 +1112,8 @@ public class PubSubClubProperties {
 
 		/**
 		 * Longest time a consumer waits for a replay to end (204) before it closes the
-		 * link as broken (1002).
+		 * link as broken (1002), and a producer waits for a consumer to take its replay
+		 * before it cuts the consumer off as too slow (1013).
 		 */
 		private Duration timeout = Duration.ofSeconds(30);
 
