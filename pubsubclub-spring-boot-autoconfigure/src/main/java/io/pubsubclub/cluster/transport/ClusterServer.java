@@ -17,10 +17,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
@@ -47,9 +43,6 @@ import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.server.HandshakeInterceptor;
-import org.springframework.web.socket.server.RequestUpgradeStrategy;
-import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
-import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler;
 import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeStrategy;
 
 /**
@@ -236,7 +229,7 @@ public final class ClusterServer implements SmartLifecycle {
 		interceptors.add(new IdentityHeader(this.cluster.identity().responseHeader()));
 		TomcatUpgradeStrategy upgrade = upgradeStrategy(this.settings);
 		this.upgradeStrategy = upgrade;
-		Tomcat.addServlet(context, "pubsubclub", new UpgradeServlet(this::handler, upgrade, interceptors));
+		Tomcat.addServlet(context, "pubsubclub", new LinkUpgradeServlet(this::handler, upgrade, interceptors));
 		context.addServletMappingDecoded("", "pubsubclub");
 		try {
 			tomcat.start();
@@ -425,46 +418,6 @@ public final class ClusterServer implements SmartLifecycle {
 		public void afterHandshake(org.springframework.http.server.ServerHttpRequest request,
 				org.springframework.http.server.ServerHttpResponse response, WebSocketHandler wsHandler,
 				@Nullable Exception exception) {
-		}
-
-	}
-
-	/**
-	 * Upgrades requests for {@code /} to a cluster link; nothing else is served.
-	 */
-	private static final class UpgradeServlet extends HttpServlet {
-
-		private final transient java.util.function.Supplier<LinkHandler> handler;
-
-		private final transient RequestUpgradeStrategy upgrade;
-
-		private final transient List<HandshakeInterceptor> interceptors;
-
-		private transient @Nullable WebSocketHttpRequestHandler requestHandler;
-
-		UpgradeServlet(java.util.function.Supplier<LinkHandler> handler, RequestUpgradeStrategy upgrade,
-				List<HandshakeInterceptor> interceptors) {
-			this.handler = handler;
-			this.upgrade = upgrade;
-			this.interceptors = interceptors;
-		}
-
-		@Override
-		public void init() {
-			this.requestHandler = new WebSocketHttpRequestHandler(this.handler.get(),
-					new DefaultHandshakeHandler(this.upgrade));
-			this.requestHandler.setHandshakeInterceptors(this.interceptors);
-		}
-
-		@Override
-		protected void service(HttpServletRequest request, HttpServletResponse response)
-				throws ServletException, IOException {
-			WebSocketHttpRequestHandler requestHandler = this.requestHandler;
-			if (requestHandler == null || !"/".equals(request.getRequestURI())) {
-				response.sendError(HttpServletResponse.SC_NOT_FOUND);
-				return;
-			}
-			requestHandler.handleRequest(request, response);
 		}
 
 	}
