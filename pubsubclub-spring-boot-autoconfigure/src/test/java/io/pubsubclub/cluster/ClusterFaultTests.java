@@ -29,6 +29,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.pubsubclub.cluster.TestNodes.Node;
+import io.pubsubclub.discovery.DiscoveredPeer;
+import io.pubsubclub.discovery.DiscoveryMetadata;
+import io.pubsubclub.discovery.DiscoveryPeerWatcher;
+import io.pubsubclub.discovery.PeerRegistrar;
+
+import org.springframework.cloud.client.DefaultServiceInstance;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
@@ -40,12 +48,15 @@ import static org.awaitility.Awaitility.await;
  * a fault-injecting {@link TcpProxy}, consumer C dials it directly. Every event must
  * reach each consumer exactly once and in order, or fall inside a gap the consumer
  * reported ({@link ClusterGapEvent}); C, whose link is never touched, must get every
- * event. Each scenario prints a {@code FAULT:} line with its figures (events published,
+ * event. The faults: a cut inside a frame, stalls shorter and longer than the ping
+ * timeout, a black hole, a trickle, a reset with the port refused, the registry
+ * unreachable, a flapping link, the producer killed and restarted on the same and on a
+ * new address, and a port in use at start-up. Each scenario prints a {@code FAULT:} line with its figures (events published,
  * lost, duplicated, out of order, gaps reported, the time to detect the fault and to
  * recover from it), and the class prints them as a table at the end (docs/testing.md).
  * <p>
  * Short by default (about a minute); {@code -Dpubsubclub.faults.long=true} runs each
- * link fault five times and flaps for 30 s instead of 6
+ * link fault five times and flaps for 30 s instead of 5
  * ({@code -Dpubsubclub.faults.rounds}, {@code -Dpubsubclub.faults.flap-seconds}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -59,7 +70,7 @@ class ClusterFaultTests {
 	private static final int ROUNDS = Integer.getInteger("pubsubclub.faults.rounds", LONG ? 5 : 1);
 
 	private static final Duration FLAP = Duration
-		.ofSeconds(Long.getLong("pubsubclub.faults.flap-seconds", LONG ? 30 : 6));
+		.ofSeconds(Long.getLong("pubsubclub.faults.flap-seconds", LONG ? 30 : 5));
 
 	private static final Duration PING = Duration.ofMillis(500);
 
@@ -136,7 +147,7 @@ class ClusterFaultTests {
 	@Order(3)
 	void stallLongerThanThePingTimeout() {
 		for (int round = 0; round < ROUNDS; round++) {
-			scenario("stall 3 s (ping 500 ms)", () -> stall(Duration.ofSeconds(3)));
+			scenario("stall 2 s (ping 500 ms)", () -> stall(Duration.ofSeconds(2)));
 		}
 	}
 
@@ -144,9 +155,9 @@ class ClusterFaultTests {
 	@Order(4)
 	void blackHole() {
 		for (int round = 0; round < ROUNDS; round++) {
-			scenario("black hole 3 s", () -> {
+			scenario("black hole 2 s", () -> {
 				this.proxy.blackHole(true);
-				sleep(Duration.ofSeconds(3));
+				sleep(Duration.ofSeconds(2));
 				this.proxy.blackHole(false);
 			});
 		}
@@ -156,9 +167,9 @@ class ClusterFaultTests {
 	@Order(5)
 	void trickle() {
 		for (int round = 0; round < ROUNDS; round++) {
-			scenario("trickle 2 KB/s for 3 s", () -> {
+			scenario("trickle 2 KB/s for 2 s", () -> {
 				this.proxy.trickle(2048);
-				sleep(Duration.ofSeconds(3));
+				sleep(Duration.ofSeconds(2));
 				this.proxy.trickle(0);
 			});
 		}
@@ -179,6 +190,32 @@ class ClusterFaultTests {
 
 	@Test
 	@Order(7)
+	void registryUnreachable() {
+		// B has the producer as a static peer (through the proxy) and from the registry, C
+		// from the registry as well; each registry fails for a while, as one unreachable
+		Registry toB = new Registry(this.viaProxy, this.proxy.address(), this.producer);
+		Registry toC = new Registry(this.direct, this.producer.address(), this.producer);
+		try {
+			Result result = scenario("registry unreachable 2 s (static peer and discovery)", () -> {
+				toB.outage(true);
+				toC.outage(true);
+				sleep(Duration.ofSeconds(2));
+				toB.outage(false);
+				toC.outage(false);
+				// a few refreshes with the registry back
+				sleep(Duration.ofMillis(500));
+			});
+			assertThat(result.detected).as("a registry outage drops no link").isNegative();
+			assertThat(toB.failedReads.get() + toC.failedReads.get()).as("reads the outage failed").isPositive();
+		}
+		finally {
+			toB.stop();
+			toC.stop();
+		}
+	}
+
+	@Test
+	@Order(8)
 	void flappingPeer() {
 		scenario("flapping every 1 s for " + FLAP.toSeconds() + " s", () -> {
 			long end = System.nanoTime() + FLAP.toNanos();
@@ -200,7 +237,7 @@ class ClusterFaultTests {
 
 	@ParameterizedTest(name = "restarted on the {0} address")
 	@ValueSource(strings = { "same", "new" })
-	@Order(8)
+	@Order(9)
 	void producerKilledAndRestarted(String address) throws Exception {
 		int port = StablePort.pick();
 		String[] producerProperties = nodeProperties("pubsubclub.producer.enabled=true",
@@ -271,7 +308,7 @@ class ClusterFaultTests {
 	}
 
 	@Test
-	@Order(9)
+	@Order(10)
 	void portInUseAtStartUpFailsNamingTheProperty() throws Exception {
 		try (ServerSocket taken = new ServerSocket()) {
 			taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
@@ -294,7 +331,7 @@ class ClusterFaultTests {
 	 * Run a fault on B's link while the producer publishes, then check every event at B
 	 * and C and report the figures.
 	 */
-	private void scenario(String name, Runnable fault) {
+	private Result scenario(String name, Runnable fault) {
 		String topic = "fault-" + this.streams.incrementAndGet();
 		Checker atB = new Checker(this.viaProxy, topic);
 		Checker atC = new Checker(this.direct, topic);
@@ -335,6 +372,7 @@ class ClusterFaultTests {
 		}
 		this.viaProxy.subscribers().unsubscribe(topic);
 		this.direct.subscribers().unsubscribe(topic);
+		return result;
 	}
 
 	private void report(Result result, long lostAtDirect) {
@@ -603,6 +641,71 @@ class ClusterFaultTests {
 
 		void stop() {
 			this.watching.set(false);
+		}
+
+	}
+
+	/**
+	 * A registry for one consumer, listing the producer at the given address, read by a
+	 * {@link DiscoveryPeerWatcher} every 100 ms that adds and removes the consumer's peers;
+	 * an outage makes every read fail.
+	 */
+	static final class Registry implements DiscoveryClient {
+
+		private final List<ServiceInstance> instances;
+
+		private final DiscoveryPeerWatcher watcher;
+
+		private volatile boolean outage;
+
+		final AtomicLong failedReads = new AtomicLong();
+
+		Registry(Node consumer, PeerAddress producerAddress, Node producer) {
+			this.instances = List.of(new DefaultServiceInstance("producer", "pubsubclub", producerAddress.host(), 8080,
+					false, DiscoveryMetadata.of(producerAddress.port(), producer.cluster().state().nodeId())));
+			PeerRegistrar registrar = new PeerRegistrar() {
+
+				@Override
+				public void add(DiscoveredPeer peer) {
+					consumer.peers().add(new PeerAddress(peer.host(), peer.port()));
+				}
+
+				@Override
+				public void remove(DiscoveredPeer peer) {
+					consumer.peers().remove(new PeerAddress(peer.host(), peer.port()));
+				}
+
+			};
+			this.watcher = new DiscoveryPeerWatcher(this, "pubsubclub", registrar,
+					() -> consumer.cluster().state().nodeId(), Duration.ofMillis(100), Duration.ZERO);
+			this.watcher.start();
+		}
+
+		void outage(boolean on) {
+			this.outage = on;
+		}
+
+		void stop() {
+			this.watcher.stop();
+		}
+
+		@Override
+		public String description() {
+			return "fault test registry";
+		}
+
+		@Override
+		public List<ServiceInstance> getInstances(String serviceId) {
+			if (this.outage) {
+				this.failedReads.incrementAndGet();
+				throw new IllegalStateException("registry unreachable");
+			}
+			return this.instances;
+		}
+
+		@Override
+		public List<String> getServices() {
+			return List.of("pubsubclub");
 		}
 
 	}

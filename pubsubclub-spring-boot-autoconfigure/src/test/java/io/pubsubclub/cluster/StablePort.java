@@ -1,5 +1,6 @@
 package io.pubsubclub.cluster;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -55,8 +56,13 @@ public final class StablePort {
 	}
 
 	private static int[] ephemeralRange() {
-		try {
-			String[] parts = Files.readString(RANGE).trim().split("\\s+");
+		// a line reader: Files.readString reads /proc's files (size 0) short on JDK 17
+		try (BufferedReader reader = Files.newBufferedReader(RANGE)) {
+			String line = reader.readLine();
+			String[] parts = (line != null) ? line.trim().split("\\s+") : new String[0];
+			if (parts.length != 2) {
+				throw new IllegalStateException("Unreadable " + RANGE + ": " + line);
+			}
 			return new int[] { Integer.parseInt(parts[0]), Integer.parseInt(parts[1]) };
 		}
 		catch (IOException ex) {
