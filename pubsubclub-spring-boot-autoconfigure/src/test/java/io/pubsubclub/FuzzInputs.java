@@ -144,13 +144,14 @@ public final class FuzzInputs {
 			case 3 -> "9".repeat(1 + this.random.nextInt(60));
 			case 4 -> pick(List.of("1e400", "-1e400", "1E-400", "0.1", "1.0", "-0.0", "1e2", "101.0", "1.5e3"));
 			case 5 -> this.random.nextInt(1000) + "." + this.random.nextInt(1000) + "e" + (this.random.nextInt(40) - 20);
-			// up to the parser's limit of 1000 digits: a value any JSON peer can read
-			case 6 -> "1" + "0".repeat(this.random.nextInt(999));
+			// past the default parser's limit of 1,000 digits too, as Jackson writes a
+			// BigInteger: the PSC codec must carry it (a WAMP client's PUBLISH may not)
+			case 6 -> "1" + "0".repeat(this.random.nextInt(1200));
 			default -> Integer.toString(this.random.nextInt(3) + 1);
 		};
 	}
 
-	/** A number past the parser's limit of 1000 digits: valid JSON no peer reads. */
+	/** A number past the default parser's limit of 1,000 digits. */
 	public String hugeNumber() {
 		return "1" + "0".repeat(1000 + this.random.nextInt(200));
 	}

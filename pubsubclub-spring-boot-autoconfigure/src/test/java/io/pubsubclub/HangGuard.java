@@ -1,8 +1,15 @@
 package io.pubsubclub;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,7 +31,8 @@ import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
  * stretch (extension callbacks, test instance creation, the engine's own work between
  * them) longer than {@code pubsubclub.test.hang-limit} (default 5 minutes, a
  * {@link Duration} text such as {@code 30s} or {@code PT5M}) prints every thread's stack
- * to standard error and halts the JVM with status 3, which fails the build at once
+ * to standard error and to {@code target/hang-guard-<time>.txt} and halts the JVM with
+ * status 3, which fails the build at once
  * naming the fork ("The forked VM terminated without properly saying goodbye") rather
  * than waiting for the fork's timeout. One daemon thread checks every second.
  */
@@ -129,10 +137,21 @@ public final class HangGuard implements InvocationInterceptor {
 		for (ThreadInfo info : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
 			dump.append(info);
 		}
+		// the fork's standard streams are surefire's channel, whose report of a test is
+		// written when the test ends: never, here. So the dump goes to a file in target/
+		// as well, and to the process's own standard error.
+		Path file = Path.of("target", "hang-guard-" + System.currentTimeMillis() + ".txt").toAbsolutePath();
+		try {
+			Files.writeString(file, dump);
+			dump.insert(0, "HANG: thread dump in " + file + "\n");
+		}
+		catch (IOException | RuntimeException ex) {
+			// the dump still goes to the streams
+		}
+		PrintStream stderr = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+		stderr.println(dump);
 		System.err.println(dump);
 		System.err.flush();
-		System.out.println(dump);
-		System.out.flush();
 		Runtime.getRuntime().halt(3);
 	}
 
