@@ -7,13 +7,10 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.AfterAll;
@@ -28,15 +25,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.pubsubclub.cluster.FaultLoad.Arrivals;
+import io.pubsubclub.cluster.FaultLoad.Checker;
+import io.pubsubclub.cluster.FaultLoad.Stream;
 import io.pubsubclub.cluster.TestNodes.Node;
-import io.pubsubclub.discovery.DiscoveredPeer;
-import io.pubsubclub.discovery.DiscoveryMetadata;
-import io.pubsubclub.discovery.DiscoveryPeerWatcher;
-import io.pubsubclub.discovery.PeerRegistrar;
 
-import org.springframework.cloud.client.DefaultServiceInstance;
-import org.springframework.cloud.client.ServiceInstance;
-import org.springframework.cloud.client.discovery.DiscoveryClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
@@ -193,8 +186,8 @@ class ClusterFaultTests {
 	void registryUnreachable() {
 		// B has the producer as a static peer (through the proxy) and from the registry, C
 		// from the registry as well; each registry fails for a while, as one unreachable
-		Registry toB = new Registry(this.viaProxy, this.proxy.address(), this.producer);
-		Registry toC = new Registry(this.direct, this.producer.address(), this.producer);
+		FailingRegistry toB = new FailingRegistry(this.viaProxy, this.proxy.address(), this.producer);
+		FailingRegistry toC = new FailingRegistry(this.direct, this.producer.address(), this.producer);
 		try {
 			Result result = scenario("registry unreachable 2 s (static peer and discovery)", () -> {
 				toB.outage(true);
@@ -253,7 +246,7 @@ class ClusterFaultTests {
 			Checker atB = new Checker(b, topic);
 			Checker atC = new Checker(c, topic);
 			subscribe(first, topic, b, c);
-			Stream before = new Stream(first, topic, "p1");
+			Stream before = new Stream(first, topic, "p1", RATE);
 			atB.awaitAtLeast(before, 50);
 			atC.awaitAtLeast(before, 50);
 			LinkWatch watch = new LinkWatch(b);
@@ -283,7 +276,7 @@ class ClusterFaultTests {
 			}
 			long restarted = System.nanoTime();
 			await().atMost(WAIT).until(() -> forwardsTo(second, topic) == 2);
-			Stream after = new Stream(second, topic, "p2");
+			Stream after = new Stream(second, topic, "p2", RATE);
 			atB.awaitAtLeast(after, 50);
 			atC.awaitAtLeast(after, 50);
 			after.stop();
@@ -337,7 +330,7 @@ class ClusterFaultTests {
 		Checker atC = new Checker(this.direct, topic);
 		int gapsBefore = this.viaProxy.gaps().size();
 		subscribe(this.producer, topic, this.viaProxy, this.direct);
-		Stream stream = new Stream(this.producer, topic, "p");
+		Stream stream = new Stream(this.producer, topic, "p", RATE);
 		atB.awaitAtLeast(stream, 50);
 		atC.awaitAtLeast(stream, 50);
 		LinkWatch watch = new LinkWatch(this.viaProxy);
@@ -443,180 +436,6 @@ class ClusterFaultTests {
 		LockSupport.parkNanos(duration.toNanos());
 	}
 
-	/** A numbered stream of events on one topic from one producer, at {@link #RATE}. */
-	static final class Stream {
-
-		final String id;
-
-		private final AtomicLong seq = new AtomicLong();
-
-		private final AtomicBoolean running = new AtomicBoolean(true);
-
-		private final Thread thread;
-
-		Stream(Node producer, String topic, String id) {
-			this.id = id;
-			this.thread = new Thread(() -> {
-				long start = System.nanoTime();
-				while (this.running.get()) {
-					long due = (System.nanoTime() - start) * RATE / 1_000_000_000L;
-					while (this.seq.get() < due && this.running.get()) {
-						producer.subscribers().publish(topic, "[\"" + id + "\"," + this.seq.incrementAndGet() + "]");
-					}
-					LockSupport.parkNanos(1_000_000);
-				}
-			}, "fault-publisher-" + id);
-			this.thread.setDaemon(true);
-			this.thread.start();
-		}
-
-		long published() {
-			return this.seq.get();
-		}
-
-		void stop() {
-			this.running.set(false);
-			try {
-				this.thread.join(WAIT.toMillis());
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			assertThat(this.thread.isAlive()).as("publisher " + this.id + " stopped").isFalse();
-		}
-
-	}
-
-	/** What one consumer received of the streams on one topic, event by event. */
-	static final class Checker {
-
-		private final Map<String, Arrivals> streams = new ConcurrentHashMap<>();
-
-		Checker(Node consumer, String topic) {
-			Listeners.of(consumer).put(topic, (eventJson) -> {
-				int comma = eventJson.indexOf(',');
-				String id = eventJson.substring(2, comma - 1);
-				long seq = Long.parseLong(eventJson.substring(comma + 1, eventJson.length() - 1));
-				this.streams.computeIfAbsent(id, (key) -> new Arrivals()).arrived(seq);
-			});
-		}
-
-		Arrivals of(Stream stream) {
-			return this.streams.computeIfAbsent(stream.id, (key) -> new Arrivals());
-		}
-
-		void awaitAtLeast(Stream stream, long seq) {
-			await().atMost(WAIT).until(() -> of(stream).max() >= seq);
-		}
-
-		/** Wait until the last event published has arrived, and a little for stragglers. */
-		void awaitAll(Stream stream) {
-			await().atMost(WAIT).until(() -> of(stream).max() >= stream.published());
-			sleep(Duration.ofMillis(200));
-		}
-
-		long lost(Stream stream) {
-			return stream.published() - of(stream).distinct();
-		}
-
-		long firstArrival(Stream stream) {
-			return of(stream).firstArrival();
-		}
-
-		/** When every event up to {@code seq} that ever arrived had arrived. */
-		long caughtUp(Stream stream, long seq) {
-			return of(stream).caughtUp(seq);
-		}
-
-		void assertExactlyOnceInOrder(Stream stream) {
-			Arrivals arrivals = of(stream);
-			assertThat(arrivals.duplicated()).as("events of " + stream.id + " duplicated").isZero();
-			assertThat(arrivals.outOfOrder()).as("events of " + stream.id + " out of order").isZero();
-			assertThat(lost(stream)).as("events of " + stream.id + " lost").isZero();
-		}
-
-		void assertInOrderWithoutDuplicates(Stream stream) {
-			Arrivals arrivals = of(stream);
-			assertThat(arrivals.duplicated()).as("events of " + stream.id + " duplicated").isZero();
-			assertThat(arrivals.outOfOrder()).as("events of " + stream.id + " out of order").isZero();
-		}
-
-	}
-
-	/** Arrival times by sequence number, and what arrived twice or late. */
-	static final class Arrivals {
-
-		private final Map<Long, Long> firstArrival = new ConcurrentHashMap<>();
-
-		private final AtomicLong max = new AtomicLong();
-
-		private final AtomicLong duplicated = new AtomicLong();
-
-		private final AtomicLong outOfOrder = new AtomicLong();
-
-		void arrived(long seq) {
-			long now = System.nanoTime();
-			if (this.firstArrival.putIfAbsent(seq, now) != null) {
-				this.duplicated.incrementAndGet();
-				return;
-			}
-			if (this.max.getAndAccumulate(seq, Math::max) > seq) {
-				this.outOfOrder.incrementAndGet();
-			}
-		}
-
-		long max() {
-			return this.max.get();
-		}
-
-		long distinct() {
-			return this.firstArrival.size();
-		}
-
-		long duplicated() {
-			return this.duplicated.get();
-		}
-
-		long outOfOrder() {
-			return this.outOfOrder.get();
-		}
-
-		long firstArrival() {
-			return this.firstArrival.values().stream().mapToLong(Long::longValue).min().orElse(-1);
-		}
-
-		long caughtUp(long seq) {
-			long last = 0;
-			for (Map.Entry<Long, Long> arrival : this.firstArrival.entrySet()) {
-				if (arrival.getKey() <= seq + 1) {
-					last = Math.max(last, arrival.getValue());
-				}
-			}
-			return last;
-		}
-
-	}
-
-	/** The consumer's one delivery listener, handing each topic's events to its checker. */
-	static final class Listeners {
-
-		private static final Map<Node, Map<String, java.util.function.Consumer<String>>> ALL = new ConcurrentHashMap<>();
-
-		static Map<String, java.util.function.Consumer<String>> of(Node consumer) {
-			return ALL.computeIfAbsent(consumer, (node) -> {
-				Map<String, java.util.function.Consumer<String>> byTopic = new ConcurrentHashMap<>();
-				node.subscribers().onDeliver((topic, eventJson) -> {
-					java.util.function.Consumer<String> checker = byTopic.get(topic);
-					if (checker != null) {
-						checker.accept(eventJson);
-					}
-				});
-				return byTopic;
-			});
-		}
-
-	}
-
 	/** When B's link to the producer first left the ready state. */
 	static final class LinkWatch {
 
@@ -641,71 +460,6 @@ class ClusterFaultTests {
 
 		void stop() {
 			this.watching.set(false);
-		}
-
-	}
-
-	/**
-	 * A registry for one consumer, listing the producer at the given address, read by a
-	 * {@link DiscoveryPeerWatcher} every 100 ms that adds and removes the consumer's peers;
-	 * an outage makes every read fail.
-	 */
-	static final class Registry implements DiscoveryClient {
-
-		private final List<ServiceInstance> instances;
-
-		private final DiscoveryPeerWatcher watcher;
-
-		private volatile boolean outage;
-
-		final AtomicLong failedReads = new AtomicLong();
-
-		Registry(Node consumer, PeerAddress producerAddress, Node producer) {
-			this.instances = List.of(new DefaultServiceInstance("producer", "pubsubclub", producerAddress.host(), 8080,
-					false, DiscoveryMetadata.of(producerAddress.port(), producer.cluster().state().nodeId())));
-			PeerRegistrar registrar = new PeerRegistrar() {
-
-				@Override
-				public void add(DiscoveredPeer peer) {
-					consumer.peers().add(new PeerAddress(peer.host(), peer.port()));
-				}
-
-				@Override
-				public void remove(DiscoveredPeer peer) {
-					consumer.peers().remove(new PeerAddress(peer.host(), peer.port()));
-				}
-
-			};
-			this.watcher = new DiscoveryPeerWatcher(this, "pubsubclub", registrar,
-					() -> consumer.cluster().state().nodeId(), Duration.ofMillis(100), Duration.ZERO);
-			this.watcher.start();
-		}
-
-		void outage(boolean on) {
-			this.outage = on;
-		}
-
-		void stop() {
-			this.watcher.stop();
-		}
-
-		@Override
-		public String description() {
-			return "fault test registry";
-		}
-
-		@Override
-		public List<ServiceInstance> getInstances(String serviceId) {
-			if (this.outage) {
-				this.failedReads.incrementAndGet();
-				throw new IllegalStateException("registry unreachable");
-			}
-			return this.instances;
-		}
-
-		@Override
-		public List<String> getServices() {
-			return List.of("pubsubclub");
 		}
 
 	}
