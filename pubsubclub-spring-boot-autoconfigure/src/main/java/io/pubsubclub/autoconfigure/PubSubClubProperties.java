@@ -177,6 +177,14 @@ public class PubSubClubProperties {
 		 */
 		private boolean compression;
 
+		/**
+		 * Longest time a WebSocket client may send nothing before its session is closed with
+		 * 1001. The starter's own transport pings a silent client halfway, so a live client
+		 * (browsers answer pings) never reaches it; on the container's transport the
+		 * container's session idle timeout applies.
+		 */
+		private Duration idleTimeout = Duration.ofSeconds(60);
+
 		private final Topics topics = new Topics();
 
 		private final Auth auth = new Auth();
@@ -251,6 +259,14 @@ public class PubSubClubProperties {
 
 		public boolean isCompression() {
 			return this.compression;
+		}
+
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
 		}
 
 		public void setCompression(boolean compression) {

@@ -132,6 +132,7 @@ public final class WampServerAutoConfiguration {
 		handler.setMaxMessageSize(PropertyChecks.intSize("pubsubclub.wamp.max-message-size", wamp.getMaxMessageSize()));
 		handler.setSendBufferSize(PropertyChecks.positive("pubsubclub.wamp.send-buffer-size", wamp.getSendBufferSize()));
 		handler.setSendTimeLimit(PropertyChecks.positive("pubsubclub.wamp.send-time-limit", wamp.getSendTimeLimit()));
+		handler.setIdleTimeout(PropertyChecks.positive("pubsubclub.wamp.idle-timeout", wamp.getIdleTimeout()));
 		handler.setIncludeStackTrace(wamp.isIncludeStackTrace());
 		WampAuthAutoConfiguration.validateTimeout(wamp.getAuth());
 		WampCraAuthenticator cra = authenticator.getIfAvailable();
@@ -181,6 +182,7 @@ public final class WampServerAutoConfiguration {
 			return new TomcatUpgradeStrategy((int) maxBytes,
 					PropertyChecks.positive("pubsubclub.wamp.send-buffer-size", wamp.getSendBufferSize()),
 					PropertyChecks.positive("pubsubclub.wamp.send-time-limit", wamp.getSendTimeLimit()), CLOSE_TIMEOUT,
+					PropertyChecks.positive("pubsubclub.wamp.idle-timeout", wamp.getIdleTimeout()),
 					new StandardWebSocketUpgradeStrategy());
 		}
 

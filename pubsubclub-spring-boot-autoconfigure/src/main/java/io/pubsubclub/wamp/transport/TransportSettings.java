@@ -22,14 +22,22 @@ final class TransportSettings {
 
 	private final StallWatch stalls;
 
+	private final IdleWatch idleWatch;
+
 	TransportSettings(int maxMessageBytes, long sendBufferSize, Duration sendTimeLimit, Duration closeTimeout,
 			ScheduledExecutorService scheduler) {
+		this(maxMessageBytes, sendBufferSize, sendTimeLimit, closeTimeout, Duration.ZERO, scheduler);
+	}
+
+	TransportSettings(int maxMessageBytes, long sendBufferSize, Duration sendTimeLimit, Duration closeTimeout,
+			Duration idleTimeout, ScheduledExecutorService scheduler) {
 		this.maxMessageBytes = maxMessageBytes;
 		this.sendBufferSize = sendBufferSize;
 		this.sendTimeLimitNanos = sendTimeLimit.toNanos();
 		this.closeTimeout = closeTimeout;
 		this.scheduler = scheduler;
 		this.stalls = new StallWatch(scheduler, sendTimeLimit);
+		this.idleWatch = new IdleWatch(scheduler, idleTimeout);
 	}
 
 	int maxMessageBytes() {
@@ -54,6 +62,10 @@ final class TransportSettings {
 
 	StallWatch stalls() {
 		return this.stalls;
+	}
+
+	IdleWatch idleWatch() {
+		return this.idleWatch;
 	}
 
 }
