@@ -285,10 +285,21 @@ final class FrameReader {
 	}
 
 	private void unmask(byte[] from, int fromStart, byte[] to, int toStart, int length) {
-		int mask = this.mask;
-		int phase = this.payloadRead;
-		for (int i = 0; i < length; i++) {
-			to[toStart + i] = (byte) (from[fromStart + i] ^ (mask >>> (24 - 8 * ((phase + i) & 3))));
+		// the key turned so that its first byte is the one for the first byte here
+		int mask = Integer.rotateLeft(this.mask, 8 * (this.payloadRead & 3));
+		byte m0 = (byte) (mask >>> 24);
+		byte m1 = (byte) (mask >>> 16);
+		byte m2 = (byte) (mask >>> 8);
+		byte m3 = (byte) mask;
+		int i = 0;
+		for (; i + 4 <= length; i += 4) {
+			to[toStart + i] = (byte) (from[fromStart + i] ^ m0);
+			to[toStart + i + 1] = (byte) (from[fromStart + i + 1] ^ m1);
+			to[toStart + i + 2] = (byte) (from[fromStart + i + 2] ^ m2);
+			to[toStart + i + 3] = (byte) (from[fromStart + i + 3] ^ m3);
+		}
+		for (; i < length; i++) {
+			to[toStart + i] = (byte) (from[fromStart + i] ^ (mask >>> (24 - 8 * (i & 3))));
 		}
 	}
 

@@ -39,8 +39,9 @@ import org.springframework.web.socket.WebSocketMessage;
  * reads into a buffer of the reading thread. Reading: the socket is not read while the
  * connection's writes are stalled (Tomcat's write event re-arms reading), so a client that
  * sends pings, or anything answered, without reading cannot make the server queue without
- * bound. Work: the frames one read produces for other connections are written when that
- * read is handled ({@value #READ_BUFFER_SIZE} bytes at most), not when the read loop ends.
+ * bound. Work: the frames that reading one client produces for other connections are written
+ * once {@value #MAX_BATCHED_BYTES} bytes of it are handled at most, not when the read loop
+ * ends, which a client that streams without pause can put off for ever.
  * Time: a connection from which nothing arrives for the idle timeout is pinged halfway and
  * closed with 1001 at its end; one whose socket takes no byte for the send-time limit is
  * closed with 1013; a closing handshake takes at most the close timeout.
@@ -55,6 +56,12 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 	private static final Log logger = LogFactory.getLog(TomcatConnection.class);
 
 	static final int READ_BUFFER_SIZE = 16 * 1024;
+
+	/**
+	 * The most bytes read from one client while the frames they make for other connections
+	 * wait in the write batch.
+	 */
+	static final int MAX_BATCHED_BYTES = 4 * READ_BUFFER_SIZE;
 
 	private static final ThreadLocal<byte[]> readBuffer = ThreadLocal.withInitial(() -> new byte[READ_BUFFER_SIZE]);
 
@@ -186,6 +193,8 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 	private SocketState read() {
 		SocketWrapperBase<?> socket = socket();
 		FrameReader reader = reader();
+		WriteBatch batch = WriteBatch.open();
+		int batched = 0;
 		try {
 			while (!this.closed.get()) {
 				if (this.readSuspended) {
@@ -206,9 +215,14 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 					break;
 				}
 				this.lastRead = System.nanoTime();
-				// the frames of one read for other connections go out when it is handled
-				try (WriteBatch batch = WriteBatch.open()) {
-					reader.read(buffer, 0, read);
+				reader.read(buffer, 0, read);
+				batched += read;
+				if (batched >= MAX_BATCHED_BYTES) {
+					// what other connections were sent goes out now, however long this client
+					// keeps sending (and this connection's pong and stall state are current)
+					batch.close();
+					batch = WriteBatch.open();
+					batched = 0;
 				}
 			}
 		}
@@ -219,6 +233,9 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 				throw error;
 			}
 			return SocketState.CLOSED;
+		}
+		finally {
+			batch.close();
 		}
 		return this.closed.get() ? SocketState.CLOSED : SocketState.UPGRADED;
 	}
@@ -272,9 +289,15 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 	 */
 	@Override
 	public void failed(CloseStatus status) {
-		if (logger.isDebugEnabled()) {
-			logger.debug("WebSocket session " + session().getId() + " from " + remoteAddress() + ": "
-					+ status.getReason() + ", closing with " + status.getCode());
+		String message = "WebSocket session " + session().getId() + " from " + remoteAddress() + ": "
+				+ status.getReason() + ", closing with " + status.getCode();
+		// counted; logged at INFO at most once per interval, whatever clients send
+		long failures = settings().failed();
+		if (failures > 0 && logger.isInfoEnabled()) {
+			logger.info(message + " (" + failures + " connections failed so far; the others at DEBUG)");
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug(message);
 		}
 		this.failing = true;
 		close(status);
@@ -384,7 +407,12 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 		long silent = now - this.lastRead;
 		if (silent >= idleTimeoutNanos) {
 			if (!this.closeSent.get()) {
-				failed(CloseStatus.GOING_AWAY.withReason("idle timeout"));
+				if (logger.isDebugEnabled()) {
+					logger.debug("WebSocket session " + session().getId() + " from " + remoteAddress()
+							+ ": nothing received for the idle timeout, closing with 1001");
+				}
+				this.failing = true;
+				close(CloseStatus.GOING_AWAY.withReason("idle timeout"));
 			}
 		}
 		else if (silent >= idleTimeoutNanos / 2) {

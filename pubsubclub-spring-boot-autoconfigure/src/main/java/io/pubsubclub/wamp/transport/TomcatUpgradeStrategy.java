@@ -178,6 +178,15 @@ public final class TomcatUpgradeStrategy implements RequestUpgradeStrategy, Auto
 	}
 
 	/**
+	 * Return the number of connections failed for what their client sent (1002, 1007,
+	 * 1009), since start-up.
+	 * @return the failed connections
+	 */
+	public long getFailedConnections() {
+		return this.settings.failures();
+	}
+
+	/**
 	 * Return whether handshakes on Tomcat get the lean transport: the running Tomcat is one
 	 * it was tested on.
 	 * @return whether the lean transport is used on Tomcat

@@ -22,8 +22,8 @@ import org.apache.commons.logging.LogFactory;
  * it leaves the writes to a flusher thread, and what queues up until that thread runs goes
  * out together.
  * <p>
- * <b>Bound.</b> A batch holds another connection's frames for the handling of one read of
- * a connection ({@link TomcatConnection#READ_BUFFER_SIZE} bytes at most), never for a whole
+ * <b>Bound.</b> A batch holds another connection's frames for the handling of at most
+ * {@link TomcatConnection#MAX_BATCHED_BYTES} bytes read from one client, never for a whole
  * read loop that a client streaming without pause can make last for ever. The flusher
  * thread survives any {@link Throwable} a connection's write throws.
  *

@@ -95,8 +95,16 @@ abstract class AbstractConformanceTests {
 	 * The server closes the connection: a close frame with one of the codes, answered as a
 	 * client does (the server may have closed the socket already), then the end.
 	 */
-	static RawWebSocket.Frame assertFailed(RawWebSocket session, Integer... codes) throws IOException {
-		RawWebSocket.Frame close = session.closeFrame();
+	RawWebSocket.Frame assertFailed(RawWebSocket session, Integer... codes) throws IOException {
+		RawWebSocket.Frame close;
+		try {
+			close = session.closeFrame();
+		}
+		catch (java.io.EOFException | java.net.SocketException ex) {
+			// Autobahn's "requireClean: false": a failed connection may just be dropped
+			assertThat(alwaysSendsTheCloseFrame()).as("dropped without a close frame: " + ex).isFalse();
+			return null;
+		}
 		assertThat(close.closeCode()).as("close code (%s)", close.closeReason()).isIn((Object[]) codes);
 		try {
 			session.send(true, 0, 8, Arrays.copyOf(close.payload(), Math.min(2, close.payload().length)), true);
@@ -107,6 +115,12 @@ abstract class AbstractConformanceTests {
 		assertThat(session.endOfStream()).as("connection ends").isTrue();
 		return close;
 	}
+
+	/**
+	 * Whether the transport always sends its close frame before it drops a failed
+	 * connection; Tomcat's now and then does not (as Autobahn|Testsuite allows).
+	 */
+	abstract boolean alwaysSendsTheCloseFrame();
 
 	static byte[] bytes(int... values) {
 		byte[] bytes = new byte[values.length];
@@ -488,7 +502,7 @@ abstract class AbstractConformanceTests {
 	void robustnessPingFloodFromAClientThatReadsNothingHoldsNoMemory() throws Exception {
 		// issue 23, defect 3: every ping was read and its pong queued, whatever was stalled
 		long limit = 96L * 1024 * 1024;
-		try (RawWebSocket flooder = open(); RawWebSocket bystander = echoSession()) {
+		try (RawWebSocket flooder = open()) {
 			ByteArrayOutputStream chunk = new ByteArrayOutputStream();
 			while (chunk.size() < 64 * 1024) {
 				chunk.writeBytes(RawWebSocket.frame(true, 0, 9, new byte[125], true));
@@ -519,7 +533,9 @@ abstract class AbstractConformanceTests {
 			}
 			assertThat(grown).as("heap grown during a flood of %d bytes of pings", written.get())
 				.isLessThan(32L * 1024 * 1024);
-			assertAlive(bystander);
+			try (RawWebSocket other = echoSession()) {
+				assertAlive(other);
+			}
 			flooder.close();
 			writer.join(TIMEOUT.toMillis());
 		}
@@ -603,7 +619,8 @@ abstract class AbstractConformanceTests {
 	@Test
 	void robustnessSilentClientIsClosedAfterTheIdleTimeout() throws Exception {
 		try (RawWebSocket session = open()) {
-			// the client answers no ping: idle-timeout is 2 s in these tests
+			// the client answers no ping: idle-timeout is 3 s in these tests
+			session.answerPings = false;
 			assertFailed(session, 1001);
 		}
 	}
@@ -630,6 +647,9 @@ abstract class AbstractConformanceTests {
 		int before = this.server.getSessionCount();
 		try (RawWebSocket bystander = echoSession()) {
 			for (int i = 0; i < 40; i++) {
+				if (i % 8 == 0) {
+					assertAlive(bystander);
+				}
 				byte[] garbage = new byte[1 + random.nextInt(4096)];
 				random.nextBytes(garbage);
 				try (RawWebSocket session = open()) {

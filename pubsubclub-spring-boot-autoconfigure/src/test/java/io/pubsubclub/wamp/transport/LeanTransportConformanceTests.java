@@ -14,9 +14,14 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 @SpringBootTest(classes = LeanTransportConformanceTests.TestApplication.class,
 		webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "pubsubclub.wamp.max-message-size=80KB",
-				"pubsubclub.wamp.send-time-limit=5s", "pubsubclub.wamp.idle-timeout=2s",
+				"pubsubclub.wamp.send-time-limit=5s", "pubsubclub.wamp.idle-timeout=3s",
 				"pubsubclub.wamp.limits.publish-rate=1GB", "pubsubclub.wamp.send-buffer-size=4MB" })
 class LeanTransportConformanceTests extends AbstractConformanceTests {
+
+	@Override
+	boolean alwaysSendsTheCloseFrame() {
+		return true;
+	}
 
 	@Test
 	void oversizedLengthFieldFailsWith1009BeforeTheMaskingKey() throws Exception {

@@ -144,7 +144,23 @@ final class RawWebSocket implements AutoCloseable {
 		this.out.flush();
 	}
 
+	/**
+	 * Whether {@link #next()} answers the server's pings with pongs and skips them, as
+	 * browsers do; a test of a client that answers nothing turns it off.
+	 */
+	boolean answerPings = true;
+
 	Frame next() throws IOException {
+		while (true) {
+			Frame frame = nextFrame();
+			if (frame.opcode() != 9 || !this.answerPings) {
+				return frame;
+			}
+			send(true, 0, 10, frame.payload(), true);
+		}
+	}
+
+	private Frame nextFrame() throws IOException {
 		int first = this.in.readUnsignedByte();
 		int second = this.in.readUnsignedByte();
 		if ((second & 0x80) != 0) {
