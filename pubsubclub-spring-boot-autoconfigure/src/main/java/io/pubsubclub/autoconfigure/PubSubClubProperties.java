@@ -179,9 +179,10 @@ public class PubSubClubProperties {
 
 		/**
 		 * Longest time a WebSocket client may send nothing before its session is closed with
-		 * 1001. The starter's own transport pings a silent client halfway, so a live client
-		 * (browsers answer pings) never reaches it; on the container's transport the
-		 * container's session idle timeout applies.
+		 * 1001, on the starter's own transport. It pings a silent client halfway, so a live
+		 * client (browsers answer pings) never reaches it. The container's transport
+		 * ("compression" on) does not ping, so it keeps the container's idle timeout (none on
+		 * Tomcat), lest quiet subscribers be cut off.
 		 */
 		private Duration idleTimeout = Duration.ofSeconds(60);
 

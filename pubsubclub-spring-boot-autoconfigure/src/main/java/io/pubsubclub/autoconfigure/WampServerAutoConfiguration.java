@@ -132,7 +132,6 @@ public final class WampServerAutoConfiguration {
 		handler.setMaxMessageSize(PropertyChecks.intSize("pubsubclub.wamp.max-message-size", wamp.getMaxMessageSize()));
 		handler.setSendBufferSize(PropertyChecks.positive("pubsubclub.wamp.send-buffer-size", wamp.getSendBufferSize()));
 		handler.setSendTimeLimit(PropertyChecks.positive("pubsubclub.wamp.send-time-limit", wamp.getSendTimeLimit()));
-		handler.setIdleTimeout(PropertyChecks.positive("pubsubclub.wamp.idle-timeout", wamp.getIdleTimeout()));
 		handler.setIncludeStackTrace(wamp.isIncludeStackTrace());
 		WampAuthAutoConfiguration.validateTimeout(wamp.getAuth());
 		WampCraAuthenticator cra = authenticator.getIfAvailable();

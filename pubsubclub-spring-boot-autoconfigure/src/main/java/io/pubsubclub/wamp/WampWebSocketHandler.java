@@ -133,8 +133,6 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 
 	private long sendBufferSize = 512 * 1024;
 
-	private @Nullable Duration idleTimeout;
-
 	private Duration sendTimeLimit = Duration.ofSeconds(10);
 
 	private @Nullable WampCraAuthenticator authenticator;
@@ -262,16 +260,6 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 	}
 
 	/**
-	 * Set how long a session on the container's WebSocket transport may receive nothing
-	 * before the container closes it (JSR-356 {@code Session#setMaxIdleTimeout}); the
-	 * starter's own transport applies its own.
-	 * @param idleTimeout the timeout, or {@code null} for the container's default
-	 */
-	public void setIdleTimeout(@Nullable Duration idleTimeout) {
-		this.idleTimeout = idleTimeout;
-	}
-
-	/**
 	 * Set whether CALLERROR details carry the stack trace of an exception that has no
 	 * details of its own.
 	 * @param includeStackTrace whether to include stack traces
@@ -298,7 +286,6 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 		// no setTextMessageSizeLimit: Tomcat would give every session a text buffer of that
 		// size; parts of longer messages are assembled in textPart instead
 		smallTextBuffer(webSocket);
-		containerIdleTimeout(webSocket);
 		WampServerSession session = this.server.open(webSocket);
 		webSocket.getAttributes().put(SESSION_ATTRIBUTE, session);
 		BiConsumer<WebSocketSession, OutboundBuffer.Overflow> onOverflow = (ws, reason) -> slowSession(session, reason);
@@ -392,15 +379,6 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 		if (nativeSession != null && nativeSession.getClass().getName().startsWith(TOMCAT_PACKAGE)
 				&& nativeSession.getMaxTextMessageBufferSize() > TOMCAT_TEXT_BUFFER_SIZE) {
 			nativeSession.setMaxTextMessageBufferSize(TOMCAT_TEXT_BUFFER_SIZE);
-		}
-	}
-
-	private void containerIdleTimeout(WebSocketSession webSocket) {
-		Duration idleTimeout = this.idleTimeout;
-		jakarta.websocket.Session nativeSession = (idleTimeout != null && webSocket instanceof NativeWebSocketSession nws)
-				? nws.getNativeSession(jakarta.websocket.Session.class) : null;
-		if (nativeSession != null && idleTimeout != null) {
-			nativeSession.setMaxIdleTimeout(idleTimeout.toMillis());
 		}
 	}
 

@@ -1,5 +1,7 @@
 package io.pubsubclub.wamp.transport;
 
+import java.nio.charset.StandardCharsets;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -7,9 +9,12 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * The conformance cases against the starter's own transport, and what it does beyond
- * Tomcat's: it refuses an oversized message at its length field.
+ * Tomcat's: it refuses an oversized message at its length field, and closes a client that
+ * sends nothing (not even a pong) for the idle timeout, and only such a client.
  */
 @SpringBootTest(classes = LeanTransportConformanceTests.TestApplication.class,
 		webEnvironment = WebEnvironment.RANDOM_PORT,
@@ -19,7 +24,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 class LeanTransportConformanceTests extends AbstractConformanceTests {
 
 	@Override
-	boolean alwaysSendsTheCloseFrame() {
+	boolean strict() {
 		return true;
 	}
 
@@ -29,6 +34,29 @@ class LeanTransportConformanceTests extends AbstractConformanceTests {
 		try (RawWebSocket session = open()) {
 			session.write(bytes(0x81, 0xFF, 0, 0, 0, 0, 0x0C, 0xC0, 0, 0));
 			assertFailed(session, 1009);
+		}
+	}
+
+	@Test
+	void robustnessSilentClientIsClosedAfterTheIdleTimeout() throws Exception {
+		try (RawWebSocket session = open()) {
+			// the client answers no ping: idle-timeout is 3 s here (only this transport pings and
+			// closes for idleness; the container's keeps its own idle timeout, none on Tomcat)
+			session.answerPings = false;
+			assertFailed(session, 1001);
+		}
+	}
+
+	@Test
+	void robustnessClientThatTalksIsNotClosedForIdleness() throws Exception {
+		try (RawWebSocket session = open()) {
+			// 4 s in all, past the 3 s idle timeout; the server's own pings are answered by next()
+			for (int i = 0; i < 8; i++) {
+				session.send(true, 0, 9, ("keep " + i).getBytes(StandardCharsets.UTF_8), true);
+				RawWebSocket.Frame frame = session.next();
+				assertThat(frame.opcode()).as("pong, not close").isEqualTo(10);
+				Thread.sleep(500);
+			}
 		}
 	}
 
