@@ -113,7 +113,17 @@ abstract class ConformanceTestSupport {
 	 * accepts its loss), then the server fails the connection.
 	 */
 	void assertEchoThenFailed(RawWebSocket session, String content, Integer... codes) throws IOException {
-		RawWebSocket.Frame frame = session.next();
+		RawWebSocket.Frame frame;
+		try {
+			frame = session.next();
+		}
+		catch (IOException ex) {
+			// Tomcat's transport now and then drops the connection, or garbles what it sends
+			// beside its close frame (the event written by another thread): the end is all
+			assertThat(strict()).as("no clean answer: " + ex).isFalse();
+			assertThat(session.endOfStream()).as("connection ends").isTrue();
+			return;
+		}
 		if (frame.opcode() == 8) {
 			assertThat(strict()).as("failed before the message before the failing frame came back").isFalse();
 			assertThat(frame.closeCode()).as("close code (%s)", frame.closeReason()).isIn((Object[]) codes);
