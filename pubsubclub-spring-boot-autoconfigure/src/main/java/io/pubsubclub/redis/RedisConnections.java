@@ -1,0 +1,229 @@
+package io.pubsubclub.redis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubListener;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The two Lettuce connections of the backplane, opened through the application's own
+ * Lettuce client (so with its endpoint, credentials, TLS and client resources): one for
+ * pub/sub, one for publishes and history reads. Lettuce reconnects both on its own and
+ * subscribes the pub/sub connection to its channels again; commands given while a
+ * connection is down wait in Lettuce's queue (the backplane bounds how many of its
+ * publishes may). Every call here returns at once; nothing blocks but {@link #open}.
+ *
+ * @author PubSubClub
+ */
+final class RedisConnections {
+
+	/**
+	 * Appends a publish to its topic's stream (trimmed to about ARGV[1] entries and, when
+	 * ARGV[2] is positive, to that many milliseconds, after which an idle topic's stream
+	 * expires) and publishes the stream id and the text on the topic's channel, in one
+	 * atomic step, so that the channel carries the publishes in stream order.
+	 */
+	static final String PUBLISH_WITH_HISTORY = """
+			local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'm', ARGV[4])
+			local age = tonumber(ARGV[2])
+			if age > 0 then
+			  local now = redis.call('TIME')
+			  local oldest = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - age
+			  if oldest > 0 then
+			    redis.call('XTRIM', KEYS[1], 'MINID', '~', string.format('%d', oldest))
+			  end
+			  redis.call('PEXPIRE', KEYS[1], age)
+			end
+			redis.call(ARGV[5], ARGV[3], id .. '\\n' .. ARGV[4])
+			return id
+			""";
+
+	private final AbstractRedisClient client;
+
+	private final RedisMode mode;
+
+	private final StatefulRedisPubSubConnection<String, String> pubSub;
+
+	private final StatefulConnection<String, String> commandConnection;
+
+	private final RedisClusterAsyncCommands<String, String> commands;
+
+	private final RedisConnectionStateListener stateListener;
+
+	private RedisConnections(AbstractRedisClient client, RedisMode mode,
+			StatefulRedisPubSubConnection<String, String> pubSub, StatefulConnection<String, String> commandConnection,
+			RedisClusterAsyncCommands<String, String> commands, RedisConnectionStateListener stateListener) {
+		this.client = client;
+		this.mode = mode;
+		this.pubSub = pubSub;
+		this.commandConnection = commandConnection;
+		this.commands = commands;
+		this.stateListener = stateListener;
+	}
+
+	/**
+	 * Open both connections (blocking, up to the client's connect timeout).
+	 * @throws RuntimeException when Redis cannot be reached
+	 */
+	static RedisConnections open(AbstractRedisClient client, RedisMode mode, RedisPubSubListener<String, String> listener,
+			RedisConnectionStateListener stateListener) {
+		StatefulRedisPubSubConnection<String, String> pubSub;
+		StatefulConnection<String, String> commandConnection;
+		RedisClusterAsyncCommands<String, String> commands;
+		if (client instanceof RedisClusterClient cluster) {
+			pubSub = cluster.connectPubSub(StringCodec.UTF8);
+			try {
+				var connection = cluster.connect(StringCodec.UTF8);
+				commandConnection = connection;
+				commands = connection.async();
+			}
+			catch (RuntimeException ex) {
+				pubSub.closeAsync();
+				throw ex;
+			}
+		}
+		else if (client instanceof RedisClient standalone) {
+			if (mode == RedisMode.SHARDED) {
+				throw new IllegalStateException("pubsubclub.redis.mode=sharded needs a Redis Cluster "
+						+ "(spring.data.redis.cluster.nodes); use pubsubclub.redis.mode=pubsub with a single Redis");
+			}
+			pubSub = standalone.connectPubSub(StringCodec.UTF8);
+			try {
+				var connection = standalone.connect(StringCodec.UTF8);
+				commandConnection = connection;
+				commands = connection.async();
+			}
+			catch (RuntimeException ex) {
+				pubSub.closeAsync();
+				throw ex;
+			}
+		}
+		else {
+			throw new IllegalStateException("Unsupported Lettuce client " + client.getClass().getName());
+		}
+		pubSub.addListener(listener);
+		client.addListener(stateListener);
+		return new RedisConnections(client, mode, pubSub, commandConnection, commands, stateListener);
+	}
+
+	boolean isPubSub(Object handler) {
+		return handler == this.pubSub;
+	}
+
+	boolean isConnected() {
+		return this.pubSub.isOpen() && this.commandConnection.isOpen();
+	}
+
+	void subscribe(String channel) {
+		if (this.mode == RedisMode.SHARDED) {
+			this.pubSub.async().ssubscribe(channel);
+		}
+		else {
+			this.pubSub.async().subscribe(channel);
+		}
+	}
+
+	void unsubscribe(String channel) {
+		if (this.mode == RedisMode.SHARDED) {
+			this.pubSub.async().sunsubscribe(channel);
+		}
+		else {
+			this.pubSub.async().unsubscribe(channel);
+		}
+	}
+
+	CompletionStage<?> publish(String channel, String message) {
+		return (this.mode == RedisMode.SHARDED) ? this.commands.spublish(channel, message)
+				: this.commands.publish(channel, message);
+	}
+
+	CompletionStage<?> publishWithHistory(String streamKey, String channel, String text, int maxLen, long maxAgeMillis) {
+		return this.commands.eval(PUBLISH_WITH_HISTORY, ScriptOutputType.VALUE, new String[] { streamKey },
+				Integer.toString(maxLen), Long.toString(maxAgeMillis), channel, text,
+				(this.mode == RedisMode.SHARDED) ? "SPUBLISH" : "PUBLISH");
+	}
+
+	/**
+	 * The id of the stream's last entry, {@link StreamId#ZERO} when it has none.
+	 */
+	CompletionStage<StreamId> lastId(String streamKey) {
+		return this.commands.xrevrange(streamKey, Range.unbounded(), Limit.from(1))
+			.thenApply((entries) -> entries.isEmpty() ? StreamId.ZERO : StreamId.parse(entries.get(0).getId()));
+	}
+
+	/**
+	 * What the stream says about its trimmed entries: {@code null} when it does not
+	 * exist.
+	 */
+	CompletionStage<@Nullable HistoryInfo> info(String streamKey) {
+		return this.commands.exists(streamKey).thenCompose((count) -> {
+			if (count == null || count == 0) {
+				return java.util.concurrent.CompletableFuture.completedFuture(null);
+			}
+			return this.commands.xinfoStream(streamKey).thenApply(HistoryInfo::of);
+		});
+	}
+
+	CompletionStage<List<Entry>> range(String streamKey, StreamId from, int count) {
+		return this.commands
+			.xrange(streamKey, Range.create(from.toString(), "+"), Limit.from(count))
+			.thenApply((messages) -> {
+				List<Entry> entries = new ArrayList<>(messages.size());
+				for (StreamMessage<String, String> message : messages) {
+					entries.add(new Entry(message.getId(), message.getBody().get("m")));
+				}
+				return entries;
+			});
+	}
+
+	void close() {
+		this.client.removeListener(this.stateListener);
+		this.pubSub.closeAsync();
+		this.commandConnection.closeAsync();
+	}
+
+	/**
+	 * A stream entry: its id and its {@code m} field ({@code null} when it has none).
+	 */
+	record Entry(String id, @Nullable String text) {
+
+	}
+
+	/**
+	 * From XINFO STREAM: the largest id trimmed from the stream, and its first entry.
+	 */
+	record HistoryInfo(StreamId maxDeleted, @Nullable StreamId first) {
+
+		static HistoryInfo of(List<Object> info) {
+			StreamId maxDeleted = StreamId.ZERO;
+			StreamId first = null;
+			for (int i = 0; i + 1 < info.size(); i += 2) {
+				String name = String.valueOf(info.get(i));
+				Object value = info.get(i + 1);
+				if ("max-deleted-entry-id".equals(name) && value != null) {
+					maxDeleted = StreamId.parse(String.valueOf(value));
+				}
+				else if ("first-entry".equals(name) && value instanceof List<?> entry && !entry.isEmpty()) {
+					first = StreamId.parse(String.valueOf(entry.get(0)));
+				}
+			}
+			return new HistoryInfo(maxDeleted, first);
+		}
+
+	}
+
+}
