@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import org.apache.commons.logging.Log;
@@ -66,6 +67,9 @@ public class RedisBackplane implements ApplicationListener<WampTopicEvent>, Smar
 	static final long MIN_RETRY_MILLIS = 500;
 
 	static final long MAX_RETRY_MILLIS = 30_000;
+
+	/** Times a publish whose reply a connection drop failed is sent again. */
+	static final int MAX_RESENDS = 8;
 
 	private static final Log logger = LogFactory.getLog(RedisBackplane.class);
 
@@ -257,28 +261,57 @@ public class RedisBackplane implements ApplicationListener<WampTopicEvent>, Smar
 				String text = RedisEnvelope.encode(this.instance, ++this.seq, this.nodeId, sessions,
 						event.getEventJson());
 				sent = this.settings.history()
-						? connections.publishWithHistory(this.settings.streamKey(topic), channel, text,
-								this.settings.maxLen(), this.settings.maxAge().toMillis())
+						? connections.publishWithHistory(this.settings.streamKey(topic),
+								this.settings.counterKey(topic), channel, text, this.settings.maxLen(),
+								this.settings.maxAge().toMillis())
 						: connections.publish(channel, "-\n" + text);
+				sent.whenComplete((result, ex) -> published(ex, topic, text, 0));
 			}
 		}
 		catch (RuntimeException ex) {
-			published(ex, topic);
-			return;
+			published(ex, topic, "", MAX_RESENDS);
 		}
-		sent.whenComplete((result, ex) -> published(ex, topic));
 	}
 
-	private void published(@Nullable Throwable failure, String topic) {
-		this.pending.decrementAndGet();
+	private void published(@Nullable Throwable failure, String topic, String text, int resends) {
 		if (failure == null) {
+			this.pending.decrementAndGet();
 			this.counters.published.increment();
 			return;
 		}
+		if (resends < MAX_RESENDS && this.running && !(failure instanceof RedisCommandExecutionException)) {
+			// the connection dropped before the reply: Redis may or may not have taken
+			// it, and Lettuce resends only the commands it had not failed. Sent again
+			// with the same sequence number, which receivers deliver once
+			this.counters.resent.increment();
+			long delay = Math.min(MIN_RETRY_MILLIS << resends, MAX_RETRY_MILLIS);
+			schedule(() -> resend(topic, text, resends + 1), delay);
+			return;
+		}
+		this.pending.decrementAndGet();
 		this.counters.publishFailures.increment();
 		this.lastError = failure.getMessage();
 		this.warnings.warn("Redis backplane of node " + this.nodeId + ": a publish on " + topic
 				+ " failed at " + this.endpoint + " (" + failure.getMessage() + "); it reached local subscribers only");
+	}
+
+	private void resend(String topic, String text, int resends) {
+		RedisConnections connections = this.connections;
+		if (connections == null) {
+			published(new IllegalStateException("backplane stopped"), topic, text, MAX_RESENDS);
+			return;
+		}
+		try {
+			(this.settings.history()
+					? connections.publishWithHistory(this.settings.streamKey(topic), this.settings.counterKey(topic),
+							this.settings.channel(topic), text, this.settings.maxLen(),
+							this.settings.maxAge().toMillis())
+					: connections.publish(this.settings.channel(topic), "-\n" + text))
+				.whenComplete((result, ex) -> published(ex, topic, text, resends));
+		}
+		catch (RuntimeException ex) {
+			published(ex, topic, text, resends);
+		}
 	}
 
 	// the sessions that matter on other nodes: the lists without this node's own
@@ -322,8 +355,7 @@ public class RedisBackplane implements ApplicationListener<WampTopicEvent>, Smar
 			boolean wanted = this.localSubscribers.hasSubscribers(topic);
 			TopicReceiver receiver = this.receivers.get(topic);
 			if (wanted && receiver == null) {
-				receiver = new TopicReceiver(topic, this.settings.channel(topic), this.settings.streamKey(topic),
-						this.settings.history());
+				receiver = new TopicReceiver(topic, this.settings);
 				this.receivers.put(topic, receiver);
 				if (this.settings.history()) {
 					startFromHistory(receiver, MIN_RETRY_MILLIS);
@@ -347,13 +379,13 @@ public class RedisBackplane implements ApplicationListener<WampTopicEvent>, Smar
 		if (connections == null || receiver.isClosed()) {
 			return;
 		}
-		connections.lastId(receiver.streamKey()).whenComplete((last, ex) -> {
+		connections.historyEnd(receiver.streamKey(), receiver.counterKey()).whenComplete((end, ex) -> {
 			if (ex != null) {
 				this.lastError = ex.getMessage();
 				schedule(() -> startFromHistory(receiver, Math.min(retryMillis * 2, MAX_RETRY_MILLIS)), retryMillis);
 				return;
 			}
-			receiver.started(last);
+			receiver.started(end);
 			synchronized (this.subscriptionLock) {
 				RedisConnections current = this.connections;
 				if (current != null && this.receivers.get(receiver.topic()) == receiver) {
@@ -370,13 +402,11 @@ public class RedisBackplane implements ApplicationListener<WampTopicEvent>, Smar
 			return;
 		}
 		boolean again = receiver.subscribed();
-		long disconnectedAt = this.disconnectedAt;
-		long dropNanos = (again && disconnectedAt != 0) ? System.nanoTime() - disconnectedAt : 0;
 		if (this.settings.history()) {
-			recover(receiver, dropNanos);
+			recover(receiver);
 		}
 		else if (again) {
-			reportGap(receiver.topic(), "the channel was subscribed again after a Redis connection drop, and "
+			reportGap(receiver.topic(), OptionalLong.empty(), "the channel was subscribed again after a Redis connection drop, and "
 					+ "history is off (pubsubclub.redis.history.enabled)");
 		}
 	}
@@ -404,6 +434,9 @@ public class RedisBackplane implements ApplicationListener<WampTopicEvent>, Smar
 		}
 		else if (verdict == TopicReceiver.Verdict.DUPLICATE) {
 			this.counters.duplicates.increment();
+		}
+		else if (verdict == TopicReceiver.Verdict.RECOVER) {
+			recover(receiver);
 		}
 	}
 
@@ -433,51 +466,31 @@ public class RedisBackplane implements ApplicationListener<WampTopicEvent>, Smar
 
 	// -- history
 
-	private void recover(TopicReceiver receiver, long dropNanos) {
+	private void recover(TopicReceiver receiver) {
 		if (!receiver.beginRecovery()) {
 			return;
 		}
 		this.counters.recoveries.increment();
-		checkGap(receiver, dropNanos, MIN_RETRY_MILLIS);
+		recover(receiver, MIN_RETRY_MILLIS);
 	}
 
-	private void checkGap(TopicReceiver receiver, long dropNanos, long retryMillis) {
+	// the counter first: what was numbered before the passes and is not in the stream
+	// was trimmed from it
+	private void recover(TopicReceiver receiver, long retryMillis) {
 		RedisConnections connections = this.connections;
 		if (connections == null || receiver.isClosed()) {
 			return;
 		}
-		StreamId last = receiver.lastId();
-		connections.info(receiver.streamKey()).whenComplete((info, ex) -> {
+		connections.counter(receiver.counterKey()).whenComplete((number, ex) -> {
 			if (ex != null) {
-				retry(ex, () -> checkGap(receiver, dropNanos, Math.min(retryMillis * 2, MAX_RETRY_MILLIS)),
-						retryMillis);
+				retry(ex, () -> recover(receiver, Math.min(retryMillis * 2, MAX_RETRY_MILLIS)), retryMillis);
 				return;
 			}
-			boolean outlived = dropNanos >= this.settings.maxAge().toNanos();
-			String lost = null;
-			if (info == null) {
-				if (outlived && last != null && !StreamId.ZERO.equals(last)) {
-					lost = "its history expired during a Redis connection drop longer than "
-							+ "pubsubclub.redis.history.max-age";
-				}
-			}
-			else if (last != null && info.maxDeleted().compareTo(last) > 0) {
-				lost = "its history was trimmed past the last event delivered here "
-						+ "(pubsubclub.redis.history.max-len / max-age)";
-			}
-			else if (outlived && last != null && !StreamId.ZERO.equals(last) && info.first() != null
-					&& info.first().compareTo(last) > 0) {
-				lost = "its history expired and began anew during a Redis connection drop longer than "
-						+ "pubsubclub.redis.history.max-age";
-			}
-			if (lost != null) {
-				reportGap(receiver.topic(), lost);
-			}
-			pass(receiver, MIN_RETRY_MILLIS);
+			pass(receiver, number, MIN_RETRY_MILLIS);
 		});
 	}
 
-	private void pass(TopicReceiver receiver, long retryMillis) {
+	private void pass(TopicReceiver receiver, long counter, long retryMillis) {
 		RedisConnections connections = this.connections;
 		StreamId last = receiver.lastId();
 		if (connections == null || receiver.isClosed() || last == null) {
@@ -486,32 +499,52 @@ public class RedisBackplane implements ApplicationListener<WampTopicEvent>, Smar
 		int batch = RedisBackplaneSettings.RECOVERY_BATCH;
 		connections.range(receiver.streamKey(), last.next(), batch).whenComplete((entries, ex) -> {
 			if (ex != null) {
-				retry(ex, () -> pass(receiver, Math.min(retryMillis * 2, MAX_RETRY_MILLIS)), retryMillis);
+				retry(ex, () -> pass(receiver, counter, Math.min(retryMillis * 2, MAX_RETRY_MILLIS)), retryMillis);
 				return;
 			}
 			for (RedisConnections.Entry entry : entries) {
 				RedisEnvelope.Received received;
 				try {
 					String text = entry.text();
-					if (text == null) {
-						throw new IllegalArgumentException("no m field");
+					String number = entry.number();
+					if (text == null || number == null) {
+						throw new IllegalArgumentException("no m or n field");
 					}
-					received = RedisEnvelope.decode(StreamId.parse(entry.id()), text);
+					received = RedisEnvelope.decode(StreamId.parse(entry.id()), RedisEnvelope.number(number), text);
 				}
 				catch (IllegalArgumentException failure) {
 					malformed(receiver.streamKey() + " " + entry.id(), failure);
 					continue;
 				}
-				TopicReceiver.Verdict verdict = receiver.recovered(received);
-				if (verdict == TopicReceiver.Verdict.DELIVER) {
+				TopicReceiver.Recovered recovered = receiver.recovered(received);
+				if (recovered.restarted()) {
+					reportGap(receiver.topic(), OptionalLong.empty(), "its history began anew (it expired, or Redis "
+							+ "lost it in a restart) during a Redis connection drop");
+				}
+				else if (recovered.missed() > 0) {
+					reportGap(receiver.topic(), OptionalLong.of(recovered.missed()), recovered.missed()
+							+ " events were trimmed from its history before this node read them "
+							+ "(pubsubclub.redis.history.max-len / max-age)");
+				}
+				if (recovered.verdict() == TopicReceiver.Verdict.DELIVER) {
 					deliver(receiver, received, true);
 				}
-				else if (verdict == TopicReceiver.Verdict.DUPLICATE) {
+				else if (recovered.verdict() == TopicReceiver.Verdict.DUPLICATE) {
 					this.counters.duplicates.increment();
 				}
 			}
-			if (entries.size() >= batch || receiver.passEnded()) {
-				pass(receiver, MIN_RETRY_MILLIS);
+			if (entries.size() >= batch) {
+				pass(receiver, counter, MIN_RETRY_MILLIS);
+				return;
+			}
+			long missed = receiver.reachedEnd(counter);
+			if (missed > 0) {
+				reportGap(receiver.topic(), OptionalLong.of(missed), missed
+						+ " events were trimmed from its history before this node read them "
+						+ "(pubsubclub.redis.history.max-len / max-age)");
+			}
+			if (receiver.passEnded()) {
+				pass(receiver, counter, MIN_RETRY_MILLIS);
 			}
 		});
 	}
@@ -523,12 +556,15 @@ public class RedisBackplane implements ApplicationListener<WampTopicEvent>, Smar
 		schedule(task, retryMillis);
 	}
 
-	private void reportGap(String topic, String why) {
+	private void reportGap(String topic, OptionalLong missed, String why) {
 		this.counters.gaps.increment();
+		if (missed.isPresent()) {
+			this.counters.missed.add(missed.getAsLong());
+		}
 		logger.warn("Redis backplane of node " + this.nodeId + ": events on " + topic + " may be lost: " + why);
 		try {
 			this.eventPublisher.publishEvent(
-					new ClusterGapEvent(this, UNKNOWN_PRODUCER, List.of(topic), OptionalLong.empty(), false));
+					new ClusterGapEvent(this, UNKNOWN_PRODUCER, List.of(topic), missed, false));
 		}
 		catch (RuntimeException ex) {
 			logger.warn("A listener of ClusterGapEvent failed", ex);
@@ -569,7 +605,8 @@ public class RedisBackplane implements ApplicationListener<WampTopicEvent>, Smar
 		return new RedisBackplaneState(this.nodeId, this.settings.mode(), this.endpoint, isConnected(),
 				this.settings.history(), this.receivers.size(), channels, recovering, this.pending.get(),
 				c.published.sum(), c.publishFailures.sum(), c.dropped.sum(), c.received.sum(), c.recovered.sum(),
-				c.duplicates.sum(), c.malformed.sum(), c.gaps.sum(), c.reconnects.sum(), this.lastError);
+				c.duplicates.sum(), c.malformed.sum(), c.gaps.sum(), c.missed.sum(), c.resent.sum(), c.reconnects.sum(),
+				this.lastError);
 	}
 
 	private final class Listener extends RedisPubSubAdapter<String, String> {

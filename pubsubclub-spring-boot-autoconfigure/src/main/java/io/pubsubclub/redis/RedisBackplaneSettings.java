@@ -39,9 +39,18 @@ public record RedisBackplaneSettings(RedisMode mode, String channelPrefix, int m
 	}
 
 	/**
+	 * Return the key of a topic's history counter, the number of its last publish.
+	 * @param topic the topic URI
+	 * @return the counter key
+	 */
+	public String counterKey(String topic) {
+		return channel(topic) + ":n";
+	}
+
+	/**
 	 * Return the topic of a channel, {@code null} when it is not one of ours.
 	 */
-	String topicOf(String channel) {
+	@org.jspecify.annotations.Nullable String topicOf(String channel) {
 		int start = this.channelPrefix.length() + 1;
 		if (channel.length() <= start || !channel.startsWith(this.channelPrefix)
 				|| channel.charAt(start - 1) != '{' || channel.charAt(channel.length() - 1) != '}') {

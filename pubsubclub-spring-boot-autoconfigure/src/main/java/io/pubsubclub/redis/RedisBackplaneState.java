@@ -24,13 +24,15 @@ import org.jspecify.annotations.Nullable;
  * @param duplicates messages not delivered again (seen already)
  * @param malformed messages that were not a PubSubClub publish
  * @param gaps gaps reported
+ * @param missed events the gaps of known size missed
+ * @param resent publishes sent again after a connection drop failed their reply
  * @param reconnects times a connection to Redis came back
  * @param lastError the last error, if any
  * @author PubSubClub
  */
 public record RedisBackplaneState(long nodeId, RedisMode mode, String endpoint, boolean connected, boolean history,
 		int channels, List<String> someChannels, int recovering, int pending, long published, long publishFailures,
-		long dropped, long received, long recovered, long duplicates, long malformed, long gaps, long reconnects,
+		long dropped, long received, long recovered, long duplicates, long malformed, long gaps, long missed, long resent, long reconnects,
 		@Nullable String lastError) {
 
 }

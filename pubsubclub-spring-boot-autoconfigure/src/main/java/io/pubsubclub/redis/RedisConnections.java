@@ -32,13 +32,16 @@ import org.jspecify.annotations.Nullable;
 final class RedisConnections {
 
 	/**
-	 * Appends a publish to its topic's stream (trimmed to about ARGV[1] entries and, when
-	 * ARGV[2] is positive, to that many milliseconds, after which an idle topic's stream
-	 * expires) and publishes the stream id and the text on the topic's channel, in one
-	 * atomic step, so that the channel carries the publishes in stream order.
+	 * Numbers a publish in its topic's history (KEYS[2], a counter), appends it to the
+	 * topic's stream (KEYS[1], trimmed to about ARGV[1] entries and, when ARGV[2] is
+	 * positive, to that many milliseconds, after which an idle topic's keys expire) and
+	 * publishes the stream id, the number and the text on the topic's channel, in one
+	 * atomic step, so that the channel carries the publishes in history order and every
+	 * number once.
 	 */
 	static final String PUBLISH_WITH_HISTORY = """
-			local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'm', ARGV[4])
+			local n = redis.call('INCR', KEYS[2])
+			local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'm', ARGV[4], 'n', n)
 			local age = tonumber(ARGV[2])
 			if age > 0 then
 			  local now = redis.call('TIME')
@@ -47,9 +50,22 @@ final class RedisConnections {
 			    redis.call('XTRIM', KEYS[1], 'MINID', '~', string.format('%d', oldest))
 			  end
 			  redis.call('PEXPIRE', KEYS[1], age)
+			  redis.call('PEXPIRE', KEYS[2], age)
 			end
-			redis.call(ARGV[5], ARGV[3], id .. '\\n' .. ARGV[4])
+			redis.call(ARGV[5], ARGV[3], id .. ' ' .. n .. '\\n' .. ARGV[4])
 			return id
+			""";
+
+	/**
+	 * Where a topic's history stands, read in one atomic step: the id of the stream's
+	 * last entry ("0-0" when it has none) and the counter's value (0 when it has none).
+	 */
+	static final String HISTORY_END = """
+			local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+			local n = redis.call('GET', KEYS[2])
+			local id = '0-0'
+			if last[1] then id = last[1][1] end
+			return { id, n or '0' }
 			""";
 
 	private final AbstractRedisClient client;
@@ -151,31 +167,28 @@ final class RedisConnections {
 				: this.commands.publish(channel, message);
 	}
 
-	CompletionStage<?> publishWithHistory(String streamKey, String channel, String text, int maxLen, long maxAgeMillis) {
-		return this.commands.eval(PUBLISH_WITH_HISTORY, ScriptOutputType.VALUE, new String[] { streamKey },
+	CompletionStage<?> publishWithHistory(String streamKey, String counterKey, String channel, String text,
+			int maxLen, long maxAgeMillis) {
+		return this.commands.eval(PUBLISH_WITH_HISTORY, ScriptOutputType.VALUE,
+				new String[] { streamKey, counterKey },
 				Integer.toString(maxLen), Long.toString(maxAgeMillis), channel, text,
 				(this.mode == RedisMode.SHARDED) ? "SPUBLISH" : "PUBLISH");
 	}
 
 	/**
-	 * The id of the stream's last entry, {@link StreamId#ZERO} when it has none.
+	 * Where a topic's history ends: the last entry's id and number.
 	 */
-	CompletionStage<StreamId> lastId(String streamKey) {
-		return this.commands.xrevrange(streamKey, Range.unbounded(), Limit.from(1))
-			.thenApply((entries) -> entries.isEmpty() ? StreamId.ZERO : StreamId.parse(entries.get(0).getId()));
+	CompletionStage<HistoryEnd> historyEnd(String streamKey, String counterKey) {
+		return this.commands.<List<Object>>eval(HISTORY_END, ScriptOutputType.MULTI, streamKey, counterKey)
+			.thenApply((reply) -> new HistoryEnd(StreamId.parse(String.valueOf(reply.get(0))),
+					Long.parseLong(String.valueOf(reply.get(1)))));
 	}
 
 	/**
-	 * What the stream says about its trimmed entries: {@code null} when it does not
-	 * exist.
+	 * The topic's history counter: the number of its last publish, 0 when it has none.
 	 */
-	CompletionStage<@Nullable HistoryInfo> info(String streamKey) {
-		return this.commands.exists(streamKey).thenCompose((count) -> {
-			if (count == null || count == 0) {
-				return java.util.concurrent.CompletableFuture.completedFuture(null);
-			}
-			return this.commands.xinfoStream(streamKey).thenApply(HistoryInfo::of);
-		});
+	CompletionStage<Long> counter(String counterKey) {
+		return this.commands.get(counterKey).thenApply((value) -> (value != null) ? Long.parseLong(value) : 0L);
 	}
 
 	CompletionStage<List<Entry>> range(String streamKey, StreamId from, int count) {
@@ -184,7 +197,7 @@ final class RedisConnections {
 			.thenApply((messages) -> {
 				List<Entry> entries = new ArrayList<>(messages.size());
 				for (StreamMessage<String, String> message : messages) {
-					entries.add(new Entry(message.getId(), message.getBody().get("m")));
+					entries.add(new Entry(message.getId(), message.getBody().get("m"), message.getBody().get("n")));
 				}
 				return entries;
 			});
@@ -197,32 +210,19 @@ final class RedisConnections {
 	}
 
 	/**
-	 * A stream entry: its id and its {@code m} field ({@code null} when it has none).
+	 * A stream entry: its id, {@code m} and {@code n} fields ({@code null} when it has
+	 * none).
 	 */
-	record Entry(String id, @Nullable String text) {
+	record Entry(String id, @Nullable String text, @Nullable String number) {
 
 	}
 
 	/**
-	 * From XINFO STREAM: the largest id trimmed from the stream, and its first entry.
+	 * Where a topic's history ends.
+	 * @param last the id of the stream's last entry, {@link StreamId#ZERO} when none
+	 * @param number the number of the topic's last publish, 0 when none
 	 */
-	record HistoryInfo(StreamId maxDeleted, @Nullable StreamId first) {
-
-		static HistoryInfo of(List<Object> info) {
-			StreamId maxDeleted = StreamId.ZERO;
-			StreamId first = null;
-			for (int i = 0; i + 1 < info.size(); i += 2) {
-				String name = String.valueOf(info.get(i));
-				Object value = info.get(i + 1);
-				if ("max-deleted-entry-id".equals(name) && value != null) {
-					maxDeleted = StreamId.parse(String.valueOf(value));
-				}
-				else if ("first-entry".equals(name) && value instanceof List<?> entry && !entry.isEmpty()) {
-					first = StreamId.parse(String.valueOf(entry.get(0)));
-				}
-			}
-			return new HistoryInfo(maxDeleted, first);
-		}
+	record HistoryEnd(StreamId last, long number) {
 
 	}
 

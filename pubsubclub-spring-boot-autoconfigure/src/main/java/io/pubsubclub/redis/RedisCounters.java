@@ -25,6 +25,10 @@ final class RedisCounters {
 
 	final LongAdder gaps = new LongAdder();
 
+	final LongAdder missed = new LongAdder();
+
+	final LongAdder resent = new LongAdder();
+
 	final LongAdder reconnects = new LongAdder();
 
 	final LongAdder recoveries = new LongAdder();

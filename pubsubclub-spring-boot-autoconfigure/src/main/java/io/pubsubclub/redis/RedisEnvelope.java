@@ -12,9 +12,10 @@ import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.json.JsonFactory;
 
 /**
- * The text of one publish as it travels through Redis: a stream entry's {@code m} field,
- * and the pub/sub message, which is the stream id ({@code -} without history), a
- * newline and that same text.
+ * The text of one publish as it travels through Redis: a stream entry's {@code m} field
+ * (its {@code n} field is its number in the topic's history), and the pub/sub message,
+ * which is the stream id and that number ({@code -} without history), a newline and
+ * that same text.
  *
  * <pre>
  * 1 &lt;instance&gt; &lt;seq&gt; &lt;node id&gt;\n
@@ -89,11 +90,27 @@ final class RedisEnvelope {
 		if (newline <= 0) {
 			throw new IllegalArgumentException("no stream id line");
 		}
-		String id = message.substring(0, newline);
-		return decode("-".equals(id) ? null : StreamId.parse(id), message.substring(newline + 1));
+		String line = message.substring(0, newline);
+		if ("-".equals(line)) {
+			return decode(null, -1, message.substring(newline + 1));
+		}
+		int space = line.indexOf(' ');
+		if (space <= 0) {
+			throw new IllegalArgumentException("stream id line is not \"id number\"");
+		}
+		return decode(StreamId.parse(line.substring(0, space)), number(line.substring(space + 1)),
+				message.substring(newline + 1));
 	}
 
-	static Received decode(@Nullable StreamId id, String text) {
+	static long number(String n) {
+		long number = Long.parseLong(n);
+		if (number <= 0) {
+			throw new IllegalArgumentException("history number " + n + " is not positive");
+		}
+		return number;
+	}
+
+	static Received decode(@Nullable StreamId id, long number, String text) {
 		int header = text.indexOf('\n');
 		if (header <= 0) {
 			throw new IllegalArgumentException("no header line");
@@ -121,7 +138,7 @@ final class RedisEnvelope {
 			throw new IllegalArgumentException("no event");
 		}
 		if ("-".equals(sessions)) {
-			return new Received(id, instance, seq, nodeId, null, null, eventJson);
+			return new Received(id, number, instance, seq, nodeId, null, null, eventJson);
 		}
 		Set<String> exclude = null;
 		Set<String> eligible = null;
@@ -161,13 +178,14 @@ final class RedisEnvelope {
 		catch (JacksonException ex) {
 			throw new IllegalArgumentException("sessions is not JSON: " + ex.getOriginalMessage());
 		}
-		return new Received(id, instance, seq, nodeId, exclude, eligible, eventJson);
+		return new Received(id, number, instance, seq, nodeId, exclude, eligible, eventJson);
 	}
 
 	/**
-	 * A publish read from Redis.
+	 * A publish read from Redis: its stream id and number in the topic's history
+	 * ({@code null} and -1 without history), where it comes from, and what it holds.
 	 */
-	record Received(@Nullable StreamId id, long instance, long seq, long nodeId, @Nullable Set<String> exclude,
+	record Received(@Nullable StreamId id, long number, long instance, long seq, long nodeId, @Nullable Set<String> exclude,
 			@Nullable Set<String> eligible, String eventJson) {
 
 	}

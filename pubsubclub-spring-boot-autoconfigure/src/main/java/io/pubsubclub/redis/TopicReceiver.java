@@ -7,33 +7,41 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What this node receives on one topic subscribed locally: where it stands in the
- * topic's history and which publishes it already delivered, so that each is delivered
- * once and in the order Redis took them.
+ * topic's history (the stream id and number of the last publish it saw) and which
+ * publishes it delivered, so that each is delivered once and in the order Redis took
+ * them.
  * <p>
- * With history on, the receiver is {@link State#STARTING} until it knows the id of the
- * stream's last entry (read <em>before</em> subscribing, so that whatever is published
- * after it is either received on the channel or read from the stream), then
+ * With history on, the receiver is {@link State#STARTING} until it knows where the
+ * history ends (read <em>before</em> subscribing, so that whatever is published after
+ * it is either received on the channel or read from the stream), then
  * {@link State#RECOVERING} after each (re)subscription while it reads the stream from
  * the last id it saw, and {@link State#LIVE} once it has read to the end with no message
  * arriving meanwhile. Messages that arrive while it is not live are not delivered from
  * the channel: they are in the stream, and the recovery pass reads them (another pass is
- * made when some arrived during the last one). Only the recovery chain delivers while
- * recovering, and only the pub/sub connection's thread while live, so deliveries of one
- * topic never overlap.
+ * made when some arrived during the last one). A live message whose number skips one
+ * (the channel lost a message without a reconnect) starts a recovery too. Only the
+ * recovery chain delivers while recovering, and only the pub/sub connection's thread
+ * while live, so deliveries of one topic never overlap.
  * <p>
- * Bounds: one stream id, and at most {@link #MAX_ORIGINS} (publishing node start, last
- * sequence number) pairs, the least recently seen dropped first.
+ * Bounds: one stream id and number, and the {@link OriginWindow} of at most
+ * {@link #MAX_ORIGINS} publishing node starts, the least recently seen dropped first.
  *
  * @author PubSubClub
  */
 final class TopicReceiver {
 
-	/** Most publishing nodes whose last sequence number a topic remembers. */
-	static final int MAX_ORIGINS = 256;
+	/** Most publishing node starts whose sequence numbers a topic remembers. */
+	static final int MAX_ORIGINS = 64;
 
 	enum State {
 
 		STARTING, RECOVERING, LIVE
+
+	}
+
+	enum Verdict {
+
+		DELIVER, DUPLICATE, SKIP, RECOVER
 
 	}
 
@@ -43,10 +51,16 @@ final class TopicReceiver {
 
 	private final String streamKey;
 
+	private final String counterKey;
+
+	private final boolean history;
+
 	// guarded by this
 	private State state;
 
 	private @Nullable StreamId lastId;
+
+	private long lastNumber;
 
 	private boolean again;
 
@@ -54,20 +68,22 @@ final class TopicReceiver {
 
 	private boolean closed;
 
-	private final Map<Long, Long> origins = new LinkedHashMap<>(16, 0.75f, true) {
+	private final Map<Long, OriginWindow> origins = new LinkedHashMap<>(16, 0.75f, true) {
 
 		@Override
-		protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+		protected boolean removeEldestEntry(Map.Entry<Long, OriginWindow> eldest) {
 			return size() > MAX_ORIGINS;
 		}
 
 	};
 
-	TopicReceiver(String topic, String channel, String streamKey, boolean history) {
+	TopicReceiver(String topic, RedisBackplaneSettings settings) {
 		this.topic = topic;
-		this.channel = channel;
-		this.streamKey = streamKey;
-		this.state = history ? State.STARTING : State.LIVE;
+		this.channel = settings.channel(topic);
+		this.streamKey = settings.streamKey(topic);
+		this.counterKey = settings.counterKey(topic);
+		this.history = settings.history();
+		this.state = this.history ? State.STARTING : State.LIVE;
 	}
 
 	String topic() {
@@ -80,6 +96,10 @@ final class TopicReceiver {
 
 	String streamKey() {
 		return this.streamKey;
+	}
+
+	String counterKey() {
+		return this.counterKey;
 	}
 
 	synchronized State state() {
@@ -99,10 +119,11 @@ final class TopicReceiver {
 	}
 
 	/**
-	 * The stream's last id before subscribing is known.
+	 * Where the history ended before subscribing is known.
 	 */
-	synchronized void started(StreamId last) {
-		this.lastId = last;
+	synchronized void started(RedisConnections.HistoryEnd end) {
+		this.lastId = end.last();
+		this.lastNumber = end.number();
 	}
 
 	/**
@@ -150,8 +171,24 @@ final class TopicReceiver {
 	}
 
 	/**
+	 * A recovery read to the end, where the counter stood at {@code number} before the
+	 * first pass: publishes numbered up to it that the passes did not find were trimmed
+	 * from the stream.
+	 * @return how many such publishes are missing
+	 */
+	synchronized long reachedEnd(long number) {
+		// read before the passes, which may have gone past it since: only a number
+		// above the last one seen says something was not found
+		if (number > this.lastNumber) {
+			long missed = number - this.lastNumber;
+			this.lastNumber = number;
+			return missed;
+		}
+		return 0;
+	}
+
+	/**
 	 * A message arrived on the channel.
-	 * @return whether to deliver it
 	 */
 	synchronized Verdict live(RedisEnvelope.Received received) {
 		if (this.closed) {
@@ -161,17 +198,37 @@ final class TopicReceiver {
 			this.again = true;
 			return Verdict.SKIP;
 		}
+		if (this.history && received.id() != null && this.lastId != null
+				&& received.id().compareTo(this.lastId) > 0 && received.number() > this.lastNumber + 1) {
+			// the channel skipped a publish: the stream has it
+			return Verdict.RECOVER;
+		}
 		return accept(received);
 	}
 
 	/**
 	 * An entry was read from the stream during a recovery.
+	 * @return the verdict, and how many numbers before it are missing
 	 */
-	synchronized Verdict recovered(RedisEnvelope.Received received) {
+	synchronized Recovered recovered(RedisEnvelope.Received received) {
 		if (this.closed) {
-			return Verdict.SKIP;
+			return new Recovered(Verdict.SKIP, 0, false);
 		}
-		return accept(received);
+		long missed = 0;
+		boolean restarted = false;
+		StreamId id = received.id();
+		if (id != null && this.lastId != null && id.compareTo(this.lastId) > 0) {
+			if (received.number() <= this.lastNumber) {
+				// a later entry with a number already used: the history began anew, and
+				// what the old one held after the last id seen here cannot be known
+				restarted = true;
+				this.lastNumber = received.number() - 1;
+			}
+			else if (received.number() > this.lastNumber + 1) {
+				missed = received.number() - this.lastNumber - 1;
+			}
+		}
+		return new Recovered(accept(received), missed, restarted);
 	}
 
 	private Verdict accept(RedisEnvelope.Received received) {
@@ -183,18 +240,17 @@ final class TopicReceiver {
 		}
 		if (id != null) {
 			this.lastId = id;
+			this.lastNumber = received.number();
 		}
-		Long last = this.origins.get(received.instance());
-		if (last != null && received.seq() <= last) {
-			return Verdict.DUPLICATE;
+		OriginWindow window = this.origins.get(received.instance());
+		if (window == null) {
+			this.origins.put(received.instance(), new OriginWindow(received.seq()));
+			return Verdict.DELIVER;
 		}
-		this.origins.put(received.instance(), received.seq());
-		return Verdict.DELIVER;
+		return window.accept(received.seq()) ? Verdict.DELIVER : Verdict.DUPLICATE;
 	}
 
-	enum Verdict {
-
-		DELIVER, DUPLICATE, SKIP
+	record Recovered(Verdict verdict, long missed, boolean restarted) {
 
 	}
 
