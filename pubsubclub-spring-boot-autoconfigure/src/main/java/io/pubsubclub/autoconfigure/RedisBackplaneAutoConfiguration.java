@@ -57,6 +57,11 @@ public final class RedisBackplaneAutoConfiguration {
 							: "The Redis backplane needs Lettuce, not " + factory.getClass().getSimpleName()
 									+ " (spring.data.redis.client-type=lettuce)");
 		}
+		if (settings.mode() == io.pubsubclub.redis.RedisMode.SHARDED && !lettuce.isClusterAware()) {
+			throw new InvalidConfigurationPropertyValueException("pubsubclub.redis.mode", "sharded",
+					"Sharded pub/sub needs a Redis Cluster (spring.data.redis.cluster.nodes); use "
+							+ "pubsubclub.redis.mode=pubsub with a single Redis or Sentinel.");
+		}
 		return new RedisBackplane(ClusterAutoConfiguration.nodeId(properties), settings, localSubscribers,
 				lettuce::getRequiredNativeClient, endpoint(lettuce), eventPublisher);
 	}

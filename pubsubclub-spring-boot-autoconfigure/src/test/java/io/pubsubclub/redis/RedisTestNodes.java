@@ -38,7 +38,9 @@ public final class RedisTestNodes implements AutoCloseable {
 			.bannerMode(Banner.Mode.OFF)
 			.logStartupInfo(false)
 			.properties(all.toArray(String[]::new))
-			.run();
+			// over the module's test application.properties, which keeps Spring Data
+			// Redis away from the other tests
+			.run("--spring.autoconfigure.exclude=");
 		this.contexts.add(context);
 		return new Node(context);
 	}
