@@ -13,6 +13,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubListener;
@@ -68,6 +69,11 @@ final class RedisConnections {
 			return { id, n or '0' }
 			""";
 
+	/**
+	 * SPUBLISH with the channel as the key, which a Redis Cluster client routes by slot.
+	 */
+	static final String SHARD_PUBLISH = "return redis.call('SPUBLISH', KEYS[1], ARGV[1])";
+
 	private final AbstractRedisClient client;
 
 	private final RedisMode mode;
@@ -101,7 +107,9 @@ final class RedisConnections {
 		StatefulConnection<String, String> commandConnection;
 		RedisClusterAsyncCommands<String, String> commands;
 		if (client instanceof RedisClusterClient cluster) {
-			pubSub = cluster.connectPubSub(StringCodec.UTF8);
+			StatefulRedisClusterPubSubConnection<String, String> clusterPubSub = cluster.connectPubSub(StringCodec.UTF8);
+			clusterPubSub.setNodeMessagePropagation(true);
+			pubSub = clusterPubSub;
 			try {
 				var connection = cluster.connect(StringCodec.UTF8);
 				commandConnection = connection;
@@ -146,6 +154,8 @@ final class RedisConnections {
 
 	void subscribe(String channel) {
 		if (this.mode == RedisMode.SHARDED) {
+			// on a Redis Cluster, Lettuce sends it to the master that owns the channel's
+			// slot, and its messages reach the listener through node message propagation
 			this.pubSub.async().ssubscribe(channel);
 		}
 		else {
@@ -163,7 +173,9 @@ final class RedisConnections {
 	}
 
 	CompletionStage<?> publish(String channel, String message) {
-		return (this.mode == RedisMode.SHARDED) ? this.commands.spublish(channel, message)
+		// by key, so that a Redis Cluster routes it to the master that owns the slot
+		return (this.mode == RedisMode.SHARDED)
+				? this.commands.eval(SHARD_PUBLISH, ScriptOutputType.INTEGER, new String[] { channel }, message)
 				: this.commands.publish(channel, message);
 	}
 

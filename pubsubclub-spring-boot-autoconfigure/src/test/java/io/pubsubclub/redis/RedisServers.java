@@ -35,6 +35,59 @@ public final class RedisServers implements AutoCloseable {
 		return server;
 	}
 
+	/**
+	 * Start a Redis Cluster of {@code masters} masters (no replicas) on loopback, each
+	 * on a port whose cluster bus port (+10000) is free too, and wait until it is ok.
+	 * @return the masters
+	 */
+	public List<Server> startCluster(int masters) throws IOException, InterruptedException {
+		List<Server> nodes = new ArrayList<>();
+		List<String> create = new ArrayList<>(List.of("--cluster", "create"));
+		for (int i = 0; i < masters; i++) {
+			Server server = new Server(clusterPort(), Files.createTempDirectory("pubsubclub-redis-cluster"),
+					List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+							"--cluster-node-timeout", "5000"));
+			this.servers.add(server);
+			server.start();
+			nodes.add(server);
+			create.add("127.0.0.1:" + server.port());
+		}
+		create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+		String output = cli(nodes.get(0).port(), create.toArray(String[]::new));
+		if (!output.contains("All 16384 slots covered")) {
+			throw new IOException("redis-cli --cluster create failed: " + output);
+		}
+		long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+		for (Server node : nodes) {
+			while (!node.cli("CLUSTER", "INFO").contains("cluster_state:ok")) {
+				if (System.nanoTime() > deadline) {
+					throw new IOException("Redis Cluster not ok within " + START_TIMEOUT);
+				}
+				Thread.sleep(100);
+			}
+		}
+		return nodes;
+	}
+
+	private static int clusterPort() throws IOException {
+		for (int attempt = 0; attempt < 100; attempt++) {
+			int port = 20000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(30000);
+			if (free(port) && free(port + 10000)) {
+				return port;
+			}
+		}
+		throw new IOException("no free port pair for a Redis Cluster node");
+	}
+
+	private static boolean free(int port) {
+		try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
 	static String binary(String name, String debianPackage) {
 		for (String dir : new String[] { "/usr/bin", "/usr/local/bin", "/usr/sbin" }) {
 			File file = new File(dir, name);
@@ -63,7 +116,7 @@ public final class RedisServers implements AutoCloseable {
 		String output = new String(process.getInputStream().readAllBytes());
 		if (!process.waitFor(30, TimeUnit.SECONDS)) {
 			process.destroyForcibly();
-			throw new IOException("redis-cli " + args + " did not finish");
+			throw new IOException("redis-cli " + List.of(args) + " did not finish");
 		}
 		return output;
 	}
