@@ -88,9 +88,18 @@ if $redis; then
 		redis_port=$((redis_port + 1))
 	done
 	mkdir -p "$logs/redis"
-	redis-server --port "$redis_port" --bind "$address" --dir "$logs/redis" --save "" --appendonly no \
-		--daemonize no --logfile "$logs/redis.log" &
+	# absolute: redis-server changes to --dir before it opens the log file
+	redis-server --port "$redis_port" --bind "$address" --dir "$PWD/$logs/redis" --save "" --appendonly no \
+		--daemonize no --logfile "$PWD/$logs/redis.log" &
 	redis_pid=$!
+	until port_open "$address" "$redis_port"; do
+		if ! kill -0 "$redis_pid" 2>/dev/null; then
+			echo "demo: redis-server did not start; the end of $logs/redis.log:" >&2
+			tail -n 20 "$logs/redis.log" >&2 || true
+			exit 1
+		fi
+		sleep 0.2
+	done
 fi
 
 # --- start both nodes; stop both on exit --------------------------------------------------------
