@@ -203,7 +203,9 @@ final class WampCallInvoker {
 		}
 		catch (WampProcedureMethod.InvalidArgumentsException ex) {
 			result = null;
-			logger.info("WAMP session " + session.getId() + ": " + ex.getMessage());
+			String why = ex.getMessage();
+			this.metrics.refusalLog()
+				.refused(logger, session.refusalLines(), () -> "WAMP session " + session.getId() + ": " + why);
 			answer(call, errorFrame(session, call.callId, WampWebSocketHandler.ERROR_INVALID_ARGUMENT,
 					ex.getMessage(), null));
 		}

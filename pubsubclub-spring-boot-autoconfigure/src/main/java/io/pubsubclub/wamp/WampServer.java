@@ -193,6 +193,24 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 	}
 
 	/**
+	 * Set how many session ids the exclude and eligible lists of one publish may name
+	 * together; a publish naming more is refused.
+	 * @param maxSessionIdsPerPublish the limit
+	 */
+	public void setMaxSessionIdsPerPublish(int maxSessionIdsPerPublish) {
+		this.limits.maxSessionIdsPerPublish = maxSessionIdsPerPublish;
+	}
+
+	/**
+	 * Set the longest session id, in characters, an exclude or eligible list may hold; a
+	 * publish with a longer one is refused. Session ids are 16 characters.
+	 * @param maxSessionIdLength the limit
+	 */
+	public void setMaxSessionIdLength(int maxSessionIdLength) {
+		this.limits.maxSessionIdLength = maxSessionIdLength;
+	}
+
+	/**
 	 * Return the number of open WAMP sessions.
 	 * @return the open sessions
 	 */
@@ -284,12 +302,19 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 					"Not authorized to publish on " + topic + ".");
 		}
 		String eventJson = LoneSurrogates.escape(this.jsonMapper.writeValueAsString(event));
+		Set<String> excluded = exclude.isEmpty() ? null : Set.copyOf(exclude);
+		Set<String> eligibles = (eligible != null) ? Set.copyOf(eligible) : null;
+		String listsRefusal = this.limits.sessionListsRefusal(session, topic, excluded, eligibles);
+		if (listsRefusal != null) {
+			this.limits.charge(session, topic, eventJson, excluded, eligibles);
+			throw new WampRpcException(WampWebSocketHandler.ERROR_INVALID_ARGUMENT,
+					"Publish refused: " + listsRefusal + ".");
+		}
 		if (!this.limits.withinBudget(session, topic)) {
 			throw new WampRpcException(WampWebSocketHandler.ERROR_BUSY, "Publish rate exceeded.");
 		}
-		int delivered = publishJson(topic, eventJson, exclude.isEmpty() ? null : Set.copyOf(exclude),
-				(eligible != null) ? Set.copyOf(eligible) : null);
-		this.limits.charge(session, topic, eventJson);
+		int delivered = publishJson(topic, eventJson, excluded, eligibles);
+		this.limits.charge(session, topic, eventJson, excluded, eligibles);
 		return delivered;
 	}
 
@@ -430,10 +455,12 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 	void publish(WampServerSession publisher, String topic, String eventJson, @Nullable Set<String> exclude,
 			@Nullable Set<String> eligible) {
 		if (this.limits.topicFits(publisher, topic, "PUBLISH") && this.access.mayPublish(publisher, topic)
+				&& this.limits.sessionListsRefusal(publisher, topic, exclude, eligible) == null
 				&& this.limits.withinBudget(publisher, topic)) {
 			publishJson(topic, eventJson, exclude, eligible);
-			this.limits.charge(publisher, topic, eventJson);
 		}
+		// refused or not: a flood of refused publishes is slowed as published ones are
+		this.limits.charge(publisher, topic, eventJson, exclude, eligible);
 	}
 
 	private int publishJson(String topic, String eventJson, @Nullable Set<String> exclude,
