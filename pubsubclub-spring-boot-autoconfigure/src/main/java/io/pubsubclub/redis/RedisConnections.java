@@ -215,10 +215,14 @@ final class RedisConnections {
 			});
 	}
 
+	/**
+	 * Close both connections, waiting for it (called on the stopping thread, before the
+	 * application's connection factory shuts the client down).
+	 */
 	void close() {
 		this.client.removeListener(this.stateListener);
-		this.pubSub.closeAsync();
-		this.commandConnection.closeAsync();
+		this.pubSub.close();
+		this.commandConnection.close();
 	}
 
 	/**
