@@ -3,7 +3,7 @@
 # node, a two-node cluster, redis-server and two Redis relays, two bare relays), measures them
 # with the load program, prints one table, and stops everything it started.
 #
-#   benchmarks/run.sh [--short|--long] [--no-build] [--idle N] [--systems 1,2,3,4] [--jfr]
+#   benchmarks/run.sh [--short|--long] [--no-build] [--idle N] [--systems 1,2,3,4[,5]] [--jfr]
 #                      [--heap-only] [--idle-subscribed] [--consumer-serves] [--compression-node]
 #                      [--configs 100x100,100x1000] [--offered EVENTS_PER_S] [--sample-app JAR]
 #                      [--server-opts "-Dx=y --spring.prop=v"]  # extra options for every server JVM

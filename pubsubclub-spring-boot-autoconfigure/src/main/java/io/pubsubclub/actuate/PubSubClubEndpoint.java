@@ -222,7 +222,8 @@ public class PubSubClubEndpoint {
 		for (WampServerMetrics.Limit limit : WampServerMetrics.Limit.values()) {
 			limits.put(limit.propertyName(), server.getMetrics().getLimitRefusals(limit));
 		}
-		return new WampDescriptor(server.getSessionCount(), counts.size(), listed, limits);
+		return new WampDescriptor(server.getSessionCount(), counts.size(), listed, limits,
+				server.getMetrics().getSessionsSlowed(), server.getMetrics().getPublishesSlowed());
 	}
 
 	static String lower(Enum<?> value) {
@@ -379,8 +380,13 @@ public class PubSubClubEndpoint {
 	 * with their subscriber counts
 	 * @param limits messages refused by each limit since start, by the name of its
 	 * property under {@code pubsubclub.wamp.limits}
+	 * @param sessionsSlowed sessions slowed at least once by the publish budget
+	 * ({@code pubsubclub.wamp.limits.publish-rate}) since start
+	 * @param publishesSlowed times a session's socket stopped being read because it
+	 * published over its budget, since start
 	 */
-	public record WampDescriptor(int sessions, int topicCount, Map<String, Integer> topics, Map<String, Long> limits) {
+	public record WampDescriptor(int sessions, int topicCount, Map<String, Integer> topics, Map<String, Long> limits,
+			long sessionsSlowed, long publishesSlowed) {
 	}
 
 	/**

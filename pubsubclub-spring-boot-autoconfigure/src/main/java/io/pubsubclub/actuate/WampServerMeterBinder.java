@@ -70,6 +70,9 @@ public class WampServerMeterBinder implements MeterBinder {
 		FunctionCounter.builder("pubsubclub.wamp.publishes.slowed", metrics, WampServerMetrics::getPublishesSlowed)
 			.description("Times a WAMP session's socket stopped being read because it published over its budget")
 			.register(registry);
+		FunctionCounter.builder("pubsubclub.wamp.sessions.slowed", metrics, WampServerMetrics::getSessionsSlowed)
+			.description("WAMP sessions slowed at least once because they published over their budget")
+			.register(registry);
 		FunctionCounter.builder("pubsubclub.wamp.refusals.unlogged", metrics, WampServerMetrics::getUnloggedRefusals)
 			.description("Ignored or refused WAMP messages counted but not logged, over the log's per-session or "
 					+ "per-minute bound")

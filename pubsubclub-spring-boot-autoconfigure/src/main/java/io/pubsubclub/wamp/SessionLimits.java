@@ -203,9 +203,14 @@ final class SessionLimits {
 		if (owed > 0 && session.readThrottle().suspend(owed, this.timer.get())) {
 			this.metrics.publishSlowed();
 			if (session.firstRefusal(WampServerMetrics.Limit.PUBLISH_RATE)) {
+				// once per session: a backend publishing over WAMP meets the default
+				// (about 8,800 events/s of 100 B) without knowing it otherwise
+				this.metrics.sessionSlowed();
 				logger.info("WAMP session " + session.getId() + " from " + session.webSocket().getRemoteAddress()
-						+ ": over the publish rate (pubsubclub.wamp.limits.publish-rate), not read for "
-						+ TimeUnit.NANOSECONDS.toMillis(owed) + " ms; further slowdowns are counted, not logged");
+						+ ": slowed by the publish budget of " + this.publishRate
+						+ " characters per second (pubsubclub.wamp.limits.publish-rate; raise it for a trusted"
+						+ " publisher), not read for " + TimeUnit.NANOSECONDS.toMillis(owed)
+						+ " ms; further slowdowns are counted, not logged");
 			}
 		}
 	}

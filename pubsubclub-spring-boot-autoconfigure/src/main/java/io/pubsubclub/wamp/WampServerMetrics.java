@@ -134,6 +134,8 @@ public final class WampServerMetrics {
 
 	private final LongAdder publishesSlowed = new LongAdder();
 
+	private final LongAdder sessionsSlowed = new LongAdder();
+
 	private final LongAdder callsDropped = new LongAdder();
 
 	private final LongAdder callsTimedOut = new LongAdder();
@@ -181,6 +183,15 @@ public final class WampServerMetrics {
 	 */
 	public long getPublishesSlowed() {
 		return this.publishesSlowed.sum();
+	}
+
+	/**
+	 * Return the number of sessions slowed at least once by the publish budget: each is
+	 * counted, and logged, the first time it is slowed.
+	 * @return the sessions slowed
+	 */
+	public long getSessionsSlowed() {
+		return this.sessionsSlowed.sum();
 	}
 
 	/**
@@ -338,6 +349,10 @@ public final class WampServerMetrics {
 
 	void publishSlowed() {
 		this.publishesSlowed.increment();
+	}
+
+	void sessionSlowed() {
+		this.sessionsSlowed.increment();
 	}
 
 	void callsDropped(int count) {

@@ -668,6 +668,15 @@ public final class LoadMain {
 			systems.add(SystemUnderTest.skipped("(4)", "bare relay"));
 		}
 
+		if (selected(5)) {
+			int port = freePort();
+			ServerProcess echo = ServerProcess.start("5-echo", port,
+					concat(jvm("5-echo"), nodeJvm, List.of("-cp", classpath, relayMain), boot, nodeArgs,
+							List.of("--server.port=" + port, "--relay.kind=echo", "--relay.role=both")),
+					logs, this.pidFile);
+			systems.add(new SystemUnderTest("(5)", "echo", echo, "/ws", echo, "/sub", false, List.of(echo)));
+		}
+
 		// generous: on a machine shared with other builds seven JVMs may take minutes to start
 		long deadline = System.nanoTime() + seconds(300);
 		for (SystemUnderTest system : systems) {

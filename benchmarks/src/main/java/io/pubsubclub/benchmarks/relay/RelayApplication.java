@@ -25,6 +25,9 @@ import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry
  * written on the one WebSocket that relay B opened to this relay's {@code /link};</li>
  * <li>{@code --relay.kind=bare --relay.role=out}: dials relay A's {@code /link} and writes
  * each frame received on it to every session on {@code /ws}.</li>
+ * <li>{@code --relay.kind=echo --relay.role=both}: one JVM, no hop: each text frame received
+ * on {@code /ws} is written to every session on {@code /sub}. The floor of the load program,
+ * Tomcat and the machine, against which the other systems' latency is read.</li>
  * </ul>
  * Frames pass unchanged: what the publisher sends is what the subscribers receive.
  */
@@ -83,10 +86,13 @@ public class RelayApplication implements WebSocketConfigurer {
 		if ("redis".equals(this.kind)) {
 			return "in".equals(this.role) ? new RedisPublisher(this.redisPort) : new RedisSubscriber(this.redisPort, fanout);
 		}
+		if ("echo".equals(this.kind)) {
+			return fanout::deliver;
+		}
 		if ("bare".equals(this.kind)) {
 			return "in".equals(this.role) ? new LinkEnd(fanout) : new LinkDialer(this.linkPort, fanout);
 		}
-		throw new IllegalArgumentException("relay.kind must be redis or bare, not " + this.kind);
+		throw new IllegalArgumentException("relay.kind must be redis, bare or echo, not " + this.kind);
 	}
 
 	@Override
@@ -98,12 +104,16 @@ public class RelayApplication implements WebSocketConfigurer {
 				registry.addHandler(link, "/link");
 			}
 		}
+		else if ("both".equals(this.role)) {
+			registry.addHandler(new InboundHandler(relay(fanout())), "/ws");
+			registry.addHandler(new SubscriberHandler(fanout()), "/sub");
+		}
 		else if ("out".equals(this.role)) {
 			relay(fanout());
 			registry.addHandler(new SubscriberHandler(fanout()), "/ws");
 		}
 		else {
-			throw new IllegalArgumentException("relay.role must be in or out, not " + this.role);
+			throw new IllegalArgumentException("relay.role must be in, out or both, not " + this.role);
 		}
 	}
 

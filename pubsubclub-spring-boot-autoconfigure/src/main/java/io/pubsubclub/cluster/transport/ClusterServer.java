@@ -17,10 +17,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
@@ -38,6 +34,7 @@ import io.pubsubclub.cluster.ClusterLinks;
 import io.pubsubclub.cluster.ClusterState;
 import io.pubsubclub.cluster.NodeIdentity;
 import io.pubsubclub.cluster.PeerLink;
+import io.pubsubclub.wamp.transport.TomcatUpgradeStrategy;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
@@ -46,8 +43,6 @@ import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.server.HandshakeInterceptor;
-import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
-import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler;
 import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeStrategy;
 
 /**
@@ -111,6 +106,8 @@ public final class ClusterServer implements SmartLifecycle {
 	private volatile @Nullable Executor sendExecutor;
 
 	private volatile @Nullable ThreadPoolExecutor sendPool;
+
+	private volatile @Nullable TomcatUpgradeStrategy upgradeStrategy;
 
 	private volatile @Nullable File baseDir;
 
@@ -230,7 +227,9 @@ public final class ClusterServer implements SmartLifecycle {
 			interceptors.add(new AcceptedLinkAuthentication(authenticator));
 		}
 		interceptors.add(new IdentityHeader(this.cluster.identity().responseHeader()));
-		Tomcat.addServlet(context, "pubsubclub", new UpgradeServlet(this::handler, interceptors));
+		TomcatUpgradeStrategy upgrade = upgradeStrategy(this.settings);
+		this.upgradeStrategy = upgrade;
+		Tomcat.addServlet(context, "pubsubclub", new LinkUpgradeServlet(this::handler, upgrade, interceptors));
 		context.addServletMappingDecoded("", "pubsubclub");
 		try {
 			tomcat.start();
@@ -276,10 +275,26 @@ public final class ClusterServer implements SmartLifecycle {
 		return (host.indexOf(':') >= 0) ? "[" + host + "]" : host;
 	}
 
+	/**
+	 * Accepted links run on the starter's own WebSocket transport, as WAMP sessions do:
+	 * a 301 that a reading thread sends (a WAMP PUBLISH) is written at the end of that
+	 * read with the others it sent, without a message object, a second UTF-8 encoding
+	 * or a completion handed to another thread per frame. Its limits are the link's: the
+	 * send buffer (in bytes of frames, not characters), the send-time limit (also for a
+	 * closing handshake), and frames of up to three bytes per character of the message
+	 * size limit, which {@link LinkHandler} then applies in characters.
+	 */
+	static TomcatUpgradeStrategy upgradeStrategy(LinkSettings settings) {
+		int maxBytes = (int) Math.min(Integer.MAX_VALUE - 16, 3L * settings.maxMessageSize());
+		return new TomcatUpgradeStrategy(maxBytes, settings.sendBufferSize(), settings.sendTimeLimit(),
+				settings.sendTimeLimit(), new StandardWebSocketUpgradeStrategy());
+	}
+
 	private LinkHandler handler() {
-		// Tomcat's server side sends without blocking: an idle link is written at once by
-		// the publishing thread, frames that queue up behind it go out in batches from the
-		// server's own threads
+		// links upgraded by the starter's transport write through its sender; on another
+		// strategy (the fallback) Tomcat's server side sends without blocking: an idle link
+		// is written at once by the publishing thread, frames that queue up behind it go
+		// out in batches from the server's own threads
 		return new LinkHandler(this.settings, this.closer, new AcceptedHooks(), this.sendExecutor, true);
 	}
 
@@ -316,6 +331,11 @@ public final class ClusterServer implements SmartLifecycle {
 		}
 		catch (LifecycleException | RuntimeException ex) {
 			logger.debug("Stop of the cluster server failed", ex);
+		}
+		TomcatUpgradeStrategy upgrade = this.upgradeStrategy;
+		if (upgrade != null) {
+			upgrade.close();
+			this.upgradeStrategy = null;
 		}
 		File base = this.baseDir;
 		if (base != null) {
@@ -398,44 +418,6 @@ public final class ClusterServer implements SmartLifecycle {
 		public void afterHandshake(org.springframework.http.server.ServerHttpRequest request,
 				org.springframework.http.server.ServerHttpResponse response, WebSocketHandler wsHandler,
 				@Nullable Exception exception) {
-		}
-
-	}
-
-	/**
-	 * Upgrades requests for {@code /} to a cluster link; nothing else is served.
-	 */
-	private static final class UpgradeServlet extends HttpServlet {
-
-		private final transient java.util.function.Supplier<LinkHandler> handler;
-
-		private final transient List<HandshakeInterceptor> interceptors;
-
-		private transient @Nullable WebSocketHttpRequestHandler requestHandler;
-
-		UpgradeServlet(java.util.function.Supplier<LinkHandler> handler, List<HandshakeInterceptor> interceptors) {
-			this.handler = handler;
-			this.interceptors = interceptors;
-		}
-
-		@Override
-		public void init() {
-			// the container's default text buffer is kept: LinkHandler takes frames in
-			// parts and enforces the size limit itself
-			this.requestHandler = new WebSocketHttpRequestHandler(this.handler.get(),
-					new DefaultHandshakeHandler(new StandardWebSocketUpgradeStrategy()));
-			this.requestHandler.setHandshakeInterceptors(this.interceptors);
-		}
-
-		@Override
-		protected void service(HttpServletRequest request, HttpServletResponse response)
-				throws ServletException, IOException {
-			WebSocketHttpRequestHandler requestHandler = this.requestHandler;
-			if (requestHandler == null || !"/".equals(request.getRequestURI())) {
-				response.sendError(HttpServletResponse.SC_NOT_FOUND);
-				return;
-			}
-			requestHandler.handleRequest(request, response);
 		}
 
 	}

@@ -1,12 +1,16 @@
 package io.pubsubclub.cluster.transport;
 
+import java.util.Locale;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import io.pubsubclub.cluster.PeerLink;
+import io.pubsubclub.support.FrameSender;
+import io.pubsubclub.support.FrameSenderSource;
 import io.pubsubclub.support.OutboundBuffer;
 
 import org.springframework.web.socket.BinaryMessage;
@@ -22,6 +26,11 @@ import org.springframework.web.socket.handler.AbstractWebSocketHandler;
  * Takes text messages in parts, so that the container keeps its default (small) text
  * buffer per link instead of one of the maximum frame size; a frame that comes in
  * several parts is assembled here, and the size limit is enforced here.
+ * <p>
+ * Writes through the session's own sender when the session has one (a
+ * {@link FrameSenderSource}: accepted links, on the starter's transport, which assembles
+ * whole messages up to three bytes per character of the limit), otherwise through an
+ * {@link OutboundBuffer} (dialled links, on Tomcat's JSR-356 client).
  *
  * @author PubSubClub
  */
@@ -31,7 +40,7 @@ final class LinkHandler extends AbstractWebSocketHandler {
 
 	private static final String LINK = PeerLink.class.getName();
 
-	private static final String BUFFER = OutboundBuffer.class.getName();
+	private static final String BUFFER = FrameSender.class.getName();
 
 	private static final String BINARY = LinkHandler.class.getName() + ".binary";
 
@@ -72,13 +81,27 @@ final class LinkHandler extends AbstractWebSocketHandler {
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) {
 		PeerLink link = this.hooks.create(session);
-		OutboundBuffer buffer = new OutboundBuffer(session, this.settings.sendBufferSize(),
-				this.settings.sendTimeLimit().toMillis(), this.closer,
-				(closed, overflow) -> link.slowPeer(overflow.name().toLowerCase()), this.sendExecutor,
-				this.writeWhenIdle);
+		BiConsumer<WebSocketSession, OutboundBuffer.Overflow> onOverflow = (closed, overflow) -> link
+			.slowPeer(overflow.name().toLowerCase(Locale.ROOT));
+		long limit = this.settings.sendBufferSize();
+		FrameSender sender;
+		SessionChannel channel;
+		if (session instanceof FrameSenderSource source) {
+			// the starter's own transport (accepted links): it queues within the limits it
+			// was given, writes what a reading thread sends at the end of that read, and
+			// hands nothing to another thread
+			sender = source.frameSender(onOverflow);
+			channel = new SessionChannel(session, new SentFrames(sender), this.closer, limit);
+		}
+		else {
+			OutboundBuffer buffer = new OutboundBuffer(session, limit, this.settings.sendTimeLimit().toMillis(),
+					this.closer, onOverflow, this.sendExecutor, this.writeWhenIdle);
+			sender = buffer;
+			channel = new SessionChannel(session, buffer, this.closer, limit);
+		}
 		session.getAttributes().put(LINK, link);
-		session.getAttributes().put(BUFFER, buffer);
-		link.opened(new SessionChannel(session, buffer, this.closer, this.settings.sendBufferSize()));
+		session.getAttributes().put(BUFFER, sender);
+		link.opened(channel);
 		this.hooks.opened(session, link);
 	}
 
@@ -154,8 +177,8 @@ final class LinkHandler extends AbstractWebSocketHandler {
 	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
 		PeerLink link = link(session);
 		Object buffer = session.getAttributes().get(BUFFER);
-		if (buffer instanceof OutboundBuffer outbound) {
-			outbound.close();
+		if (buffer instanceof FrameSender sender) {
+			sender.close();
 		}
 		if (link == null) {
 			return;

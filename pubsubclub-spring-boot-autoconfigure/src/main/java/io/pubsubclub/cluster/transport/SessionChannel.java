@@ -3,6 +3,8 @@ package io.pubsubclub.cluster.transport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -14,7 +16,9 @@ import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
 
 /**
- * A link's WebSocket session, written through its {@link OutboundBuffer}.
+ * A link's WebSocket session, written through its {@link OutboundBuffer} (a session of
+ * Tomcat's JSR-356 implementation: dialled links) or through the sender of the starter's
+ * own transport, counted by {@link SentFrames} (accepted links).
  *
  * @author PubSubClub
  */
@@ -24,22 +28,34 @@ final class SessionChannel implements LinkChannel {
 
 	private final WebSocketSession session;
 
-	private final OutboundBuffer buffer;
+	private final Predicate<String> sender;
+
+	private final LongSupplier queued;
 
 	private final Executor closer;
 
 	private final long bufferLimit;
 
 	SessionChannel(WebSocketSession session, OutboundBuffer buffer, Executor closer, long bufferLimit) {
+		this(session, buffer::send, buffer::queued, closer, bufferLimit);
+	}
+
+	SessionChannel(WebSocketSession session, SentFrames frames, Executor closer, long bufferLimit) {
+		this(session, frames::send, frames::queued, closer, bufferLimit);
+	}
+
+	private SessionChannel(WebSocketSession session, Predicate<String> sender, LongSupplier queued, Executor closer,
+			long bufferLimit) {
 		this.session = session;
-		this.buffer = buffer;
+		this.sender = sender;
+		this.queued = queued;
 		this.closer = closer;
 		this.bufferLimit = bufferLimit;
 	}
 
 	@Override
 	public long queued() {
-		return this.buffer.queued();
+		return this.queued.getAsLong();
 	}
 
 	@Override
@@ -49,7 +65,7 @@ final class SessionChannel implements LinkChannel {
 
 	@Override
 	public boolean send(String frame) {
-		return this.buffer.send(frame);
+		return this.sender.test(frame);
 	}
 
 	// a close frame's reason holds at most 123 bytes of UTF-8

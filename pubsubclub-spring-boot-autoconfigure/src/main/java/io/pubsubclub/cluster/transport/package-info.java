@@ -20,10 +20,16 @@
  * session closes, which may wait on a send up to the send-time limit. At shutdown every
  * link is closed at once and the wait shares one deadline, the send-time limit;</li>
  * <li>the send pools ({@code pubsubclub-send-N} on the client side, also for pings,
- * {@code pubsubclub-server-send-N} on the server side): batched writes;</li>
+ * {@code pubsubclub-server-send-N} on the server side, used only when an accepted link is
+ * not on the starter's own transport): batched writes;</li>
  * <li>the container's threads ({@code pubsubclub-server-N} and Tomcat's client threads):
  * read, hand frames to the links and answer pings; they write nothing of their own but
  * the first frame of an idle accepted link, which does not block.</li>
+ * <li>accepted links run on the starter's own WebSocket transport
+ * ({@code io.pubsubclub.wamp.transport}): a frame is written, without blocking, by the
+ * thread that sends it (at the end of the read it is handling, when it handles one: a
+ * WAMP PUBLISH read on a node's web server) or by the container's write callback, never
+ * handed to another thread of ours.</li>
  * </ul>
  */
 @NullMarked

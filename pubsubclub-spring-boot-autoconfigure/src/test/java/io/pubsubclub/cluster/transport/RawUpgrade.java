@@ -157,6 +157,34 @@ final class RawUpgrade implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Read on until a close frame, skipping everything else.
+	 * @return its close code, or {@code -1} if the connection ended without one
+	 */
+	int readUntilClose() throws IOException {
+		try {
+			while (true) {
+				int first = this.in.readUnsignedByte();
+				int second = this.in.readUnsignedByte();
+				long length = second & 0x7f;
+				if (length == 126) {
+					length = this.in.readUnsignedShort();
+				}
+				else if (length == 127) {
+					length = this.in.readLong();
+				}
+				byte[] payload = new byte[(int) length];
+				this.in.readFully(payload);
+				if ((first & 0x0f) == 0x8) {
+					return (payload.length >= 2) ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+				}
+			}
+		}
+		catch (java.io.EOFException | java.net.SocketException ex) {
+			return -1;
+		}
+	}
+
 	/** A PubSubClub-Auth header line made from PROTOCOL.md's text, not from the code. */
 	static String token(String secret, long node, long ts, String nonce) throws Exception {
 		return "PubSubClub-Auth: v1 node=" + node + " ts=" + ts + " nonce=" + nonce + " mac="
