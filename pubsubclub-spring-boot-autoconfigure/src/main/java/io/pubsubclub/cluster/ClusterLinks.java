@@ -269,7 +269,7 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	public void onApplicationEvent(WampTopicEvent event) {
 		if (event instanceof WampPublishedEvent published) {
 			if (publish(published.getTopic(), published.getEventJson(), published.getExclude(),
-					published.getEligible())) {
+					published.getEligible(), published.isV2())) {
 				ClusterTimings timings = this.timings;
 				if (timings != null) {
 					timings.forwarded(System.nanoTime() - published.getPublishedNanos());
@@ -308,13 +308,31 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	 */
 	public boolean publish(String topic, String eventJson, @Nullable Set<String> exclude,
 			@Nullable Set<String> eligible) {
+		return publish(topic, eventJson, exclude, eligible, false);
+	}
+
+	/**
+	 * Forward a local publish as {@link #publish(String, String, Set, Set)} does, saying
+	 * whether the event is the wrapper of a WAMP v2 payload: over PSC 1.2 the options
+	 * element then carries {@code "v2": true}; a 1.0/1.1 link gets the event as it is
+	 * (the wrapper, as a v1 client would), when it names no sessions.
+	 * @param topic the topic
+	 * @param eventJson the event payload
+	 * @param exclude the WAMP sessions that must not receive it, {@code null} for none
+	 * @param eligible the only WAMP sessions that may receive it, {@code null} for all
+	 * @param v2 whether the event is the wrapper of a v2 payload
+	 * @return whether some consumer link asked for the topic
+	 */
+	public boolean publish(String topic, String eventJson, @Nullable Set<String> exclude,
+			@Nullable Set<String> eligible, boolean v2) {
 		Set<PeerLink> consumers = this.consumersByTopic.get(topic);
 		boolean asked = consumers != null && !consumers.isEmpty();
 		Sequencer sequencer = this.sequencer;
 		if (!asked && !sequencer.retains(topic)) {
 			return false;
 		}
-		String sessionsJson = remoteSessions(exclude, eligible);
+		String listsJson = remoteSessions(exclude, eligible, false);
+		String sessionsJson = v2 ? remoteSessions(exclude, eligible, true) : listsJson;
 		boolean resumable = !asked;
 		if (consumers != null) {
 			String legacyFrame = null;
@@ -322,7 +340,7 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 				if (consumer.outbox() != null) {
 					resumable = true;
 				}
-				else if (sessionsJson != null) {
+				else if (listsJson != null) {
 					this.counters.withheld.increment();
 				}
 				else {
@@ -356,7 +374,8 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 
 	// the sessions that matter on other nodes: the lists without this node's own sessions,
 	// to which they were applied already; null when the publish names no other session
-	private @Nullable String remoteSessions(@Nullable Set<String> exclude, @Nullable Set<String> eligible) {
+	private @Nullable String remoteSessions(@Nullable Set<String> exclude, @Nullable Set<String> eligible,
+			boolean v2) {
 		List<String> remoteExclude = null;
 		if (exclude != null) {
 			for (String id : exclude) {
@@ -377,10 +396,10 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 				}
 			}
 		}
-		if (remoteExclude == null && remoteEligible == null) {
+		if (remoteExclude == null && remoteEligible == null && !v2) {
 			return null;
 		}
-		return PscResumeCodec.sessions(remoteExclude, remoteEligible);
+		return PscResumeCodec.sessions(remoteExclude, remoteEligible, v2);
 	}
 
 	private void subscriptionChanged(String topic) {
@@ -479,7 +498,8 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 		}
 		PscMessage.Sessions sessions = event.sessions();
 		if (sessions != null) {
-			this.localSubscribers.deliver(event.topic(), event.eventJson(), sessions.exclude(), sessions.eligible());
+			this.localSubscribers.deliver(event.topic(), event.eventJson(), sessions.exclude(), sessions.eligible(),
+					sessions.v2());
 		}
 		else {
 			this.localSubscribers.deliver(event.topic(), event.eventJson());
