@@ -41,8 +41,8 @@ if ((${#missing[@]})); then
 	fi
 	echo "test.sh: installing ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
-	"${sudo[@]}" apt-get update -qq
-	"${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+	"${sudo[@]}" apt-get -o DPkg::Lock::Timeout=300 update -qq
+	"${sudo[@]}" apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}" >/dev/null
 fi
 
 if (($#)); then

@@ -72,7 +72,7 @@ final class Chromium implements AutoCloseable {
 		File file = new File(System.getProperty(property, defaultPath));
 		if (!file.canExecute()) {
 			fail("The browser test needs " + file + ", which is missing or not executable. Install Debian's "
-					+ "chromium and chromium-driver (apt-get install -y chromium chromium-driver; .ci/run does), "
+					+ "chromium and chromium-driver (./test.sh does, or: sudo apt-get install -y chromium chromium-driver), "
 					+ "or point -D" + property + " at another one.");
 		}
 		return file;
