@@ -211,7 +211,11 @@ public class PubSubClubEndpoint {
 		for (WampServerMetrics.Limit limit : WampServerMetrics.Limit.values()) {
 			limits.put(limit.propertyName(), server.getMetrics().getLimitRefusals(limit));
 		}
-		return new WampDescriptor(server.getSessionCount(), counts.size(), listed, limits);
+		Map<String, Long> byProtocol = new java.util.LinkedHashMap<>();
+		for (io.pubsubclub.wamp.WampProtocol protocol : io.pubsubclub.wamp.WampProtocol.values()) {
+			byProtocol.put(protocol.tag(), server.getMetrics().getSessionsOpen(protocol));
+		}
+		return new WampDescriptor(server.getSessionCount(), counts.size(), listed, limits, byProtocol);
 	}
 
 	static String lower(Enum<?> value) {
@@ -361,8 +365,16 @@ public class PubSubClubEndpoint {
 	 * with their subscriber counts
 	 * @param limits messages refused by each limit since start, by the name of its
 	 * property under {@code pubsubclub.wamp.limits}
+	 * @param sessionsByProtocol WAMP sessions open now by WAMP version ({@code v1},
+	 * {@code v2})
 	 */
-	public record WampDescriptor(int sessions, int topicCount, Map<String, Integer> topics, Map<String, Long> limits) {
+	public record WampDescriptor(int sessions, int topicCount, Map<String, Integer> topics, Map<String, Long> limits,
+			Map<String, Long> sessionsByProtocol) {
+
+		public WampDescriptor(int sessions, int topicCount, Map<String, Integer> topics, Map<String, Long> limits) {
+			this(sessions, topicCount, topics, limits, Map.of());
+		}
+
 	}
 
 	/**
