@@ -24,8 +24,9 @@ import io.pubsubclub.wamp.WampServerMetrics.BadFrame;
  * exclude list), {@code subscriber_blackwhite_listing} (exclude and eligible session ids,
  * authids and authroles) and {@code publisher_identification} (disclose_me). Session id
  * lists cross the cluster with the publish; authid and authrole lists are applied on this
- * node only, and a publish that has them is not forwarded at all (other nodes could not
- * honour them). Pattern-based subscriptions are not implemented: a SUBSCRIBE with
+ * node only: a publish that has them reaches no session on other nodes (it crosses the
+ * cluster with an empty eligible list, which 1.0/1.1 links do not get at all), since PSC
+ * cannot carry them. Pattern-based subscriptions are not implemented: a SUBSCRIBE with
  * another match than {@code exact} is answered {@value Wamp2Messages#INVALID_ARGUMENT}.
  *
  * @author PubSubClub

@@ -536,8 +536,11 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 			@Nullable Set<String> eligible) {
 		this.metrics.published();
 		int delivered = dispatch(topic, publication, exclude, eligible);
+		// authid and authrole lists cannot cross the cluster (PSC has no field for them):
+		// such a publish is eligible for no session elsewhere, rather than for the wrong ones
+		Set<String> elsewhere = (publication.authFilter() != null) ? Set.of() : eligible;
 		this.eventPublisher.publishEvent(new WampPublishedEvent(this, topic, publication.eventJson(), exclude,
-				eligible, publication.isWrapped()));
+				elsewhere, publication.isWrapped()));
 		return delivered;
 	}
 

@@ -84,6 +84,9 @@ class Wamp2ClusterEndToEndTests {
 		assertThat(v1OnA.next()).endsWith(",\"not for v2 on B\"]");
 		v2OnA.send("[16,4,{\"eligible\":[" + v2OnB.id() + "]},\"" + V2_TOPIC + "\",[\"only v2 on B\"]]");
 		assertThat(tail(v2OnB.nextJson(), subscriptionOnB)).isEqualTo("[\"only v2 on B\"]");
+		// authid and authrole lists cannot cross: such a publish stays on its node
+		v2OnA.send("[16,6,{\"exclude_authid\":[\"nobody\"]},\"" + V2_TOPIC + "\",[\"A only\"]]");
+		assertThat(v1OnA.next()).endsWith(",\"A only\"]");
 		// exclude_me false across the hop is the publisher's own business: B's v2 gets it
 		v2OnA.send("[16,5,{\"exclude_me\":false},\"" + V2_TOPIC + "\",[\"end\"]]");
 		assertThat(tail(v2OnA.nextJson(), subscriptionOnA)).isEqualTo("[\"end\"]");
