@@ -85,6 +85,10 @@ public class WampServerMeterBinder implements MeterBinder {
 		FunctionCounter.builder("pubsubclub.wamp.publishes.slowed", metrics, WampServerMetrics::getPublishesSlowed)
 			.description("Times a WAMP session's socket stopped being read because it published over its budget")
 			.register(registry);
+		FunctionCounter.builder("pubsubclub.wamp.refusals.unlogged", metrics, WampServerMetrics::getUnloggedRefusals)
+			.description("Ignored or refused WAMP messages counted but not logged, over the log's per-session or "
+					+ "per-minute bound")
+			.register(registry);
 		for (WampServerMetrics.BadFrame kind : WampServerMetrics.BadFrame.values()) {
 			Drops.register(registry, "bad-frame", "wamp-" + tag(kind), metrics, (m) -> m.getBadFrames(kind));
 		}

@@ -1,9 +1,6 @@
 package io.pubsubclub.autoconfigure;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import io.pubsubclub.actuate.LinkSecretSanitizer;
+import io.pubsubclub.actuate.PubSubClubSecretSanitizer;
 import io.pubsubclub.actuate.PubSubClubEndpoint;
 import io.pubsubclub.cluster.ClusterNode;
 import io.pubsubclub.cluster.transport.LinkSecurity;
@@ -50,19 +47,9 @@ public final class PubSubClubEndpointAutoConfiguration {
 	// whether the endpoint is exposed or not: /actuator/env and configprops show the
 	// properties
 	@Bean
-	@ConditionalOnMissingBean(name = "pubsubclubLinkSecretSanitizer")
-	LinkSecretSanitizer pubsubclubLinkSecretSanitizer(ObjectProvider<PubSubClubProperties> properties) {
-		return new LinkSecretSanitizer(() -> {
-			PubSubClubProperties bound = properties.getIfAvailable();
-			if (bound == null) {
-				return List.of();
-			}
-			List<String> secrets = new ArrayList<>(bound.getLink().getAcceptedSecrets());
-			if (bound.getLink().getSecret() != null) {
-				secrets.add(bound.getLink().getSecret());
-			}
-			return secrets;
-		});
+	@ConditionalOnMissingBean(name = "pubsubclubSecretSanitizer")
+	PubSubClubSecretSanitizer pubsubclubSecretSanitizer(ObjectProvider<PubSubClubProperties> properties) {
+		return new PubSubClubSecretSanitizer(properties::getIfAvailable);
 	}
 
 }

@@ -21,8 +21,9 @@ import org.springframework.util.unit.DataSize;
 public class PubSubClubProperties {
 
 	/**
-	 * Id of this node in the cluster, sent to consumers in the handshake. Random in [0,
-	 * 2^31) when not set.
+	 * Id of this node in the cluster, sent to consumers in the handshake: 0 to 2^63 - 1.
+	 * Random in [0, 2^31) when not set, as Python nodes draw theirs; keep a fixed id in
+	 * that range in a cluster with other implementations.
 	 */
 	private @Nullable Long nodeId;
 
@@ -397,6 +398,38 @@ public class PubSubClubProperties {
 		 */
 		private DataSize publishRate = DataSize.ofMegabytes(1);
 
+		/**
+		 * Most session ids the exclude and eligible lists of one publish may name
+		 * together. They travel with the event to every consumer node and are charged to
+		 * the publish budget; a PUBLISH naming more is refused, logged once per session
+		 * and counted (a procedure's publish gets the CALLERROR
+		 * "http://api.wamp.ws/error#invalid-argument").
+		 */
+		private int sessionIdsPerPublish = 1024;
+
+		/**
+		 * Longest session id, in characters, in the exclude or eligible list of a publish
+		 * (WAMP session ids are 16); a PUBLISH with a longer one is refused as for
+		 * "session-ids-per-publish".
+		 */
+		private int sessionIdLength = 64;
+
+		public int getSessionIdsPerPublish() {
+			return this.sessionIdsPerPublish;
+		}
+
+		public void setSessionIdsPerPublish(int sessionIdsPerPublish) {
+			this.sessionIdsPerPublish = sessionIdsPerPublish;
+		}
+
+		public int getSessionIdLength() {
+			return this.sessionIdLength;
+		}
+
+		public void setSessionIdLength(int sessionIdLength) {
+			this.sessionIdLength = sessionIdLength;
+		}
+
 		public int getSubscriptionsPerSession() {
 			return this.subscriptionsPerSession;
 		}
@@ -549,6 +582,8 @@ public class PubSubClubProperties {
 		 */
 		private int maxFailures = 3;
 
+		private final Throttle throttle = new Throttle();
+
 		/**
 		 * WAMP-CRA users by auth key, for applications without a WampCraCredentials bean
 		 * of their own. Keys with characters other than letters, digits and "-" need
@@ -592,8 +627,99 @@ public class PubSubClubProperties {
 			return this.users;
 		}
 
+		public Throttle getThrottle() {
+			return this.throttle;
+		}
+
 		public void setUsers(Map<String, User> users) {
 			this.users = users;
+		}
+
+	}
+
+	public static class Throttle {
+
+		/**
+		 * Whether failed WAMP-CRA attempts are limited across sessions, per auth key and
+		 * per remote address, as well as per session.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Failed attempts for one auth key, or from one remote address (an IPv6 address by
+		 * its /64), after which each further failure holds that key or address back: its
+		 * attempts are refused unseen with "http://api.wamp.ws/error#too-many-failures".
+		 */
+		private int failures = 5;
+
+		/**
+		 * Time without a failure after which the count of an auth key or address starts
+		 * again.
+		 */
+		private Duration window = Duration.ofMinutes(15);
+
+		/**
+		 * First hold after the failures, doubled by each further failure.
+		 */
+		private Duration initialDelay = Duration.ofSeconds(1);
+
+		/**
+		 * Longest hold.
+		 */
+		private Duration maxDelay = Duration.ofMinutes(5);
+
+		/**
+		 * Most auth keys, and most remote addresses, tracked at once; the least recently
+		 * failed are forgotten first.
+		 */
+		private int maxTracked = 10000;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getFailures() {
+			return this.failures;
+		}
+
+		public void setFailures(int failures) {
+			this.failures = failures;
+		}
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(Duration window) {
+			this.window = window;
+		}
+
+		public Duration getInitialDelay() {
+			return this.initialDelay;
+		}
+
+		public void setInitialDelay(Duration initialDelay) {
+			this.initialDelay = initialDelay;
+		}
+
+		public Duration getMaxDelay() {
+			return this.maxDelay;
+		}
+
+		public void setMaxDelay(Duration maxDelay) {
+			this.maxDelay = maxDelay;
+		}
+
+		public int getMaxTracked() {
+			return this.maxTracked;
+		}
+
+		public void setMaxTracked(int maxTracked) {
+			this.maxTracked = maxTracked;
 		}
 
 	}
@@ -1041,7 +1167,8 @@ public class PubSubClubProperties {
 
 		/**
 		 * Longest time a consumer waits for a replay to end (204) before it closes the
-		 * link as broken (1002).
+		 * link as broken (1002), and a producer waits for a consumer to take its replay
+		 * before it cuts the consumer off as too slow (1013).
 		 */
 		private Duration timeout = Duration.ofSeconds(30);
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.pubsubclub.wamp.auth.DefaultWampAuthorizer;
@@ -16,6 +17,7 @@ import io.pubsubclub.wamp.auth.WampCraAuthenticator;
 import io.pubsubclub.wamp.auth.WampCraCredential;
 import io.pubsubclub.wamp.auth.WampCraCredentials;
 import io.pubsubclub.wamp.auth.WampCraPermissions;
+import io.pubsubclub.wamp.auth.WampCraThrottle;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -88,7 +90,31 @@ public final class WampAuthAutoConfiguration {
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), metrics);
 		authenticator.setFailureDelay(failureDelay);
 		authenticator.setMaxFailures(auth.getMaxFailures());
+		authenticator.setThrottle(throttle(auth.getThrottle(), metrics));
 		return authenticator;
+	}
+
+	static @Nullable WampCraThrottle throttle(PubSubClubProperties.Throttle throttle, WampAuthMetrics metrics) {
+		if (!throttle.isEnabled()) {
+			return null;
+		}
+		String prefix = "pubsubclub.wamp.auth.throttle.";
+		if (throttle.getFailures() < 1) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "failures", throttle.getFailures(),
+					"Must be at least 1.");
+		}
+		if (throttle.getMaxTracked() < 1) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "max-tracked", throttle.getMaxTracked(),
+					"Must be at least 1.");
+		}
+		Duration initialDelay = PropertyChecks.positive(prefix + "initial-delay", throttle.getInitialDelay());
+		Duration maxDelay = PropertyChecks.positive(prefix + "max-delay", throttle.getMaxDelay());
+		if (maxDelay.compareTo(initialDelay) < 0) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "max-delay", maxDelay,
+					"Must not be shorter than " + prefix + "initial-delay.");
+		}
+		return new WampCraThrottle(throttle.getFailures(), PropertyChecks.positive(prefix + "window", throttle.getWindow()),
+				initialDelay, maxDelay, throttle.getMaxTracked(), metrics);
 	}
 
 	static Map<String, WampCraCredential> credentials(Map<String, PubSubClubProperties.User> users) {

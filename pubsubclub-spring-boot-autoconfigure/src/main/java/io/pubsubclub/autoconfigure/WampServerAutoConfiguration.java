@@ -87,6 +87,8 @@ public final class WampServerAutoConfiguration {
 		server.setMaxTopics(positive(limits.getTopicsPerNode(), prefix + "topics-per-node"));
 		server.setMaxPrefixesPerSession(positive(limits.getPrefixesPerSession(), prefix + "prefixes-per-session"));
 		server.setMaxPrefixLength(positive(limits.getPrefixLength(), prefix + "prefix-length"));
+		server.setMaxSessionIdsPerPublish(positive(limits.getSessionIdsPerPublish(), prefix + "session-ids-per-publish"));
+		server.setMaxSessionIdLength(positive(limits.getSessionIdLength(), prefix + "session-id-length"));
 		long publishRate = PropertyChecks.positive(prefix + "publish-rate", limits.getPublishRate());
 		server.setPublishRate(publishRate);
 		// bursts of a few publishers at once still fit a reader's send buffer

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,8 +48,6 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 
 	private final Map<ClusterState.Role, ClusterState.Mode> roles;
 
-	private final LocalSubscribers localSubscribers;
-
 	private final TaskScheduler scheduler;
 
 	private final Duration handshakeTimeout;
@@ -59,34 +56,21 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 
 	private final Set<PeerLink> links = ConcurrentHashMap.newKeySet();
 
-	private final ConcurrentMap<String, Set<PeerLink>> consumersByTopic;
-
-	private final Set<PeerLink> producers = ConcurrentHashMap.newKeySet();
-
 	private final Set<DialledServer> dialled = ConcurrentHashMap.newKeySet();
 
-	private final Object subscriptionLock = new Object();
+	private final LinkClaims claims;
 
-	// a leaf lock: taken under a link's lock, calls nothing while held
-	private final Object claimLock = new Object();
+	private final Forwarding forwarding;
 
-	// the link that holds each far node, per local role: one ready link per far node
-	private final Map<String, PeerLink> claims = new HashMap<>();
+	private final GapReporter gaps = new GapReporter(this, this.counters);
 
-	// dialled servers whose link was a duplicate of a claim, woken when it is released
-	private final Map<String, Set<DialledServer>> parked = new HashMap<>();
+	private final Subscriptions subscriptions;
 
 	private volatile Supplier<@Nullable InetSocketAddress> serverAddress = () -> null;
 
 	private volatile @Nullable ClusterTimings timings;
 
 	private volatile ResumeSettings resumeSettings = ResumeSettings.DEFAULTS;
-
-	private volatile Sequencer sequencer = new Sequencer(ResumeSettings.DEFAULTS);
-
-	private volatile ResumeState resumeState = newResumeState(ResumeSettings.DEFAULTS);
-
-	private final GapReporter gaps = new GapReporter(this, this.counters);
 
 	private volatile PeerSightings sightings = PeerSightings.NONE;
 
@@ -106,13 +90,14 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	// the map is given by tests that force an interleaving of its updates
 	ClusterLinks(long nodeId, Map<ClusterState.Role, ClusterState.Mode> roles, LocalSubscribers localSubscribers,
 			TaskScheduler scheduler, Duration handshakeTimeout, ConcurrentMap<String, Set<PeerLink>> consumersByTopic) {
-		this.consumersByTopic = consumersByTopic;
 		this.nodeId = nodeId;
 		this.identity = new NodeIdentity(nodeId);
 		this.roles = Collections.unmodifiableMap(new EnumMap<>(roles));
-		this.localSubscribers = localSubscribers;
 		this.scheduler = scheduler;
 		this.handshakeTimeout = handshakeTimeout;
+		this.claims = new LinkClaims(scheduler);
+		this.forwarding = new Forwarding(consumersByTopic, localSubscribers, this.counters);
+		this.subscriptions = new Subscriptions(localSubscribers, this.counters, this.gaps);
 	}
 
 	/**
@@ -187,9 +172,7 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	 */
 	public void unregister(DialledServer server) {
 		this.dialled.remove(server);
-		synchronized (this.claimLock) {
-			this.parked.values().forEach((servers) -> servers.remove(server));
-		}
+		this.claims.unregister(server);
 	}
 
 	/**
@@ -206,6 +189,7 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	 */
 	public void setTimings(@Nullable ClusterTimings timings) {
 		this.timings = timings;
+		this.subscriptions.setTimings(timings);
 	}
 
 	/**
@@ -214,16 +198,13 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	 */
 	public void setResumeSettings(ResumeSettings settings) {
 		this.resumeSettings = settings;
-		this.sequencer = new Sequencer(settings);
-		this.resumeState = newResumeState(settings);
+		this.forwarding.setResumeSettings(settings);
+		this.subscriptions.setResumeSettings(settings);
 	}
 
-	private static ResumeState newResumeState(ResumeSettings settings) {
-		// long enough to hear of a restart after a slow redeploy, short enough that peers
-		// gone for good are not remembered for ever
-		Duration forget = settings.maxAge().multipliedBy(10);
-		return new ResumeState(settings.enabled(), forget.compareTo(Duration.ofMinutes(10)) > 0 ? forget
-				: Duration.ofMinutes(10));
+	// for tests: a consumer's horizon shorter than ten minutes
+	void resumeHorizon(Duration horizon) {
+		this.subscriptions.setHorizon(this.resumeSettings.enabled(), horizon);
 	}
 
 	/**
@@ -277,7 +258,7 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 			}
 		}
 		else if (event instanceof WampSubscribedEvent || event instanceof WampUnsubscribedEvent) {
-			subscriptionChanged(event.getTopic());
+			this.subscriptions.changed(event.getTopic());
 		}
 	}
 
@@ -325,152 +306,33 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	 */
 	public boolean publish(String topic, String eventJson, @Nullable Set<String> exclude,
 			@Nullable Set<String> eligible, boolean v2) {
-		Set<PeerLink> consumers = this.consumersByTopic.get(topic);
-		boolean asked = consumers != null && !consumers.isEmpty();
-		Sequencer sequencer = this.sequencer;
-		if (!asked && !sequencer.retains(topic)) {
-			return false;
-		}
-		String listsJson = remoteSessions(exclude, eligible, false);
-		String sessionsJson = v2 ? remoteSessions(exclude, eligible, true) : listsJson;
-		boolean resumable = !asked;
-		if (consumers != null) {
-			String legacyFrame = null;
-			for (PeerLink consumer : consumers) {
-				if (consumer.outbox() != null) {
-					resumable = true;
-				}
-				else if (listsJson != null) {
-					this.counters.withheld.increment();
-				}
-				else {
-					if (legacyFrame == null) {
-						legacyFrame = PscCodec.event(topic, eventJson);
-					}
-					consumer.sendEvent(legacyFrame);
-				}
-			}
-		}
-		if (!resumable) {
-			// a 1.2 link that held the topic may be back soon
-			resumable = sequencer.retains(topic);
-		}
-		if (resumable) {
-			sequencer.sequence(topic, eventJson, sessionsJson, consumers);
-			if (consumers != null) {
-				for (PeerLink consumer : consumers) {
-					ResumeOutbox outbox = consumer.outbox();
-					if (outbox != null) {
-						outbox.drain();
-					}
-				}
-			}
-		}
-		if (asked) {
-			this.counters.publishesForwarded.increment();
-		}
-		return asked;
-	}
-
-	// the sessions that matter on other nodes: the lists without this node's own sessions,
-	// to which they were applied already; null when the publish names no other session
-	private @Nullable String remoteSessions(@Nullable Set<String> exclude, @Nullable Set<String> eligible,
-			boolean v2) {
-		List<String> remoteExclude = null;
-		if (exclude != null) {
-			for (String id : exclude) {
-				if (!this.localSubscribers.hasSession(id)) {
-					if (remoteExclude == null) {
-						remoteExclude = new ArrayList<>(exclude.size());
-					}
-					remoteExclude.add(id);
-				}
-			}
-		}
-		List<String> remoteEligible = null;
-		if (eligible != null) {
-			remoteEligible = new ArrayList<>(eligible.size());
-			for (String id : eligible) {
-				if (!this.localSubscribers.hasSession(id)) {
-					remoteEligible.add(id);
-				}
-			}
-		}
-		if (remoteExclude == null && remoteEligible == null && !v2) {
-			return null;
-		}
-		return PscResumeCodec.sessions(remoteExclude, remoteEligible, v2);
-	}
-
-	private void subscriptionChanged(String topic) {
-		if (!this.localSubscribers.hasSubscribers(topic)) {
-			// not held continuously any more: a resume must not claim it
-			this.resumeState.unsubscribed(topic);
-		}
-		if (this.producers.isEmpty()) {
-			return;
-		}
-		// the event only says the topic changed; the subscribers say how, whatever
-		// order concurrent events arrive in
-		synchronized (this.subscriptionLock) {
-			boolean wanted = this.localSubscribers.hasSubscribers(topic);
-			for (PeerLink producer : this.producers) {
-				producer.syncTopic(topic, wanted);
-			}
-		}
+		return this.forwarding.publish(topic, eventJson, exclude, eligible, v2);
 	}
 
 	void consumerReady(PeerLink link) {
-		ResumeState.Start start = null;
-		Long producerId = link.farNodeId();
 		supersedeOlderLinks(link);
-		synchronized (this.subscriptionLock) {
-			this.producers.add(link);
-			Set<String> local = this.localSubscribers.topics();
-			String epoch = link.epoch();
-			if (epoch != null && producerId != null) {
-				start = this.resumeState.linked(producerId, epoch, local);
-				link.progress(start.progress());
-			}
-			link.syncTopics(local, (start != null) ? start.resume() : null);
-		}
-		if (link.status() != ClusterState.Status.READY) {
-			this.producers.remove(link);
-		}
-		if (start != null && producerId != null && !start.lostTopics().isEmpty()) {
-			this.gaps.restarted(link, producerId, start.lostTopics());
-		}
-		peerSeen(producerId, null, null);
+		this.subscriptions.ready(link);
+		peerSeen(link.farNodeId(), null, null);
 	}
 
 	void resumeEnded(PeerLink link, ClusterState.Resume outcome) {
-		Long producerId = link.farNodeId();
-		this.gaps.resumed(link, (producerId != null) ? producerId : -1, outcome);
+		this.subscriptions.resumeEnded(link, outcome);
 	}
 
 	void producerResumed(PeerLink link, PscMessage.Resume resume) {
-		ResumeOutbox outbox = link.outbox();
-		if (outbox == null) {
-			return;
-		}
-		ReplayBuffer.Replay replay = this.sequencer.resume(outbox, resume, () -> {
-			for (String topic : resume.topics()) {
-				producerSubscribed(link, topic);
-			}
-		});
-		this.counters.replaysServed.increment();
-		link.answered(replay, resume);
-		if (logger.isInfoEnabled()) {
-			logger.info("Link " + link + " resumes from " + resume.lastSeq() + " on " + resume.topics().size()
-					+ " topics: replaying " + replay.events().size() + " events"
-					+ (replay.complete() ? "" : (replay.firstSeqStillHeld() == 0) ? ", for another epoch (gap)"
-							: ", with a gap before " + replay.firstSeqStillHeld()));
-		}
-		outbox.drain();
+		this.forwarding.resumed(link, resume);
+	}
+
+	Sequencer sequencer() {
+		return this.forwarding.sequencer();
+	}
+
+	ResumeSettings resumeSettings() {
+		return this.resumeSettings;
 	}
 
 	String epoch() {
-		return this.sequencer.epoch();
+		return this.forwarding.sequencer().epoch();
 	}
 
 	// on the new link's reading thread, before it reads another frame: an older accepted
@@ -491,121 +353,46 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	}
 
 	void deliver(PscMessage.Event event, ResumeState.@Nullable Progress progress, long receivedNanos) {
-		this.counters.eventsReceived.increment();
-		if (progress != null && event.seq() > 0 && !progress.advance(event.seq())) {
-			this.counters.duplicates.increment();
-			return;
-		}
-		PscMessage.Sessions sessions = event.sessions();
-		if (sessions != null) {
-			this.localSubscribers.deliver(event.topic(), event.eventJson(), sessions.exclude(), sessions.eligible(),
-					sessions.v2());
-		}
-		else {
-			this.localSubscribers.deliver(event.topic(), event.eventJson());
-		}
-		ClusterTimings timings = this.timings;
-		if (timings != null) {
-			timings.delivered(System.nanoTime() - receivedNanos);
-		}
+		this.subscriptions.deliver(event, progress, receivedNanos);
 	}
 
 	void producerSubscribed(PeerLink link, String topic) {
-		// the add inside the map's atomic step: a set emptied and dropped by another link's
-		// 202 at the same moment must not take this link with it
-		this.consumersByTopic.compute(topic, (key, consumers) -> {
-			Set<PeerLink> set = (consumers != null) ? consumers : ConcurrentHashMap.newKeySet();
-			set.add(link);
-			return set;
-		});
+		this.forwarding.subscribed(link, topic);
 	}
 
 	void producerUnsubscribed(PeerLink link, String topic) {
-		this.consumersByTopic.computeIfPresent(topic, (key, consumers) -> {
-			consumers.remove(link);
-			return consumers.isEmpty() ? null : consumers;
-		});
+		this.forwarding.unsubscribed(link, topic);
 	}
 
 	static @Nullable String claimKey(PeerLink link) {
-		String far = link.farIdentity();
-		ClusterState.Role role = link.role();
-		return (far != null && role != null) ? role.name() + " " + far : null;
+		return LinkClaims.key(link);
 	}
 
 	/**
 	 * Take the far node of a link about to be ready for that link.
-	 * @return the link that already holds it, in which case the server the link was
-	 * dialled to is woken when that one goes; {@code null} when taken
+	 * @return the link that already holds it; {@code null} when taken
 	 */
 	@Nullable PeerLink claim(String key, PeerLink link) {
-		synchronized (this.claimLock) {
-			PeerLink holder = this.claims.get(key);
-			if (holder == null || holder == link) {
-				this.claims.put(key, link);
-				return null;
-			}
-			DialledServer server = link.dialledServer();
-			if (server != null) {
-				this.parked.computeIfAbsent(key, (k) -> new LinkedHashSet<>()).add(server);
-			}
-			return holder;
-		}
-	}
-
-	private void release(PeerLink link) {
-		String key = link.claimKey();
-		if (key == null) {
-			return;
-		}
-		List<DialledServer> woken;
-		synchronized (this.claimLock) {
-			if (!this.claims.remove(key, link)) {
-				return;
-			}
-			Set<DialledServer> servers = this.parked.remove(key);
-			woken = (servers != null) ? List.copyOf(servers) : List.of();
-		}
-		for (DialledServer server : woken) {
-			// never on the closing thread, which may hold a dialler's lock
-			try {
-				this.scheduler.schedule(server::duplicateReleased, Instant.now());
-			}
-			catch (RuntimeException ex) {
-				logger.debug("Could not wake " + server.server() + " after its duplicate went away", ex);
-			}
-		}
+		return this.claims.claim(key, link);
 	}
 
 	void removed(PeerLink link) {
-		release(link);
+		this.claims.release(link);
 		this.links.remove(link);
-		this.producers.remove(link);
 		if (link.role() == ClusterState.Role.PRODUCER) {
-			if (link.outbox() != null) {
-				// retained before the link lets go of them, so that no publish slips
-				// between: what it misses is kept for its return
-				this.sequencer.retain(Set.copyOf(link.topics()));
-			}
-			for (String topic : link.topics()) {
-				producerUnsubscribed(link, topic);
-			}
+			this.forwarding.removed(link);
 		}
 		else {
-			ResumeState.Progress progress = link.progress();
-			if (progress != null) {
-				progress.dropped(Set.copyOf(link.topics()));
-			}
+			this.subscriptions.removed(link);
 		}
 	}
 
-	@Nullable ScheduledFuture<?> scheduleReplayTimeout(PeerLink link) {
+	@Nullable ScheduledFuture<?> scheduleReplayTimeout(Runnable timeout) {
 		try {
-			return this.scheduler.schedule(link::replayTimedOut,
-					Instant.now().plus(this.resumeSettings.timeout()));
+			return this.scheduler.schedule(timeout, Instant.now().plus(this.resumeSettings.timeout()));
 		}
 		catch (RuntimeException ex) {
-			logger.debug("Could not schedule the replay timeout of " + link, ex);
+			logger.debug("Could not schedule a replay timeout", ex);
 			return null;
 		}
 	}
@@ -646,7 +433,7 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	 * @return the counters
 	 */
 	public ClusterState.Totals totals() {
-		List<Long> buffer = this.sequencer.stats();
+		List<Long> buffer = this.forwarding.sequencer().stats();
 		return this.counters.snapshot(buffer.get(0), buffer.get(1));
 	}
 
@@ -657,7 +444,7 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	public ClusterState state() {
 		List<ClusterState.Link> snapshot = new ArrayList<>();
 		List<ClusterState.NodeIdConflict> conflicts = new ArrayList<>();
-		Map<DialledServer, PeerLink> open = new java.util.HashMap<>();
+		Map<DialledServer, PeerLink> open = new HashMap<>();
 		for (PeerLink link : this.links) {
 			Long farNodeId = link.farNodeId();
 			if (link.isNodeIdConflict() && farNodeId != null && link.status() != ClusterState.Status.CLOSED) {

@@ -64,6 +64,16 @@ final class GapReporter {
 		report(producerId, topics, OptionalLong.empty(), true);
 	}
 
+	/**
+	 * A producer was not linked again within the horizon: what it held is not resumed.
+	 */
+	void forgotten(long producerId, List<String> topics, java.time.Duration horizon) {
+		logger.warn("Producer " + producerId + " not linked again within " + horizon
+				+ "; what it published since the link dropped is not resumed, an unknown number of events on "
+				+ topics);
+		report(producerId, topics, OptionalLong.empty(), false);
+	}
+
 	private void report(long producerId, List<String> topics, OptionalLong missed, boolean restarted) {
 		this.counters.gaps.increment();
 		if (missed.isPresent()) {

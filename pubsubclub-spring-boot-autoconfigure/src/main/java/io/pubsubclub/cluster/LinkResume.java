@@ -1,20 +1,26 @@
 package io.pubsubclub.cluster;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One link's share of PSC 1.2: on the consumer side the producer's epoch and progress,
  * the last sequence number seen on this link, and the resume in progress; on the
- * producer side the outbox and whether a 203 may still come. Guarded by the
+ * producer side the outbox, whether a 203 may still come, and the 203 being served
+ * (its replay must end within {@code replay.timeout}, or the consumer is cut off with
+ * 1013). Guarded by the
  * {@link PeerLink}'s lock, except where noted.
  *
  * @author PubSubClub
  */
 final class LinkResume {
+
+	private static final Log logger = LogFactory.getLog(PeerLink.class);
+
 
 	@Nullable String epoch;
 
@@ -33,6 +39,11 @@ final class LinkResume {
 	boolean resumeAllowed;
 
 	volatile @Nullable ResumeOutbox outbox;
+
+	// producer side: the 203 being served, and the time its replay has
+	volatile PscMessage.@Nullable Resume serving;
+
+	volatile @Nullable ScheduledFuture<?> servingTimer;
 
 	volatile ClusterState.@Nullable Resume last;
 
@@ -82,12 +93,51 @@ final class LinkResume {
 	}
 
 	/**
-	 * Record, on the producer side, the replay a 203 was answered with.
+	 * Record, on the producer side, how the replay a 203 asked for ended.
 	 */
-	void answered(ReplayBuffer.Replay replay, List<String> topics, long lastSeq) {
-		Long missed = replay.complete() ? Long.valueOf(0)
-				: (replay.firstSeqStillHeld() > 0) ? Math.max(0, replay.firstSeqStillHeld() - 1 - lastSeq) : null;
-		this.last = new ClusterState.Resume(Instant.now(), replay.events().size(), replay.complete(), missed, topics);
+	void answered(PscMessage.Resume resume, long replayed, boolean complete, long firstSeqStillHeld) {
+		Long missed = complete ? Long.valueOf(0)
+				: (firstSeqStillHeld > 0) ? Math.max(0, firstSeqStillHeld - 1 - resume.lastSeq()) : null;
+		this.last = new ClusterState.Resume(Instant.now(), replayed, complete, missed, resume.topics());
+	}
+
+	/**
+	 * Producer side: start serving a 203, whose replay must end within the replay timeout.
+	 */
+	void serving(PeerLink link, PscMessage.Resume resume) {
+		this.serving = resume;
+		this.servingTimer = link.cluster.scheduleReplayTimeout(() -> servingTimedOut(link));
+	}
+
+	/**
+	 * Producer side: the replay of the 203 being served went out; record how it ended.
+	 */
+	void replayEnded(PeerLink link, long replayed, boolean complete, long firstSeqStillHeld) {
+		PscMessage.Resume resume = this.serving;
+		ScheduledFuture<?> timer = this.servingTimer;
+		if (timer != null) {
+			timer.cancel(false);
+		}
+		if (resume == null) {
+			return;
+		}
+		answered(resume, replayed, complete, firstSeqStillHeld);
+		if (logger.isInfoEnabled()) {
+			logger.info("Link " + link + " resumed from " + resume.lastSeq() + " on " + resume.topics().size()
+					+ " topics: replayed " + replayed + " events"
+					+ (complete ? "" : (firstSeqStillHeld == 0) ? ", with a gap of unknown size"
+							: ", with a gap before " + firstSeqStillHeld));
+		}
+	}
+
+	// a consumer that does not take its replay is cut off, on a timer thread: the close
+	// goes through the channel, which runs it elsewhere
+	private void servingTimedOut(PeerLink link) {
+		ResumeOutbox outbox = this.outbox;
+		if (outbox != null && outbox.replaying() && link.status() == ClusterState.Status.READY) {
+			link.slowPeer("replay not taken within " + link.cluster.resumeSettings().timeout());
+			link.close(1013, "slow consumer: replay not read in time");
+		}
 	}
 
 }

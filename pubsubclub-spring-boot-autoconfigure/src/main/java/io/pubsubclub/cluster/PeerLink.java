@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -23,6 +22,12 @@ import org.jspecify.annotations.Nullable;
  * only queues frames (which never blocks) and updates lock-free maps. What calls out,
  * closing the session or telling the dialled server the link is ready, is collected
  * under the lock and run once it is released.
+ * <p>
+ * This class is the link's state machine (opened, handshaking, ready, closed), its
+ * delivery and its sending; the concerns it hands frames to live beside it:
+ * {@link LinkHandshake} (101/102, self-links and duplicates), {@link LinkTopics} (201,
+ * 202 and 203 on either side), {@link LinkResume} (PSC 1.2 on either side, the
+ * producer's {@link ResumeOutbox}) and {@link LinkTraffic} (what went over it).
  *
  * @author PubSubClub
  */
@@ -45,35 +50,35 @@ public final class PeerLink {
 
 	private static final Log logger = LogFactory.getLog(PeerLink.class);
 
-	private final ClusterLinks cluster;
+	final ClusterLinks cluster;
 
-	private final String address;
+	final String address;
 
-	private final ClusterState.Direction direction;
+	final ClusterState.Direction direction;
 
-	private final @Nullable DialledServer dialled;
+	final @Nullable DialledServer dialled;
 
-	private volatile ClusterState.@Nullable Role role;
+	volatile ClusterState.@Nullable Role role;
 
-	private volatile ClusterState.Status status = ClusterState.Status.CONNECTING;
+	volatile ClusterState.Status status = ClusterState.Status.CONNECTING;
 
-	private @Nullable LinkChannel channel;
+	@Nullable LinkChannel channel;
 
-	private volatile @Nullable ProtocolVersion version;
+	volatile @Nullable ProtocolVersion version;
 
-	private volatile @Nullable Long farNodeId;
+	volatile @Nullable Long farNodeId;
 
 	private volatile @Nullable Instant connectedSince;
 
-	private volatile @Nullable String lastError;
+	volatile @Nullable String lastError;
 
-	private long openedNanos;
+	long openedNanos;
 
-	private @Nullable ScheduledFuture<?> handshakeTimer;
+	@Nullable ScheduledFuture<?> handshakeTimer;
 
-	private boolean synced;
+	boolean synced;
 
-	private volatile boolean selfLink;
+	volatile boolean selfLink;
 
 	// set when this side decided to close: frames still arriving are ignored
 	private boolean closing;
@@ -86,28 +91,20 @@ public final class PeerLink {
 	// a newer link from the same producer took over: deliver nothing more
 	private volatile boolean superseded;
 
-	private volatile NodeIdentity.@Nullable FarNode farNode;
+	volatile NodeIdentity.@Nullable FarNode farNode;
 
-	private volatile boolean nodeIdConflict;
+	volatile boolean nodeIdConflict;
 
-	private volatile boolean duplicate;
+	volatile boolean duplicate;
 
 	// the key this link holds in ClusterLinks' one-link-per-far-node map, once ready
-	private volatile @Nullable String claimKey;
+	volatile @Nullable String claimKey;
 
-	private final Set<String> topics = ConcurrentHashMap.newKeySet();
+	final Set<String> topics = ConcurrentHashMap.newKeySet();
 
-	private final AtomicLong messagesIn = new AtomicLong();
+	private final LinkTraffic traffic = new LinkTraffic();
 
-	private final AtomicLong bytesIn = new AtomicLong();
-
-	private final AtomicLong messagesOut = new AtomicLong();
-
-	private final AtomicLong bytesOut = new AtomicLong();
-
-	private final AtomicLong drops = new AtomicLong();
-
-	private final LinkResume resume = new LinkResume();
+	final LinkResume resume = new LinkResume();
 
 	PeerLink(ClusterLinks cluster, String address, ClusterState.Direction direction, ClusterState.@Nullable Role role,
 			@Nullable DialledServer dialled) {
@@ -168,8 +165,7 @@ public final class PeerLink {
 	 */
 	public void received(String frame) {
 		long receivedNanos = System.nanoTime();
-		this.messagesIn.incrementAndGet();
-		this.bytesIn.addAndGet(frame.length());
+		this.traffic.received(frame);
 		PscMessage.Event event;
 		Runnable after;
 		synchronized (this) {
@@ -244,13 +240,13 @@ public final class PeerLink {
 	}
 
 	// with the lock held
-	private void closeAfterUnlock(int code, String reason) {
+	void closeAfterUnlock(int code, String reason) {
 		this.closing = true;
 		afterUnlock(() -> close(code, reason));
 	}
 
 	// with the lock held
-	private void afterUnlock(Runnable action) {
+	void afterUnlock(Runnable action) {
 		Runnable before = this.afterUnlock;
 		this.afterUnlock = (before != null) ? () -> {
 			before.run();
@@ -296,6 +292,10 @@ public final class PeerLink {
 			}
 			if (this.resume.timer != null) {
 				this.resume.timer.cancel(false);
+			}
+			ScheduledFuture<?> servingTimer = this.resume.servingTimer;
+			if (servingTimer != null) {
+				servingTimer.cancel(false);
 			}
 			ResumeOutbox outbox = this.resume.outbox;
 			if (outbox != null) {
@@ -467,106 +467,16 @@ public final class PeerLink {
 			}
 			this.role = ClusterState.Role.PRODUCER;
 		}
+		boolean handshaking = this.status == ClusterState.Status.HANDSHAKING;
 		if (this.role == ClusterState.Role.PRODUCER) {
-			return handleAsProducer(message);
-		}
-		return handleAsConsumer(message);
-	}
-
-	private @Nullable Runnable handleAsProducer(PscMessage message) {
-		if (this.status == ClusterState.Status.HANDSHAKING) {
-			if (!(message instanceof PscMessage.Hello hello)) {
-				throw new PscProtocolException("expected 101 before anything else");
-			}
-			if (!admit()) {
+			if (handshaking) {
+				LinkHandshake.producer(this, message);
 				return null;
 			}
-			ProtocolVersion chosen = null;
-			for (ProtocolVersion offered : hello.versions()) {
-				if (ProtocolVersion.SUPPORTED.contains(offered) && (chosen == null || offered.compareTo(chosen) > 0)) {
-					chosen = offered;
-				}
-			}
-			if (chosen == null) {
-				throw new PscProtocolException("no common protocol version: offered " + hello.versions()
-						+ ", supported " + ProtocolVersion.SUPPORTED);
-			}
-			if (chosen.resumable()) {
-				send(PscResumeCodec.welcome(this.cluster.nodeId(), this.cluster.epoch()));
-				this.resume.resumeAllowed = true;
-			}
-			else {
-				send(PscCodec.welcome(chosen, this.cluster.nodeId()));
-			}
-			ready(chosen);
-			return null;
+			return LinkTopics.producer(this, message);
 		}
-		boolean resumeAllowed = this.resume.resumeAllowed;
-		this.resume.resumeAllowed = false;
-		if (message instanceof PscMessage.Resume resume) {
-			ProtocolVersion version = this.version;
-			if (version == null || !version.resumable()) {
-				throw new PscProtocolException("203 on a version " + version + " link");
-			}
-			if (!resumeAllowed) {
-				throw new PscProtocolException("203 out of place: only right after the 102");
-			}
-			this.topics.addAll(resume.topics());
-			return () -> this.cluster.producerResumed(this, resume);
-		}
-		if (message instanceof PscMessage.Subscribe subscribe) {
-			for (String topic : subscribe.topics()) {
-				if (this.topics.add(topic)) {
-					this.cluster.producerSubscribed(this, topic);
-				}
-			}
-		}
-		else if (message instanceof PscMessage.Unsubscribe unsubscribe) {
-			for (String topic : unsubscribe.topics()) {
-				if (this.topics.remove(topic)) {
-					this.cluster.producerUnsubscribed(this, topic);
-				}
-				else if (logger.isDebugEnabled()) {
-					logger.debug("Link " + this + " unsubscribed from " + topic + ", which it did not hold");
-				}
-			}
-		}
-		else if (message instanceof PscMessage.Hello) {
-			throw new PscProtocolException("101 after the handshake");
-		}
-		else {
-			throw new PscProtocolException(type(message) + " sent to a producer");
-		}
-		return null;
-	}
-
-	/**
-	 * Record, on the producer side, the replay a 203 was answered with.
-	 */
-	synchronized void answered(ReplayBuffer.Replay replay, PscMessage.Resume resume) {
-		this.resume.answered(replay, resume.topics(), resume.lastSeq());
-	}
-
-	private @Nullable Runnable handleAsConsumer(PscMessage message) {
-		if (this.status == ClusterState.Status.HANDSHAKING) {
-			if (!(message instanceof PscMessage.Welcome welcome)) {
-				throw new PscProtocolException("expected 102 before anything else");
-			}
-			if (!ProtocolVersion.SUPPORTED.contains(welcome.version())) {
-				throw new PscProtocolException("102 chose " + welcome.version() + ", which was not offered");
-			}
-			if (welcome.version().resumable() && (welcome.nodeId() == null || welcome.epoch() == null)) {
-				throw new PscProtocolException("102 of version 1.2 takes a node id and an epoch");
-			}
-			if (welcome.nodeId() != null) {
-				this.farNodeId = welcome.nodeId();
-			}
-			if (!admit()) {
-				return null;
-			}
-			this.resume.epoch = welcome.epoch();
-			ready(welcome.version());
-			return () -> this.cluster.consumerReady(this);
+		if (handshaking) {
+			return LinkHandshake.consumer(this, message);
 		}
 		if (message instanceof PscMessage.Welcome) {
 			throw new PscProtocolException("102 after the handshake");
@@ -579,76 +489,18 @@ public final class PeerLink {
 	}
 
 	/**
-	 * Decide, on the far side's first handshake frame, whether the link may become ready:
-	 * not when it leads back to this process (the far token is ours), nor when it is a
-	 * dialled link to a node already linked in the same role. A far node that uses this
-	 * node's id under another token (or sends no token: a Python node can never be this
-	 * process, whose server always answers with its token) is another node: the link
-	 * goes on, and the clash is reported.
-	 * @return whether the link goes on
+	 * Start serving a 203 on the producer side: its replay must end within the replay
+	 * timeout, or the consumer is cut off as too slow (1013).
 	 */
-	private boolean admit() {
-		NodeIdentity identity = this.cluster.identity();
-		if (identity.isSelf(this.farNode)) {
-			this.selfLink = true;
-			this.cluster.counters().selfLinks.increment();
-			this.lastError = "self-link";
-			logger.info("Link " + this + " leads back to this node; closing it"
-					+ ((this.direction == ClusterState.Direction.DIALLED) ? " for good" : ""));
-			closeAfterUnlock(SELF_LINK, "self-link");
-			return false;
-		}
-		Long farId = this.farNodeId;
-		if (farId != null && farId == identity.nodeId()) {
-			this.nodeIdConflict = true;
-			logger.warn("Node at " + this.address + " (" + this.direction.name().toLowerCase()
-					+ ") uses this node's id " + farId + " but is another node: give every node its own "
-					+ "pubsubclub.node-id (or leave it unset for a random one); linking it anyway");
-		}
-		if (this.direction == ClusterState.Direction.DIALLED) {
-			String key = ClusterLinks.claimKey(this);
-			if (key != null) {
-				PeerLink holder = this.cluster.claim(key, this);
-				if (holder != null) {
-					this.duplicate = true;
-					this.lastError = "duplicate of " + holder.address() + " (same node" + describeFar() + ")";
-					logger.warn("Link " + this + " leads to the node already linked as " + holder.address()
-							+ describeFar() + "; closing this duplicate link, so that no event arrives twice "
-							+ "(dialled again if that link goes away)");
-					closeAfterUnlock(DUPLICATE_LINK, "duplicate link");
-					return false;
-				}
-				this.claimKey = key;
-			}
-		}
-		return true;
+	void serving(PscMessage.Resume resume) {
+		this.resume.serving(this, resume);
 	}
 
-	private String describeFar() {
-		Long id = this.farNodeId;
-		return (id != null) ? ", node id " + id : "";
-	}
-
-	private void ready(ProtocolVersion version) {
-		this.version = version;
-		LinkChannel channel = this.channel;
-		if (this.role == ClusterState.Role.PRODUCER && version.resumable() && channel != null) {
-			this.resume.outbox = new ResumeOutbox(this, channel);
-		}
-		this.status = ClusterState.Status.READY;
-		if (this.handshakeTimer != null) {
-			this.handshakeTimer.cancel(false);
-		}
-		this.cluster.counters().handshakes.increment();
-		this.cluster.counters().handshakeNanos.add(System.nanoTime() - this.openedNanos);
-		DialledServer dialled = this.dialled;
-		if (dialled != null) {
-			// the dialer locks itself: told once this link's lock is released
-			afterUnlock(dialled::linkReady);
-		}
-		if (logger.isInfoEnabled()) {
-			logger.info("Link " + this + " ready, version " + version);
-		}
+	/**
+	 * The replay of the 203 being served went out: record how it ended.
+	 */
+	void replayEnded(long replayed, boolean complete, long firstSeqStillHeld) {
+		this.resume.replayEnded(this, replayed, complete, firstSeqStillHeld);
 	}
 
 	/**
@@ -689,23 +541,7 @@ public final class PeerLink {
 	 * change slips between the snapshot and the sends.
 	 */
 	synchronized void syncTopics(Set<String> subscribed, PscMessage.@Nullable Resume resume) {
-		if (this.status != ClusterState.Status.READY || this.synced) {
-			return;
-		}
-		this.synced = true;
-		if (resume != null) {
-			// right after the 102, before any 201: the topics held across the drop
-			send(PscResumeCodec.resume(resume.epoch(), resume.lastSeq(), resume.topics()));
-			this.topics.addAll(resume.topics());
-			this.resume.pending = resume;
-			this.resume.replayed = 0;
-			this.resume.timer = this.cluster.scheduleReplayTimeout(this);
-		}
-		for (String topic : subscribed) {
-			if (this.topics.add(topic)) {
-				send(PscCodec.subscribe(topic));
-			}
-		}
+		LinkTopics.sync(this, subscribed, resume);
 	}
 
 	/**
@@ -713,17 +549,7 @@ public final class PeerLink {
 	 * the cluster's subscription lock held.
 	 */
 	synchronized void syncTopic(String topic, boolean wanted) {
-		if (!this.synced || this.status != ClusterState.Status.READY) {
-			return;
-		}
-		if (wanted) {
-			if (this.topics.add(topic)) {
-				send(PscCodec.subscribe(topic));
-			}
-		}
-		else if (this.topics.remove(topic)) {
-			send(PscCodec.unsubscribe(topic));
-		}
+		LinkTopics.sync(this, topic, wanted);
 	}
 
 	void replayTimedOut() {
@@ -760,14 +586,10 @@ public final class PeerLink {
 		this.cluster.later(task, millis);
 	}
 
-	private boolean send(String frame) {
-		LinkChannel channel = this.channel;
-		if (channel != null && channel.send(frame)) {
-			this.messagesOut.incrementAndGet();
-			this.bytesOut.addAndGet(frame.length());
+	boolean send(String frame) {
+		if (this.traffic.send(this.channel, frame)) {
 			return true;
 		}
-		this.drops.incrementAndGet();
 		this.cluster.counters().framesDropped.increment();
 		return false;
 	}
@@ -789,11 +611,11 @@ public final class PeerLink {
 		ClusterState.Role role = this.role;
 		return new ClusterState.Link(this.address, this.direction, (role != null) ? role.opposite() : null, this.status,
 				null, (version != null) ? version.toString() : null, this.farNodeId, this.connectedSince,
-				Set.copyOf(this.topics), this.messagesIn.get(), this.messagesOut.get(), this.bytesIn.get(),
-				this.bytesOut.get(), this.drops.get(), reconnectAttempts, this.lastError, this.resume.last);
+				Set.copyOf(this.topics), this.traffic.messagesIn.get(), this.traffic.messagesOut.get(),
+				this.traffic.bytesIn.get(), this.traffic.bytesOut.get(), this.traffic.drops.get(), reconnectAttempts, this.lastError, this.resume.last);
 	}
 
-	private static String type(PscMessage message) {
+	static String type(PscMessage message) {
 		if (message instanceof PscMessage.Hello) {
 			return "101";
 		}

@@ -26,6 +26,12 @@ import java.util.Map;
  * consumer on a quiet topic is not told of a gap because a busy topic pushed old events
  * out. That memory is bounded too: topics forgotten fold into one watermark. Both (and a
  * hash shared by two topics) can only make a gap report err on the side of a false alarm.
+ * <p>
+ * A replay is read from the buffer a batch at a time through a {@link Cursor}, which
+ * holds no event: the memory a replay costs is its cursor (the 203's topics) and the one
+ * batch on its way to the link, whatever the replay's length. Whether the replay lost
+ * anything is known only when it reaches the newest event (an event it wanted may be let
+ * go while it is read); the 204 is sent then.
  *
  * @author PubSubClub
  */
@@ -69,11 +75,14 @@ final class ReplayBuffer {
 
 	private long bytes;
 
-	// topic hash -> highest sequence number evicted; ordered by that number, oldest first,
-	// since events are evicted in sequence order
+	// topic hash -> highest sequence number let go; ordered by when it was last let go,
+	// oldest first (folding the eldest into forgottenUpTo takes the highest number anyway)
 	private final LinkedHashMap<Integer, Long> evicted = new LinkedHashMap<>(16, 0.75f, false);
 
 	private long forgottenUpTo;
+
+	// the highest sequence number ever let go (or never kept)
+	private long lastLetGo;
 
 	ReplayBuffer(int maxEvents, long maxBytes, long maxAgeNanos) {
 		this.maxEvents = maxEvents;
@@ -178,9 +187,11 @@ final class ReplayBuffer {
 	}
 
 	private void evicted(int topicHash, long seq) {
+		this.lastLetGo = Math.max(this.lastLetGo, seq);
 		Integer key = topicHash;
-		this.evicted.remove(key);
-		this.evicted.put(key, seq);
+		Long before = this.evicted.remove(key);
+		// a publish marked lost may come before an older event of its topic is evicted
+		this.evicted.put(key, (before != null && before > seq) ? before : seq);
 		if (this.evicted.size() > this.maxEvictedTopics) {
 			Iterator<Map.Entry<Integer, Long>> eldest = this.evicted.entrySet().iterator();
 			this.forgottenUpTo = Math.max(this.forgottenUpTo, eldest.next().getValue());
@@ -189,34 +200,64 @@ final class ReplayBuffer {
 	}
 
 	/**
-	 * Return the events after {@code lastSeq} on the given topics, and whether any such
-	 * event was let go.
+	 * Record a numbered publish that was not kept: it counts as let go, so that a
+	 * consumer resuming its topic is told of a gap.
+	 * @param topic the topic
+	 * @param seq its sequence number
+	 */
+	void lost(String topic, long seq) {
+		evicted(topic.hashCode(), seq);
+	}
+
+	/**
+	 * Start a replay of the events after {@code lastSeq} on the given topics. It holds no
+	 * event: {@link #next} reads them from the buffer a batch at a time.
 	 * @param lastSeq the last sequence number the consumer delivered
 	 * @param topics the topics it resumes
-	 * @param now the current {@link System#nanoTime()}
-	 * @return the replay
+	 * @return the cursor
 	 */
-	Replay replay(long lastSeq, Collection<String> topics, long now) {
-		trim(now);
-		long lostUpTo = (this.forgottenUpTo > lastSeq) ? this.forgottenUpTo : 0;
-		// topic hash -> [frame prefix, topic] of each topic resumed
+	Cursor open(long lastSeq, Collection<String> topics) {
 		Map<Integer, List<String[]>> prefixes = new HashMap<>();
 		for (String topic : topics) {
-			Long evictedSeq = this.evicted.get(topic.hashCode());
-			if (evictedSeq != null && evictedSeq > lastSeq && evictedSeq > lostUpTo) {
-				lostUpTo = evictedSeq;
-			}
 			prefixes.computeIfAbsent(topic.hashCode(), (hash) -> new ArrayList<>(1))
 				.add(new String[] { "[301," + PscCodec.quote(topic) + ",", topic });
 		}
-		int from = this.count;
-		while (from > 0 && this.seqs[(this.first + from - 1) % this.seqs.length] > lastSeq) {
-			from--;
+		return new Cursor(lastSeq, prefixes);
+	}
+
+	/**
+	 * Read the next events of a replay, up to about {@code maxChars} characters (at least
+	 * one event), and note whether any event the replay wanted was let go before it was
+	 * read.
+	 * @param cursor the replay
+	 * @param maxChars the most characters to read, unless one event is longer
+	 * @param into where the frames go, in order
+	 * @param now the current {@link System#nanoTime()}
+	 * @return whether the replay reached the newest event
+	 */
+	boolean next(Cursor cursor, long maxChars, List<String> into, long now) {
+		trim(now);
+		long position = cursor.position;
+		if (this.lastLetGo > position) {
+			// something after the cursor was let go: was it on the replay's topics?
+			long lost = (this.forgottenUpTo > position) ? this.forgottenUpTo : 0;
+			for (Integer hash : cursor.prefixes.keySet()) {
+				Long evictedSeq = this.evicted.get(hash);
+				if (evictedSeq != null && evictedSeq > position && evictedSeq > lost) {
+					lost = evictedSeq;
+				}
+			}
+			cursor.lostUpTo = Math.max(cursor.lostUpTo, lost);
 		}
-		List<SequencedEvent> replay = new ArrayList<>();
+		int from = firstAfter(position);
+		long chars = 0;
 		for (int i = from; i < this.count; i++) {
+			if (chars > 0 && chars >= maxChars) {
+				return false;
+			}
 			int slot = (this.first + i) % this.seqs.length;
-			List<String[]> wanted = prefixes.get(this.topicHashes[slot]);
+			cursor.position = this.seqs[slot];
+			List<String[]> wanted = cursor.prefixes.get(this.topicHashes[slot]);
 			if (wanted == null) {
 				continue;
 			}
@@ -225,12 +266,29 @@ final class ReplayBuffer {
 					(int) (start % this.chunkSize), this.lengths[slot], StandardCharsets.UTF_8);
 			for (String[] prefix : wanted) {
 				if (frame.startsWith(prefix[0])) {
-					replay.add(new SequencedEvent(this.seqs[slot], prefix[1], frame, this.times[slot]));
+					into.add(frame);
+					chars += frame.length();
 					break;
 				}
 			}
 		}
-		return new Replay(replay, lostUpTo == 0, lostUpTo + 1);
+		return true;
+	}
+
+	// the index (from the oldest) of the first entry whose number is above seq
+	private int firstAfter(long seq) {
+		int low = 0;
+		int high = this.count;
+		while (low < high) {
+			int mid = (low + high) >>> 1;
+			if (this.seqs[(this.first + mid) % this.seqs.length] > seq) {
+				high = mid;
+			}
+			else {
+				low = mid + 1;
+			}
+		}
+		return low;
 	}
 
 	int size() {
@@ -248,16 +306,33 @@ final class ReplayBuffer {
 	}
 
 	/**
-	 * What a 203 is answered with.
-	 *
-	 * @param events the events to send again, in order
-	 * @param complete whether nothing after the consumer's last sequence number was lost
-	 * @param firstSeqStillHeld the first sequence number held after a gap
+	 * Where one replay stands: the highest sequence number it looked at, the topics it
+	 * wants, and the highest wanted number that was let go before it was read. Holds no
+	 * event. Guarded by the {@link Sequencer}, like the buffer.
 	 */
-	record Replay(List<SequencedEvent> events, boolean complete, long firstSeqStillHeld) {
+	static final class Cursor {
 
-		static Replay otherEpoch() {
-			return new Replay(List.of(), false, 0);
+		private final Map<Integer, List<String[]>> prefixes;
+
+		private long position;
+
+		private long lostUpTo;
+
+		Cursor(long lastSeq, Map<Integer, List<String[]>> prefixes) {
+			this.position = lastSeq;
+			this.prefixes = prefixes;
+		}
+
+		/**
+		 * Return the highest wanted sequence number that was let go unread, 0 for none.
+		 * @return the last number lost
+		 */
+		long lostUpTo() {
+			return this.lostUpTo;
+		}
+
+		void lostUpTo(long seq) {
+			this.lostUpTo = Math.max(this.lostUpTo, seq);
 		}
 
 	}

@@ -25,4 +25,17 @@ public record ResumeSettings(int maxEvents, long maxBytes, Duration maxAge, Dura
 		return this.maxEvents > 0;
 	}
 
+	/**
+	 * Return how long a dropped link's topics are remembered: by a consumer, to resume
+	 * them from a producer that comes back; by a producer, to tell such a consumer of
+	 * what it could not keep. Ten times {@code maxAge}, at least ten minutes: long enough
+	 * to hear of a restart after a slow redeploy, short enough that peers gone for good
+	 * are not remembered for ever. Past it a consumer reports a gap of unknown size.
+	 * @return the horizon
+	 */
+	public Duration horizon() {
+		Duration horizon = this.maxAge.multipliedBy(10);
+		return (horizon.compareTo(Duration.ofMinutes(10)) > 0) ? horizon : Duration.ofMinutes(10);
+	}
+
 }

@@ -14,6 +14,12 @@ import org.jspecify.annotations.Nullable;
  * epoch, the highest sequence number delivered from it, and the topics its last link
  * held, less those that lost their last local subscriber since. Used to resume a
  * dropped link (203) and to drop duplicates.
+ * <p>
+ * A producer whose link dropped is remembered for the horizon
+ * ({@link ResumeSettings#horizon()}) and then forgotten; the topics it held then are
+ * reported as a gap of unknown size (see {@link #forgetOld()}), so that a drop longer than
+ * the horizon is never silent. Memory: one entry per producer heard from within the
+ * horizon, with the topics its last link held.
  *
  * @author PubSubClub
  */
@@ -44,7 +50,6 @@ final class ResumeState {
 	 * @return how to start the link
 	 */
 	Start linked(long producerId, String epoch, Set<String> localTopics) {
-		forgetOld();
 		Progress progress = this.producers.get(producerId);
 		if (progress == null || !progress.epoch.equals(epoch)) {
 			Progress fresh = new Progress(epoch);
@@ -68,14 +73,28 @@ final class ResumeState {
 		return new Start(progress, resume, List.of());
 	}
 
-	// a producer that never came back (a peer that restarted with a new node id) must not
-	// be remembered for good
-	private void forgetOld() {
+	/**
+	 * Forget the producers whose link dropped longer ago than the horizon (a peer that
+	 * restarted with a new node id, or one gone for good), so that they are not
+	 * remembered for ever; a producer that comes back later starts afresh. What each held
+	 * is returned, to be reported as a gap: it can no longer be resumed.
+	 * @return the producers forgotten that held topics, and those topics
+	 */
+	Map<Long, List<String>> forgetOld() {
 		long now = System.nanoTime();
-		this.producers.values().removeIf((progress) -> {
+		Map<Long, List<String>> forgotten = new java.util.HashMap<>();
+		this.producers.entrySet().removeIf((entry) -> {
+			Progress progress = entry.getValue();
 			long dropped = progress.droppedAt;
-			return dropped != 0 && now - dropped > this.forgetNanos;
+			if (dropped == 0 || now - dropped <= this.forgetNanos) {
+				return false;
+			}
+			if (this.enabled && !progress.held.isEmpty()) {
+				forgotten.put(entry.getKey(), List.copyOf(progress.held));
+			}
+			return true;
 		});
+		return forgotten;
 	}
 
 	/**

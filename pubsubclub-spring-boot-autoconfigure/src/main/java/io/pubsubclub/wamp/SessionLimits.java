@@ -1,16 +1,25 @@
 package io.pubsubclub.wamp;
 
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The per-session limits and the per-node topic cap: what is over them is refused (or,
  * for the publish rate, slowed), counted in {@link WampServerMetrics}, and logged once
  * per session and limit.
+ * <p>
+ * A publish is charged to the session's budget for its topic, its event JSON and the
+ * session ids of its exclude and eligible lists (all but the publisher's own, which never
+ * leaves the node), because those ids travel with the event to every consumer node and
+ * into the replay buffer; a refused publish is charged too, so that refusals cost a
+ * flooding client the same time as publishes. The lists hold at most
+ * {@code maxSessionIdsPerPublish} ids of at most {@code maxSessionIdLength} characters.
  *
  * @author PubSubClub
  */
@@ -35,6 +44,10 @@ final class SessionLimits {
 	volatile long publishRate = 1024 * 1024;
 
 	volatile long publishBurst = 256 * 1024;
+
+	volatile int maxSessionIdsPerPublish = 1024;
+
+	volatile int maxSessionIdLength = 64;
 
 	SessionLimits(WampServerMetrics metrics, Supplier<ScheduledExecutorService> timer) {
 		this.metrics = metrics;
@@ -124,8 +137,69 @@ final class SessionLimits {
 		return false;
 	}
 
-	void charge(WampServerSession session, String topic, String eventJson) {
-		long owed = session.publishBudget().take(topic.length() + eventJson.length(), System.nanoTime());
+	/**
+	 * Whether the exclude and eligible lists of a publish are within the limits, counted
+	 * and logged if not.
+	 * @return {@code null} when they are, else why not (for a CALLERROR)
+	 */
+	@Nullable String sessionListsRefusal(WampServerSession session, String topic, @Nullable Set<String> exclude,
+			@Nullable Set<String> eligible) {
+		int count = ((exclude != null) ? exclude.size() : 0) + ((eligible != null) ? eligible.size() : 0);
+		if (count > this.maxSessionIdsPerPublish) {
+			String why = "exclude and eligible lists name " + count + " session ids, over "
+					+ this.maxSessionIdsPerPublish;
+			refuse(session, WampServerMetrics.Limit.SESSION_IDS_PER_PUBLISH,
+					"PUBLISH on " + shortened(topic) + " refused, " + why);
+			return why;
+		}
+		int max = this.maxSessionIdLength;
+		if (longerThan(exclude, max) || longerThan(eligible, max)) {
+			String why = "a session id in the exclude or eligible list is longer than " + max + " characters";
+			refuse(session, WampServerMetrics.Limit.SESSION_ID_LENGTH, "PUBLISH on " + shortened(topic) + " refused, " + why);
+			return why;
+		}
+		return null;
+	}
+
+	private static boolean longerThan(@Nullable Set<String> ids, int max) {
+		if (ids != null) {
+			for (String id : ids) {
+				if (id.length() > max) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Characters a publish costs: topic, event JSON, and each listed session id but the
+	 * publisher's own with its quotes and comma.
+	 */
+	static long cost(WampServerSession session, String topic, String eventJson, @Nullable Set<String> exclude,
+			@Nullable Set<String> eligible) {
+		return topic.length() + eventJson.length() + idsCost(session, exclude) + idsCost(session, eligible);
+	}
+
+	private static long idsCost(WampServerSession session, @Nullable Set<String> ids) {
+		long cost = 0;
+		if (ids != null) {
+			for (String id : ids) {
+				if (!id.equals(session.getId())) {
+					cost += id.length() + 3;
+				}
+			}
+		}
+		return cost;
+	}
+
+	void charge(WampServerSession session, String topic, String eventJson, @Nullable Set<String> exclude,
+			@Nullable Set<String> eligible) {
+		charge(session, cost(session, topic, eventJson, exclude, eligible));
+	}
+
+	private void charge(WampServerSession session, long chars) {
+		long owed = session.publishBudget().take(chars, System.nanoTime());
 		if (owed > 0 && session.readThrottle().suspend(owed, this.timer.get())) {
 			this.metrics.publishSlowed();
 			if (session.firstRefusal(WampServerMetrics.Limit.PUBLISH_RATE)) {

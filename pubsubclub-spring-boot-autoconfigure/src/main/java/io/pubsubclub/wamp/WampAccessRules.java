@@ -1,6 +1,7 @@
 package io.pubsubclub.wamp;
 
 import java.util.Collection;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -17,8 +18,9 @@ import io.pubsubclub.wamp.auth.WampAuthorizer;
  * Spring Security principal), otherwise the topic access rules
  * ({@code pubsubclub.wamp.topics.*}).
  * <p>
- * A refusal is logged and counted here; WAMP v1 has no reply for a refused SUBSCRIBE or
- * PUBLISH, so the client is not told.
+ * A refusal is counted here and logged within the bounds of
+ * {@link WampServerMetrics}'s refusal log; WAMP v1 has no reply for a refused SUBSCRIBE
+ * or PUBLISH, so the client is not told.
  *
  * @author PubSubClub
  */
@@ -81,7 +83,8 @@ final class WampAccessRules {
 			refusal = (authorizer != null) ? "the authorizer" : "topic access rules";
 		}
 		this.metrics.refusedSubscribe();
-		logger.info("WAMP session " + session.getId() + ": SUBSCRIBE to " + SessionLimits.shortened(topic) + " refused by " + refusal);
+		String by = refusal;
+		log(session, () -> "SUBSCRIBE to " + SessionLimits.shortened(topic) + " refused by " + by);
 		return false;
 	}
 
@@ -95,7 +98,8 @@ final class WampAccessRules {
 			refusal = (authorizer != null) ? "the authorizer" : "topic access rules";
 		}
 		this.metrics.refusedPublish();
-		logger.info("WAMP session " + session.getId() + ": PUBLISH on " + SessionLimits.shortened(topic) + " refused by " + refusal);
+		String by = refusal;
+		log(session, () -> "PUBLISH on " + SessionLimits.shortened(topic) + " refused by " + by);
 		return false;
 	}
 
@@ -121,8 +125,14 @@ final class WampAccessRules {
 			refusal = "the authorizer";
 			this.authMetrics.count(WampAuthMetrics.Outcome.CALL_REFUSED);
 		}
-		logger.info("WAMP session " + session.getId() + ": CALL " + SessionLimits.shortened(procedureUri) + " refused by " + refusal);
+		String by = refusal;
+		log(session, () -> "CALL " + SessionLimits.shortened(procedureUri) + " refused by " + by);
 		return false;
+	}
+
+	private void log(WampServerSession session, Supplier<String> what) {
+		this.metrics.refusalLog()
+			.refused(logger, session.refusalLines(), () -> "WAMP session " + session.getId() + ": " + what.get());
 	}
 
 }

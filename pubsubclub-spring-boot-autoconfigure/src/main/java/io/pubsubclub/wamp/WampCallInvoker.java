@@ -214,7 +214,9 @@ final class WampCallInvoker {
 		}
 		catch (WampProcedureMethod.InvalidArgumentsException ex) {
 			result = null;
-			logger.info("WAMP session " + session.getId() + ": " + ex.getMessage());
+			String why = ex.getMessage();
+			this.metrics.refusalLog()
+				.refused(logger, session.refusalLines(), () -> "WAMP session " + session.getId() + ": " + why);
 			answer(call, errorFrame(call, WampWebSocketHandler.ERROR_INVALID_ARGUMENT, ex.getMessage(), null));
 		}
 		catch (Throwable ex) {

@@ -191,7 +191,8 @@ final class WampMessageDispatcher {
 
 	private void ignore(WampServerSession session, BadFrame kind, String why) {
 		this.metrics.badFrame(kind);
-		logger.info("WAMP session " + session.getId() + ": ignored message, " + why);
+		this.metrics.refusalLog()
+			.refused(logger, session.refusalLines(), () -> "WAMP session " + session.getId() + ": ignored message, " + why);
 	}
 
 }

@@ -197,6 +197,24 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 	}
 
 	/**
+	 * Set how many session ids the exclude and eligible lists of one publish may name
+	 * together; a publish naming more is refused.
+	 * @param maxSessionIdsPerPublish the limit
+	 */
+	public void setMaxSessionIdsPerPublish(int maxSessionIdsPerPublish) {
+		this.limits.maxSessionIdsPerPublish = maxSessionIdsPerPublish;
+	}
+
+	/**
+	 * Set the longest session id, in characters, an exclude or eligible list may hold; a
+	 * publish with a longer one is refused. Session ids are 16 characters.
+	 * @param maxSessionIdLength the limit
+	 */
+	public void setMaxSessionIdLength(int maxSessionIdLength) {
+		this.limits.maxSessionIdLength = maxSessionIdLength;
+	}
+
+	/**
 	 * Return the number of open WAMP sessions.
 	 * @return the open sessions
 	 */
@@ -298,12 +316,19 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 					"Not authorized to publish on " + topic + ".");
 		}
 		String eventJson = LoneSurrogates.escape(this.jsonMapper.writeValueAsString(event));
+		Set<String> excluded = exclude.isEmpty() ? null : Set.copyOf(exclude);
+		Set<String> eligibles = (eligible != null) ? Set.copyOf(eligible) : null;
+		String listsRefusal = this.limits.sessionListsRefusal(session, topic, excluded, eligibles);
+		if (listsRefusal != null) {
+			this.limits.charge(session, topic, eventJson, excluded, eligibles);
+			throw new WampRpcException(WampWebSocketHandler.ERROR_INVALID_ARGUMENT,
+					"Publish refused: " + listsRefusal + ".");
+		}
 		if (!this.limits.withinBudget(session, topic)) {
 			throw new WampRpcException(WampWebSocketHandler.ERROR_BUSY, "Publish rate exceeded.");
 		}
-		int delivered = publishJson(topic, WampPublication.v1(eventJson), exclude.isEmpty() ? null : Set.copyOf(exclude),
-				(eligible != null) ? Set.copyOf(eligible) : null);
-		this.limits.charge(session, topic, eventJson);
+		int delivered = publishJson(topic, WampPublication.v1(eventJson), excluded, eligibles);
+		this.limits.charge(session, topic, eventJson, excluded, eligibles);
 		return delivered;
 	}
 
@@ -515,18 +540,24 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 	 */
 	long publish(WampServerSession publisher, String topic, WampPublication publication,
 			@Nullable Set<String> exclude, @Nullable Set<String> eligible) {
+		long outcome;
 		if (!this.limits.topicFits(publisher, topic, "PUBLISH")) {
-			return REFUSED_BY_LIMIT;
+			outcome = REFUSED_BY_LIMIT;
 		}
-		if (!this.access.mayPublish(publisher, topic)) {
-			return REFUSED_BY_ACCESS;
+		else if (!this.access.mayPublish(publisher, topic)) {
+			outcome = REFUSED_BY_ACCESS;
 		}
-		if (!this.limits.withinBudget(publisher, topic)) {
-			return REFUSED_BY_LIMIT;
+		else if (this.limits.sessionListsRefusal(publisher, topic, exclude, eligible) != null
+				|| !this.limits.withinBudget(publisher, topic)) {
+			outcome = REFUSED_BY_LIMIT;
 		}
-		publishJson(topic, publication, exclude, eligible);
-		this.limits.charge(publisher, topic, publication.eventJson());
-		return PUBLISHED;
+		else {
+			publishJson(topic, publication, exclude, eligible);
+			outcome = PUBLISHED;
+		}
+		// refused or not: a flood of refused publishes is slowed as published ones are
+		this.limits.charge(publisher, topic, publication.eventJson(), exclude, eligible);
+		return outcome;
 	}
 
 	/** {@link #publish(WampServerSession, String, WampPublication, Set, Set)}: done. */

@@ -1,12 +1,19 @@
 package io.pubsubclub.wamp;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
+import io.pubsubclub.support.RefusalLogger;
+
 /**
- * Counters of the WAMP server, plain and cheap to update, for a metrics binder to read.
+ * Counters of the WAMP server, plain and cheap to update, for a metrics binder to read;
+ * and the log of ignored and refused messages, which writes at most
+ * {@value #REFUSAL_LINES_PER_SESSION} INFO lines per session and
+ * {@value #REFUSAL_LINES_PER_MINUTE} per minute in total, counting the rest
+ * ({@link #getUnloggedRefusals()}).
  *
  * @author PubSubClub
  */
@@ -71,7 +78,20 @@ public final class WampServerMetrics {
 		 * A PUBLISH over the session's budget that could not be slowed (the container
 		 * cannot suspend reading): not performed.
 		 */
-		PUBLISH_RATE;
+		PUBLISH_RATE,
+
+		/**
+		 * A PUBLISH whose exclude and eligible lists name more session ids than allowed:
+		 * not performed (a procedure's publish is answered with an invalid-argument
+		 * CALLERROR).
+		 */
+		SESSION_IDS_PER_PUBLISH,
+
+		/**
+		 * A PUBLISH whose exclude or eligible list holds an id longer than allowed: not
+		 * performed (a procedure's publish is answered with an invalid-argument CALLERROR).
+		 */
+		SESSION_ID_LENGTH;
 
 		/**
 		 * Return the name of the property under {@code pubsubclub.wamp.limits}.
@@ -84,6 +104,13 @@ public final class WampServerMetrics {
 	}
 
 	private final AtomicLong sessionsOpen = new AtomicLong();
+
+	static final int REFUSAL_LINES_PER_SESSION = 5;
+
+	static final int REFUSAL_LINES_PER_MINUTE = 20;
+
+	private final RefusalLogger refusalLog = new RefusalLogger(REFUSAL_LINES_PER_SESSION, REFUSAL_LINES_PER_MINUTE,
+			Duration.ofMinutes(1));
 
 	private final LongAdder sessionsOpened = new LongAdder();
 
@@ -138,6 +165,19 @@ public final class WampServerMetrics {
 		for (Limit limit : Limit.values()) {
 			this.limitRefusals.put(limit, new LongAdder());
 		}
+	}
+
+	/**
+	 * Return how many ignored or refused messages were counted but not logged at INFO,
+	 * over the per-session or the per-minute bound of log lines.
+	 * @return the count since start-up
+	 */
+	public long getUnloggedRefusals() {
+		return this.refusalLog.unlogged();
+	}
+
+	RefusalLogger refusalLog() {
+		return this.refusalLog;
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.pubsubclub.wamp;
 
+import java.net.InetSocketAddress;
 import java.security.Principal;
 import java.util.Map;
 import java.util.Set;
@@ -36,12 +37,15 @@ final class WampServerSession implements WampSession {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
-	private final WampAuthState authState = new WampAuthState();
+	private final WampAuthState authState;
 
 	private final AtomicBoolean closeCounted = new AtomicBoolean();
 
 	// bit i set: a refusal by limit i has been logged for this session
 	private final AtomicInteger limitsLogged = new AtomicInteger();
+
+	// INFO lines logged about this session's ignored or refused messages
+	private final AtomicInteger refusalLines = new AtomicInteger();
 
 	private final CallQueue calls = new CallQueue();
 
@@ -68,6 +72,8 @@ final class WampServerSession implements WampSession {
 		this.id = id;
 		this.webSocket = webSocket;
 		this.v2 = v2;
+		InetSocketAddress remote = webSocket.getRemoteAddress();
+		this.authState = new WampAuthState((remote != null) ? remote.getAddress() : null);
 		this.publishBudget = new PublishBudget(publishRate, publishBurst, System.nanoTime());
 		this.readThrottle = new ReadThrottle(this, webSocket);
 	}
@@ -177,6 +183,10 @@ final class WampServerSession implements WampSession {
 	boolean firstRefusal(WampServerMetrics.Limit limit) {
 		int bit = 1 << limit.ordinal();
 		return (this.limitsLogged.getAndUpdate((logged) -> logged | bit) & bit) == 0;
+	}
+
+	AtomicInteger refusalLines() {
+		return this.refusalLines;
 	}
 
 	WebSocketSession webSocket() {

@@ -64,6 +64,14 @@ class PropertyValidationTests {
 	}
 
 	@Test
+	void everyNodeIdALinkCarriesStartsAndALargerOneFailsNamingTheProperty() {
+		this.cluster.withPropertyValues("pubsubclub.node-id=9223372036854775807", "pubsubclub.link.secret=sixteen bytes ok")
+			.run((context) -> assertThat(context).hasNotFailed());
+		this.cluster.withPropertyValues("pubsubclub.node-id=9223372036854775808")
+			.run((context) -> assertThat(context).getFailure().hasStackTraceContaining("pubsubclub.node-id"));
+	}
+
+	@Test
 	void goodSettingsStart() {
 		this.cluster
 			.withPropertyValues("pubsubclub.link.send-buffer-size=1B", "pubsubclub.link.forced-reconnect-interval=0s",

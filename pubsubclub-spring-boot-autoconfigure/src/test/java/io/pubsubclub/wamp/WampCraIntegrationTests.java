@@ -29,7 +29,8 @@ import static org.awaitility.Awaitility.await;
  * case, and the permissions it grants.
  */
 @SpringBootTest(classes = WampAuthTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "pubsubclub.wamp.auth.max-failures=3" })
+		// the limit per session here; across sessions: WampCraGuessingIntegrationTests
+		properties = { "pubsubclub.wamp.auth.max-failures=3", "pubsubclub.wamp.auth.throttle.enabled=false" })
 class WampCraIntegrationTests {
 
 	private static final String ERROR = "http://api.wamp.ws/error#";

@@ -103,6 +103,11 @@ class WampTestApplication {
 			return this.publisher.publish(caller, topic, event);
 		}
 
+		@WampProcedure("http://example.com/rpc#publishAsExcluding")
+		int publishAsExcluding(String topic, @Nullable Object event, List<String> exclude, WampSession caller) {
+			return this.publisher.publish(caller, topic, event, exclude, null);
+		}
+
 		@WampProcedure("http://example.com/rpc#echo")
 		@Nullable Object echo(@Nullable Object value) {
 			return value;

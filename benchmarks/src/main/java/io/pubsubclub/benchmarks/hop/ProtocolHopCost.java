@@ -16,7 +16,9 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  * (ClusterLinks and PeerLink over a channel that discards frames), on the calling
  * thread: what resume (PSC 1.2) adds to the hop, free of the noise of a loaded machine.
  * Uses only API that 1.1-only builds have too, so the same source runs against an older
- * build: {@code java -cp <classes of a build>:<deps> ... ProtocolHopCost old|new 100|4096}.
+ * build: {@code java -cp <classes of a build>:<deps> ... ProtocolHopCost old|new|off 100|4096}
+ * ({@code old}: a 1.1 link; {@code new}: 1.2 with resume on; {@code off}: 1.2 with
+ * {@code replay.max-events: 0}, numbered but nothing kept).
  */
 public final class ProtocolHopCost {
 
@@ -34,11 +36,15 @@ public final class ProtocolHopCost {
 		public int deliver(String t, String e) { n += e.length(); return 1; }
 	}
 	public static void main(String[] a) throws Exception {
-		boolean v12 = a[0].equals("new");
+		boolean v12 = a[0].equals("new") || a[0].equals("off");
 		int size = Integer.parseInt(a[1]);
 		ThreadPoolTaskScheduler s = new ThreadPoolTaskScheduler(); s.initialize();
 		Subs subs = new Subs();
 		ClusterLinks links = new ClusterLinks(1, Map.of(ClusterState.Role.PRODUCER, ClusterState.Mode.SERVER, ClusterState.Role.CONSUMER, ClusterState.Mode.CLIENT), subs, s, Duration.ofSeconds(5));
+		if (a[0].equals("off")) {
+			links.setResumeSettings(new io.pubsubclub.cluster.ResumeSettings(0, 32L << 20, Duration.ofSeconds(30),
+					Duration.ofSeconds(30)));
+		}
 		Sink sink = new Sink();
 		PeerLink p = links.accepted("x:1", ClusterState.Role.PRODUCER);
 		p.opened(sink);

@@ -27,7 +27,10 @@ import org.jspecify.annotations.Nullable;
  * of the PSC protocol's "Authenticated links": the dialling side signs its node id, the
  * time and a fresh nonce with the cluster secret; the accepting side checks the token
  * (every accepted secret, constant time, a 60 s clock window, nonces remembered for
- * 120 s) and proves in its 101 that it holds the secret too.
+ * {@link #NONCE_MEMORY 121 s}) and proves in its 101 that it holds the secret too.
+ * <p>
+ * A node id is any non-negative {@code long}: up to 19 decimal digits, no sign, at most
+ * {@link Long#MAX_VALUE}; anything else in a token or proof is malformed.
  * <p>
  * Holds the secrets and never shows them: not in {@link #toString()}, not in a refusal.
  * Counts refusals by {@link Reason}.
@@ -52,10 +55,12 @@ public final class LinkAuthenticator {
 	public static final Duration CLOCK_WINDOW = Duration.ofSeconds(60);
 
 	/**
-	 * How long a nonce is remembered, so that a token cannot be replayed within its
-	 * clock window.
+	 * How long a nonce is remembered, so that a token cannot be replayed while it is
+	 * valid. The clock window is checked on whole seconds: a token dated {@code ts} is
+	 * accepted from {@code ts - 60 s} until just before {@code ts + 61 s}, 121 s in all,
+	 * and its nonce is first seen no earlier than the start of that span.
 	 */
-	public static final Duration NONCE_MEMORY = Duration.ofSeconds(120);
+	public static final Duration NONCE_MEMORY = CLOCK_WINDOW.multipliedBy(2).plusSeconds(1);
 
 	static final int DEFAULT_MAX_NONCES = 65_536;
 
@@ -170,7 +175,7 @@ public final class LinkAuthenticator {
 		String ts = value(parts[2], "ts=");
 		String nonce = value(parts[3], "nonce=");
 		String mac = value(parts[4], "mac=");
-		if (!isDecimal(node) || !isDecimal(ts) || !isLowerHex(nonce, 32) || !isLowerHex(mac, 64)) {
+		if (!isNodeId(node) || !isDecimal(ts, 18) || !isLowerHex(nonce, 32) || !isLowerHex(mac, 64)) {
 			return refuse(Reason.MALFORMED);
 		}
 		long now = this.clock.millis();
@@ -214,7 +219,7 @@ public final class LinkAuthenticator {
 		String[] parts = value.split(" ", -1);
 		String node = (parts.length == 3 && "v1".equals(parts[0])) ? value(parts[1], "node=") : null;
 		String mac = (node != null) ? value(parts[2], "mac=") : null;
-		if (!isDecimal(node) || !isLowerHex(mac, 64)) {
+		if (!isNodeId(node) || !isLowerHex(mac, 64)) {
 			this.refusals.get(Reason.SERVER_PROOF_WRONG).increment();
 			return "malformed " + HEADER + " proof in the 101 response";
 		}
@@ -270,8 +275,25 @@ public final class LinkAuthenticator {
 		return part.startsWith(name) ? part.substring(name.length()) : null;
 	}
 
-	private static boolean isDecimal(@Nullable String value) {
-		if (value == null || value.isEmpty() || value.length() > 18) {
+	/**
+	 * Whether a token's or proof's node id is a non-negative {@code long}, as
+	 * {@code pubsubclub.node-id} is: 19 digits at most, then no overflow.
+	 */
+	static boolean isNodeId(@Nullable String value) {
+		if (!isDecimal(value, 19)) {
+			return false;
+		}
+		try {
+			Long.parseLong(value);
+			return true;
+		}
+		catch (NumberFormatException ex) {
+			return false;
+		}
+	}
+
+	private static boolean isDecimal(@Nullable String value, int maxDigits) {
+		if (value == null || value.isEmpty() || value.length() > maxDigits) {
 			return false;
 		}
 		for (int i = 0; i < value.length(); i++) {
@@ -315,7 +337,7 @@ public final class LinkAuthenticator {
 		/** The token's time is more than 60 s from this node's clock. */
 		STALE,
 
-		/** The token's nonce was seen within the last 120 s. */
+		/** The token's nonce was seen while the token is valid (within 121 s). */
 		REPLAYED,
 
 		/** The token's mac matches under no accepted secret. */

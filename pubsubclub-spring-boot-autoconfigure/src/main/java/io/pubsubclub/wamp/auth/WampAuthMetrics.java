@@ -1,11 +1,19 @@
 package io.pubsubclub.wamp.auth;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.jspecify.annotations.Nullable;
+
+import io.pubsubclub.support.RefusalLogger;
+
 /**
- * Counters of WAMP authentication and authorization, for a metrics binder to read.
+ * Counters of WAMP authentication and authorization, for a metrics binder to read; and
+ * the log of WAMP-CRA refusals, which writes at most {@value #REFUSAL_LINES_PER_SESSION}
+ * INFO lines per session and {@value #REFUSAL_LINES_PER_MINUTE} per minute in total,
+ * counting the rest ({@link #getUnlogged()}).
  *
  * @author PubSubClub
  */
@@ -50,11 +58,26 @@ public final class WampAuthMetrics {
 		NOT_AUTHENTICATED,
 
 		/** A CALL refused by the authorizer or by method security. */
-		CALL_REFUSED
+		CALL_REFUSED,
+
+		/**
+		 * {@code authreq} or {@code auth} refused unseen: its auth key or remote address
+		 * failed too often across sessions ({@link WampCraThrottle}).
+		 */
+		THROTTLED
 
 	}
 
+	static final int REFUSAL_LINES_PER_SESSION = 5;
+
+	static final int REFUSAL_LINES_PER_MINUTE = 20;
+
 	private final Map<Outcome, LongAdder> outcomes = new EnumMap<>(Outcome.class);
+
+	private final RefusalLogger refusalLog = new RefusalLogger(REFUSAL_LINES_PER_SESSION, REFUSAL_LINES_PER_MINUTE,
+			Duration.ofMinutes(1));
+
+	private volatile @Nullable WampCraThrottle throttle;
 
 	public WampAuthMetrics() {
 		for (Outcome outcome : Outcome.values()) {
@@ -68,6 +91,31 @@ public final class WampAuthMetrics {
 	 */
 	public void count(Outcome outcome) {
 		this.outcomes.get(outcome).increment();
+	}
+
+	void throttle(WampCraThrottle throttle) {
+		this.throttle = throttle;
+	}
+
+	/**
+	 * Return the cross-session throttle of WAMP-CRA failures, for its tracked entries.
+	 * @return the throttle, {@code null} when WAMP-CRA has none
+	 */
+	public @Nullable WampCraThrottle getThrottle() {
+		return this.throttle;
+	}
+
+	RefusalLogger refusalLog() {
+		return this.refusalLog;
+	}
+
+	/**
+	 * Return how many WAMP-CRA refusals were counted but not logged, over the log's
+	 * per-session or per-minute bound.
+	 * @return the count since start-up
+	 */
+	public long getUnlogged() {
+		return this.refusalLog.unlogged();
 	}
 
 	/**

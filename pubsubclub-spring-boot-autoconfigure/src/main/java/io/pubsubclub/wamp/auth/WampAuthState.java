@@ -1,6 +1,8 @@
 package io.pubsubclub.wamp.auth;
 
+import java.net.InetAddress;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
 
@@ -31,6 +33,36 @@ public final class WampAuthState {
 	private volatile @Nullable WampCraAuthentication authentication;
 
 	private volatile @Nullable ScheduledFuture<?> timeout;
+
+	private final @Nullable InetAddress remoteAddress;
+
+	// INFO lines logged about this session's refusals
+	private final AtomicInteger refusalLines = new AtomicInteger();
+
+	/**
+	 * Create the state of a session whose remote address is unknown: WAMP-CRA failures
+	 * are then limited per auth key only.
+	 */
+	public WampAuthState() {
+		this(null);
+	}
+
+	/**
+	 * Create the state of a session.
+	 * @param remoteAddress the address the session comes from, for limiting WAMP-CRA
+	 * failures per address
+	 */
+	public WampAuthState(@Nullable InetAddress remoteAddress) {
+		this.remoteAddress = remoteAddress;
+	}
+
+	@Nullable InetAddress remoteAddress() {
+		return this.remoteAddress;
+	}
+
+	AtomicInteger refusalLines() {
+		return this.refusalLines;
+	}
 
 	/**
 	 * Return the session's WAMP-CRA authentication.

@@ -51,6 +51,13 @@ public final class WampCra {
 	public static final String ERROR_ANONYMOUS_AUTH_FORBIDDEN = "http://api.wamp.ws/error#anonymous-auth-forbidden";
 
 	/**
+	 * Too many failed attempts for the auth key or from the remote address, across
+	 * sessions: the attempt was refused unseen; the description says when to retry. Not
+	 * in Autobahn 0.8, whose clients show it as any other error.
+	 */
+	public static final String ERROR_TOO_MANY_FAILURES = "http://api.wamp.ws/error#too-many-failures";
+
+	/**
 	 * An argument of the wrong kind: a non-string auth key or signature, a non-object
 	 * extra, too many arguments, an auth key over the length limit.
 	 */

@@ -44,9 +44,14 @@ import org.springframework.util.Assert;
  * {@code invalid-signature} after a random, exponentially distributed delay (scheduled,
  * no thread waits);</li>
  * <li>failures (wrong signatures, unknown auth keys) are counted per session: at the
- * limit the session is locked, and the WAMP server closes it after the answer.</li>
+ * limit the session is locked, and the WAMP server closes it after the answer;</li>
+ * <li>with a {@link WampCraThrottle}, failures are also limited across sessions, per auth
+ * key and per remote address: an attempt for a key or from an address held back is
+ * answered {@value WampCra#ERROR_TOO_MANY_FAILURES} without looking at it (and counts as
+ * a failure of the session).</li>
  * </ul>
  * Nothing secret (key, signature, challenge) is logged; auth keys are logged shortened.
+ * Refusals are logged within the bounds of {@link WampAuthMetrics}' refusal log.
  *
  * @author PubSubClub
  */
@@ -77,6 +82,8 @@ public class WampCraAuthenticator implements AutoCloseable {
 	private int maxFailures = 3;
 
 	private int maxAuthKeyLength = 256;
+
+	private @Nullable WampCraThrottle throttle;
 
 	/**
 	 * Create an authenticator with a scheduler of its own (one daemon thread, closed by
@@ -150,6 +157,16 @@ public class WampCraAuthenticator implements AutoCloseable {
 	}
 
 	/**
+	 * Set the throttle that limits failures across sessions, per auth key and per remote
+	 * address.
+	 * @param throttle the throttle, {@code null} for none (failures limited per session
+	 * only)
+	 */
+	public void setThrottle(@Nullable WampCraThrottle throttle) {
+		this.throttle = throttle;
+	}
+
+	/**
 	 * Return the metrics.
 	 * @return the counters of outcomes
 	 */
@@ -169,35 +186,39 @@ public class WampCraAuthenticator implements AutoCloseable {
 	public CompletionStage<Object> authreq(WampSession session, WampAuthState state, List<JsonNode> arguments) {
 		Phase busy = state.startRequest();
 		if (busy != null) {
-			return (busy == Phase.AUTHENTICATED) ? alreadyAuthenticated(session, "authreq")
-					: refuse(session, Outcome.OUT_OF_ORDER, WampCra.ERROR_AUTHENTICATION_ALREADY_REQUESTED,
+			return (busy == Phase.AUTHENTICATED) ? alreadyAuthenticated(session, state, "authreq")
+					: refuse(session, state, Outcome.OUT_OF_ORDER, WampCra.ERROR_AUTHENTICATION_ALREADY_REQUESTED,
 							"authentication request already issued - authentication pending", "authreq while "
 									+ ((busy == Phase.LOCKED) ? "locked after failures" : "a request is pending"));
 		}
 		CompletableFuture<Object> answer = new CompletableFuture<>();
 		try {
 			if (arguments.size() > 2) {
-				throw invalid(session, "authreq takes at most 2 arguments (was " + arguments.size() + ")");
+				throw invalid(session, state, "authreq takes at most 2 arguments (was " + arguments.size() + ")");
 			}
 			JsonNode extraNode = (arguments.size() > 1) ? arguments.get(1) : null;
 			if (CraArguments.truthy(extraNode) && !extraNode.isObject()) {
-				throw invalid(session, "extra not a dictionary (was " + CraArguments.kind(extraNode) + ")");
+				throw invalid(session, state, "extra not a dictionary (was " + CraArguments.kind(extraNode) + ")");
 			}
 			JsonNode keyNode = (arguments.isEmpty()) ? null : arguments.get(0);
 			if (keyNode == null || keyNode.isNull()) {
-				throw failure(session, Outcome.ANONYMOUS_FORBIDDEN, WampCra.ERROR_ANONYMOUS_AUTH_FORBIDDEN,
+				throw failure(session, state, Outcome.ANONYMOUS_FORBIDDEN, WampCra.ERROR_ANONYMOUS_AUTH_FORBIDDEN,
 						"authentication as anonymous forbidden", "anonymous authreq");
 			}
 			if (!keyNode.isString()) {
-				throw invalid(session, "authentication key must be a string (was " + CraArguments.kind(keyNode) + ")");
+				throw invalid(session, state, "authentication key must be a string (was " + CraArguments.kind(keyNode) + ")");
 			}
 			String authKey = keyNode.stringValue();
 			if (authKey.length() > this.maxAuthKeyLength) {
-				throw invalid(session, "authentication key longer than " + this.maxAuthKeyLength + " characters");
+				throw invalid(session, state, "authentication key longer than " + this.maxAuthKeyLength + " characters");
 			}
 			JsonNode extra = CraArguments.truthy(extraNode) ? extraNode : this.jsonMapper.createObjectNode();
 			if (CraArguments.unpairedSurrogate(authKey)) {
-				throw invalid(session, "authentication key holds an unpaired surrogate");
+				throw invalid(session, state, "authentication key holds an unpaired surrogate");
+			}
+			WampRpcException held = heldBack(session, state, authKey, "authreq");
+			if (held != null) {
+				throw held;
 			}
 			@SuppressWarnings("unchecked")
 			Map<String, Object> extraMap = this.jsonMapper.treeToValue(extra, Map.class);
@@ -228,8 +249,9 @@ public class WampCraAuthenticator implements AutoCloseable {
 			throw new WampRpcException(WampCra.ERROR_AUTH_PERMISSIONS_ERROR, "permissions lookup failed");
 		}
 		if (credential == null) {
+			throttleFailed(null, state);
 			boolean locked = state.failed(this.maxFailures);
-			throw failure(session, Outcome.NO_SUCH_AUTHKEY, WampCra.ERROR_NO_SUCH_AUTHKEY,
+			throw failure(session, state, Outcome.NO_SUCH_AUTHKEY, WampCra.ERROR_NO_SUCH_AUTHKEY,
 					"authentication key '" + CraArguments.shown(authKey) + "' does not exist.",
 					"unknown auth key " + CraArguments.shown(authKey) + failures(state, locked));
 		}
@@ -247,7 +269,7 @@ public class WampCraAuthenticator implements AutoCloseable {
 		String challenge = this.jsonMapper.writeValueAsString(info);
 		if (CraArguments.unpairedSurrogate(challenge)) {
 			// UTF-8 cannot carry it: the client would sign other bytes than the server
-			throw invalid(session, "extra holds an unpaired surrogate");
+			throw invalid(session, state, "extra holds an unpaired surrogate");
 		}
 		String signature = WampCraCrypto.sign(challenge, credential.key());
 		state.challenged(new Pending(authKey, signature, credential.getPermissions()));
@@ -271,30 +293,35 @@ public class WampCraAuthenticator implements AutoCloseable {
 	public CompletionStage<Object> auth(WampSession session, WampAuthState state, List<JsonNode> arguments) {
 		Phase phase = state.phase();
 		if (phase == Phase.AUTHENTICATED) {
-			return alreadyAuthenticated(session, "auth");
+			return alreadyAuthenticated(session, state, "auth");
 		}
 		if (phase != Phase.CHALLENGED) {
-			return refuse(session, Outcome.OUT_OF_ORDER, WampCra.ERROR_NO_AUTHENTICATION_REQUESTED,
+			return refuse(session, state, Outcome.OUT_OF_ORDER, WampCra.ERROR_NO_AUTHENTICATION_REQUESTED,
 					"no authentication previously requested", "auth without a pending challenge");
 		}
 		if (arguments.size() > 1) {
 			return CompletableFuture
-				.failedFuture(invalid(session, "auth takes at most 1 argument (was " + arguments.size() + ")"));
+				.failedFuture(invalid(session, state, "auth takes at most 1 argument (was " + arguments.size() + ")"));
 		}
 		JsonNode signatureNode = arguments.isEmpty() ? null : arguments.get(0);
 		if (signatureNode != null && !signatureNode.isNull() && !signatureNode.isString()) {
 			return CompletableFuture
-				.failedFuture(invalid(session, "signature must be a string or None (was " + CraArguments.kind(signatureNode) + ")"));
+				.failedFuture(invalid(session, state, "signature must be a string or None (was " + CraArguments.kind(signatureNode) + ")"));
 		}
 		Pending pending = state.takePending();
 		if (pending == null) {
-			return refuse(session, Outcome.OUT_OF_ORDER, WampCra.ERROR_NO_AUTHENTICATION_REQUESTED,
+			return refuse(session, state, Outcome.OUT_OF_ORDER, WampCra.ERROR_NO_AUTHENTICATION_REQUESTED,
 					"no authentication previously requested", "auth without a pending challenge");
+		}
+		WampRpcException held = heldBack(session, state, pending.authKey(), "auth");
+		if (held != null) {
+			return CompletableFuture.failedFuture(held);
 		}
 		String signature = (signatureNode != null && signatureNode.isString()) ? signatureNode.stringValue() : "";
 		if (!WampCraCrypto.matches(pending.expectedSignature(), signature)) {
+			throttleFailed(pending.authKey(), state);
 			boolean locked = state.failed(this.maxFailures);
-			WampRpcException failure = failure(session, Outcome.INVALID_SIGNATURE, WampCra.ERROR_INVALID_SIGNATURE,
+			WampRpcException failure = failure(session, state, Outcome.INVALID_SIGNATURE, WampCra.ERROR_INVALID_SIGNATURE,
 					"signature for authentication request is invalid",
 					"invalid signature for auth key " + CraArguments.shown(pending.authKey()) + failures(state, locked));
 			return delayed(failure);
@@ -364,24 +391,52 @@ public class WampCraAuthenticator implements AutoCloseable {
 		return (long) Math.min(delay, 4 * mean);
 	}
 
-	private CompletionStage<Object> alreadyAuthenticated(WampSession session, String procedure) {
-		return refuse(session, Outcome.OUT_OF_ORDER, WampCra.ERROR_ALREADY_AUTHENTICATED, "already authenticated",
+	private CompletionStage<Object> alreadyAuthenticated(WampSession session, WampAuthState state, String procedure) {
+		return refuse(session, state, Outcome.OUT_OF_ORDER, WampCra.ERROR_ALREADY_AUTHENTICATED, "already authenticated",
 				procedure + " after authentication");
 	}
 
-	private CompletionStage<Object> refuse(WampSession session, Outcome outcome, String uri, String desc,
+	private CompletionStage<Object> refuse(WampSession session, WampAuthState state, Outcome outcome, String uri, String desc,
 			String logged) {
-		return CompletableFuture.failedFuture(failure(session, outcome, uri, desc, logged));
+		return CompletableFuture.failedFuture(failure(session, state, outcome, uri, desc, logged));
 	}
 
-	private WampRpcException invalid(WampSession session, String desc) {
-		return failure(session, Outcome.INVALID_ARGUMENT, WampCra.ERROR_INVALID_ARGUMENT, desc, desc);
+	private WampRpcException invalid(WampSession session, WampAuthState state, String desc) {
+		return failure(session, state, Outcome.INVALID_ARGUMENT, WampCra.ERROR_INVALID_ARGUMENT, desc, desc);
 	}
 
-	private WampRpcException failure(WampSession session, Outcome outcome, String uri, String desc, String logged) {
+	private WampRpcException failure(WampSession session, WampAuthState state, Outcome outcome, String uri,
+			String desc, String logged) {
 		this.metrics.count(outcome);
-		logger.info("WAMP session " + session.getId() + ": " + logged);
+		this.metrics.refusalLog()
+			.refused(logger, state.refusalLines(), () -> "WAMP session " + session.getId() + ": " + logged);
 		return new WampRpcException(uri, desc);
+	}
+
+	private @Nullable WampRpcException heldBack(WampSession session, WampAuthState state, String authKey,
+			String procedure) {
+		WampCraThrottle throttle = this.throttle;
+		if (throttle == null) {
+			return null;
+		}
+		Duration held = throttle.heldBack(authKey, state.remoteAddress());
+		if (held.isZero()) {
+			return null;
+		}
+		boolean locked = state.failed(this.maxFailures);
+		long seconds = Math.max(1, held.toSeconds() + ((held.toMillisPart() > 0) ? 1 : 0));
+		return failure(session, state, Outcome.THROTTLED, WampCra.ERROR_TOO_MANY_FAILURES,
+				"too many failed attempts for this authentication key or from this address, retry in " + seconds
+						+ " s",
+				procedure + " for auth key " + CraArguments.shown(authKey) + " from " + state.remoteAddress()
+						+ " held back " + seconds + " s after repeated failures" + failures(state, locked));
+	}
+
+	private void throttleFailed(@Nullable String knownAuthKey, WampAuthState state) {
+		WampCraThrottle throttle = this.throttle;
+		if (throttle != null) {
+			throttle.failed(knownAuthKey, state.remoteAddress());
+		}
 	}
 
 	private String failures(WampAuthState state, boolean locked) {
@@ -405,14 +460,19 @@ public class WampCraAuthenticator implements AutoCloseable {
 	public CompletionStage<Map<String, Object>> challengeV2(WampSession session, WampAuthState state, String authid,
 			String authrole, long sessionId) {
 		if (authid.length() > this.maxAuthKeyLength || CraArguments.unpairedSurrogate(authid)) {
-			return CompletableFuture.failedFuture(invalid(session, "authid longer than " + this.maxAuthKeyLength
+			return CompletableFuture.failedFuture(invalid(session, state, "authid longer than " + this.maxAuthKeyLength
 					+ " characters or holding an unpaired surrogate"));
 		}
 		Phase busy = state.startRequest();
 		if (busy != null) {
-			return CompletableFuture.failedFuture(failure(session, Outcome.OUT_OF_ORDER,
+			return CompletableFuture.failedFuture(failure(session, state, Outcome.OUT_OF_ORDER,
 					WampCra.ERROR_AUTHENTICATION_ALREADY_REQUESTED, "authentication already requested",
 					"HELLO with wampcra while " + busy));
+		}
+		WampRpcException held = heldBack(session, state, authid, "HELLO");
+		if (held != null) {
+			state.requestFailed();
+			return CompletableFuture.failedFuture(held);
 		}
 		return this.credentials.find(authid, Map.of()).handle((credential, ex) -> {
 			if (credential == null || ex != null) {
@@ -425,8 +485,9 @@ public class WampCraAuthenticator implements AutoCloseable {
 				throw new WampRpcException(WampCra.ERROR_AUTH_PERMISSIONS_ERROR, "permissions lookup failed");
 			}
 			if (credential == null) {
+				throttleFailed(null, state);
 				state.failed(this.maxFailures);
-				throw failure(session, Outcome.NO_SUCH_AUTHKEY, WampCra.ERROR_NO_SUCH_AUTHKEY, "no such authid",
+				throw failure(session, state, Outcome.NO_SUCH_AUTHKEY, WampCra.ERROR_NO_SUCH_AUTHKEY, "no such authid",
 						"unknown authid " + CraArguments.shown(authid));
 			}
 			Map<String, Object> info = new LinkedHashMap<>();
@@ -468,8 +529,9 @@ public class WampCraAuthenticator implements AutoCloseable {
 			return null;
 		}
 		if (!WampCraCrypto.matches(pending.expectedSignature(), signature)) {
+			throttleFailed(pending.authKey(), state);
 			boolean locked = state.failed(this.maxFailures);
-			failure(session, Outcome.INVALID_SIGNATURE, WampCra.ERROR_INVALID_SIGNATURE, "invalid signature",
+			failure(session, state, Outcome.INVALID_SIGNATURE, WampCra.ERROR_INVALID_SIGNATURE, "invalid signature",
 					"invalid signature for authid " + CraArguments.shown(pending.authKey()) + failures(state, locked));
 			return null;
 		}

@@ -8,7 +8,10 @@
  * Depends on {@link io.pubsubclub.wamp} only for {@link io.pubsubclub.wamp.WampSession}
  * and {@link io.pubsubclub.wamp.WampRpcException}. Lock order: a session's
  * {@link io.pubsubclub.wamp.auth.WampAuthState} lock is taken alone; nothing is called
- * (credentials, scheduler, sends, closes) while it is held.
+ * (credentials, scheduler, sends, closes) while it is held. The
+ * {@link io.pubsubclub.wamp.auth.WampCraThrottle}'s two map locks and the refusal log's
+ * lock are leaves too: each is taken with no other held and held for its own bookkeeping
+ * only.
  */
 @NullMarked
 package io.pubsubclub.wamp.auth;

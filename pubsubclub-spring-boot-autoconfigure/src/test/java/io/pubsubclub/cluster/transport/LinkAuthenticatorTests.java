@@ -89,18 +89,61 @@ class LinkAuthenticatorTests {
 	}
 
 	@Test
-	void aNonceIsRememberedFor120SecondsThenForgotten() {
+	void aNonceIsRememberedFor121SecondsThenForgotten() {
 		LinkAuthenticator server = node(7, SECRET, List.of(), 10);
 		LinkAuthenticator dialler = node(42, SECRET, List.of(), 10);
 		Token token = dialler.sign();
 		assertThat(server.verify(List.of(token.header())).accepted()).isTrue();
 		this.millis.addAndGet(59_000);
 		assertThat(server.verify(List.of(token.header())).refusal()).isEqualTo(Reason.REPLAYED);
-		this.millis.addAndGet(61_000);
+		this.millis.addAndGet(62_000);
 		// forgotten, and refused as stale anyway: a token is never usable past 60 s
 		assertThat(server.verify(List.of(dialler.sign().header())).accepted()).isTrue();
 		assertThat(server.rememberedNonces()).isOne();
 		assertThat(server.verify(List.of(token.header())).refusal()).isEqualTo(Reason.STALE);
+	}
+
+	@Test
+	void aNonceIsRememberedUntilNoTokenCarryingItCanBeValid() {
+		LinkAuthenticator server = node(7, SECRET, List.of(), 10);
+		LinkAuthenticator dialler = node(42, SECRET, List.of(), 10);
+		// a token dated 60 s ahead, first used as early as it can be: at the start of
+		// the second 60 s before its time (issue 25: accepted again at 120.4 s)
+		this.millis.set(1_800_000_060_000L);
+		Token ahead = dialler.sign();
+		this.millis.set(1_800_000_000_000L);
+		assertThat(server.verify(List.of(ahead.header())).accepted()).isTrue();
+		for (long at : new long[] { 1_090, 119_700, 120_400, 120_999 }) {
+			this.millis.set(1_800_000_000_000L + at);
+			assertThat(server.verify(List.of(ahead.header())).refusal()).as("replay at %d ms", at)
+				.isEqualTo(Reason.REPLAYED);
+		}
+		// from here on its time is more than 60 s past: stale
+		this.millis.set(1_800_000_121_000L);
+		assertThat(server.verify(List.of(ahead.header())).refusal()).isEqualTo(Reason.STALE);
+	}
+
+	@Test
+	void everyNonNegativeLongIsANodeIdTheTokenAndProofCarry() throws Exception {
+		for (long id : new long[] { 0, (1L << 31) - 1, 999_999_999_999_999_999L, 1_000_000_000_000_000_000L,
+				Long.MAX_VALUE }) {
+			LinkAuthenticator server = node(id, SECRET, List.of(), 10);
+			LinkAuthenticator dialler = node(id, SECRET, List.of(), 10);
+			Token token = dialler.sign();
+			Verdict verdict = server.verify(List.of(token.header()));
+			assertThat(verdict.accepted()).as("node id %d", id).isTrue();
+			assertThat(verdict.farNodeId()).isEqualTo(id);
+			assertThat(dialler.checkProof(verdict.proof(), token.nonce())).as("proof of node %d", id).isNull();
+		}
+		String nonce = RawUpgrade.nonce();
+		long ts = this.millis.get() / 1000;
+		// one past the largest long, and 20 digits: malformed, never an exception
+		for (String node : new String[] { "9223372036854775808", "10000000000000000000", "-1" }) {
+			String header = "v1 node=" + node + " ts=" + ts + " nonce=" + nonce + " mac="
+					+ RawUpgrade.hmac(SECRET, "psc-auth-v1|" + node + "|" + ts + "|" + nonce);
+			assertThat(node(7, SECRET, List.of(), 10).verify(List.of(header)).refusal()).as(node)
+				.isEqualTo(Reason.MALFORMED);
+		}
 	}
 
 	@Test
@@ -112,7 +155,7 @@ class LinkAuthenticatorTests {
 		}
 		assertThat(server.verify(List.of(dialler.sign().header())).refusal()).isEqualTo(Reason.REPLAYED);
 		assertThat(server.rememberedNonces()).isEqualTo(3);
-		this.millis.addAndGet(120_000);
+		this.millis.addAndGet(121_000);
 		assertThat(server.verify(List.of(dialler.sign().header())).accepted()).isTrue();
 		assertThat(server.rememberedNonces()).isOne();
 	}
