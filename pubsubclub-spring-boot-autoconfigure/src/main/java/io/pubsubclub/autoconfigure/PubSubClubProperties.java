@@ -178,6 +178,15 @@ public class PubSubClubProperties {
 		 */
 		private boolean compression;
 
+		/**
+		 * Longest time a WebSocket client may send nothing before its session is closed with
+		 * 1001, on the starter's own transport. It pings a silent client halfway, so a live
+		 * client (browsers answer pings) never reaches it. The container's transport
+		 * ("compression" on) does not ping, so it keeps the container's idle timeout (none on
+		 * Tomcat), lest quiet subscribers be cut off.
+		 */
+		private Duration idleTimeout = Duration.ofSeconds(60);
+
 		private final Topics topics = new Topics();
 
 		private final Auth auth = new Auth();
@@ -254,6 +263,14 @@ public class PubSubClubProperties {
 
 		public boolean isCompression() {
 			return this.compression;
+		}
+
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
 		}
 
 		public void setCompression(boolean compression) {
