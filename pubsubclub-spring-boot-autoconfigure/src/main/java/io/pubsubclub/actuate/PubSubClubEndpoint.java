@@ -222,8 +222,12 @@ public class PubSubClubEndpoint {
 		for (WampServerMetrics.Limit limit : WampServerMetrics.Limit.values()) {
 			limits.put(limit.propertyName(), server.getMetrics().getLimitRefusals(limit));
 		}
+		Map<String, Long> byProtocol = new java.util.LinkedHashMap<>();
+		for (io.pubsubclub.wamp.WampProtocol protocol : io.pubsubclub.wamp.WampProtocol.values()) {
+			byProtocol.put(protocol.tag(), server.getMetrics().getSessionsOpen(protocol));
+		}
 		return new WampDescriptor(server.getSessionCount(), counts.size(), listed, limits,
-				server.getMetrics().getSessionsSlowed(), server.getMetrics().getPublishesSlowed());
+				server.getMetrics().getSessionsSlowed(), server.getMetrics().getPublishesSlowed(), byProtocol);
 	}
 
 	static String lower(Enum<?> value) {
@@ -384,9 +388,11 @@ public class PubSubClubEndpoint {
 	 * ({@code pubsubclub.wamp.limits.publish-rate}) since start
 	 * @param publishesSlowed times a session's socket stopped being read because it
 	 * published over its budget, since start
+	 * @param sessionsByProtocol WAMP sessions open now by WAMP version ({@code v1},
+	 * {@code v2})
 	 */
 	public record WampDescriptor(int sessions, int topicCount, Map<String, Integer> topics, Map<String, Long> limits,
-			long sessionsSlowed, long publishesSlowed) {
+			long sessionsSlowed, long publishesSlowed, Map<String, Long> sessionsByProtocol) {
 	}
 
 	/**

@@ -7,7 +7,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import io.pubsubclub.wamp.Wamp2MessageType;
 import io.pubsubclub.wamp.WampMessageType;
+import io.pubsubclub.wamp.WampProtocol;
 import io.pubsubclub.wamp.WampServer;
 import io.pubsubclub.wamp.WampServerMetrics;
 
@@ -33,12 +35,20 @@ public class WampServerMeterBinder implements MeterBinder {
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		WampServerMetrics metrics = this.server.getMetrics();
-		Gauge.builder("pubsubclub.wamp.sessions", this.server, WampServer::getSessionCount)
-			.description("WAMP sessions open now")
-			.register(registry);
-		FunctionCounter.builder("pubsubclub.wamp.sessions.opened", metrics, WampServerMetrics::getSessionsOpened)
-			.description("WAMP sessions opened since start-up")
-			.register(registry);
+		for (WampProtocol protocol : WampProtocol.values()) {
+			Gauge.builder("pubsubclub.wamp.sessions", metrics, (m) -> m.getSessionsOpen(protocol))
+				.description("WAMP sessions open now, by WAMP version")
+				.tag("protocol", protocol.tag())
+				.register(registry);
+			FunctionCounter.builder("pubsubclub.wamp.sessions.opened", metrics, (m) -> m.getSessionsOpened(protocol))
+				.description("WAMP sessions opened since start-up, by WAMP version")
+				.tag("protocol", protocol.tag())
+				.register(registry);
+			FunctionCounter.builder("pubsubclub.deliveries", metrics, (m) -> m.getEventsDelivered(protocol))
+				.description("EVENT frames handed to local WAMP sessions, by WAMP version")
+				.tag("protocol", protocol.tag())
+				.register(registry);
+		}
 		Gauge.builder("pubsubclub.wamp.topics", this.server, (server) -> server.topics().size())
 			.description("Topics with at least one local WAMP subscriber")
 			.register(registry);
@@ -46,13 +56,18 @@ public class WampServerMeterBinder implements MeterBinder {
 			.description("Publishes: made on this node (local), forwarded to the cluster, received from it")
 			.tag("type", "local")
 			.register(registry);
-		FunctionCounter.builder("pubsubclub.deliveries", metrics, WampServerMetrics::getEventsDelivered)
-			.description("EVENT frames handed to local WAMP sessions")
-			.register(registry);
 		for (WampMessageType type : WampMessageType.values()) {
 			FunctionCounter.builder("pubsubclub.wamp.messages", metrics, (m) -> m.getMessagesIn(type))
-				.description("Well-formed WAMP messages received, by message type")
+				.description("Well-formed WAMP messages received, by WAMP version and message type")
 				.tag("type", tag(type))
+				.tag("protocol", WampProtocol.V1.tag())
+				.register(registry);
+		}
+		for (Wamp2MessageType type : Wamp2MessageType.values()) {
+			FunctionCounter.builder("pubsubclub.wamp.messages", metrics, (m) -> m.getMessagesIn(type))
+				.description("Well-formed WAMP messages received, by WAMP version and message type")
+				.tag("type", tag(type))
+				.tag("protocol", WampProtocol.V2.tag())
 				.register(registry);
 		}
 		FunctionCounter.builder("pubsubclub.wamp.call.errors", metrics, WampServerMetrics::getCallErrors)

@@ -201,6 +201,8 @@ public class PubSubClubProperties {
 
 		private final Calls calls = new Calls();
 
+		private final V2 v2 = new V2();
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -311,6 +313,59 @@ public class PubSubClubProperties {
 
 		public Calls getCalls() {
 			return this.calls;
+		}
+
+		public V2 getV2() {
+			return this.v2;
+		}
+
+	}
+
+	/**
+	 * WAMP v2 ("wamp.2.json") on the WAMP endpoint, beside v1, in the same topic space.
+	 */
+	public static class V2 {
+
+		/**
+		 * Whether to serve WAMP v2 beside v1 on the WAMP endpoint.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * The one realm of this node; v1 sessions live in it too. A HELLO for another realm
+		 * is answered ABORT "wamp.error.no_such_realm".
+		 */
+		private String realm = "realm1";
+
+		/**
+		 * v1 URI prefix to v2 URI prefix, applied to topics and procedures, e.g.
+		 * "[http://example.com/chat#]" = "com.example.chat.". A URI no prefix covers is the
+		 * same string for both; the cluster always carries the v1 form.
+		 */
+		private Map<String, String> topicPrefixes = new LinkedHashMap<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getRealm() {
+			return this.realm;
+		}
+
+		public void setRealm(String realm) {
+			this.realm = realm;
+		}
+
+		public Map<String, String> getTopicPrefixes() {
+			return this.topicPrefixes;
+		}
+
+		public void setTopicPrefixes(Map<String, String> topicPrefixes) {
+			this.topicPrefixes = topicPrefixes;
 		}
 
 	}

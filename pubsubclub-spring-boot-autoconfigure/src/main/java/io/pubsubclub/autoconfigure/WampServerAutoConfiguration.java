@@ -4,11 +4,14 @@ import java.time.Duration;
 import java.util.concurrent.Executor;
 
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.pubsubclub.wamp.WampProcedureRegistry;
 import io.pubsubclub.wamp.WampServer;
 import io.pubsubclub.wamp.WampServerMetrics;
+import io.pubsubclub.wamp.Wamp2Settings;
+import io.pubsubclub.wamp.WampUriMapping;
 import io.pubsubclub.wamp.WampWebSocketHandler;
 import io.pubsubclub.wamp.auth.WampAuthMetrics;
 import io.pubsubclub.wamp.auth.WampAuthorizer;
@@ -145,6 +148,7 @@ public final class WampServerAutoConfiguration {
 						+ "(pubsubclub.wamp.auth.users or a WampCraCredentials bean)");
 		}
 		handler.setCallInterceptor(callInterceptor.getIfAvailable());
+		handler.setV2(v2Settings(wamp.getV2()));
 		return handler;
 	}
 
@@ -187,6 +191,25 @@ public final class WampServerAutoConfiguration {
 					new StandardWebSocketUpgradeStrategy());
 		}
 
+	}
+
+	private static @Nullable Wamp2Settings v2Settings(PubSubClubProperties.V2 v2) {
+		if (!v2.isEnabled()) {
+			return null;
+		}
+		String realm = v2.getRealm();
+		if (realm == null || realm.isBlank() || realm.chars().anyMatch(Character::isWhitespace)
+				|| realm.contains("#")) {
+			throw new InvalidConfigurationPropertyValueException("pubsubclub.wamp.v2.realm", realm,
+					"Must be a WAMP URI (no whitespace, no '#').");
+		}
+		try {
+			return new Wamp2Settings(realm, new WampUriMapping(v2.getTopicPrefixes()));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("pubsubclub.wamp.v2.topic-prefixes",
+					v2.getTopicPrefixes(), ex.getMessage());
+		}
 	}
 
 	private static int positive(int value, String property) {

@@ -250,7 +250,7 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	public void onApplicationEvent(WampTopicEvent event) {
 		if (event instanceof WampPublishedEvent published) {
 			if (publish(published.getTopic(), published.getEventJson(), published.getExclude(),
-					published.getEligible())) {
+					published.getEligible(), published.isV2())) {
 				ClusterTimings timings = this.timings;
 				if (timings != null) {
 					timings.forwarded(System.nanoTime() - published.getPublishedNanos());
@@ -289,7 +289,24 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	 */
 	public boolean publish(String topic, String eventJson, @Nullable Set<String> exclude,
 			@Nullable Set<String> eligible) {
-		return this.forwarding.publish(topic, eventJson, exclude, eligible);
+		return publish(topic, eventJson, exclude, eligible, false);
+	}
+
+	/**
+	 * Forward a local publish as {@link #publish(String, String, Set, Set)} does, saying
+	 * whether the event is the wrapper of a WAMP v2 payload: over PSC 1.2 the options
+	 * element then carries {@code "v2": true}; a 1.0/1.1 link gets the event as it is
+	 * (the wrapper, as a v1 client would), when it names no sessions.
+	 * @param topic the topic
+	 * @param eventJson the event payload
+	 * @param exclude the WAMP sessions that must not receive it, {@code null} for none
+	 * @param eligible the only WAMP sessions that may receive it, {@code null} for all
+	 * @param v2 whether the event is the wrapper of a v2 payload
+	 * @return whether some consumer link asked for the topic
+	 */
+	public boolean publish(String topic, String eventJson, @Nullable Set<String> exclude,
+			@Nullable Set<String> eligible, boolean v2) {
+		return this.forwarding.publish(topic, eventJson, exclude, eligible, v2);
 	}
 
 	void consumerReady(PeerLink link) {

@@ -55,13 +55,25 @@ final class Forwarding {
 	 * @return whether some consumer link asked for the topic
 	 */
 	boolean publish(String topic, String eventJson, @Nullable Set<String> exclude, @Nullable Set<String> eligible) {
+		return publish(topic, eventJson, exclude, eligible, false);
+	}
+
+	/**
+	 * Forward a local publish, {@code v2} saying whether the event is the wrapper of a
+	 * WAMP v2 payload: the options element of a 1.2 301 then carries {@code "v2": true};
+	 * a 1.0/1.1 link gets the plain 301 unless the publish names sessions.
+	 * @return whether some consumer link asked for the topic
+	 */
+	boolean publish(String topic, String eventJson, @Nullable Set<String> exclude, @Nullable Set<String> eligible,
+			boolean v2) {
 		Set<PeerLink> consumers = this.consumersByTopic.get(topic);
 		boolean asked = consumers != null && !consumers.isEmpty();
 		Sequencer sequencer = this.sequencer;
 		if (!asked && !sequencer.tracking()) {
 			return false;
 		}
-		String sessionsJson = remoteSessions(exclude, eligible);
+		String listsJson = remoteSessions(exclude, eligible, false);
+		String sessionsJson = v2 ? remoteSessions(exclude, eligible, true) : listsJson;
 		boolean resumable = sequencer.tracking();
 		if (consumers != null) {
 			String legacyFrame = null;
@@ -69,7 +81,7 @@ final class Forwarding {
 				if (consumer.outbox() != null) {
 					resumable = true;
 				}
-				else if (sessionsJson != null) {
+				else if (listsJson != null) {
 					this.counters.withheld.increment();
 				}
 				else {
@@ -101,7 +113,8 @@ final class Forwarding {
 
 	// the sessions that matter on other nodes: the lists without this node's own sessions,
 	// to which they were applied already; null when the publish names no other session
-	private @Nullable String remoteSessions(@Nullable Set<String> exclude, @Nullable Set<String> eligible) {
+	private @Nullable String remoteSessions(@Nullable Set<String> exclude, @Nullable Set<String> eligible,
+			boolean v2) {
 		List<String> remoteExclude = null;
 		if (exclude != null) {
 			for (String id : exclude) {
@@ -122,10 +135,10 @@ final class Forwarding {
 				}
 			}
 		}
-		if (remoteExclude == null && remoteEligible == null) {
+		if (remoteExclude == null && remoteEligible == null && !v2) {
 			return null;
 		}
-		return PscResumeCodec.sessions(remoteExclude, remoteEligible);
+		return PscResumeCodec.sessions(remoteExclude, remoteEligible, v2);
 	}
 
 	void subscribed(PeerLink link, String topic) {

@@ -64,9 +64,14 @@ sealed interface PscMessage {
 	/**
 	 * 1.2's fifth element of a 301: the WAMP sessions a publish excludes, or the only
 	 * ones it may reach. An absent list is {@code null}; an empty eligible list reaches
-	 * no one.
+	 * no one. {@code v2}: the event is the wrapper of a WAMP v2 payload (WAMP2.md).
 	 */
-	record Sessions(@Nullable Set<String> exclude, @Nullable Set<String> eligible) {
+	record Sessions(@Nullable Set<String> exclude, @Nullable Set<String> eligible, boolean v2) {
+
+		Sessions(@Nullable Set<String> exclude, @Nullable Set<String> eligible) {
+			this(exclude, eligible, false);
+		}
+
 	}
 
 	/** 203: resume after a drop, from the last sequence number delivered, on these topics. */

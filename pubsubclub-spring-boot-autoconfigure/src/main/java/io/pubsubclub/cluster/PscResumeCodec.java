@@ -48,12 +48,23 @@ final class PscResumeCodec {
 	}
 
 	static String sessions(@Nullable Collection<String> exclude, @Nullable Collection<String> eligible) {
+		return sessions(exclude, eligible, false);
+	}
+
+	/**
+	 * Return the options element: the session lists and the WAMP v2 flag, each only when
+	 * present.
+	 */
+	static String sessions(@Nullable Collection<String> exclude, @Nullable Collection<String> eligible, boolean v2) {
 		StringBuilder json = new StringBuilder("{");
 		if (exclude != null) {
 			ids(json.append("\"exclude\":"), exclude);
 		}
 		if (eligible != null) {
 			ids(json.append((exclude != null) ? ",\"eligible\":" : "\"eligible\":"), eligible);
+		}
+		if (v2) {
+			json.append((json.length() > 1) ? ",\"v2\":true" : "\"v2\":true");
 		}
 		return json.append('}').toString();
 	}
@@ -98,10 +109,19 @@ final class PscResumeCodec {
 	static PscMessage.Sessions decodeSessions(JsonParser parser) {
 		Set<String> exclude = null;
 		Set<String> eligible = null;
+		Boolean v2 = null;
 		JsonToken token;
 		while ((token = parser.nextToken()) == JsonToken.PROPERTY_NAME) {
 			String name = parser.currentName();
-			if (parser.nextToken() != JsonToken.START_ARRAY) {
+			JsonToken value = parser.nextToken();
+			if ("v2".equals(name) && v2 == null) {
+				if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE) {
+					throw new PscProtocolException("301 options: v2 is not a boolean");
+				}
+				v2 = (value == JsonToken.VALUE_TRUE);
+				continue;
+			}
+			if (value != JsonToken.START_ARRAY) {
 				throw new PscProtocolException("301 sessions: " + name + " is not a list");
 			}
 			Set<String> ids = new LinkedHashSet<>();
@@ -127,7 +147,7 @@ final class PscResumeCodec {
 		if (token != JsonToken.END_OBJECT) {
 			throw new PscProtocolException("301 sessions is not an object");
 		}
-		return new PscMessage.Sessions(exclude, eligible);
+		return new PscMessage.Sessions(exclude, eligible, Boolean.TRUE.equals(v2));
 	}
 
 	static PscMessage decodeResume(JsonParser parser) {

@@ -122,7 +122,8 @@ final class Subscriptions {
 		}
 		PscMessage.Sessions sessions = event.sessions();
 		if (sessions != null) {
-			this.localSubscribers.deliver(event.topic(), event.eventJson(), sessions.exclude(), sessions.eligible());
+			this.localSubscribers.deliver(event.topic(), event.eventJson(), sessions.exclude(), sessions.eligible(),
+					sessions.v2());
 		}
 		else {
 			this.localSubscribers.deliver(event.topic(), event.eventJson());

@@ -61,6 +61,10 @@ final class WampAccessRules {
 		this.authRequired = authRequired;
 	}
 
+	boolean isAuthRequired() {
+		return this.authRequired;
+	}
+
 	void setAuthMetrics(WampAuthMetrics authMetrics) {
 		this.authMetrics = authMetrics;
 	}

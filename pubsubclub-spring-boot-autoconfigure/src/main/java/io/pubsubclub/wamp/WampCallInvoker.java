@@ -119,6 +119,16 @@ final class WampCallInvoker {
 	}
 
 	void call(WampServerSession session, String callId, String uri, List<JsonNode> arguments) {
+		call(session, callId, uri, arguments, null, null);
+	}
+
+	/**
+	 * Take a CALL of either version.
+	 * @param keywords a v2 CALL's ArgumentsKw, bound to parameters by name
+	 * @param frames how to answer a v2 CALL, {@code null} for v1
+	 */
+	void call(WampServerSession session, String callId, String uri, List<JsonNode> arguments,
+			@Nullable JsonNode keywords, @Nullable CallFrames frames) {
 		Call call;
 		WampCraAuthenticator authenticator = this.authenticator;
 		if (authenticator != null && (WampCra.PROCEDURE_AUTHREQ.equals(uri) || WampCra.PROCEDURE_AUTH.equals(uri))) {
@@ -126,21 +136,22 @@ final class WampCallInvoker {
 			Invocation invocation = WampCra.PROCEDURE_AUTHREQ.equals(uri)
 					? () -> authenticator.authreq(session, session.authState(), arguments)
 					: () -> authenticator.auth(session, session.authState(), arguments);
-			call = new Call(session, callId, uri, invocation, true);
+			call = new Call(session, callId, uri, invocation, true, frames);
 		}
 		else {
 			if (!this.access.mayCall(session, uri)) {
 				callError(session, callId, WampWebSocketHandler.ERROR_NOT_AUTHORIZED,
-						"Not authorized to call " + uri + ".", null);
+						"Not authorized to call " + uri + ".", null, frames);
 				return;
 			}
 			WampProcedureMethod procedure = this.procedures.find(uri);
 			if (procedure == null) {
 				callError(session, callId, WampWebSocketHandler.ERROR_NO_SUCH_RPC_ENDPOINT,
-						"No RPC endpoint registered for " + uri + ".", null);
+						"No RPC endpoint registered for " + uri + ".", null, frames);
 				return;
 			}
-			call = new Call(session, callId, uri, invocation(session, procedure, arguments), false);
+			call = new Call(session, callId, uri, invocation(session, procedure, arguments, keywords), false,
+					frames);
 		}
 		int limit = this.maxCallsPerSession;
 		switch (session.calls().admit(call, limit)) {
@@ -151,7 +162,7 @@ final class WampCallInvoker {
 				this.server.limits().refuse(session, Limit.CALLS_PER_SESSION, "CALL " + uri + " refused, " + limit
 						+ " calls outstanding");
 				callError(session, callId, WampWebSocketHandler.ERROR_BUSY,
-						"Too many calls outstanding: at most " + limit + ".", null);
+						"Too many calls outstanding: at most " + limit + ".", null, frames);
 			}
 			case CLOSED -> this.metrics.callsDropped(1);
 		}
@@ -165,7 +176,7 @@ final class WampCallInvoker {
 			this.metrics.callRejected();
 			logger.warn("WAMP session " + call.session.getId() + ": CALL " + call.uri
 					+ " rejected, the call executor is full");
-			answer(call, errorFrame(call.session, call.callId, WampWebSocketHandler.ERROR_BUSY, "Server busy.", null));
+			answer(call, errorFrame(call, WampWebSocketHandler.ERROR_BUSY, "Server busy.", null));
 			turnEnded(call.session);
 		}
 	}
@@ -206,8 +217,7 @@ final class WampCallInvoker {
 			String why = ex.getMessage();
 			this.metrics.refusalLog()
 				.refused(logger, session.refusalLines(), () -> "WAMP session " + session.getId() + ": " + why);
-			answer(call, errorFrame(session, call.callId, WampWebSocketHandler.ERROR_INVALID_ARGUMENT,
-					ex.getMessage(), null));
+			answer(call, errorFrame(call, WampWebSocketHandler.ERROR_INVALID_ARGUMENT, ex.getMessage(), null));
 		}
 		catch (Throwable ex) {
 			result = null;
@@ -234,12 +244,16 @@ final class WampCallInvoker {
 		turnEnded(session);
 	}
 
-	private Invocation invocation(WampServerSession session, WampProcedureMethod procedure, List<JsonNode> arguments) {
+	private Invocation invocation(WampServerSession session, WampProcedureMethod procedure, List<JsonNode> arguments,
+			@Nullable JsonNode keywords) {
 		WampCallInterceptor interceptor = this.interceptor;
+		Invocation invocation = (keywords == null || keywords.isEmpty())
+				? () -> procedure.invoke(session, arguments, this.argumentMapper)
+				: () -> procedure.invoke(session, procedure.withKeywords(arguments, keywords), this.argumentMapper);
 		if (interceptor == null) {
-			return () -> procedure.invoke(session, arguments, this.argumentMapper);
+			return invocation;
 		}
-		return () -> interceptor.invoke(session, () -> procedure.invoke(session, arguments, this.argumentMapper));
+		return () -> interceptor.invoke(session, invocation::invoke);
 	}
 
 	private void timedOut(Call call, Duration timeout) {
@@ -250,8 +264,8 @@ final class WampCallInvoker {
 		this.metrics.callError();
 		logger.info("WAMP session " + call.session.getId() + ": CALL " + call.uri + " timed out after " + timeout);
 		call.session.calls().finished();
-		call.session.send(errorFrame(call.session, call.callId, WampWebSocketHandler.ERROR_TIMEOUT,
-				"Call timed out after " + timeout + ".", null));
+		call.session.send(errorFrame(call, WampWebSocketHandler.ERROR_TIMEOUT, "Call timed out after " + timeout + ".",
+				null));
 		call.interrupt();
 	}
 
@@ -272,7 +286,9 @@ final class WampCallInvoker {
 		}
 		String frame;
 		try {
-			frame = this.jsonMapper.writeValueAsString(Arrays.asList(3, call.callId, result));
+			CallFrames frames = call.frames;
+			frame = (frames != null) ? frames.result(result, this.jsonMapper)
+					: this.jsonMapper.writeValueAsString(Arrays.asList(3, call.callId, result));
 		}
 		catch (JacksonException ex) {
 			failed(call, ex);
@@ -310,7 +326,7 @@ final class WampCallInvoker {
 						+ rpc.getErrorUri());
 			}
 			Object details = rpc.getDetails();
-			answer(call, errorFrame(session, call.callId, rpc.getErrorUri(), String.valueOf(rpc.getMessage()),
+			answer(call, errorFrame(call, rpc.getErrorUri(), String.valueOf(rpc.getMessage()),
 					(details == null && this.includeStackTrace && !call.cra) ? stackTrace(ex) : details));
 			if (call.cra && session.authState().isLocked()) {
 				closeLocked(session);
@@ -320,7 +336,7 @@ final class WampCallInvoker {
 		logger.warn("WAMP session " + session.getId() + ": procedure " + call.uri + " failed", ex);
 		String desc = !this.includeStackTrace ? "Procedure " + call.uri + " failed."
 				: (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getName();
-		answer(call, errorFrame(session, call.callId, WampWebSocketHandler.ERROR_GENERIC, desc,
+		answer(call, errorFrame(call, WampWebSocketHandler.ERROR_GENERIC, desc,
 				this.includeStackTrace ? stackTrace(ex) : null));
 	}
 
@@ -357,12 +373,30 @@ final class WampCallInvoker {
 	 */
 	void callError(WampServerSession session, String callId, String errorUri, String errorDesc,
 			@Nullable Object details) {
-		session.send(errorFrame(session, callId, errorUri, errorDesc, details));
+		callError(session, callId, errorUri, errorDesc, details, null);
+	}
+
+	private void callError(WampServerSession session, String callId, String errorUri, String errorDesc,
+			@Nullable Object details, @Nullable CallFrames frames) {
+		session.send(errorFrame(session, callId, errorUri, errorDesc, details, frames));
+	}
+
+	private String errorFrame(Call call, String errorUri, String errorDesc, @Nullable Object details) {
+		return errorFrame(call.session, call.callId, errorUri, errorDesc, details, call.frames);
 	}
 
 	private String errorFrame(WampServerSession session, String callId, String errorUri, String errorDesc,
-			@Nullable Object details) {
+			@Nullable Object details, @Nullable CallFrames frames) {
 		this.metrics.callError();
+		if (frames != null) {
+			try {
+				return LoneSurrogates.escape(frames.error(errorUri, errorDesc, details, this.jsonMapper));
+			}
+			catch (JacksonException ex) {
+				logger.warn("WAMP session " + session.getId() + ": ERROR details cannot be written", ex);
+				return LoneSurrogates.escape(frames.error(errorUri, errorDesc, null, this.jsonMapper));
+			}
+		}
 		List<@Nullable Object> frame = new ArrayList<>(Arrays.asList(4, callId, errorUri, errorDesc));
 		if (details != null) {
 			frame.add(details);
@@ -404,7 +438,12 @@ final class WampCallInvoker {
 
 		private boolean interrupted;
 
-		Call(WampServerSession session, String callId, String uri, Invocation invocation, boolean cra) {
+		// how to answer a v2 CALL; null for v1
+		final @Nullable CallFrames frames;
+
+		Call(WampServerSession session, String callId, String uri, Invocation invocation, boolean cra,
+				@Nullable CallFrames frames) {
+			this.frames = frames;
 			this.session = session;
 			this.callId = callId;
 			this.uri = uri;
@@ -433,6 +472,19 @@ final class WampCallInvoker {
 				this.runner.interrupt();
 			}
 		}
+
+	}
+
+	/**
+	 * How a CALL of another version than v1 is answered.
+	 */
+	interface CallFrames {
+
+		/** The answer to a call that returned {@code result}. */
+		String result(@Nullable Object result, JsonMapper jsonMapper);
+
+		/** The answer to a call that failed, in v1 terms. */
+		String error(String errorUri, String errorDesc, @Nullable Object details, JsonMapper jsonMapper);
 
 	}
 

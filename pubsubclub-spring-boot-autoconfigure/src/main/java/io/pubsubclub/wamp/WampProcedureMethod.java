@@ -126,6 +126,53 @@ final class WampProcedureMethod {
 		return this.method.invoke(this.bean, values);
 	}
 
+	/**
+	 * Return the arguments of a v2 CALL with keyword arguments: the positional ones, then
+	 * each later parameter's value by its name (the method compiled with
+	 * {@code -parameters}). A keyword that names no parameter, or one given positionally
+	 * already, a parameter left without a value, a varargs method and a method whose
+	 * parameter names are unknown are invalid arguments.
+	 * @param arguments the positional arguments
+	 * @param keywords the keyword arguments, a JSON object
+	 * @throws InvalidArgumentsException if the keywords do not fit the parameters
+	 */
+	List<JsonNode> withKeywords(List<JsonNode> arguments, JsonNode keywords) {
+		if (this.varArgs) {
+			throw new InvalidArgumentsException("Procedure " + this.uri + " takes no keyword arguments.");
+		}
+		java.lang.reflect.Parameter[] parameters = this.method.getParameters();
+		java.util.List<JsonNode> all = new java.util.ArrayList<>(arguments);
+		java.util.Set<String> used = new java.util.HashSet<>();
+		int position = 0;
+		for (java.lang.reflect.Parameter parameter : parameters) {
+			if (WampSession.class.isAssignableFrom(parameter.getType())) {
+				continue;
+			}
+			position++;
+			if (position <= arguments.size()) {
+				continue;
+			}
+			if (!parameter.isNamePresent()) {
+				throw new InvalidArgumentsException(
+						"Procedure " + this.uri + " takes no keyword arguments: its parameter names are not known.");
+			}
+			JsonNode value = keywords.get(parameter.getName());
+			if (value == null) {
+				throw new InvalidArgumentsException(
+						"Argument " + position + " (" + parameter.getName() + ") of " + this.uri + " is missing.");
+			}
+			used.add(parameter.getName());
+			all.add(value);
+		}
+		for (String name : keywords.propertyNames()) {
+			if (!used.contains(name)) {
+				throw new InvalidArgumentsException("Procedure " + this.uri + " has no argument " + name
+						+ " to take by name.");
+			}
+		}
+		return all;
+	}
+
 	private Object varArgs(List<JsonNode> rest, int before, JsonMapper jsonMapper) {
 		Class<?> arrayType = this.parameterClasses[this.parameterClasses.length - 1];
 		JavaType component = jsonMapper.constructType(arrayType.getComponentType());

@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
@@ -59,6 +60,9 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 	private final Map<String, WampServerSession> sessions = new ConcurrentHashMap<>();
 
 	private final Map<String, Topic> topics = new ConcurrentHashMap<>();
+
+	// v2 subscription id to topic: one id per topic, shared by its v2 subscribers
+	private final Map<Long, Topic> subscriptionIds = new ConcurrentHashMap<>();
 
 	private final Object subscriptionLock = new Object();
 
@@ -256,14 +260,24 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 		// events from the cluster come one at a time: what queues up for a session while
 		// the flusher writes goes out together
 		try (WriteBatch batch = WriteBatch.openDeferred()) {
-			return dispatch(topic, eventJson, null, null);
+			return dispatch(topic, WampPublication.v1(eventJson), null, null);
 		}
 	}
 
 	@Override
 	public int deliver(String topic, String eventJson, @Nullable Set<String> exclude,
 			@Nullable Set<String> eligible) {
-		return dispatch(topic, eventJson, exclude, eligible);
+		return dispatch(topic, WampPublication.v1(eventJson), exclude, eligible);
+	}
+
+	@Override
+	public int deliver(String topic, String eventJson, @Nullable Set<String> exclude, @Nullable Set<String> eligible,
+			boolean v2) {
+		if (!v2) {
+			return (exclude == null && eligible == null) ? deliver(topic, eventJson)
+					: deliver(topic, eventJson, exclude, eligible);
+		}
+		return dispatch(topic, WampPublication.fromCluster(eventJson, true), exclude, eligible);
 	}
 
 	@Override
@@ -277,7 +291,7 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 		Assert.isTrue(!LoneSurrogates.in(topic), "Topic holds an unpaired surrogate");
 		// an unpaired surrogate in a String cannot be sent as UTF-8: escaped, as in JSON
 		String eventJson = LoneSurrogates.escape(this.jsonMapper.writeValueAsString(event));
-		return publishJson(topic, eventJson, exclude.isEmpty() ? null : Set.copyOf(exclude),
+		return publishJson(topic, WampPublication.v1(eventJson), exclude.isEmpty() ? null : Set.copyOf(exclude),
 				(eligible != null) ? Set.copyOf(eligible) : null);
 	}
 
@@ -313,7 +327,7 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 		if (!this.limits.withinBudget(session, topic)) {
 			throw new WampRpcException(WampWebSocketHandler.ERROR_BUSY, "Publish rate exceeded.");
 		}
-		int delivered = publishJson(topic, eventJson, excluded, eligibles);
+		int delivered = publishJson(topic, WampPublication.v1(eventJson), excluded, eligibles);
 		this.limits.charge(session, topic, eventJson, excluded, eligibles);
 		return delivered;
 	}
@@ -362,11 +376,27 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 	}
 
 	WampServerSession open(WebSocketSession webSocket) {
+		return open(webSocket, WampProtocol.V1);
+	}
+
+	/**
+	 * Open a session of either version: a v1 session gets a random 16-character id, a v2
+	 * one a random integer in [1, 2^53] whose decimal text is its id here.
+	 */
+	WampServerSession open(WebSocketSession webSocket, WampProtocol protocol) {
 		while (true) {
-			WampServerSession session = new WampServerSession(newSessionId(), webSocket, this.limits.publishRate,
-					this.limits.publishBurst);
+			WampServerSession session;
+			if (protocol == WampProtocol.V2) {
+				long id = 1 + this.random.nextLong(WampPublication.MAX_ID);
+				session = new WampServerSession(Long.toString(id), webSocket, this.limits.publishRate,
+						this.limits.publishBurst, new Wamp2State(id));
+			}
+			else {
+				session = new WampServerSession(newSessionId(), webSocket, this.limits.publishRate,
+						this.limits.publishBurst);
+			}
 			if (this.sessions.putIfAbsent(session.getId(), session) == null) {
-				this.metrics.sessionOpened();
+				this.metrics.sessionOpened(protocol);
 				return session;
 			}
 		}
@@ -394,29 +424,45 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 			session.topics().clear();
 		}
 		this.sessions.remove(session.getId(), session);
-		this.metrics.sessionClosed();
+		this.metrics.sessionClosed(session.protocol());
 	}
 
 	void subscribe(WampServerSession session, String topic) {
-		if (!this.limits.topicFits(session, topic, "SUBSCRIBE") || !this.access.maySubscribe(session, topic)) {
-			return;
+		subscribeTopic(session, topic);
+	}
+
+	/**
+	 * Subscribe a session to a topic, or find it subscribed already.
+	 * @return the topic's v2 subscription id; {@link #REFUSED_BY_ACCESS} when the access
+	 * rules refused it, {@link #REFUSED_BY_LIMIT} when a limit did, {@link #GONE} when the
+	 * session closed (each logged and counted)
+	 */
+	long subscribeTopic(WampServerSession session, String topic) {
+		if (!this.limits.topicFits(session, topic, "SUBSCRIBE")) {
+			return REFUSED_BY_LIMIT;
+		}
+		if (!this.access.maySubscribe(session, topic)) {
+			return REFUSED_BY_ACCESS;
 		}
 		boolean first;
 		synchronized (this.subscriptionLock) {
-			if (session.isClosed() || session.topics().contains(topic)) {
-				return;
+			if (session.isClosed()) {
+				return GONE;
+			}
+			if (session.topics().contains(topic)) {
+				Topic entry = this.topics.get(topic);
+				return (entry != null) ? entry.subscriptionId : GONE;
 			}
 			if (!this.limits.maySubscribeOneMore(session, topic)) {
-				return;
+				return REFUSED_BY_LIMIT;
 			}
 			Topic entry = this.topics.get(topic);
 			first = (entry == null);
 			if (first) {
 				if (!this.limits.mayAddTopic(session, topic, this.topics.size())) {
-					return;
+					return REFUSED_BY_LIMIT;
 				}
-				entry = new Topic(topic, this.jsonMapper.writeValueAsString(topic));
-				this.topics.put(topic, entry);
+				entry = newTopic(topic);
 			}
 			// every holder of the topic shares the registry's copy of its URI
 			session.topics().add(entry.uri);
@@ -424,7 +470,37 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 			if (first) {
 				this.eventPublisher.publishEvent(new WampSubscribedEvent(this, topic));
 			}
+			return entry.subscriptionId;
 		}
+	}
+
+	/** {@link #subscribeTopic}: refused by the access rules. */
+	static final long REFUSED_BY_ACCESS = -1;
+
+	/** {@link #subscribeTopic}: refused by a limit. */
+	static final long REFUSED_BY_LIMIT = -2;
+
+	/** {@link #subscribeTopic}: the session closed. */
+	static final long GONE = -3;
+
+	// under the subscription lock
+	private Topic newTopic(String topic) {
+		while (true) {
+			long subscriptionId = ThreadLocalRandom.current().nextLong(1, WampPublication.MAX_ID + 1);
+			Topic entry = new Topic(topic, this.jsonMapper.writeValueAsString(topic), subscriptionId);
+			if (this.subscriptionIds.putIfAbsent(subscriptionId, entry) == null) {
+				this.topics.put(topic, entry);
+				return entry;
+			}
+		}
+	}
+
+	/**
+	 * Return the topic of a v2 subscription id, if the session holds it.
+	 */
+	@Nullable String subscribedTopic(WampServerSession session, long subscriptionId) {
+		Topic entry = this.subscriptionIds.get(subscriptionId);
+		return (entry != null && session.topics().contains(entry.uri)) ? entry.uri : null;
 	}
 
 	/**
@@ -454,39 +530,87 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 	 */
 	void publish(WampServerSession publisher, String topic, String eventJson, @Nullable Set<String> exclude,
 			@Nullable Set<String> eligible) {
-		if (this.limits.topicFits(publisher, topic, "PUBLISH") && this.access.mayPublish(publisher, topic)
-				&& this.limits.sessionListsRefusal(publisher, topic, exclude, eligible) == null
-				&& this.limits.withinBudget(publisher, topic)) {
-			publishJson(topic, eventJson, exclude, eligible);
-		}
-		// refused or not: a flood of refused publishes is slowed as published ones are
-		this.limits.charge(publisher, topic, eventJson, exclude, eligible);
+		publish(publisher, topic, WampPublication.v1(eventJson), exclude, eligible);
 	}
 
-	private int publishJson(String topic, String eventJson, @Nullable Set<String> exclude,
+	/**
+	 * Publish for a session of either version.
+	 * @return {@link #PUBLISHED}, or why not: {@link #REFUSED_BY_ACCESS},
+	 * {@link #REFUSED_BY_LIMIT} (each logged and counted)
+	 */
+	long publish(WampServerSession publisher, String topic, WampPublication publication,
+			@Nullable Set<String> exclude, @Nullable Set<String> eligible) {
+		long outcome;
+		if (!this.limits.topicFits(publisher, topic, "PUBLISH")) {
+			outcome = REFUSED_BY_LIMIT;
+		}
+		else if (!this.access.mayPublish(publisher, topic)) {
+			outcome = REFUSED_BY_ACCESS;
+		}
+		else if (this.limits.sessionListsRefusal(publisher, topic, exclude, eligible) != null
+				|| !this.limits.withinBudget(publisher, topic)) {
+			outcome = REFUSED_BY_LIMIT;
+		}
+		else {
+			publishJson(topic, publication, exclude, eligible);
+			outcome = PUBLISHED;
+		}
+		// refused or not: a flood of refused publishes is slowed as published ones are
+		this.limits.charge(publisher, topic, publication.eventJson(), exclude, eligible);
+		return outcome;
+	}
+
+	/** {@link #publish(WampServerSession, String, WampPublication, Set, Set)}: done. */
+	static final long PUBLISHED = 0;
+
+	private int publishJson(String topic, WampPublication publication, @Nullable Set<String> exclude,
 			@Nullable Set<String> eligible) {
 		this.metrics.published();
-		int delivered = dispatch(topic, eventJson, exclude, eligible);
-		this.eventPublisher.publishEvent(new WampPublishedEvent(this, topic, eventJson, exclude, eligible));
+		int delivered = dispatch(topic, publication, exclude, eligible);
+		// authid and authrole lists cannot cross the cluster (PSC has no field for them):
+		// such a publish is eligible for no session elsewhere, rather than for the wrong ones
+		Set<String> elsewhere = (publication.authFilter() != null) ? Set.of() : eligible;
+		this.eventPublisher.publishEvent(new WampPublishedEvent(this, topic, publication.eventJson(), exclude,
+				elsewhere, publication.isWrapped()));
 		return delivered;
 	}
 
-	private int dispatch(String topic, String eventJson, @Nullable Set<String> exclude,
+	private int dispatch(String topic, WampPublication publication, @Nullable Set<String> exclude,
 			@Nullable Set<String> eligible) {
 		Topic entry = this.topics.get(topic);
 		if (entry == null) {
 			return 0;
 		}
-		TextFrame frame = new TextFrame(entry.frame(eventJson));
+		TextFrame v1Frame = null;
+		TextFrame v2Frame = null;
+		WampPublication.AuthFilter authFilter = publication.authFilter();
 		int delivered = 0;
+		int deliveredV2 = 0;
 		for (WampServerSession session : entry.subscribers) {
-			if ((exclude == null || !exclude.contains(session.getId()))
-					&& (eligible == null || eligible.contains(session.getId())) && session.send(frame)) {
-				delivered++;
+			if ((exclude != null && exclude.contains(session.getId()))
+					|| (eligible != null && !eligible.contains(session.getId()))
+					|| (authFilter != null && !authFilter.allows(session.getAuthId(), session.getAuthRole()))) {
+				continue;
+			}
+			if (session.v2() == null) {
+				if (v1Frame == null) {
+					v1Frame = new TextFrame(entry.frame(publication.eventJson()));
+				}
+				if (session.send(v1Frame)) {
+					delivered++;
+				}
+			}
+			else {
+				if (v2Frame == null) {
+					v2Frame = new TextFrame(publication.v2Frame(entry.subscriptionId, this.jsonMapper));
+				}
+				if (session.send(v2Frame)) {
+					deliveredV2++;
+				}
 			}
 		}
-		this.metrics.eventsDelivered(delivered);
-		return delivered;
+		this.metrics.eventsDelivered(delivered, deliveredV2);
+		return delivered + deliveredV2;
 	}
 
 	private void removeSubscriber(String topic, WampServerSession session) {
@@ -497,6 +621,7 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 		entry.subscribers.remove(session);
 		if (entry.subscribers.isEmpty()) {
 			this.topics.remove(topic);
+			this.subscriptionIds.remove(entry.subscriptionId, entry);
 			this.eventPublisher.publishEvent(new WampUnsubscribedEvent(this, topic));
 		}
 	}
@@ -520,10 +645,13 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 
 		private final @Nullable String quotedUri;
 
+		private final long subscriptionId;
+
 		private final Set<WampServerSession> subscribers = ConcurrentHashMap.newKeySet();
 
-		Topic(String uri, String quotedUri) {
+		Topic(String uri, String quotedUri, long subscriptionId) {
 			this.uri = uri;
+			this.subscriptionId = subscriptionId;
 			boolean plain = quotedUri.length() == uri.length() + 2 && quotedUri.regionMatches(1, uri, 0, uri.length());
 			this.quotedUri = plain ? null : quotedUri;
 		}

@@ -114,6 +114,14 @@ public final class WampServerMetrics {
 
 	private final LongAdder sessionsOpened = new LongAdder();
 
+	private final Map<WampProtocol, AtomicLong> sessionsOpenByProtocol = new EnumMap<>(WampProtocol.class);
+
+	private final Map<WampProtocol, LongAdder> sessionsOpenedByProtocol = new EnumMap<>(WampProtocol.class);
+
+	private final Map<Wamp2MessageType, LongAdder> messagesInV2 = new EnumMap<>(Wamp2MessageType.class);
+
+	private final LongAdder eventsDeliveredV2 = new LongAdder();
+
 	private final Map<WampMessageType, LongAdder> messagesIn = new EnumMap<>(WampMessageType.class);
 
 	private final Map<BadFrame, LongAdder> badFrames = new EnumMap<>(BadFrame.class);
@@ -148,6 +156,13 @@ public final class WampServerMetrics {
 		}
 		for (BadFrame kind : BadFrame.values()) {
 			this.badFrames.put(kind, new LongAdder());
+		}
+		for (WampProtocol protocol : WampProtocol.values()) {
+			this.sessionsOpenByProtocol.put(protocol, new AtomicLong());
+			this.sessionsOpenedByProtocol.put(protocol, new LongAdder());
+		}
+		for (Wamp2MessageType type : Wamp2MessageType.values()) {
+			this.messagesInV2.put(type, new LongAdder());
 		}
 		for (Limit limit : Limit.values()) {
 			this.limitRefusals.put(limit, new LongAdder());
@@ -237,6 +252,43 @@ public final class WampServerMetrics {
 	}
 
 	/**
+	 * Return the number of WAMP sessions of one version open now.
+	 * @param protocol the version
+	 * @return the open sessions
+	 */
+	public long getSessionsOpen(WampProtocol protocol) {
+		return this.sessionsOpenByProtocol.get(protocol).get();
+	}
+
+	/**
+	 * Return the number of WAMP sessions of one version opened since start.
+	 * @param protocol the version
+	 * @return the sessions opened
+	 */
+	public long getSessionsOpened(WampProtocol protocol) {
+		return this.sessionsOpenedByProtocol.get(protocol).sum();
+	}
+
+	/**
+	 * Return the number of well-formed WAMP v2 messages received of a type.
+	 * @param type the message type
+	 * @return the messages received
+	 */
+	public long getMessagesIn(Wamp2MessageType type) {
+		return this.messagesInV2.get(type).sum();
+	}
+
+	/**
+	 * Return the number of EVENT frames handed to sessions of one version.
+	 * @param protocol the version
+	 * @return the events delivered
+	 */
+	public long getEventsDelivered(WampProtocol protocol) {
+		return (protocol == WampProtocol.V2) ? this.eventsDeliveredV2.sum()
+				: this.eventsDelivered.sum() - this.eventsDeliveredV2.sum();
+	}
+
+	/**
 	 * Return the number of well-formed messages received of a type.
 	 * @param type the message type
 	 * @return the messages received
@@ -302,13 +354,27 @@ public final class WampServerMetrics {
 		return this.callErrors.sum();
 	}
 
-	void sessionOpened() {
+	void sessionOpened(WampProtocol protocol) {
 		this.sessionsOpen.incrementAndGet();
 		this.sessionsOpened.increment();
+		this.sessionsOpenByProtocol.get(protocol).incrementAndGet();
+		this.sessionsOpenedByProtocol.get(protocol).increment();
 	}
 
-	void sessionClosed() {
+	void sessionClosed(WampProtocol protocol) {
 		this.sessionsOpen.decrementAndGet();
+		this.sessionsOpenByProtocol.get(protocol).decrementAndGet();
+	}
+
+	void messageIn(Wamp2MessageType type) {
+		this.messagesInV2.get(type).increment();
+	}
+
+	void eventsDelivered(int v1, int v2) {
+		this.eventsDelivered.add(v1 + v2);
+		if (v2 > 0) {
+			this.eventsDeliveredV2.add(v2);
+		}
 	}
 
 	void messageIn(WampMessageType type) {

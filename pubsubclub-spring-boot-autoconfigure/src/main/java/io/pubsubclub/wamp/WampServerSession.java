@@ -29,6 +29,8 @@ final class WampServerSession implements WampSession {
 
 	private final WebSocketSession webSocket;
 
+	private final @Nullable Wamp2State v2;
+
 	private final Map<String, String> prefixes = new ConcurrentHashMap<>();
 
 	private final Set<String> topics = ConcurrentHashMap.newKeySet();
@@ -58,8 +60,18 @@ final class WampServerSession implements WampSession {
 	private @Nullable StringBuilder partialText;
 
 	WampServerSession(String id, WebSocketSession webSocket, long publishRate, long publishBurst) {
+		this(id, webSocket, publishRate, publishBurst, null);
+	}
+
+	/**
+	 * Create a session; a v2 one has its {@link Wamp2State}, whose id is this id in
+	 * decimal.
+	 */
+	WampServerSession(String id, WebSocketSession webSocket, long publishRate, long publishBurst,
+			@Nullable Wamp2State v2) {
 		this.id = id;
 		this.webSocket = webSocket;
+		this.v2 = v2;
 		InetSocketAddress remote = webSocket.getRemoteAddress();
 		this.authState = new WampAuthState((remote != null) ? remote.getAddress() : null);
 		this.publishBudget = new PublishBudget(publishRate, publishBurst, System.nanoTime());
@@ -96,6 +108,34 @@ final class WampServerSession implements WampSession {
 	 */
 	boolean isAuthenticated() {
 		return getPrincipal() != null || this.authState.getAuthentication() != null;
+	}
+
+	/**
+	 * Return the session's WAMP v2 state, {@code null} for a v1 session.
+	 */
+	@Nullable Wamp2State v2() {
+		return this.v2;
+	}
+
+	WampProtocol protocol() {
+		return (this.v2 != null) ? WampProtocol.V2 : WampProtocol.V1;
+	}
+
+	@Override
+	public WampProtocol getProtocol() {
+		return protocol();
+	}
+
+	@Override
+	public @Nullable String getAuthId() {
+		Wamp2State v2 = this.v2;
+		return (v2 != null) ? v2.authid() : WampSession.super.getAuthId();
+	}
+
+	@Override
+	public @Nullable String getAuthRole() {
+		Wamp2State v2 = this.v2;
+		return (v2 != null) ? v2.authrole() : null;
 	}
 
 	WampAuthState authState() {

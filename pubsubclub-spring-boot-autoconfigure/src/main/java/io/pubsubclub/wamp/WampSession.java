@@ -52,6 +52,36 @@ public interface WampSession {
 	}
 
 	/**
+	 * Return the WAMP version the session speaks.
+	 * @return the protocol
+	 */
+	default WampProtocol getProtocol() {
+		return WampProtocol.V1;
+	}
+
+	/**
+	 * Return who the session authenticated as: a v2 session's WELCOME authid; for a v1
+	 * session the WAMP-CRA auth key, else the handshake principal's name.
+	 * @return the authid, or {@code null} for an anonymous v1 session
+	 */
+	default @Nullable String getAuthId() {
+		WampCraAuthentication cra = getCraAuthentication();
+		if (cra != null) {
+			return cra.authKey();
+		}
+		Principal principal = getPrincipal();
+		return (principal != null) ? principal.getName() : null;
+	}
+
+	/**
+	 * Return the role the session authenticated with: a v2 session's WELCOME authrole.
+	 * @return the authrole, {@code null} for a v1 session (v1 has no roles)
+	 */
+	default @Nullable String getAuthRole() {
+		return null;
+	}
+
+	/**
 	 * Resolve a CURIE with this session's prefixes; a string whose part before the first
 	 * colon is not a known prefix is returned unchanged.
 	 * @param curieOrUri a CURIE or a full URI

@@ -127,6 +127,14 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 
 	private final WampMessageDispatcher dispatcher;
 
+	private final Wamp2Broker broker;
+
+	private final Wamp2Dispatcher v2Dispatcher;
+
+	private final Wamp2Dealer dealer;
+
+	private volatile boolean v2;
+
 	private String serverIdent = "PubSubClub";
 
 	private int maxMessageSize = 64 * 1024;
@@ -153,6 +161,22 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 		this.calls = new WampCallInvoker(server, procedures, executor);
 		this.dispatcher = new WampMessageDispatcher(server, this.calls, this::close);
 		this.calls.setCloser(this::closeLater);
+		this.broker = new Wamp2Broker(server);
+		this.dealer = new Wamp2Dealer(server, this.calls, procedures, this.broker);
+		this.v2Dispatcher = new Wamp2Dispatcher(server, this.broker, this.dealer, this::close);
+	}
+
+	/**
+	 * Serve WAMP v2 ({@code wamp.2.json}) beside v1 on this endpoint: the subprotocol is
+	 * picked from the client's list, in the client's order.
+	 * @param settings the realm and URI mapping, {@code null} for v1 only
+	 */
+	public void setV2(@Nullable Wamp2Settings settings) {
+		if (settings != null) {
+			this.v2Dispatcher.setRealm(settings.realm());
+			this.broker.setUriMapping(settings.uris());
+		}
+		this.v2 = (settings != null);
 	}
 
 	/**
@@ -163,6 +187,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 	public void setAuthenticator(@Nullable WampCraAuthenticator authenticator) {
 		this.authenticator = authenticator;
 		this.calls.setAuthenticator(authenticator);
+		this.v2Dispatcher.setAuth((authenticator != null) ? new Wamp2Auth(this.server, authenticator) : null);
 	}
 
 	/**
@@ -213,6 +238,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 	 */
 	public void setMaxCallsPerSession(int maxCallsPerSession) {
 		this.calls.setMaxCallsPerSession(maxCallsPerSession);
+		this.dealer.setMaxCallsPerSession(maxCallsPerSession);
 	}
 
 	/**
@@ -222,6 +248,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 	 */
 	public void setCallTimeout(@Nullable Duration callTimeout) {
 		this.calls.setCallTimeout(callTimeout);
+		this.dealer.setCallTimeout(callTimeout);
 	}
 
 	/**
@@ -230,6 +257,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 	 */
 	public void setServerIdent(String serverIdent) {
 		this.serverIdent = serverIdent;
+		this.v2Dispatcher.setAgent(serverIdent);
 	}
 
 	/**
@@ -278,7 +306,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 
 	@Override
 	public List<String> getSubProtocols() {
-		return List.of(SUBPROTOCOL);
+		return this.v2 ? List.of(SUBPROTOCOL, WampProtocol.V2.subprotocol()) : List.of(SUBPROTOCOL);
 	}
 
 	@Override
@@ -286,17 +314,22 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 		// no setTextMessageSizeLimit: Tomcat would give every session a text buffer of that
 		// size; parts of longer messages are assembled in textPart instead
 		smallTextBuffer(webSocket);
-		WampServerSession session = this.server.open(webSocket);
+		WampProtocol protocol = this.v2 ? WampProtocol.of(webSocket.getAcceptedProtocol()) : WampProtocol.V1;
+		WampServerSession session = this.server.open(webSocket, protocol);
 		webSocket.getAttributes().put(SESSION_ATTRIBUTE, session);
 		BiConsumer<WebSocketSession, OutboundBuffer.Overflow> onOverflow = (ws, reason) -> slowSession(session, reason);
 		session.outbound((webSocket instanceof FrameSenderSource source) ? source.frameSender(onOverflow)
 				: new OutboundBuffer(webSocket, this.sendBufferSize, this.sendTimeLimit.toMillis(), this.closeExecutor,
 						onOverflow));
 		if (logger.isDebugEnabled()) {
-			logger.debug("WAMP session " + session.getId() + " opened from " + webSocket.getRemoteAddress());
+			logger.debug("WAMP " + protocol.tag() + " session " + session.getId() + " opened from "
+					+ webSocket.getRemoteAddress());
 		}
-		session.send(this.server.jsonMapper()
-			.writeValueAsString(List.of(WampMessageType.WELCOME.code(), session.getId(), 1, this.serverIdent)));
+		if (protocol == WampProtocol.V1) {
+			// a v2 client speaks first (HELLO)
+			session.send(this.server.jsonMapper()
+				.writeValueAsString(List.of(WampMessageType.WELCOME.code(), session.getId(), 1, this.serverIdent)));
+		}
 		WampCraAuthenticator authenticator = this.authenticator;
 		Duration authTimeout = this.authTimeout;
 		if (authenticator != null && authTimeout != null && !session.isAuthenticated()) {
@@ -354,6 +387,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 		}
 		session.authState().cancelTimeout();
 		this.server.close(session);
+		this.dealer.closed(session);
 		if (logger.isDebugEnabled()) {
 			logger.debug("WAMP session " + session.getId() + " closed: " + closeStatus);
 		}
@@ -421,7 +455,12 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 			tooBig(session, String.valueOf(payload.length()));
 			return;
 		}
-		this.dispatcher.dispatch(session, payload);
+		if (session.v2() != null) {
+			this.v2Dispatcher.dispatch(session, payload);
+		}
+		else {
+			this.dispatcher.dispatch(session, payload);
+		}
 	}
 
 	private void slowSession(WampServerSession session, OutboundBuffer.Overflow reason) {

@@ -134,6 +134,10 @@ class PubSubClubActuatorIntegrationTests {
 		await().atMost(WAIT).until(() -> metric(a, "pubsubclub.cluster.links", "status:ready") == 4);
 		assertThat(metric(a, "pubsubclub.cluster.links", "direction:dialled")).isEqualTo(2);
 		assertThat(metric(a, "pubsubclub.wamp.sessions", null)).isOne();
+		// v1 and v2 sessions are counted apart
+		assertThat(metric(a, "pubsubclub.wamp.sessions", "protocol:v1")).isOne();
+		assertThat(metric(a, "pubsubclub.wamp.sessions", "protocol:v2")).isZero();
+		assertThat(metric(b, "pubsubclub.deliveries", "protocol:v1")).isOne();
 		assertThat(metric(a, "pubsubclub.wamp.messages", "type:publish")).isOne();
 		assertThat(metric(a, "pubsubclub.drops", null)).isZero();
 		MeterRegistry registry = b.context().getBean(MeterRegistry.class);

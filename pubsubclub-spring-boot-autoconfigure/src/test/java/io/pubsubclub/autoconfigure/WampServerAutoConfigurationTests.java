@@ -49,8 +49,32 @@ class WampServerAutoConfigurationTests {
 			assertThat(handlerMap(context.getBean("webSocketHandlerMapping", AbstractUrlHandlerMapping.class)))
 				.containsKey("/wamp");
 			assertThat(context.getBean(WampWebSocketHandler.class).getMaxMessageSize()).isEqualTo(64 * 1024);
-			assertThat(context.getBean(WampWebSocketHandler.class).getSubProtocols()).containsExactly("wamp");
+			assertThat(context.getBean(WampWebSocketHandler.class).getSubProtocols()).containsExactly("wamp",
+					"wamp.2.json");
 		});
+	}
+
+	@Test
+	void wamp2CanBeTurnedOff() {
+		this.contextRunner.withPropertyValues("pubsubclub.wamp.v2.enabled=false")
+			.run((context) -> assertThat(context.getBean(WampWebSocketHandler.class).getSubProtocols())
+				.containsExactly("wamp"));
+	}
+
+	@Test
+	void aBadRealmOrPrefixMappingFailsStartUpNamingTheProperty() {
+		this.contextRunner.withPropertyValues("pubsubclub.wamp.v2.realm=realm#1").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("pubsubclub.wamp.v2.realm");
+		});
+		this.contextRunner
+			.withPropertyValues("pubsubclub.wamp.v2.topic-prefixes[a.example/x#]=com.example.",
+					"pubsubclub.wamp.v2.topic-prefixes[b.example/y#]=com.example.")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("pubsubclub.wamp.v2.topic-prefixes");
+			});
 	}
 
 	@Test

@@ -28,6 +28,26 @@ class PscResumeCodecTests {
 	}
 
 	@Test
+	void theWamp2FlagIsWrittenBesideTheListsAndReadBack() {
+		assertThat(PscResumeCodec.sessions(null, null, true)).isEqualTo("{\"v2\":true}");
+		assertThat(PscResumeCodec.sessions(List.of("1"), null, true)).isEqualTo("{\"exclude\":[\"1\"],\"v2\":true}");
+		assertThat(PscResumeCodec.sessions(List.of("1"), List.of(), false))
+			.isEqualTo("{\"exclude\":[\"1\"],\"eligible\":[]}");
+		assertThat(PscCodec.decode("[301,\"t\",{\"args\":[],\"kwargs\":{}},3,{\"v2\":true}]"))
+			.isEqualTo(new PscMessage.Event("t", "{\"args\":[],\"kwargs\":{}}", 3,
+					new PscMessage.Sessions(null, null, true)));
+		assertThat(PscCodec.decode("[301,\"t\",1,3,{\"exclude\":[\"a\"],\"v2\":false}]"))
+			.isEqualTo(new PscMessage.Event("t", "1", 3, new PscMessage.Sessions(Set.of("a"), null, false)));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "[301,\"t\",1,1,{\"v2\":1}]", "[301,\"t\",1,1,{\"v2\":\"true\"}]",
+			"[301,\"t\",1,1,{\"v2\":[]}]", "[301,\"t\",1,1,{\"v2\":true,\"v2\":true}]" })
+	void rejectsABadWamp2Flag(String frame) {
+		assertThatExceptionOfType(PscProtocolException.class).isThrownBy(() -> PscCodec.decode(frame));
+	}
+
+	@Test
 	void epochsAreSixteenBase64UrlCharactersAndDiffer() {
 		String epoch = Sequencer.newEpoch();
 		assertThat(epoch).hasSize(16).matches("[A-Za-z0-9_-]+");

@@ -110,6 +110,33 @@ class ResumeLinkTests {
 	}
 
 	@Test
+	void aWamp2WrapperIsFlaggedOn12AndReachesA11LinkAsThePlainV1Frame() {
+		Channel old = new Channel();
+		PeerLink oldLink = producerLink(old, "[101,[1,0],[1,1]]");
+		Channel resumable = new Channel();
+		PeerLink newLink = producerLink(resumable, "[101,[1,2]]");
+		oldLink.received("[201,\"t\"]");
+		newLink.received("[201,\"t\"]");
+		this.subscribers.publishV2("t", "{\"args\":[1,2],\"kwargs\":{}}", null);
+		this.subscribers.publishV2("t", "{\"args\":[],\"kwargs\":{}}", Set.of("far"));
+		assertThat(resumable.frames.subList(1, resumable.frames.size())).containsExactly(
+				"[301,\"t\",{\"args\":[1,2],\"kwargs\":{}},1,{\"v2\":true}]",
+				"[301,\"t\",{\"args\":[],\"kwargs\":{}},2,{\"exclude\":[\"far\"],\"v2\":true}]");
+		// a 1.0/1.1 peer (a Python node) sees a v1 publish of the wrapper, never the flag;
+		// the one naming a session is withheld as before
+		assertThat(old.frames).containsExactly("[102,[1,1],777]", "[301,\"t\",{\"args\":[1,2],\"kwargs\":{}}]");
+	}
+
+	@Test
+	void aConsumerPassesTheWamp2FlagOn() {
+		this.subscribers.subscribe("t");
+		PeerLink link = consumerLink(new Channel(), "[102,[1,2],5,\"ep\"]");
+		link.received("[301,\"t\",{\"args\":[],\"kwargs\":{}},1,{\"v2\":true}]");
+		assertThat(this.subscribers.delivered())
+			.containsExactly("t {\"args\":[],\"kwargs\":{}} exclude=null eligible=null v2");
+	}
+
+	@Test
 	void consumerDeliversSessionsAsTheyCameAndDropsDuplicates() {
 		this.subscribers.subscribe("t");
 		Channel channel = new Channel();

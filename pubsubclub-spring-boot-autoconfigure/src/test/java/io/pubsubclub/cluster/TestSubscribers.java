@@ -54,6 +54,21 @@ public class TestSubscribers implements LocalSubscribers, ApplicationEventPublis
 		this.publisher.publishEvent(new WampPublishedEvent(this, topic, eventJson, exclude, eligible));
 	}
 
+	/** A local publish of a WAMP v2 payload, {@code eventJson} its wrapper. */
+	public void publishV2(String topic, String eventJson, Set<String> exclude) {
+		this.publisher.publishEvent(new WampPublishedEvent(this, topic, eventJson, exclude, null, true));
+	}
+
+	@Override
+	public int deliver(String topic, String eventJson, Set<String> exclude, Set<String> eligible, boolean v2) {
+		if (!v2) {
+			return (exclude == null && eligible == null) ? deliver(topic, eventJson)
+					: deliver(topic, eventJson, exclude, eligible);
+		}
+		this.delivered.add(topic + " " + eventJson + " exclude=" + exclude + " eligible=" + eligible + " v2");
+		return 1;
+	}
+
 	@Override
 	public int deliver(String topic, String eventJson, Set<String> exclude, Set<String> eligible) {
 		this.delivered.add(topic + " " + eventJson + " exclude=" + exclude + " eligible=" + eligible);

@@ -404,6 +404,106 @@ public class WampCraAuthenticator implements AutoCloseable {
 		return (long) Math.min(delay, 4 * mean);
 	}
 
+	/**
+	 * WAMP v2's WAMP-CRA, first step: look up the auth key (the HELLO's authid) and make
+	 * the CHALLENGE's Extra: {@code challenge}, the JSON text of {@code {authid, authrole,
+	 * authmethod, authprovider, nonce, timestamp, session}}, and {@code salt},
+	 * {@code iterations}, {@code keylen} for a salted secret. The same credentials and
+	 * permissions as v1; the same counting of outcomes and failures.
+	 * @param session the session
+	 * @param state the session's authentication state
+	 * @param authid the auth key the client named
+	 * @param authrole the role to name in the challenge
+	 * @param sessionId the v2 session id
+	 * @return a stage completing with the Extra, or exceptionally with a
+	 * {@link WampRpcException} (unknown auth key, lookup failure)
+	 */
+	public CompletionStage<Map<String, Object>> challengeV2(WampSession session, WampAuthState state, String authid,
+			String authrole, long sessionId) {
+		if (authid.length() > this.maxAuthKeyLength || CraArguments.unpairedSurrogate(authid)) {
+			return CompletableFuture.failedFuture(this.refusals.invalid(session, state, "authid longer than " + this.maxAuthKeyLength
+					+ " characters or holding an unpaired surrogate"));
+		}
+		Phase busy = state.startRequest();
+		if (busy != null) {
+			return CompletableFuture.failedFuture(this.refusals.failure(session, state, Outcome.OUT_OF_ORDER,
+					WampCra.ERROR_AUTHENTICATION_ALREADY_REQUESTED, "authentication already requested",
+					"HELLO with wampcra while " + busy));
+		}
+		WampRpcException held = this.refusals.heldBack(session, state, authid, "HELLO", this.maxFailures);
+		if (held != null) {
+			state.requestFailed();
+			return CompletableFuture.failedFuture(held);
+		}
+		return this.credentials.find(authid, Map.of()).handle((credential, ex) -> {
+			if (credential == null || ex != null) {
+				state.requestFailed();
+			}
+			if (ex != null) {
+				this.metrics.count(Outcome.CREDENTIALS_ERROR);
+				logger.warn("WAMP session " + session.getId() + ": credentials lookup for authid "
+						+ CraArguments.shown(authid) + " failed", ex);
+				throw new WampRpcException(WampCra.ERROR_AUTH_PERMISSIONS_ERROR, "permissions lookup failed");
+			}
+			if (credential == null) {
+				this.refusals.failed(null, state);
+				state.failed(this.maxFailures);
+				throw this.refusals.failure(session, state, Outcome.NO_SUCH_AUTHKEY, WampCra.ERROR_NO_SUCH_AUTHKEY, "no such authid",
+						"unknown authid " + CraArguments.shown(authid));
+			}
+			Map<String, Object> info = new LinkedHashMap<>();
+			info.put("authid", authid);
+			info.put("authrole", authrole);
+			info.put("authmethod", "wampcra");
+			info.put("authprovider", "static");
+			info.put("nonce", newId());
+			info.put("timestamp", TIMESTAMP.format(java.time.Instant.now()));
+			info.put("session", sessionId);
+			String challenge = this.jsonMapper.writeValueAsString(info);
+			state.challenged(new Pending(authid, WampCraCrypto.sign(challenge, credential.key()),
+					credential.getPermissions()));
+			this.metrics.count(Outcome.CHALLENGED);
+			Map<String, Object> extra = new LinkedHashMap<>();
+			extra.put("challenge", challenge);
+			Map<String, Object> authExtra = credential.authExtra();
+			if (authExtra != null) {
+				extra.putAll(authExtra);
+			}
+			return extra;
+		});
+	}
+
+	/**
+	 * WAMP v2's WAMP-CRA, second step: check the AUTHENTICATE signature against the
+	 * challenge sent, in constant time; one try.
+	 * @param session the session
+	 * @param state the session's authentication state
+	 * @param signature the signature the client sent
+	 * @return the authentication, or {@code null} when the signature is wrong or no
+	 * challenge is pending (counted and logged)
+	 */
+	public @Nullable WampCraAuthentication authenticateV2(WampSession session, WampAuthState state, String signature) {
+		Pending pending = state.takePending();
+		if (pending == null) {
+			this.metrics.count(Outcome.OUT_OF_ORDER);
+			logger.info("WAMP session " + session.getId() + ": AUTHENTICATE without a pending challenge");
+			return null;
+		}
+		if (!WampCraCrypto.matches(pending.expectedSignature(), signature)) {
+			this.refusals.failed(pending.authKey(), state);
+			boolean locked = state.failed(this.maxFailures);
+			this.refusals.failure(session, state, Outcome.INVALID_SIGNATURE, WampCra.ERROR_INVALID_SIGNATURE, "invalid signature",
+					"invalid signature for authid " + CraArguments.shown(pending.authKey()) + CraRefusals.failures(state, locked));
+			return null;
+		}
+		WampCraAuthentication authentication = new WampCraAuthentication(pending.authKey(), pending.permissions());
+		state.authenticated(authentication);
+		state.cancelTimeout();
+		this.metrics.count(Outcome.AUTHENTICATED);
+		logger.info("WAMP session " + session.getId() + ": authenticated as " + CraArguments.shown(pending.authKey()));
+		return authentication;
+	}
+
 	private String newId() {
 		char[] id = new char[16];
 		for (int i = 0; i < id.length; i++) {

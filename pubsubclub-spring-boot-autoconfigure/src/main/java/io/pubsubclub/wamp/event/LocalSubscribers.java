@@ -63,6 +63,27 @@ public interface LocalSubscribers {
 	}
 
 	/**
+	 * Deliver an event published elsewhere, as
+	 * {@link #deliver(String, String, Set, Set)} does, saying whether the event is the
+	 * wrapper {@code {"args": [...], "kwargs": {...}}} of a WAMP v2 payload: a server
+	 * with v2 sessions unwraps it for them and delivers it as it is to v1 ones. The
+	 * default implementation delivers it as it is to all.
+	 * @param topic the full topic URI
+	 * @param eventJson the event payload as JSON text
+	 * @param exclude the WAMP session ids that must not receive it, {@code null} for
+	 * none
+	 * @param eligible the only WAMP session ids that may receive it, {@code null} for
+	 * all
+	 * @param v2 whether the event is the wrapper of a v2 payload
+	 * @return the number of sessions the event was handed to
+	 */
+	default int deliver(String topic, String eventJson, @Nullable Set<String> exclude, @Nullable Set<String> eligible,
+			boolean v2) {
+		return (exclude == null && eligible == null) ? deliver(topic, eventJson)
+				: deliver(topic, eventJson, exclude, eligible);
+	}
+
+	/**
 	 * Return whether a WAMP session id is one of this server's open sessions. The
 	 * cluster leaves such ids out of what it tells other nodes: the lists were applied
 	 * to them here already.

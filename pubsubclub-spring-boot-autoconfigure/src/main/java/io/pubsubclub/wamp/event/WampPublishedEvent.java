@@ -25,6 +25,8 @@ public class WampPublishedEvent extends WampTopicEvent {
 
 	private final @Nullable Set<String> eligible;
 
+	private final boolean v2;
+
 	public WampPublishedEvent(Object source, String topic, String eventJson) {
 		this(source, topic, eventJson, null, null);
 	}
@@ -41,7 +43,26 @@ public class WampPublishedEvent extends WampTopicEvent {
 	 */
 	public WampPublishedEvent(Object source, String topic, String eventJson, @Nullable Set<String> exclude,
 			@Nullable Set<String> eligible) {
+		this(source, topic, eventJson, exclude, eligible, false);
+	}
+
+	/**
+	 * Create the event of a publish, saying whether its payload is the wrapper of a WAMP
+	 * v2 payload.
+	 * @param source the WAMP server
+	 * @param topic the full topic URI (v1 form)
+	 * @param eventJson the payload as JSON text: the event v1 subscribers get
+	 * @param exclude the WAMP session ids that must not receive it, {@code null} for
+	 * none
+	 * @param eligible the only WAMP session ids that may receive it, {@code null} for
+	 * all (an empty set reaches no one)
+	 * @param v2 whether {@code eventJson} is the wrapper {@code {"args": [...], "kwargs":
+	 * {...}}} of a WAMP v2 payload, which nodes unwrap for their v2 subscribers
+	 */
+	public WampPublishedEvent(Object source, String topic, String eventJson, @Nullable Set<String> exclude,
+			@Nullable Set<String> eligible, boolean v2) {
 		super(source, topic);
+		this.v2 = v2;
 		this.eventJson = eventJson;
 		this.publishedNanos = System.nanoTime();
 		this.exclude = exclude;
@@ -64,6 +85,15 @@ public class WampPublishedEvent extends WampTopicEvent {
 	 */
 	public @Nullable Set<String> getEligible() {
 		return this.eligible;
+	}
+
+	/**
+	 * Return whether the payload is the wrapper of a WAMP v2 payload (the cluster's
+	 * {@code "v2"} flag of PSC 1.2).
+	 * @return whether the payload is a v2 wrapper
+	 */
+	public boolean isV2() {
+		return this.v2;
 	}
 
 	/**
