@@ -5,6 +5,9 @@
 #   ./demo.sh           build if needed, start node A and node B, print the URLs, wait
 #   ./demo.sh --check   the same, then stop both and exit 0 once both are up (for CI;
 #                       .ci/demo-failure checks the failure path)
+#   ./demo.sh --redis   the two nodes through a Redis backplane instead of the mesh: starts
+#                       Debian's redis-server (installed if missing) on a free port
+#                       (REDIS_PORT to choose it); combines with --check
 #
 # Ports (environment): NODE_A_HTTP_PORT=8081 NODE_A_CLUSTER_PORT=19001
 #                      NODE_B_HTTP_PORT=8082 NODE_B_CLUSTER_PORT=19002
@@ -14,12 +17,15 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 check_only=false
-case "${1:-}" in
-	"") ;;
-	--check) check_only=true ;;
-	-h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-	*) echo "usage: $0 [--check]" >&2; exit 2 ;;
-esac
+redis=false
+for arg in "$@"; do
+	case "$arg" in
+		--check) check_only=true ;;
+		--redis) redis=true ;;
+		-h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+		*) echo "usage: $0 [--check] [--redis]" >&2; exit 2 ;;
+	esac
+done
 
 a_http=${NODE_A_HTTP_PORT:-8081}
 a_cluster=${NODE_A_CLUSTER_PORT:-19001}
@@ -67,6 +73,35 @@ for entry in "NODE_A_HTTP_PORT:$a_http" "NODE_A_CLUSTER_PORT:$a_cluster" "NODE_B
 	fi
 done
 
+# --- the Redis backplane (--redis): Debian's redis-server on a free port ---------------------------
+redis_pid=
+redis_port=
+if $redis; then
+	if ! command -v redis-server >/dev/null 2>&1; then
+		echo "demo: installing redis-server" >&2
+		if [[ $(id -u) -eq 0 ]]; then sudo=(); else sudo=(sudo -n); fi
+		DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq redis-server >/dev/null \
+			|| { echo "demo: cannot install redis-server: apt-get install -y redis-server" >&2; exit 1; }
+	fi
+	redis_port=${REDIS_PORT:-6390}
+	while [[ -z ${REDIS_PORT:-} ]] && port_open "$address" "$redis_port"; do
+		redis_port=$((redis_port + 1))
+	done
+	mkdir -p "$logs/redis"
+	# absolute: redis-server changes to --dir before it opens the log file
+	redis-server --port "$redis_port" --bind "$address" --dir "$PWD/$logs/redis" --save "" --appendonly no \
+		--daemonize no --logfile "$PWD/$logs/redis.log" &
+	redis_pid=$!
+	until port_open "$address" "$redis_port"; do
+		if ! kill -0 "$redis_pid" 2>/dev/null; then
+			echo "demo: redis-server did not start; the end of $logs/redis.log:" >&2
+			tail -n 20 "$logs/redis.log" >&2 || true
+			exit 1
+		fi
+		sleep 0.2
+	done
+fi
+
 # --- start both nodes; stop both on exit --------------------------------------------------------
 a_pid=
 b_pid=
@@ -75,6 +110,9 @@ stop_nodes() {
 	local pids=()
 	[[ -n $a_pid ]] && pids+=("$a_pid")
 	[[ -n $b_pid ]] && pids+=("$b_pid")
+	if [[ -n $redis_pid ]]; then
+		kill "$redis_pid" 2>/dev/null || true
+	fi
 	if ((${#pids[@]} > 0)); then
 		echo
 		echo "demo: stopping node A and node B ..."
@@ -94,16 +132,18 @@ if [[ $address == 127.0.0.1 ]]; then
 fi
 
 start_node() { # name http-port cluster-port peer-cluster-port log
+	local between=(--pubsubclub.producer.enabled=true --pubsubclub.consumer.enabled=true
+		--pubsubclub.server.address="$address" --pubsubclub.server.port="$3" --pubsubclub.peers="$address:$4")
+	if $redis; then
+		between=(--spring.profiles.active=redis --spring.data.redis.host="$address"
+			--spring.data.redis.port="$redis_port")
+	fi
 	# shellcheck disable=SC2086
 	"$java" ${JAVA_OPTS:-} -jar "$jar" \
 		--spring.application.name="pubsubclub-demo-$1" \
 		--server.address="$address" \
 		--server.port="$2" \
-		--pubsubclub.producer.enabled=true \
-		--pubsubclub.consumer.enabled=true \
-		--pubsubclub.server.address="$address" \
-		--pubsubclub.server.port="$3" \
-		--pubsubclub.peers="$address:$4" \
+		"${between[@]}" \
 		--pubsubclub.wamp.allowed-origins="$origins" \
 		--management.endpoints.web.exposure.include=health,pubsubclub \
 		--management.endpoints.web.cors.allowed-origins="$origins" \
@@ -118,8 +158,13 @@ start_node a "$a_http" "$a_cluster" "$b_cluster" "$a_log"
 a_pid=$!
 start_node b "$b_http" "$b_cluster" "$a_cluster" "$b_log"
 b_pid=$!
-echo "demo: starting node A (http $a_http, cluster $a_cluster) and node B (http $b_http, cluster $b_cluster);" \
-	"logs in $logs/"
+if $redis; then
+	echo "demo: starting node A (http $a_http) and node B (http $b_http) through redis-server on port" \
+		"$redis_port; logs in $logs/"
+else
+	echo "demo: starting node A (http $a_http, cluster $a_cluster) and node B (http $b_http, cluster $b_cluster);" \
+		"logs in $logs/"
+fi
 
 http_get() { # port path: prints the whole response, fails when nothing answers
 	(

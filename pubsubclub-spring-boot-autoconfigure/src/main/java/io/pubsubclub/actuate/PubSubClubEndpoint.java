@@ -61,6 +61,8 @@ public class PubSubClubEndpoint {
 	private final ForcedReconnects forcedReconnects;
 	private final @Nullable LinkSecurity linkSecurity;
 
+	private volatile java.util.function.@Nullable Supplier<io.pubsubclub.redis.RedisBackplaneState> redisBackplane;
+
 	/**
 	 * Create the endpoint, with the default limit on forced redials.
 	 * @param wampServer the WAMP server, if this node runs one
@@ -104,7 +106,16 @@ public class PubSubClubEndpoint {
 	 */
 	@ReadOperation
 	public NodeDescriptor node() {
-		return new NodeDescriptor(cluster(), wamp());
+		java.util.function.Supplier<io.pubsubclub.redis.RedisBackplaneState> redis = this.redisBackplane;
+		return new NodeDescriptor(cluster(), wamp(), (redis != null) ? redis.get() : null);
+	}
+
+	/**
+	 * Show the Redis backplane, when this node runs one in place of the cluster mesh.
+	 * @param redisBackplane a snapshot of the backplane, {@code null} for none
+	 */
+	public void setRedisBackplane(java.util.function.@Nullable Supplier<io.pubsubclub.redis.RedisBackplaneState> redisBackplane) {
+		this.redisBackplane = redisBackplane;
 	}
 
 	/**
@@ -223,9 +234,16 @@ public class PubSubClubEndpoint {
 	 *
 	 * @param cluster the cluster part, {@code null} when the node is not in a cluster
 	 * @param wamp the WAMP part, {@code null} when the node runs no WAMP server
+	 * @param redis the Redis backplane (mode, endpoint without credentials, subscribed
+	 * channels, reconnects, last error, counters), {@code null} when the node runs none
 	 */
-	public record NodeDescriptor(@Nullable ClusterDescriptor cluster,
-			@Nullable WampDescriptor wamp) implements OperationResponseBody {
+	public record NodeDescriptor(@Nullable ClusterDescriptor cluster, @Nullable WampDescriptor wamp,
+			io.pubsubclub.redis.@Nullable RedisBackplaneState redis) implements OperationResponseBody {
+
+		public NodeDescriptor(@Nullable ClusterDescriptor cluster, @Nullable WampDescriptor wamp) {
+			this(cluster, wamp, null);
+		}
+
 	}
 
 	/**

@@ -43,7 +43,9 @@ public class WampAuthMeterBinder implements MeterBinder {
 			.description("WAMP-CRA refusals counted but not logged, over the log's per-session or per-minute bound")
 			.register(registry);
 		// read through the metrics: the authenticator may set its throttle after binding
-		Gauge.builder("pubsubclub.wamp.auth.throttle.tracked", this.metrics, (m) -> throttled(m, WampCraThrottle::trackedKeys))
+		Gauge
+			.builder("pubsubclub.wamp.auth.throttle.tracked", this.metrics,
+					(m) -> throttled(m, WampCraThrottle::trackedKeys))
 			.description("Auth keys and remote addresses whose WAMP-CRA failures are tracked across sessions")
 			.tag("kind", "auth-key")
 			.register(registry);
@@ -52,7 +54,9 @@ public class WampAuthMeterBinder implements MeterBinder {
 			.description("Auth keys and remote addresses whose WAMP-CRA failures are tracked across sessions")
 			.tag("kind", "address")
 			.register(registry);
-		FunctionCounter.builder("pubsubclub.wamp.auth.throttle.forgotten", this.metrics, (m) -> throttled(m, WampCraThrottle::forgotten))
+		FunctionCounter
+			.builder("pubsubclub.wamp.auth.throttle.forgotten", this.metrics,
+					(m) -> throttled(m, WampCraThrottle::forgotten))
 			.description("Tracked auth keys and addresses forgotten to keep within max-tracked")
 			.register(registry);
 	}

@@ -46,6 +46,8 @@ public class PubSubClubProperties {
 
 	private final Discovery discovery = new Discovery();
 
+	private final Redis redis = new Redis();
+
 	public @Nullable Long getNodeId() {
 		return this.nodeId;
 	}
@@ -84,6 +86,10 @@ public class PubSubClubProperties {
 
 	public Discovery getDiscovery() {
 		return this.discovery;
+	}
+
+	public Redis getRedis() {
+		return this.redis;
 	}
 
 	/**
@@ -178,6 +184,15 @@ public class PubSubClubProperties {
 		 */
 		private boolean compression;
 
+		/**
+		 * Longest time a WebSocket client may send nothing before its session is closed with
+		 * 1001, on the starter's own transport. It pings a silent client halfway, so a live
+		 * client (browsers answer pings) never reaches it. The container's transport
+		 * ("compression" on) does not ping, so it keeps the container's idle timeout (none on
+		 * Tomcat), lest quiet subscribers be cut off.
+		 */
+		private Duration idleTimeout = Duration.ofSeconds(60);
+
 		private final Topics topics = new Topics();
 
 		private final Auth auth = new Auth();
@@ -252,6 +267,14 @@ public class PubSubClubProperties {
 
 		public boolean isCompression() {
 			return this.compression;
+		}
+
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
 		}
 
 		public void setCompression(boolean compression) {
@@ -1206,6 +1229,127 @@ public class PubSubClubProperties {
 
 		public void setDebounce(Duration debounce) {
 			this.debounce = debounce;
+		}
+
+	}
+
+
+	/**
+	 * The Redis backplane: events between nodes through Redis instead of the cluster mesh.
+	 */
+	public static class Redis {
+
+		/**
+		 * Whether events between nodes go through Redis (Spring Data Redis on Lettuce,
+		 * configured by "spring.data.redis.*") instead of the cluster mesh. Cannot be
+		 * combined with a cluster role or peers.
+		 */
+		private boolean enabled;
+
+		/**
+		 * How events travel through Redis: "pubsub" (SUBSCRIBE/PUBLISH) or "sharded"
+		 * (SSUBSCRIBE/SPUBLISH, Redis Cluster 7+).
+		 */
+		private io.pubsubclub.redis.RedisMode mode = io.pubsubclub.redis.RedisMode.PUBSUB;
+
+		/**
+		 * Prefix of each topic's channel ("prefix{topic}") and history stream
+		 * ("prefix{topic}:history"). Must be the same on every node.
+		 */
+		private String channelPrefix = "pubsubclub:";
+
+		/**
+		 * Most publishes of this node waiting for Redis (in flight, or queued while Redis
+		 * is unreachable); a publish past it is dropped and counted.
+		 */
+		private int maxPending = 10000;
+
+		private final RedisHistory history = new RedisHistory();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public io.pubsubclub.redis.RedisMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(io.pubsubclub.redis.RedisMode mode) {
+			this.mode = mode;
+		}
+
+		public String getChannelPrefix() {
+			return this.channelPrefix;
+		}
+
+		public void setChannelPrefix(String channelPrefix) {
+			this.channelPrefix = channelPrefix;
+		}
+
+		public int getMaxPending() {
+			return this.maxPending;
+		}
+
+		public void setMaxPending(int maxPending) {
+			this.maxPending = maxPending;
+		}
+
+		public RedisHistory getHistory() {
+			return this.history;
+		}
+
+	}
+
+	/**
+	 * The history each topic keeps in Redis (a stream per topic), from which a node
+	 * recovers what was published while its Redis connection was down.
+	 */
+	public static class RedisHistory {
+
+		/**
+		 * Whether each publish is also kept in its topic's stream (XADD), so that a node
+		 * recovers, exactly once and in order, what it missed during a Redis connection
+		 * drop or failover shorter than the history. Needs Redis 7+.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Events kept per topic (XADD MAXLEN ~, so Redis may keep somewhat more).
+		 */
+		private int maxLen = 10000;
+
+		/**
+		 * How long events are kept: older ones are trimmed at the next publish on the
+		 * topic, and the stream of a topic idle that long expires.
+		 */
+		private Duration maxAge = Duration.ofSeconds(30);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getMaxLen() {
+			return this.maxLen;
+		}
+
+		public void setMaxLen(int maxLen) {
+			this.maxLen = maxLen;
+		}
+
+		public Duration getMaxAge() {
+			return this.maxAge;
+		}
+
+		public void setMaxAge(Duration maxAge) {
+			this.maxAge = maxAge;
 		}
 
 	}

@@ -44,6 +44,11 @@ final class UnusedClusterSettings implements SmartInitializingSingleton {
 	private static final ConfigurationPropertyName DISCOVERY_ENABLED = ConfigurationPropertyName
 		.of("pubsubclub.discovery.enabled");
 
+	/**
+	 * The Redis backplane sends the node id with its publishes.
+	 */
+	private static final ConfigurationPropertyName NODE_ID = ConfigurationPropertyName.of("pubsubclub.node-id");
+
 	private final Environment environment;
 
 	UnusedClusterSettings(Environment environment) {
@@ -67,10 +72,11 @@ final class UnusedClusterSettings implements SmartInitializingSingleton {
 	 */
 	Set<String> given() {
 		Set<String> given = new TreeSet<>();
+		boolean redis = this.environment.getProperty("pubsubclub.redis.enabled", Boolean.class, false);
 		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(this.environment)) {
 			if (source instanceof IterableConfigurationPropertySource iterable) {
 				iterable.stream()
-					.filter((name) -> isClusterSetting(source, name))
+					.filter((name) -> isClusterSetting(source, name) && !(redis && NODE_ID.equals(name)))
 					.map(UnusedClusterSettings::withoutIndex)
 					.forEach((name) -> given.add(name.toString()));
 			}

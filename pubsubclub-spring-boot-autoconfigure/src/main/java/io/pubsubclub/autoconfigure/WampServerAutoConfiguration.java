@@ -183,6 +183,7 @@ public final class WampServerAutoConfiguration {
 			return new TomcatUpgradeStrategy((int) maxBytes,
 					PropertyChecks.positive("pubsubclub.wamp.send-buffer-size", wamp.getSendBufferSize()),
 					PropertyChecks.positive("pubsubclub.wamp.send-time-limit", wamp.getSendTimeLimit()), CLOSE_TIMEOUT,
+					PropertyChecks.positive("pubsubclub.wamp.idle-timeout", wamp.getIdleTimeout()),
 					new StandardWebSocketUpgradeStrategy());
 		}
 

@@ -8,6 +8,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.io.JsonStringEncoder;
 import tools.jackson.core.json.JsonFactory;
 
@@ -15,12 +16,29 @@ import tools.jackson.core.json.JsonFactory;
  * Encodes and decodes PSC frames with Jackson's streaming parser. The payload of a 301
  * is never turned into a tree: its JSON text is cut out of the frame by character offsets
  * and handed on as it is.
+ * <p>
+ * Bounds: a frame is at most the link's largest message. The parser's default limits of
+ * 1,000 digits for a number and 50,000 characters for a property name are lifted: an
+ * application's event may hold a longer number (a {@code BigInteger}) or name, which
+ * Jackson writes without limit, and a consumer that refused it would close the link, take
+ * the event again in the resume's replay and close again for as long as the producer
+ * keeps it. The fields read as values (message type, version, node id, sequence numbers)
+ * are refused unread when their text is longer than {@value #MAX_NUMBER_FIELD_LENGTH}
+ * characters, so no long number is ever converted.
  *
  * @author PubSubClub
  */
 final class PscCodec {
 
-	private static final JsonFactory FACTORY = new JsonFactory();
+	private static final JsonFactory FACTORY = JsonFactory.builder()
+		.streamReadConstraints(StreamReadConstraints.builder()
+			.maxNumberLength(Integer.MAX_VALUE)
+			.maxNameLength(Integer.MAX_VALUE)
+			.build())
+		.build();
+
+	/** Longest text of a number read as a value: a long's digits and a sign. */
+	static final int MAX_NUMBER_FIELD_LENGTH = 20;
 
 	private PscCodec() {
 	}
@@ -70,8 +88,9 @@ final class PscCodec {
 			if (parser.nextToken() != JsonToken.VALUE_NUMBER_INT) {
 				throw new PscProtocolException("message type is not an integer");
 			}
-			if (parser.getNumberType() != JsonParser.NumberType.INT) {
-				throw new PscProtocolException("unknown message type " + parser.getString());
+			if (parser.getStringLength() > MAX_NUMBER_FIELD_LENGTH
+					|| parser.getNumberType() != JsonParser.NumberType.INT) {
+				throw new PscProtocolException("unknown message type " + shortened(parser));
 			}
 			int type = parser.getIntValue();
 			PscMessage message = switch (type) {
@@ -115,7 +134,8 @@ final class PscCodec {
 		@Nullable Long nodeId = null;
 		@Nullable String epoch = null;
 		if (token == JsonToken.VALUE_NUMBER_INT) {
-			if (parser.getNumberType() != JsonParser.NumberType.INT
+			if (parser.getStringLength() > MAX_NUMBER_FIELD_LENGTH
+					|| parser.getNumberType() != JsonParser.NumberType.INT
 					&& parser.getNumberType() != JsonParser.NumberType.LONG) {
 				throw new PscProtocolException("102 node id out of range");
 			}
@@ -153,7 +173,8 @@ final class PscCodec {
 	}
 
 	private static int versionPart(JsonParser parser, int type) {
-		if (parser.getNumberType() != JsonParser.NumberType.INT || parser.getIntValue() < 0) {
+		if (parser.getStringLength() > MAX_NUMBER_FIELD_LENGTH || parser.getNumberType() != JsonParser.NumberType.INT
+				|| parser.getIntValue() < 0) {
 			throw new PscProtocolException(type + " version number out of range");
 		}
 		return parser.getIntValue();
@@ -209,6 +230,11 @@ final class PscCodec {
 			end--;
 		}
 		return new PscMessage.Event(topic, frame.substring(start, end), seq, sessions);
+	}
+
+	private static String shortened(JsonParser parser) {
+		String text = parser.getString();
+		return (text.length() > MAX_NUMBER_FIELD_LENGTH) ? text.substring(0, MAX_NUMBER_FIELD_LENGTH) + "..." : text;
 	}
 
 	private static boolean isJsonWhitespace(char c) {

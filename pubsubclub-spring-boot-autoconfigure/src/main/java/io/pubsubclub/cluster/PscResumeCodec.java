@@ -88,7 +88,7 @@ final class PscResumeCodec {
 	}
 
 	static long seq(JsonParser parser, int type) {
-		if ((parser.getNumberType() != JsonParser.NumberType.INT
+		if (parser.getStringLength() > PscCodec.MAX_NUMBER_FIELD_LENGTH || (parser.getNumberType() != JsonParser.NumberType.INT
 				&& parser.getNumberType() != JsonParser.NumberType.LONG) || parser.getLongValue() < 0) {
 			throw new PscProtocolException(type + " sequence number out of range");
 		}

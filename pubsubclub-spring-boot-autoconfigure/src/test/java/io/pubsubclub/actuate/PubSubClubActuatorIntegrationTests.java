@@ -15,6 +15,7 @@ import io.pubsubclub.actuate.ActuateTestNodes.Node;
 import io.pubsubclub.actuate.ActuateTestNodes.Response;
 import io.pubsubclub.cluster.WampFrameClient;
 import io.pubsubclub.cluster.ClosedPort;
+import io.pubsubclub.cluster.StablePort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -144,11 +145,12 @@ class PubSubClubActuatorIntegrationTests {
 	void aPeerDownShowsInHealthEndpointAndMetersUntilItIsBack() throws Exception {
 		Node a = this.nodes.start("spring.web.error.include-message=always",
 				"management.endpoint.pubsubclub.access=unrestricted", "pubsubclub.link.forced-reconnect-interval=0s");
-		Node b = this.nodes.start();
+		// a port the kernel does not hand out: nothing takes it while b is down
+		int bPort = StablePort.pick();
+		Node b = this.nodes.start("pubsubclub.server.port=" + bPort);
 		ActuateTestNodes.mesh(a, b);
 		await().atMost(WAIT).until(() -> readyLinks(a) == 2 && readyLinks(b) == 2);
 		String bAddress = b.clusterAddress().toString();
-		int bPort = b.clusterAddress().port();
 		double reconnectsBefore = metric(a, "pubsubclub.cluster.reconnects", null);
 
 		b.stop();

@@ -54,6 +54,14 @@ class UnusedClusterSettingsAutoConfigurationTests {
 	}
 
 	@Test
+	void theNodeIdIsNotUnusedWhenTheRedisBackplaneSendsIt(CapturedOutput output) {
+		this.runner.withPropertyValues("pubsubclub.redis.enabled=true", "pubsubclub.node-id=7")
+			.run((context) -> assertThat(output).doesNotContain(WARNING));
+		this.runner.withPropertyValues("pubsubclub.node-id=7")
+			.run((context) -> assertThat(output).contains(WARNING).contains("given: pubsubclub.node-id."));
+	}
+
+	@Test
 	void discoveryConfiguredWithNoRoleIsWarnedAbout(CapturedOutput output) {
 		this.runner.withPropertyValues("pubsubclub.discovery.enabled=true", "pubsubclub.discovery.service-id=chat")
 			.run((context) -> assertThat(output).contains(WARNING)

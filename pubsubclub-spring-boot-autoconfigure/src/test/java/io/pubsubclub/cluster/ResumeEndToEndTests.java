@@ -148,8 +148,9 @@ class ResumeEndToEndTests {
 	@Test
 	void restartedProducerIsNotResumedAndItsNewSequenceIsDelivered() throws Exception {
 		// a fixed node id: the consumer knows the producer that comes back with a new epoch
-		Node producer = producer("pubsubclub.node-id=4711");
-		int port = producer.cluster().serverPort();
+		// a port the kernel does not hand out: nothing takes it while the producer is down
+		int port = StablePort.pick();
+		Node producer = producer("pubsubclub.node-id=4711", "pubsubclub.server.port=" + port);
 		TcpProxy proxy = proxy(producer);
 		Node consumer = consumer(proxy);
 		producer.subscribers().publish("t", "\"before\"");

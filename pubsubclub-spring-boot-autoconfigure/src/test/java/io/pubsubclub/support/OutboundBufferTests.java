@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
@@ -104,20 +105,41 @@ class OutboundBufferTests {
 					(ws, reason) -> {
 					});
 			CountDownLatch go = new CountDownLatch(1);
+			List<Throwable> thrown = new CopyOnWriteArrayList<>();
+			List<String> negative = new CopyOnWriteArrayList<>();
+			AtomicBoolean racing = new AtomicBoolean(true);
 			Runnable sender = () -> {
 				await(go);
 				for (int i = 0; i < 50; i++) {
 					buffer.send("frame-" + i);
 				}
 			};
-			Thread first = new Thread(sender);
-			Thread second = new Thread(sender);
-			first.start();
-			second.start();
+			// the counts are sampled all through the race, not only once it is over
+			Runnable sampler = () -> {
+				await(go);
+				do {
+					long chars = buffer.queued();
+					int frames = buffer.queuedFrames();
+					if (chars < 0 || frames < 0) {
+						negative.add(chars + " characters, " + frames + " frames");
+					}
+				}
+				while (racing.get());
+			};
+			List<Thread> threads = List.of(new Thread(sender), new Thread(sender), new Thread(sampler));
+			for (Thread thread : threads) {
+				// an exception on a sender thread fails the test rather than a log line
+				thread.setUncaughtExceptionHandler((t, ex) -> thrown.add(ex));
+				thread.start();
+			}
 			go.countDown();
 			buffer.close();
-			first.join();
-			second.join();
+			threads.get(0).join();
+			threads.get(1).join();
+			racing.set(false);
+			threads.get(2).join();
+			assertThat(thrown).as("exceptions on the racing threads, round " + round).isEmpty();
+			assertThat(negative).as("negative counts seen during the race, round " + round).isEmpty();
 			assertThat(buffer.queued()).as("queued characters after close, round " + round).isZero();
 			assertThat(buffer.queuedFrames()).as("queued frames after close, round " + round).isZero();
 		}

@@ -41,10 +41,20 @@ final class RawWampSocket implements AutoCloseable {
 	 * @param origin the {@code Origin} header, if any
 	 */
 	String upgrade(@Nullable String origin) throws IOException {
+		return upgrade(origin, null);
+	}
+
+	/**
+	 * Send the upgrade request offering {@code wamp} and return the response head.
+	 * @param origin the {@code Origin} header, if any
+	 * @param authorization the {@code Authorization} header, if any
+	 */
+	String upgrade(@Nullable String origin, @Nullable String authorization) throws IOException {
 		String request = "GET /wamp HTTP/1.1\r\nHost: 127.0.0.1:" + this.port + "\r\nUpgrade: websocket\r\n"
 				+ "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
 				+ "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: wamp\r\n"
-				+ ((origin != null) ? "Origin: " + origin + "\r\n" : "") + "\r\n";
+				+ ((origin != null) ? "Origin: " + origin + "\r\n" : "")
+				+ ((authorization != null) ? "Authorization: " + authorization + "\r\n" : "") + "\r\n";
 		OutputStream out = this.socket.getOutputStream();
 		out.write(request.getBytes(StandardCharsets.US_ASCII));
 		out.flush();

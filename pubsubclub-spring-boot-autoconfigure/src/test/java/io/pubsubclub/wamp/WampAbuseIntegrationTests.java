@@ -143,6 +143,7 @@ class WampAbuseIntegrationTests {
 			assertThat(reader.closeStatus).isNull();
 			// the callers got busy answers beyond their 4 outstanding calls, in call order
 			this.procedures.blockRelease.countDown();
+			long busy = 0;
 			for (int i = 0; i < ABUSERS_PER_KIND; i++) {
 				WampTestClient caller = clients.get(2 * ABUSERS_PER_KIND + i);
 				List<String> answered = new ArrayList<>();
@@ -153,6 +154,7 @@ class WampAbuseIntegrationTests {
 					}
 					else {
 						assertThat(answer.get(2).stringValue()).isEqualTo(WampWebSocketHandler.ERROR_BUSY);
+						busy++;
 					}
 				}
 				assertThat(answered).hasSizeGreaterThanOrEqualTo(4).isSortedAccordingTo(
@@ -165,12 +167,18 @@ class WampAbuseIntegrationTests {
 				prefixer.send(2, "w", "http://example.com/rpc#whoami", "hi");
 				assertThat(prefixer.next().get(2).get("prefixes").size()).isEqualTo(8);
 			}
+			// each limit refused exactly what went past it, counted under its own name: the
+			// subscribers' 8 over-long topics each, their 350 subscriptions past the 50th
+			// (4 x 50 topics stay under the node's 300), the prefixers' 192 past the 8th, and
+			// one call refusal per busy answer
 			WampServerMetrics metrics = this.server.getMetrics();
-			assertThat(metrics.getLimitRefusals(WampServerMetrics.Limit.TOPIC_LENGTH)).isGreaterThan(0);
-			assertThat(metrics.getLimitRefusals(WampServerMetrics.Limit.SUBSCRIPTIONS_PER_SESSION)
-					+ metrics.getLimitRefusals(WampServerMetrics.Limit.TOPICS_PER_NODE)).isGreaterThan(0);
-			assertThat(metrics.getLimitRefusals(WampServerMetrics.Limit.PREFIXES_PER_SESSION)).isGreaterThan(0);
-			assertThat(metrics.getLimitRefusals(WampServerMetrics.Limit.CALLS_PER_SESSION)).isGreaterThan(0);
+			assertThat(metrics.getLimitRefusals(WampServerMetrics.Limit.TOPIC_LENGTH)).isEqualTo(ABUSERS_PER_KIND * 8);
+			assertThat(metrics.getLimitRefusals(WampServerMetrics.Limit.SUBSCRIPTIONS_PER_SESSION))
+				.isEqualTo(ABUSERS_PER_KIND * (400 - 50));
+			assertThat(metrics.getLimitRefusals(WampServerMetrics.Limit.TOPICS_PER_NODE)).isZero();
+			assertThat(metrics.getLimitRefusals(WampServerMetrics.Limit.PREFIXES_PER_SESSION))
+				.isEqualTo(ABUSERS_PER_KIND * (200 - 8));
+			assertThat(metrics.getLimitRefusals(WampServerMetrics.Limit.CALLS_PER_SESSION)).isEqualTo(busy).isPositive();
 			for (WampTestClient client : clients) {
 				assertThat(client.isOpen()).isTrue();
 			}

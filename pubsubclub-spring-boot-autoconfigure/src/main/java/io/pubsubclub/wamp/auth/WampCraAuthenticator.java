@@ -73,6 +73,8 @@ public class WampCraAuthenticator implements AutoCloseable {
 
 	private final WampAuthMetrics metrics;
 
+	private final CraRefusals refusals;
+
 	private final ScheduledExecutorService scheduler;
 
 	private final boolean ownScheduler;
@@ -83,7 +85,6 @@ public class WampCraAuthenticator implements AutoCloseable {
 
 	private int maxAuthKeyLength = 256;
 
-	private @Nullable WampCraThrottle throttle;
 
 	/**
 	 * Create an authenticator with a scheduler of its own (one daemon thread, closed by
@@ -114,6 +115,7 @@ public class WampCraAuthenticator implements AutoCloseable {
 		this.credentials = credentials;
 		this.jsonMapper = jsonMapper;
 		this.metrics = metrics;
+		this.refusals = new CraRefusals(logger, metrics);
 		this.scheduler = scheduler;
 		this.ownScheduler = ownScheduler;
 	}
@@ -163,7 +165,7 @@ public class WampCraAuthenticator implements AutoCloseable {
 	 * only)
 	 */
 	public void setThrottle(@Nullable WampCraThrottle throttle) {
-		this.throttle = throttle;
+		this.refusals.setThrottle(throttle);
 	}
 
 	/**
@@ -186,37 +188,43 @@ public class WampCraAuthenticator implements AutoCloseable {
 	public CompletionStage<Object> authreq(WampSession session, WampAuthState state, List<JsonNode> arguments) {
 		Phase busy = state.startRequest();
 		if (busy != null) {
-			return (busy == Phase.AUTHENTICATED) ? alreadyAuthenticated(session, state, "authreq")
-					: refuse(session, state, Outcome.OUT_OF_ORDER, WampCra.ERROR_AUTHENTICATION_ALREADY_REQUESTED,
+			return (busy == Phase.AUTHENTICATED) ? this.refusals.alreadyAuthenticated(session, state, "authreq")
+					: this.refusals.refuse(session, state, Outcome.OUT_OF_ORDER,
+							WampCra.ERROR_AUTHENTICATION_ALREADY_REQUESTED,
 							"authentication request already issued - authentication pending", "authreq while "
 									+ ((busy == Phase.LOCKED) ? "locked after failures" : "a request is pending"));
 		}
 		CompletableFuture<Object> answer = new CompletableFuture<>();
 		try {
 			if (arguments.size() > 2) {
-				throw invalid(session, state, "authreq takes at most 2 arguments (was " + arguments.size() + ")");
+				throw this.refusals.invalid(session, state,
+						"authreq takes at most 2 arguments (was " + arguments.size() + ")");
 			}
 			JsonNode extraNode = (arguments.size() > 1) ? arguments.get(1) : null;
 			if (CraArguments.truthy(extraNode) && !extraNode.isObject()) {
-				throw invalid(session, state, "extra not a dictionary (was " + CraArguments.kind(extraNode) + ")");
+				throw this.refusals.invalid(session, state,
+						"extra not a dictionary (was " + CraArguments.kind(extraNode) + ")");
 			}
 			JsonNode keyNode = (arguments.isEmpty()) ? null : arguments.get(0);
 			if (keyNode == null || keyNode.isNull()) {
-				throw failure(session, state, Outcome.ANONYMOUS_FORBIDDEN, WampCra.ERROR_ANONYMOUS_AUTH_FORBIDDEN,
+				throw this.refusals.failure(session, state, Outcome.ANONYMOUS_FORBIDDEN,
+						WampCra.ERROR_ANONYMOUS_AUTH_FORBIDDEN,
 						"authentication as anonymous forbidden", "anonymous authreq");
 			}
 			if (!keyNode.isString()) {
-				throw invalid(session, state, "authentication key must be a string (was " + CraArguments.kind(keyNode) + ")");
+				throw this.refusals.invalid(session, state,
+						"authentication key must be a string (was " + CraArguments.kind(keyNode) + ")");
 			}
 			String authKey = keyNode.stringValue();
 			if (authKey.length() > this.maxAuthKeyLength) {
-				throw invalid(session, state, "authentication key longer than " + this.maxAuthKeyLength + " characters");
+				throw this.refusals.invalid(session, state,
+						"authentication key longer than " + this.maxAuthKeyLength + " characters");
 			}
 			JsonNode extra = CraArguments.truthy(extraNode) ? extraNode : this.jsonMapper.createObjectNode();
 			if (CraArguments.unpairedSurrogate(authKey)) {
-				throw invalid(session, state, "authentication key holds an unpaired surrogate");
+				throw this.refusals.invalid(session, state, "authentication key holds an unpaired surrogate");
 			}
-			WampRpcException held = heldBack(session, state, authKey, "authreq");
+			WampRpcException held = this.refusals.heldBack(session, state, authKey, "authreq", this.maxFailures);
 			if (held != null) {
 				throw held;
 			}
@@ -249,11 +257,11 @@ public class WampCraAuthenticator implements AutoCloseable {
 			throw new WampRpcException(WampCra.ERROR_AUTH_PERMISSIONS_ERROR, "permissions lookup failed");
 		}
 		if (credential == null) {
-			throttleFailed(null, state);
+			this.refusals.failed(null, state);
 			boolean locked = state.failed(this.maxFailures);
-			throw failure(session, state, Outcome.NO_SUCH_AUTHKEY, WampCra.ERROR_NO_SUCH_AUTHKEY,
+			throw this.refusals.failure(session, state, Outcome.NO_SUCH_AUTHKEY, WampCra.ERROR_NO_SUCH_AUTHKEY,
 					"authentication key '" + CraArguments.shown(authKey) + "' does not exist.",
-					"unknown auth key " + CraArguments.shown(authKey) + failures(state, locked));
+					"unknown auth key " + CraArguments.shown(authKey) + CraRefusals.failures(state, locked));
 		}
 		Map<String, Object> info = new LinkedHashMap<>();
 		info.put("authid", newId());
@@ -269,7 +277,7 @@ public class WampCraAuthenticator implements AutoCloseable {
 		String challenge = this.jsonMapper.writeValueAsString(info);
 		if (CraArguments.unpairedSurrogate(challenge)) {
 			// UTF-8 cannot carry it: the client would sign other bytes than the server
-			throw invalid(session, state, "extra holds an unpaired surrogate");
+			throw this.refusals.invalid(session, state, "extra holds an unpaired surrogate");
 		}
 		String signature = WampCraCrypto.sign(challenge, credential.key());
 		state.challenged(new Pending(authKey, signature, credential.getPermissions()));
@@ -293,37 +301,42 @@ public class WampCraAuthenticator implements AutoCloseable {
 	public CompletionStage<Object> auth(WampSession session, WampAuthState state, List<JsonNode> arguments) {
 		Phase phase = state.phase();
 		if (phase == Phase.AUTHENTICATED) {
-			return alreadyAuthenticated(session, state, "auth");
+			return this.refusals.alreadyAuthenticated(session, state, "auth");
 		}
 		if (phase != Phase.CHALLENGED) {
-			return refuse(session, state, Outcome.OUT_OF_ORDER, WampCra.ERROR_NO_AUTHENTICATION_REQUESTED,
+			return this.refusals.refuse(session, state, Outcome.OUT_OF_ORDER,
+					WampCra.ERROR_NO_AUTHENTICATION_REQUESTED,
 					"no authentication previously requested", "auth without a pending challenge");
 		}
 		if (arguments.size() > 1) {
 			return CompletableFuture
-				.failedFuture(invalid(session, state, "auth takes at most 1 argument (was " + arguments.size() + ")"));
+				.failedFuture(this.refusals.invalid(session, state,
+						"auth takes at most 1 argument (was " + arguments.size() + ")"));
 		}
 		JsonNode signatureNode = arguments.isEmpty() ? null : arguments.get(0);
 		if (signatureNode != null && !signatureNode.isNull() && !signatureNode.isString()) {
 			return CompletableFuture
-				.failedFuture(invalid(session, state, "signature must be a string or None (was " + CraArguments.kind(signatureNode) + ")"));
+				.failedFuture(this.refusals.invalid(session, state,
+						"signature must be a string or None (was " + CraArguments.kind(signatureNode) + ")"));
 		}
 		Pending pending = state.takePending();
 		if (pending == null) {
-			return refuse(session, state, Outcome.OUT_OF_ORDER, WampCra.ERROR_NO_AUTHENTICATION_REQUESTED,
+			return this.refusals.refuse(session, state, Outcome.OUT_OF_ORDER,
+					WampCra.ERROR_NO_AUTHENTICATION_REQUESTED,
 					"no authentication previously requested", "auth without a pending challenge");
 		}
-		WampRpcException held = heldBack(session, state, pending.authKey(), "auth");
+		WampRpcException held = this.refusals.heldBack(session, state, pending.authKey(), "auth", this.maxFailures);
 		if (held != null) {
 			return CompletableFuture.failedFuture(held);
 		}
 		String signature = (signatureNode != null && signatureNode.isString()) ? signatureNode.stringValue() : "";
 		if (!WampCraCrypto.matches(pending.expectedSignature(), signature)) {
-			throttleFailed(pending.authKey(), state);
+			this.refusals.failed(pending.authKey(), state);
 			boolean locked = state.failed(this.maxFailures);
-			WampRpcException failure = failure(session, state, Outcome.INVALID_SIGNATURE, WampCra.ERROR_INVALID_SIGNATURE,
+			WampRpcException failure = this.refusals.failure(session, state, Outcome.INVALID_SIGNATURE,
+					WampCra.ERROR_INVALID_SIGNATURE,
 					"signature for authentication request is invalid",
-					"invalid signature for auth key " + CraArguments.shown(pending.authKey()) + failures(state, locked));
+					"invalid signature for auth key " + CraArguments.shown(pending.authKey()) + CraRefusals.failures(state, locked));
 			return delayed(failure);
 		}
 		WampCraAuthentication authentication = new WampCraAuthentication(pending.authKey(), pending.permissions());
@@ -389,58 +402,6 @@ public class WampCraAuthenticator implements AutoCloseable {
 		// exponential with the given mean, as Autobahn's random.expovariate; capped
 		double delay = -mean * Math.log(1.0 - this.random.nextDouble());
 		return (long) Math.min(delay, 4 * mean);
-	}
-
-	private CompletionStage<Object> alreadyAuthenticated(WampSession session, WampAuthState state, String procedure) {
-		return refuse(session, state, Outcome.OUT_OF_ORDER, WampCra.ERROR_ALREADY_AUTHENTICATED, "already authenticated",
-				procedure + " after authentication");
-	}
-
-	private CompletionStage<Object> refuse(WampSession session, WampAuthState state, Outcome outcome, String uri, String desc,
-			String logged) {
-		return CompletableFuture.failedFuture(failure(session, state, outcome, uri, desc, logged));
-	}
-
-	private WampRpcException invalid(WampSession session, WampAuthState state, String desc) {
-		return failure(session, state, Outcome.INVALID_ARGUMENT, WampCra.ERROR_INVALID_ARGUMENT, desc, desc);
-	}
-
-	private WampRpcException failure(WampSession session, WampAuthState state, Outcome outcome, String uri,
-			String desc, String logged) {
-		this.metrics.count(outcome);
-		this.metrics.refusalLog()
-			.refused(logger, state.refusalLines(), () -> "WAMP session " + session.getId() + ": " + logged);
-		return new WampRpcException(uri, desc);
-	}
-
-	private @Nullable WampRpcException heldBack(WampSession session, WampAuthState state, String authKey,
-			String procedure) {
-		WampCraThrottle throttle = this.throttle;
-		if (throttle == null) {
-			return null;
-		}
-		Duration held = throttle.heldBack(authKey, state.remoteAddress());
-		if (held.isZero()) {
-			return null;
-		}
-		boolean locked = state.failed(this.maxFailures);
-		long seconds = Math.max(1, held.toSeconds() + ((held.toMillisPart() > 0) ? 1 : 0));
-		return failure(session, state, Outcome.THROTTLED, WampCra.ERROR_TOO_MANY_FAILURES,
-				"too many failed attempts for this authentication key or from this address, retry in " + seconds
-						+ " s",
-				procedure + " for auth key " + CraArguments.shown(authKey) + " from " + state.remoteAddress()
-						+ " held back " + seconds + " s after repeated failures" + failures(state, locked));
-	}
-
-	private void throttleFailed(@Nullable String knownAuthKey, WampAuthState state) {
-		WampCraThrottle throttle = this.throttle;
-		if (throttle != null) {
-			throttle.failed(knownAuthKey, state.remoteAddress());
-		}
-	}
-
-	private String failures(WampAuthState state, boolean locked) {
-		return " (" + state.failures() + " failed attempt(s)" + (locked ? ", session locked and closed)" : ")");
 	}
 
 	private String newId() {

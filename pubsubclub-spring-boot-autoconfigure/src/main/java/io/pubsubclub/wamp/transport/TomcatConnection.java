@@ -1,20 +1,12 @@
 package io.pubsubclub.wamp.transport;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 import jakarta.servlet.http.WebConnection;
 import org.apache.commons.logging.Log;
@@ -36,41 +28,44 @@ import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketMessage;
 
 /**
- * One WebSocket connection upgraded from Tomcat's HTTP connector: reads client frames
- * straight from the socket wrapper, hands whole messages to the Spring
- * {@link WebSocketHandler}, and writes queued frames without blocking, in batches. It
- * holds no buffer of its own while idle: frames are read into a buffer of the reading
- * thread, and only a frame cut off at the end of a read is kept, in an array of its size.
+ * One WebSocket connection upgraded from Tomcat's HTTP connector: its lifecycle, from
+ * Tomcat's events to the handler's. A {@link FrameReader} decodes what the socket gives,
+ * a {@link FrameWriter} writes what is queued; this class ties them to Tomcat and to the
+ * Spring {@link WebSocketHandler}.
+ * <p>
+ * <b>Bounds, per connection, whatever the client sends.</b> Memory: at most the send-buffer
+ * size of queued data frames, plus the reader's bound (max-message-size plus 125 bytes),
+ * plus one pending pong, plus a constant; it holds no buffer at all while idle, since it
+ * reads into a buffer of the reading thread. Reading: the socket is not read while the
+ * connection's writes are stalled (Tomcat's write event re-arms reading), so a client that
+ * sends pings, or anything answered, without reading cannot make the server queue without
+ * bound. Work: the frames that reading one client produces for other connections are written
+ * once {@value #MAX_BATCHED_BYTES} bytes of it are handled at most, not when the read loop
+ * ends, which a client that streams without pause can put off for ever.
+ * Time: a connection from which nothing arrives for the idle timeout is pinged halfway and
+ * closed with 1001 at its end; one whose socket takes no byte for the send-time limit is
+ * closed with 1013; a closing handshake takes at most the close timeout.
  * <p>
  * Tomcat creates it through {@code HttpServletRequest#upgrade}, so it is public with a
  * public constructor; {@link TomcatUpgradeStrategy} sets it up before Tomcat starts it.
  *
  * @author PubSubClub
  */
-public final class TomcatConnection implements InternalHttpUpgradeHandler {
+public final class TomcatConnection implements InternalHttpUpgradeHandler, FrameReader.Listener, FrameWriter.Events {
 
 	private static final Log logger = LogFactory.getLog(TomcatConnection.class);
 
-	private static final int READ_BUFFER_SIZE = 16 * 1024;
+	static final int READ_BUFFER_SIZE = 16 * 1024;
+
+	/**
+	 * The most bytes read from one client while the frames they make for other connections
+	 * wait in the write batch.
+	 */
+	static final int MAX_BATCHED_BYTES = 4 * READ_BUFFER_SIZE;
 
 	private static final ThreadLocal<byte[]> readBuffer = ThreadLocal.withInitial(() -> new byte[READ_BUFFER_SIZE]);
 
-	private static final ThreadLocal<CharsetDecoder> decoder = ThreadLocal
-		.withInitial(() -> StandardCharsets.UTF_8.newDecoder()
-			.onMalformedInput(CodingErrorAction.REPORT)
-			.onUnmappableCharacter(CodingErrorAction.REPORT));
-
-	private static final int OPCODE_CONTINUATION = 0;
-
-	private static final int OPCODE_TEXT = 1;
-
-	private static final int OPCODE_BINARY = 2;
-
-	private static final int OPCODE_CLOSE = 8;
-
-	private static final int OPCODE_PING = 9;
-
-	private static final int OPCODE_PONG = 10;
+	private static final byte[] SERVER_PING = TextFrame.encode((byte) (0x80 | FrameReader.OPCODE_PING), new byte[0]);
 
 	private @Nullable ConnectionSession session;
 
@@ -80,30 +75,16 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 
 	private @Nullable SocketWrapperBase<?> socket;
 
-	// read side: the container's thread for this connection only, one read at a time
+	private @Nullable FrameReader reader;
 
-	private byte @Nullable [] partial;
-
-	private int partialLength;
-
-	private int messageOpcode;
-
-	private byte @Nullable [] message;
-
-	private int messageLength;
-
-	// write side
-
-	private final Queue<byte[]> queue = new ConcurrentLinkedQueue<>();
-
-	private final AtomicLong queuedBytes = new AtomicLong();
-
-	// requests to drain the queue; whoever raises it from zero drains, the others only ask
-	private final AtomicInteger drainRequests = new AtomicInteger();
+	private final FrameWriter writer = new FrameWriter(this);
 
 	private volatile long stalledSince;
 
-	private final AtomicLong framesSent = new AtomicLong();
+	// when the client last sent a byte, and whether it was pinged since
+	private volatile long lastRead = System.nanoTime();
+
+	private volatile boolean pinged;
 
 	// closing: our close frame queued; then the peer's seen; then the socket closed
 	private final AtomicBoolean closeSent = new AtomicBoolean();
@@ -114,21 +95,13 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 
 	private volatile @Nullable CloseStatus closeStatus;
 
-	private volatile boolean dropQueued;
-
-	// write interest registered: nothing is written until Tomcat's write-ready event
-	private volatile boolean awaitingWritable;
-
 	private volatile boolean readSuspended;
+
+	// reading stopped because the writes are stalled; Tomcat's write event resumes it
+	private volatile boolean readStalled;
 
 	// the peer broke the protocol: no answer to our close frame is waited for
 	private volatile boolean failing;
-
-	// the close frame goes after the queued frames (or instead of them, for a slow peer)
-	private volatile byte @Nullable [] closeFrame;
-
-	// only the thread that drains touches it
-	private boolean closeWritten;
 
 	// whether a write batch will drain this connection when it ends
 	final AtomicBoolean batched = new AtomicBoolean();
@@ -143,17 +116,20 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 		this.session = session;
 		this.handler = handler;
 		this.settings = settings;
+		this.reader = new FrameReader(settings.maxMessageBytes(), this);
 	}
 
 	@Override
 	public void setSocketWrapper(SocketWrapperBase<?> socketWrapper) {
 		this.socket = socketWrapper;
+		this.writer.setSocket(socketWrapper);
 	}
 
 	@Override
-	public void init(WebConnection connection) {
+	public void init(@Nullable WebConnection connection) {
 		ConnectionSession session = session();
 		session.connected(this);
+		settings().idleWatch().watch(this);
 		try {
 			handler().afterConnectionEstablished(session);
 		}
@@ -162,7 +138,7 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 			close(CloseStatus.SERVER_ERROR);
 		}
 		// a frame sent from afterConnectionEstablished may be waiting for this
-		drain();
+		this.writer.drain();
 	}
 
 	@Override
@@ -174,8 +150,13 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 			case OPEN_WRITE -> {
 				// the socket took bytes: a session that keeps up, however slowly, is not stalled
 				this.stalledSince = 0;
-				this.awaitingWritable = false;
-				drain();
+				this.writer.writable();
+				if (this.readStalled && !this.writer.isAwaitingWritable() && !this.closed.get()) {
+					this.readStalled = false;
+					if (!this.readSuspended) {
+						socket().processSocket(SocketEvent.OPEN_READ, true);
+					}
+				}
 				return this.closed.get() ? SocketState.CLOSED : SocketState.UPGRADED;
 			}
 			case STOP -> {
@@ -211,30 +192,21 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 
 	private SocketState read() {
 		SocketWrapperBase<?> socket = socket();
+		FrameReader reader = reader();
 		WriteBatch batch = WriteBatch.open();
+		int batched = 0;
 		try {
 			while (!this.closed.get()) {
 				if (this.readSuspended) {
 					return SocketState.SUSPENDED;
 				}
-				int read;
-				byte[] partial = this.partial;
-				if (partial == null) {
-					byte[] buffer = readBuffer.get();
-					read = socket.read(false, buffer, 0, buffer.length);
-					if (read > 0) {
-						int used = frames(buffer, 0, read);
-						keep(buffer, used, read);
-					}
+				if (this.writer.isAwaitingWritable()) {
+					// what the client sends may need answers the socket cannot take now
+					this.readStalled = true;
+					return SocketState.SUSPENDED;
 				}
-				else {
-					read = socket.read(false, partial, this.partialLength, partial.length - this.partialLength);
-					if (read > 0) {
-						this.partialLength += read;
-						int used = frames(partial, 0, this.partialLength);
-						keep(partial, used, this.partialLength);
-					}
-				}
+				byte[] buffer = readBuffer.get();
+				int read = socket.read(false, buffer, 0, buffer.length);
 				if (read < 0) {
 					closed(CloseStatus.NO_CLOSE_FRAME, null);
 					return SocketState.CLOSED;
@@ -242,11 +214,24 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 				if (read == 0) {
 					break;
 				}
+				this.lastRead = System.nanoTime();
+				reader.read(buffer, 0, read);
+				batched += read;
+				if (batched >= MAX_BATCHED_BYTES) {
+					// what other connections were sent goes out now, however long this client
+					// keeps sending (and this connection's pong and stall state are current)
+					batch.close();
+					batch = WriteBatch.open();
+					batched = 0;
+				}
 			}
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (Throwable ex) {
 			transportError(ex);
 			closed(CloseStatus.NO_CLOSE_FRAME, ex);
+			if (ex instanceof VirtualMachineError error) {
+				throw error;
+			}
 			return SocketState.CLOSED;
 		}
 		finally {
@@ -255,266 +240,46 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 		return this.closed.get() ? SocketState.CLOSED : SocketState.UPGRADED;
 	}
 
-	/**
-	 * Keep the unread end of the buffer, a frame cut off by the end of the read, in an
-	 * array just large enough for the rest of that frame (or its header).
-	 */
-	private void keep(byte[] buffer, int used, int end) {
-		int left = end - used;
-		if (left == 0) {
-			this.partial = null;
-			this.partialLength = 0;
-			return;
-		}
-		// more than is left, since the frame is not whole: there is room to read into
-		int needed = frameLength(buffer, used, left);
-		if (buffer == this.partial && used == 0 && buffer.length >= needed) {
-			return;
-		}
-		byte[] kept = new byte[needed];
-		System.arraycopy(buffer, used, kept, 0, left);
-		this.partial = kept;
-		this.partialLength = left;
-	}
-
-	/**
-	 * Return the whole length of the frame starting at {@code start}, or a length that
-	 * holds its longest header when too little of it is there to tell.
-	 */
-	private static int frameLength(byte[] buffer, int start, int available) {
-		if (available < 2) {
-			return 14;
-		}
-		int length7 = buffer[start + 1] & 0x7F;
-		int header = 2 + ((length7 == 126) ? 2 : (length7 == 127) ? 8 : 0) + 4;
-		if (available < header - 4) {
-			return 14;
-		}
-		long payload = payloadLength(buffer, start, length7);
-		return (int) Math.min(header + payload, Integer.MAX_VALUE - 16);
-	}
-
-	private static long payloadLength(byte[] buffer, int start, int length7) {
-		if (length7 < 126) {
-			return length7;
-		}
-		if (length7 == 126) {
-			return ((buffer[start + 2] & 0xFF) << 8) | (buffer[start + 3] & 0xFF);
-		}
-		long length = 0;
-		for (int i = 0; i < 8; i++) {
-			length = (length << 8) | (buffer[start + 2 + i] & 0xFF);
-		}
-		return length;
-	}
-
-	/**
-	 * Handle every whole frame in the buffer.
-	 * @return the offset of the first byte not used
-	 */
-	private int frames(byte[] buffer, int start, int end) throws IOException {
-		int position = start;
-		while (position < end && !this.closed.get()) {
-			int available = end - position;
-			if (available < 2) {
-				break;
-			}
-			int first = buffer[position] & 0xFF;
-			int second = buffer[position + 1] & 0xFF;
-			int length7 = second & 0x7F;
-			int header = 2 + ((length7 == 126) ? 2 : (length7 == 127) ? 8 : 0) + 4;
-			if (available < header) {
-				break;
-			}
-			boolean fin = (first & 0x80) != 0;
-			int opcode = first & 0x0F;
-			long payload = payloadLength(buffer, position, length7);
-			String error = check(first, second, fin, opcode, payload);
-			if (error != null) {
-				protocolError(error);
-				return end;
-			}
-			if (opcode < OPCODE_CLOSE && this.messageLength + payload > settings().maxMessageBytes()) {
-				fail(CloseStatus.TOO_BIG_TO_PROCESS.withReason("message too big"));
-				return end;
-			}
-			if (available < header + payload) {
-				break;
-			}
-			int length = (int) payload;
-			int payloadStart = position + header;
-			unmask(buffer, payloadStart, length, position + header - 4);
-			frame(fin, opcode, buffer, payloadStart, length);
-			position = payloadStart + length;
-		}
-		return position;
-	}
-
-	private @Nullable String check(int first, int second, boolean fin, int opcode, long payload) {
-		if ((first & 0x70) != 0) {
-			return "reserved bits set, no extension was negotiated";
-		}
-		if ((second & 0x80) == 0) {
-			return "client frame not masked";
-		}
-		if (payload < 0) {
-			return "frame length out of range";
-		}
-		if (opcode >= OPCODE_CLOSE) {
-			if (opcode > OPCODE_PONG) {
-				return "unknown opcode " + opcode;
-			}
-			if (!fin || payload > 125) {
-				return "control frame fragmented or longer than 125 bytes";
-			}
-			return null;
-		}
-		if (opcode > OPCODE_BINARY) {
-			return "unknown opcode " + opcode;
-		}
-		if (opcode == OPCODE_CONTINUATION && this.messageOpcode == 0) {
-			return "continuation frame without a message";
-		}
-		if (opcode != OPCODE_CONTINUATION && this.messageOpcode != 0) {
-			return "new message before the last one ended";
-		}
-		return null;
-	}
-
-	private static void unmask(byte[] buffer, int start, int length, int maskAt) {
-		int mask = ((buffer[maskAt] & 0xFF) << 24) | ((buffer[maskAt + 1] & 0xFF) << 16)
-				| ((buffer[maskAt + 2] & 0xFF) << 8) | (buffer[maskAt + 3] & 0xFF);
-		int i = 0;
-		for (; i + 4 <= length; i += 4) {
-			int at = start + i;
-			buffer[at] ^= (byte) (mask >>> 24);
-			buffer[at + 1] ^= (byte) (mask >>> 16);
-			buffer[at + 2] ^= (byte) (mask >>> 8);
-			buffer[at + 3] ^= (byte) mask;
-		}
-		for (; i < length; i++) {
-			buffer[start + i] ^= (byte) (mask >>> (24 - 8 * (i & 3)));
-		}
-	}
-
-	private void frame(boolean fin, int opcode, byte[] buffer, int start, int length) throws IOException {
-		switch (opcode) {
-			case OPCODE_CLOSE -> closeFrame(buffer, start, length);
-			case OPCODE_PING -> {
-				if (!this.closeSent.get()
-						&& enqueue(TextFrame.encode((byte) (0x80 | OPCODE_PONG),
-								Arrays.copyOfRange(buffer, start, start + length)), true)
-						&& !WriteBatch.defer(this)) {
-					drain();
-				}
-			}
-			case OPCODE_PONG -> deliver(new PongMessage(ByteBuffer.wrap(Arrays.copyOfRange(buffer, start, start + length))));
-			default -> data(fin, opcode, buffer, start, length);
-		}
-	}
-
-	private void data(boolean fin, int opcode, byte[] buffer, int start, int length) throws IOException {
+	@Override
+	public void message(boolean text, byte[] buffer, int start, int length) {
 		if (this.closeSent.get()) {
 			return;
 		}
-		if (fin && opcode != OPCODE_CONTINUATION) {
-			message(opcode, buffer, start, length);
-			return;
-		}
-		if (opcode != OPCODE_CONTINUATION) {
-			this.messageOpcode = opcode;
-		}
-		byte[] message = this.message;
-		int needed = this.messageLength + length;
-		if (message == null || message.length < needed) {
-			int size = Math.max(needed, (message != null) ? Math.min(message.length * 2, settings().maxMessageBytes()) : 0);
-			message = (message != null) ? Arrays.copyOf(message, size) : new byte[size];
-			this.message = message;
-		}
-		System.arraycopy(buffer, start, message, this.messageLength, length);
-		this.messageLength = needed;
-		if (fin) {
-			int whole = this.messageOpcode;
-			this.message = null;
-			this.messageLength = 0;
-			this.messageOpcode = 0;
-			message(whole, message, 0, needed);
-		}
-	}
-
-	private void message(int opcode, byte[] buffer, int start, int length) {
-		if (opcode == OPCODE_BINARY) {
-			deliver(new BinaryMessage(Arrays.copyOfRange(buffer, start, start + length)));
-			return;
-		}
-		String text = decode(buffer, start, length);
-		if (text == null) {
-			fail(CloseStatus.BAD_DATA.withReason("text message is not valid UTF-8"));
-			return;
-		}
-		deliver(new TextMessage(text));
-	}
-
-	private static @Nullable String decode(byte[] buffer, int start, int length) {
-		boolean ascii = true;
-		for (int i = start, end = start + length; i < end; i++) {
-			if (buffer[i] < 0) {
-				ascii = false;
-				break;
-			}
-		}
-		if (ascii) {
-			return new String(buffer, start, length, StandardCharsets.ISO_8859_1);
-		}
-		try {
-			CharBuffer chars = decoder.get().reset().decode(ByteBuffer.wrap(buffer, start, length));
-			return chars.toString();
-		}
-		catch (CharacterCodingException ex) {
-			return null;
-		}
-	}
-
-	private void closeFrame(byte[] buffer, int start, int length) {
-		this.closeReceived = true;
-		CloseStatus status;
-		if (length == 0) {
-			status = CloseStatus.NO_STATUS_CODE;
-		}
-		else if (length == 1) {
-			protocolError("close frame with a one-byte payload");
-			return;
+		if (text) {
+			deliver(new TextMessage(new String(buffer, start, length, StandardCharsets.UTF_8)));
 		}
 		else {
-			int code = ((buffer[start] & 0xFF) << 8) | (buffer[start + 1] & 0xFF);
-			String reason = decode(buffer, start + 2, length - 2);
-			if (!validCloseCode(code)) {
-				protocolError("close code " + code + " is not allowed");
-				return;
-			}
-			if (reason == null) {
-				fail(CloseStatus.BAD_DATA.withReason("close reason is not valid UTF-8"));
-				return;
-			}
-			status = new CloseStatus(code, reason);
+			deliver(new BinaryMessage(Arrays.copyOfRange(buffer, start, start + length)));
 		}
+	}
+
+	@Override
+	public void ping(byte[] payload) {
+		if (this.closeSent.get()) {
+			return;
+		}
+		this.writer.pong(payload);
+		if (!WriteBatch.defer(this)) {
+			this.writer.drain();
+		}
+	}
+
+	@Override
+	public void pong(byte[] payload) {
+		deliver(new PongMessage(ByteBuffer.wrap(payload)));
+	}
+
+	@Override
+	public void close(int code, String reason) {
+		this.closeReceived = true;
 		if (!this.closeSent.get()) {
 			// the peer began the closing handshake: answer it, then the socket goes
+			CloseStatus status = (code == CloseStatus.NO_STATUS_CODE.getCode()) ? CloseStatus.NO_STATUS_CODE
+					: new CloseStatus(code, reason);
 			sendClose(status, (status == CloseStatus.NO_STATUS_CODE) ? new byte[0]
-					: new byte[] { (byte) (status.getCode() >>> 8), (byte) status.getCode() }, false);
+					: new byte[] { (byte) (code >>> 8), (byte) code }, false);
 		}
-		drain();
-	}
-
-	private static boolean validCloseCode(int code) {
-		return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
-	}
-
-	private void protocolError(String why) {
-		if (logger.isDebugEnabled()) {
-			logger.debug("WebSocket session " + session().getId() + ": " + why + ", closing with 1002");
-		}
-		fail(CloseStatus.PROTOCOL_ERROR.withReason(why));
+		this.writer.drain();
 	}
 
 	/**
@@ -522,7 +287,18 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 	 * and the socket is closed without waiting for an answer, since the peer's state is
 	 * unknown.
 	 */
-	private void fail(CloseStatus status) {
+	@Override
+	public void failed(CloseStatus status) {
+		String message = "WebSocket session " + session().getId() + " from " + remoteAddress() + ": "
+				+ status.getReason() + ", closing with " + status.getCode();
+		// counted; logged at INFO at most once per interval, whatever clients send
+		long failures = settings().failed();
+		if (failures > 0 && logger.isInfoEnabled()) {
+			logger.info(message + " (" + failures + " connections failed so far; the others at DEBUG)");
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug(message);
+		}
 		this.failing = true;
 		close(status);
 	}
@@ -549,26 +325,8 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 	// ---------------------------------------------------------------- writing
 
 	/**
-	 * Queue a frame.
-	 * @param frame the frame's bytes on the wire
-	 * @param control whether it is a control frame, queued whatever the limits
-	 * @return {@code false} if it was not queued
-	 */
-	boolean enqueue(byte[] frame, boolean control) {
-		// atomic against the close frame's queuing: a frame goes before it or is refused
-		synchronized (this.queue) {
-			if (this.closed.get() || this.closeSent.get()) {
-				return false;
-			}
-			this.queue.add(frame);
-		}
-		this.queuedBytes.addAndGet(frame.length);
-		return true;
-	}
-
-	/**
-	 * Queue a data frame within the limits and write it, now or at the end of the
-	 * current write batch.
+	 * Queue a frame within the limits and write it, now or at the end of the current
+	 * write batch.
 	 * @return {@code false} if the frame was not queued; the connection is closing, or
 	 * was just cut off for being too slow
 	 */
@@ -579,108 +337,39 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 			overflow(OutboundBuffer.Overflow.SEND_TIME);
 			return false;
 		}
-		if (this.queuedBytes.get() + frame.length > settings.sendBufferSize()) {
+		if (this.writer.queuedBytes() + frame.length > settings.sendBufferSize()) {
 			overflow(OutboundBuffer.Overflow.BUFFER);
 			return false;
 		}
-		if (!enqueue(frame, false)) {
+		if (!enqueue(frame)) {
 			return false;
 		}
 		if (!WriteBatch.defer(this)) {
-			drain();
+			this.writer.drain();
 		}
 		return true;
 	}
 
 	/**
-	 * Write what is queued, unless another thread is writing: then that thread goes on
-	 * with it. Never blocks: what the socket does not take now waits for Tomcat's
-	 * write-ready event.
+	 * Queue a frame, atomically against the close frame's queuing: a frame goes before it
+	 * or is refused.
 	 */
+	private boolean enqueue(byte[] frame) {
+		synchronized (this.closeSent) {
+			if (this.closed.get() || this.closeSent.get()) {
+				return false;
+			}
+			this.writer.enqueue(frame);
+		}
+		return true;
+	}
+
 	void drain() {
-		if (this.drainRequests.getAndIncrement() != 0) {
-			return;
-		}
-		int requests = 1;
-		do {
-			write();
-			requests = this.drainRequests.addAndGet(-requests);
-		}
-		while (requests != 0);
+		this.writer.drain();
 	}
 
-	private void write() {
-		SocketWrapperBase<?> socket = this.socket;
-		if (socket == null || this.closed.get() || this.awaitingWritable) {
-			return;
-		}
-		try {
-			if (this.dropQueued) {
-				dropQueued();
-			}
-			while (true) {
-				// what Tomcat holds goes first; frames written since fill its buffer, so that
-				// frames queued together leave in as few writes as the buffer allows
-				if (socket.hasDataToWrite() && socket.flush(false)) {
-					awaitWritable(socket);
-					return;
-				}
-				byte[] frame = nextFrame();
-				if (frame == null) {
-					break;
-				}
-				while (frame != null && socket.canWrite()) {
-					socket.write(false, frame, 0, frame.length);
-					written(frame);
-					frame = nextFrame();
-				}
-			}
-			this.stalledSince = 0;
-			if (this.closeWritten) {
-				closeSentAndFlushed();
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			transportError(ex);
-			closed(CloseStatus.NO_CLOSE_FRAME, ex);
-		}
-	}
-
-	/**
-	 * Return the next frame to write, the close frame once the queue is empty (or at once
-	 * when the queue was dropped), or {@code null} when nothing is left.
-	 */
-	private byte @Nullable [] nextFrame() {
-		if (this.closeWritten) {
-			return null;
-		}
-		if (this.dropQueued) {
-			dropQueued();
-		}
-		return this.queue.peek();
-	}
-
-	private void written(byte[] frame) {
-		this.queue.poll();
-		this.queuedBytes.addAndGet(-frame.length);
-		if (frame == this.closeFrame) {
-			this.closeWritten = true;
-			return;
-		}
-		this.framesSent.incrementAndGet();
-	}
-
-	/**
-	 * The socket takes no more for now: Tomcat calls back (write-ready event) when it
-	 * does. Asked once per wait, as Tomcat requires.
-	 */
-	private void awaitWritable(SocketWrapperBase<?> socket) {
-		this.awaitingWritable = true;
-		socket.registerWriteInterest();
-		stalled();
-	}
-
-	private void stalled() {
+	@Override
+	public void stalled() {
 		if (this.stalledSince == 0) {
 			long now = System.nanoTime();
 			this.stalledSince = (now != 0) ? now : 1;
@@ -707,22 +396,37 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 	}
 
 	/**
-	 * Drop the frames queued ahead of the close frame (the drainer only).
+	 * Called by the idle watch: ping a client silent for half the idle timeout, close one
+	 * silent for all of it.
+	 * @return whether the connection is still open, to be watched further
 	 */
-	private void dropQueued() {
-		this.dropQueued = false;
-		byte[] frame;
-		while ((frame = this.queue.peek()) != null && frame != this.closeFrame) {
-			this.queue.poll();
-			this.queuedBytes.addAndGet(-frame.length);
+	boolean checkIdle(long now, long idleTimeoutNanos) {
+		if (this.closed.get()) {
+			return false;
 		}
-	}
-
-	private void discardQueue() {
-		byte[] frame;
-		while ((frame = this.queue.poll()) != null) {
-			this.queuedBytes.addAndGet(-frame.length);
+		long silent = now - this.lastRead;
+		if (silent >= idleTimeoutNanos) {
+			if (!this.closeSent.get()) {
+				if (logger.isDebugEnabled()) {
+					logger.debug("WebSocket session " + session().getId() + " from " + remoteAddress()
+							+ ": nothing received for the idle timeout, closing with 1001");
+				}
+				this.failing = true;
+				close(CloseStatus.GOING_AWAY.withReason("idle timeout"));
+			}
 		}
+		else if (silent >= idleTimeoutNanos / 2) {
+			if (!this.pinged) {
+				this.pinged = true;
+				if (enqueue(SERVER_PING)) {
+					this.writer.drain();
+				}
+			}
+		}
+		else {
+			this.pinged = false;
+		}
+		return true;
 	}
 
 	void suspendReading() {
@@ -732,7 +436,7 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 	void resumeReading() {
 		this.readSuspended = false;
 		SocketWrapperBase<?> socket = this.socket;
-		if (socket != null && !this.closed.get()) {
+		if (socket != null && !this.closed.get() && !this.readStalled) {
 			// the read left off when suspended, on Tomcat's threads
 			socket.processSocket(SocketEvent.OPEN_READ, true);
 		}
@@ -753,7 +457,7 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 	}
 
 	long framesSent() {
-		return this.framesSent.get();
+		return this.writer.framesSent();
 	}
 
 	// ---------------------------------------------------------------- closing
@@ -778,21 +482,18 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 	 * already; nothing is queued after it.
 	 */
 	private boolean sendClose(CloseStatus status, byte[] payload, boolean dropQueued) {
-		byte[] frame = TextFrame.encode((byte) (0x80 | OPCODE_CLOSE), payload);
-		synchronized (this.queue) {
+		byte[] frame = TextFrame.encode((byte) (0x80 | FrameReader.OPCODE_CLOSE), payload);
+		synchronized (this.closeSent) {
 			if (this.closed.get() || !this.closeSent.compareAndSet(false, true)) {
 				return false;
 			}
 			this.closeStatus = status;
-			this.closeFrame = frame;
-			this.dropQueued = dropQueued;
-			this.queue.add(frame);
+			this.writer.enqueueClose(frame, dropQueued);
 		}
-		this.queuedBytes.addAndGet(frame.length);
 		// a peer that never answers, or never reads, is not waited for longer
 		settings().scheduler()
 			.schedule(() -> closed(status, null), settings().closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
-		drain();
+		this.writer.drain();
 		return true;
 	}
 
@@ -803,15 +504,29 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 		}
 	}
 
-	private void closeSentAndFlushed() {
+	@Override
+	public void closeWritten() {
 		if (this.closeReceived || this.failing) {
 			CloseStatus status = this.closeStatus;
 			closed((status != null) ? status : CloseStatus.NORMAL, null);
 		}
 	}
 
+	@Override
+	public void failed(Throwable ex) {
+		transportError(ex);
+		closed(CloseStatus.NO_CLOSE_FRAME, ex);
+	}
+
+	@Override
+	public boolean isClosed() {
+		return this.closed.get();
+	}
+
 	/**
-	 * The connection is over: close the socket, tell the handler once.
+	 * The connection is over: close the socket, tell the handler once. The socket is closed
+	 * under its lock, so never beside a read or a write; when Tomcat's thread holds the
+	 * lock, a dispatched event makes it close the socket itself.
 	 */
 	private void closed(CloseStatus status, @Nullable Throwable cause) {
 		if (!this.closed.compareAndSet(false, true)) {
@@ -819,13 +534,12 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 		}
 		CloseStatus handshake = this.closeStatus;
 		CloseStatus reported = (handshake != null) ? handshake : status;
-		SocketWrapperBase<?> socket = this.socket;
-		if (socket != null) {
-			socket.close();
+		closeSocket();
+		this.writer.discard();
+		FrameReader reader = this.reader;
+		if (reader != null) {
+			reader.release();
 		}
-		discardQueue();
-		this.partial = null;
-		this.message = null;
 		ConnectionSession session = this.session;
 		WebSocketHandler handler = this.handler;
 		if (session == null || handler == null) {
@@ -839,6 +553,27 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 		}
 		if (cause != null && logger.isDebugEnabled()) {
 			logger.debug("WebSocket session " + session.getId() + " lost", cause);
+		}
+	}
+
+	private void closeSocket() {
+		SocketWrapperBase<?> socket = this.socket;
+		if (socket == null) {
+			return;
+		}
+		ReentrantLock lock = socket.getLock();
+		if (lock.tryLock()) {
+			try {
+				socket.close();
+			}
+			finally {
+				lock.unlock();
+			}
+		}
+		else {
+			// Tomcat's thread is in this connection's events: it sees the connection closed
+			// and returns CLOSED, and Tomcat closes the socket
+			socket.processSocket(SocketEvent.OPEN_READ, true);
 		}
 	}
 
@@ -868,6 +603,14 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler {
 			throw new IllegalStateException("Connection not set up");
 		}
 		return settings;
+	}
+
+	private FrameReader reader() {
+		FrameReader reader = this.reader;
+		if (reader == null) {
+			throw new IllegalStateException("Connection not set up");
+		}
+		return reader;
 	}
 
 	private SocketWrapperBase<?> socket() {

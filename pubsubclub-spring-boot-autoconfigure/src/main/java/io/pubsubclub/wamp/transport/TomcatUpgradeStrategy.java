@@ -15,6 +15,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
@@ -34,6 +36,11 @@ import org.springframework.web.socket.server.RequestUpgradeStrategy;
  * heap per session at its defaults), and an event sent to many sessions is encoded once.
  * No extension is offered, so a client asking for permessage-deflate connects without it.
  * On another container the handshake goes to the given fallback strategy.
+ * <p>
+ * The transport drives Tomcat's {@code InternalHttpUpgradeHandler} and
+ * {@code SocketWrapperBase}, which are not a public API: it is used only on the Tomcat
+ * versions it was tested on ({@value #TESTED_TOMCAT}.x). On any other, every handshake goes
+ * to the fallback strategy, said once in a WARN at start-up.
  *
  * @author PubSubClub
  */
@@ -42,6 +49,13 @@ public final class TomcatUpgradeStrategy implements RequestUpgradeStrategy, Auto
 	private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
 	private static final String TOMCAT_REQUEST_PACKAGE = "org.apache.catalina.";
+
+	/** The Tomcat major and minor version whose internals the transport was tested on. */
+	static final String TESTED_TOMCAT = "11.0";
+
+	private static final Log logger = LogFactory.getLog(TomcatUpgradeStrategy.class);
+
+	private final boolean testedTomcat;
 
 	private final TransportSettings settings;
 
@@ -62,6 +76,34 @@ public final class TomcatUpgradeStrategy implements RequestUpgradeStrategy, Auto
 	 */
 	public TomcatUpgradeStrategy(int maxMessageBytes, long sendBufferSize, Duration sendTimeLimit,
 			Duration closeTimeout, RequestUpgradeStrategy fallback) {
+		this(maxMessageBytes, sendBufferSize, sendTimeLimit, closeTimeout, Duration.ZERO, fallback);
+	}
+
+	/**
+	 * Create a strategy with the given limits.
+	 * @param maxMessageBytes the longest message a client may send, in bytes; a longer one
+	 * closes the session with 1009
+	 * @param sendBufferSize the most bytes that may wait to be sent to one session before it
+	 * is closed as too slow (1013)
+	 * @param sendTimeLimit the longest a session's socket may take no bytes while some wait
+	 * before it is closed as too slow (1013)
+	 * @param closeTimeout how long a closing handshake may take before the socket is closed
+	 * @param idleTimeout how long a client may send nothing before it is closed with 1001
+	 * (pinged halfway); zero for no limit
+	 * @param fallback the strategy for a container other than Tomcat
+	 */
+	public TomcatUpgradeStrategy(int maxMessageBytes, long sendBufferSize, Duration sendTimeLimit,
+			Duration closeTimeout, Duration idleTimeout, RequestUpgradeStrategy fallback) {
+		this(maxMessageBytes, sendBufferSize, sendTimeLimit, closeTimeout, idleTimeout, fallback, tomcatVersion());
+	}
+
+	TomcatUpgradeStrategy(int maxMessageBytes, long sendBufferSize, Duration sendTimeLimit, Duration closeTimeout,
+			Duration idleTimeout, RequestUpgradeStrategy fallback, @Nullable String tomcatVersion) {
+		this.testedTomcat = tomcatVersion != null && tomcatVersion.startsWith(TESTED_TOMCAT + ".");
+		if (!this.testedTomcat && tomcatVersion != null) {
+			logger.warn("Tomcat " + tomcatVersion + " is outside the versions the lean WAMP transport was tested on ("
+					+ TESTED_TOMCAT + ".x): WAMP sessions use the container's standard WebSocket transport");
+		}
 		ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, (task) -> {
 			Thread thread = new Thread(task, "pubsubclub-wamp-timer");
 			thread.setDaemon(true);
@@ -69,7 +111,8 @@ public final class TomcatUpgradeStrategy implements RequestUpgradeStrategy, Auto
 		});
 		timer.setRemoveOnCancelPolicy(true);
 		this.timer = timer;
-		this.settings = new TransportSettings(maxMessageBytes, sendBufferSize, sendTimeLimit, closeTimeout, timer);
+		this.settings = new TransportSettings(maxMessageBytes, sendBufferSize, sendTimeLimit, closeTimeout, idleTimeout,
+				timer);
 		this.fallback = fallback;
 	}
 
@@ -95,7 +138,7 @@ public final class TomcatUpgradeStrategy implements RequestUpgradeStrategy, Auto
 	public void upgrade(ServerHttpRequest request, ServerHttpResponse response, @Nullable String selectedProtocol,
 			List<WebSocketExtension> selectedExtensions, @Nullable Principal user, WebSocketHandler handler,
 			Map<String, Object> attributes) throws HandshakeFailureException {
-		if (!(request instanceof ServletServerHttpRequest servletRequest)
+		if (!this.testedTomcat || !(request instanceof ServletServerHttpRequest servletRequest)
 				|| !(response instanceof ServletServerHttpResponse servletResponse)
 				|| !servletRequest.getServletRequest().getClass().getName().startsWith(TOMCAT_REQUEST_PACKAGE)) {
 			this.fallback.upgrade(request, response, selectedProtocol, selectedExtensions, user, handler, attributes);
@@ -132,6 +175,33 @@ public final class TomcatUpgradeStrategy implements RequestUpgradeStrategy, Auto
 	 */
 	public int getStalledSessions() {
 		return this.settings.stalls().watched();
+	}
+
+	/**
+	 * Return the number of connections failed for what their client sent (1002, 1007,
+	 * 1009), since start-up.
+	 * @return the failed connections
+	 */
+	public long getFailedConnections() {
+		return this.settings.failures();
+	}
+
+	/**
+	 * Return whether handshakes on Tomcat get the lean transport: the running Tomcat is one
+	 * it was tested on.
+	 * @return whether the lean transport is used on Tomcat
+	 */
+	public boolean isLeanTransportUsed() {
+		return this.testedTomcat;
+	}
+
+	private static @Nullable String tomcatVersion() {
+		try {
+			return org.apache.catalina.util.ServerInfo.getServerNumber();
+		}
+		catch (LinkageError ex) {
+			return null;
+		}
 	}
 
 	private static String accept(String key) {

@@ -7,6 +7,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 /**
  * The connections written to while one thread handles a run of events: their frames are
  * written when the run is over, so that the events that arrived together reach each
@@ -18,10 +21,17 @@ import java.util.concurrent.locks.LockSupport;
  * over events one at a time with no end of a run in sight, such as a cluster link's reader:
  * it leaves the writes to a flusher thread, and what queues up until that thread runs goes
  * out together.
+ * <p>
+ * <b>Bound.</b> A batch holds another connection's frames for the handling of at most
+ * {@link TomcatConnection#MAX_BATCHED_BYTES} bytes read from one client, never for a whole
+ * read loop that a client streaming without pause can make last for ever. The flusher
+ * thread survives any {@link Throwable} a connection's write throws.
  *
  * @author PubSubClub
  */
 public final class WriteBatch implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(WriteBatch.class);
 
 	private static final ThreadLocal<WriteBatch> current = ThreadLocal.withInitial(WriteBatch::new);
 
@@ -131,8 +141,10 @@ public final class WriteBatch implements AutoCloseable {
 					try {
 						drain(connection);
 					}
-					catch (RuntimeException ex) {
-						// a connection's failure is its own; the others still get written
+					catch (Throwable ex) {
+						// a connection's failure is its own (it closed itself); the others
+						// still get written, and this thread lives on whatever was thrown
+						logger.error("Write of a WebSocket session failed", ex);
 					}
 				}
 				this.parked.set(true);

@@ -4,10 +4,27 @@
  * (no per-session message, decoding and encoding buffers) and an EVENT is encoded once
  * for all its subscribers and written to each in batches.
  * <p>
+ * Classes: {@link io.pubsubclub.wamp.transport.TomcatConnection} (a connection's lifecycle,
+ * from Tomcat's events to the handler's), {@link io.pubsubclub.wamp.transport.FrameReader}
+ * (decoding, with {@link io.pubsubclub.wamp.transport.Utf8Validator}),
+ * {@link io.pubsubclub.wamp.transport.FrameWriter} (the queue and the non-blocking writes),
+ * {@link io.pubsubclub.wamp.transport.WriteBatch} (writes deferred to the end of a run of
+ * events), {@link io.pubsubclub.wamp.transport.StallWatch} and
+ * {@link io.pubsubclub.wamp.transport.IdleWatch} (the send-time limit and the idle timeout,
+ * one periodic sweep each). Their bounds are in their Javadoc; the conformance suite
+ * ({@code AbstractConformanceTests}) holds the transport to what Tomcat's JSR-356
+ * implementation does.
+ * <p>
  * Threads and locks: a connection's frames are read on the container's thread for it, one
- * read at a time. Frames are written by whichever thread holds the connection's write
- * token (an atomic flag, never a lock), outside any lock; the container's write callback
- * takes the token the same way. Nothing here holds a lock while it calls the handler.
+ * read at a time, under the socket wrapper's lock that Tomcat holds while it dispatches the
+ * connection's events. Frames are written by whichever thread holds the connection's write
+ * token (an atomic counter, never a lock), which then takes the socket wrapper's lock with
+ * {@code tryLock} (never waiting: when Tomcat holds it, the write is handed to Tomcat's
+ * thread by a dispatched write event); the socket is closed under that lock too, so no
+ * write or read runs beside the close that returns Tomcat's channel to its pool. Lock
+ * order: the socket wrapper's lock, then a connection's monitor on its close flag (held
+ * only to queue a frame atomically against the close frame); no lock is held while the
+ * handler is called, and nothing here blocks on a timer or I/O thread.
  */
 @NullMarked
 package io.pubsubclub.wamp.transport;

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.pubsubclub.cluster.ClosedPort;
 import io.pubsubclub.cluster.ClusterLinks;
 import io.pubsubclub.cluster.ClusterState;
 import io.pubsubclub.cluster.LinkChannel;
@@ -45,6 +46,8 @@ class DialerLockingTests {
 
 	private ClusterClient client;
 
+	private final ClosedPort closedPort = new ClosedPort();
+
 	@BeforeEach
 	void setUp() {
 		this.scheduler = new ThreadPoolTaskScheduler();
@@ -59,18 +62,19 @@ class DialerLockingTests {
 	}
 
 	@AfterEach
-	void tearDown() throws InterruptedException {
+	void tearDown() throws Exception {
 		// on a thread of its own: with the deadlock, stop() would wait for good
 		start("tear-down", this.client::stop).join(WAIT.toMillis());
 		this.scheduler.shutdown();
+		this.closedPort.close();
 	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "remove", "reconnect", "stop" })
 	void handshakeCompletingWhileTheClientClosesTheLinkDoesNotDeadlock(String action) throws Exception {
-		// nothing listens there: the dial fails and waits out the back-off; the test opens
-		// the link itself
-		PeerAddress server = new PeerAddress("127.0.0.1", 9);
+		// a port held and never listened on: the dial is refused and waits out the
+		// back-off; the test opens the link itself
+		PeerAddress server = this.closedPort.address();
 		this.client.start();
 		this.client.add(server);
 		Dialer dialer = this.client.dialersOf(server).get(0);

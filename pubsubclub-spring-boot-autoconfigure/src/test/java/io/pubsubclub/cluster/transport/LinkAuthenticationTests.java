@@ -306,7 +306,7 @@ class LinkAuthenticationTests {
 	}
 
 	@Test
-	void aFloodOfForgedUpgradesCostsNoMemoryAndGoodLinksStillLink() throws Exception {
+	void aFloodOfForgedUpgradesIsRefusedWithoutRememberingANonceAndGoodLinksStillLink() throws Exception {
 		Node producer = producerServer("pubsubclub.link.secret=" + SECRET);
 		long now = Instant.now().getEpochSecond();
 		for (int i = 0; i < 200; i++) {

@@ -63,7 +63,7 @@ class ServerPoolUnderLoadTests {
 	}
 
 	@Test
-	void readsKeepUpWhileEveryLinkIsWritten() throws Exception {
+	void everyPingIsAnsweredAndEvery201HonouredWhileEveryLinkIsWritten() throws Exception {
 		Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=server",
 				"pubsubclub.server.port=0");
 		for (int i = 0; i < LINKS; i++) {

@@ -125,6 +125,46 @@ class WampCraAuthenticatorTests {
 	}
 
 	@Test
+	void wrongSignaturesOfTheRightLengthAreRefused() throws Exception {
+		// a comparison of lengths alone (or of a prefix) passes "wrong"; these differ from
+		// the right signature only in content: one character at its start, middle or end,
+		// the signature of the same challenge under another key, and that of another
+		// challenge under the right key
+		this.authenticator.setFailureDelay(Duration.ZERO);
+		this.authenticator.setMaxFailures(100);
+		List<java.util.function.UnaryOperator<String>> wrongs = List.of((right) -> flip(right, 0),
+				(right) -> flip(right, right.length() / 2), (right) -> flip(right, right.length() - 2),
+				(right) -> right.toLowerCase(java.util.Locale.ROOT).equals(right) ? flip(right, 1)
+						: right.toLowerCase(java.util.Locale.ROOT));
+		for (java.util.function.UnaryOperator<String> wrong : wrongs) {
+			String challenge = (String) authreq("joe", null);
+			String right = hmac("secret123", challenge);
+			String signature = wrong.apply(right);
+			assertThat(signature).hasSameSizeAs(right).isNotEqualTo(right);
+			failure(this.authenticator.auth(this.session, this.session.state, args(signature)),
+					WampCra.ERROR_INVALID_SIGNATURE);
+		}
+		String challenge = (String) authreq("joe", null);
+		String otherKey = hmac("secret124", challenge);
+		failure(this.authenticator.auth(this.session, this.session.state, args(otherKey)),
+				WampCra.ERROR_INVALID_SIGNATURE);
+		String spent = (String) authreq("joe", null);
+		String otherChallenge = hmac("secret123", spent.replace("\"joe\"", "\"joe\" "));
+		assertThat(otherChallenge).hasSameSizeAs(hmac("secret123", spent));
+		failure(this.authenticator.auth(this.session, this.session.state, args(otherChallenge)),
+				WampCra.ERROR_INVALID_SIGNATURE);
+		assertThat(this.session.getCraAuthentication()).isNull();
+		assertThat(this.metrics.get(Outcome.INVALID_SIGNATURE)).isEqualTo(wrongs.size() + 2);
+		assertThat(this.metrics.get(Outcome.AUTHENTICATED)).isZero();
+	}
+
+	private static String flip(String signature, int index) {
+		char c = signature.charAt(index);
+		char other = (c == 'A') ? 'B' : 'A';
+		return signature.substring(0, index) + other + signature.substring(index + 1);
+	}
+
+	@Test
 	void wrongSignatureIsAnsweredAfterAScheduledDelay() throws Exception {
 		this.authenticator.setFailureDelay(Duration.ofMinutes(10));
 		authreq("joe", null);

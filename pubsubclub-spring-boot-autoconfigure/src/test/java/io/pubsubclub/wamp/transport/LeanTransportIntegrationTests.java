@@ -37,7 +37,8 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = LeanTransportIntegrationTests.TestApplication.class,
 		webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "pubsubclub.wamp.send-time-limit=2s",
-				"pubsubclub.wamp.send-buffer-size=64MB", "pubsubclub.wamp.max-message-size=16KB" })
+				"pubsubclub.wamp.send-buffer-size=64MB", "pubsubclub.wamp.max-message-size=16KB",
+				"pubsubclub.wamp.limits.publish-rate=1GB" })
 class LeanTransportIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -142,6 +143,7 @@ class LeanTransportIntegrationTests {
 				new Bad(false, 0, 9, new byte[0], true), new Bad(true, 0, 9, new byte[126], true),
 				new Bad(true, 0, 8, new byte[] { 3, (byte) 0xEE }, true));
 		String topic = topic();
+		long failedBefore = this.application.stalls().getFailedConnections();
 		try (RawWebSocket bystander = session()) {
 			bystander.sendText("[5,\"" + topic + "\"]");
 			subscribed(topic, 1);
@@ -163,6 +165,7 @@ class LeanTransportIntegrationTests {
 				"unknown opcode 3", "continuation frame without a message",
 				"control frame fragmented or longer than 125 bytes", "control frame fragmented or longer than 125 bytes",
 				"close code 1006 is not allowed");
+		assertThat(this.application.stalls().getFailedConnections()).as("counted").isEqualTo(failedBefore + bad.size());
 	}
 
 	@Test
@@ -252,7 +255,10 @@ class LeanTransportIntegrationTests {
 				}
 			});
 			flood.start();
-			// slower than the publisher, for longer than the 2 s send-time limit, but never still
+			// with the publish budget raised a backlog forms: the reader's socket stalls
+			await().atMost(TIMEOUT).until(() -> this.application.stalls().getStalledSessions() > 0);
+			// then slower than the publisher, for longer than the 2 s send-time limit, but
+			// never still: the socket takes bytes again in time, each time
 			for (int i = 0; i < events; i++) {
 				assertThat(reader.nextText()).isEqualTo("[8,\"" + topic + "\",\"" + i + payload + "\"]");
 				if (i % 50 == 49) {
@@ -262,6 +268,39 @@ class LeanTransportIntegrationTests {
 			flood.join();
 			assertThat(this.server.getMetrics().getSlowSessionCloses()).isEqualTo(closesBefore);
 		}
+	}
+
+	@Test
+	void idleConnectionCostsAboutNineteenKilobytesOfHeap() throws Exception {
+		// README: "about 19 KB of heap per idle connection"; the client's sockets are in this
+		// JVM too, so the bound is generous, yet an extra 64 KB per connection breaks it
+		int count = 200;
+		List<RawWebSocket> sessions = new ArrayList<>();
+		try {
+			long before = usedHeap();
+			for (int i = 0; i < count; i++) {
+				sessions.add(session());
+			}
+			long perConnection = (usedHeap() - before) / count;
+			assertThat(perConnection).as("heap per idle connection, bytes").isLessThan(40 * 1024);
+		}
+		finally {
+			for (RawWebSocket session : sessions) {
+				session.close();
+			}
+		}
+	}
+
+	private static long usedHeap() {
+		Runtime runtime = Runtime.getRuntime();
+		long used = Long.MAX_VALUE;
+		// the least of a few measures, each after a full collection: garbage that other
+		// threads make meanwhile only adds
+		for (int i = 0; i < 3; i++) {
+			System.gc();
+			used = Math.min(used, runtime.totalMemory() - runtime.freeMemory());
+		}
+		return used;
 	}
 
 	@SpringBootConfiguration

@@ -144,7 +144,23 @@ final class RawWebSocket implements AutoCloseable {
 		this.out.flush();
 	}
 
+	/**
+	 * Whether {@link #next()} answers the server's pings with pongs and skips them, as
+	 * browsers do; a test of a client that answers nothing turns it off.
+	 */
+	boolean answerPings = true;
+
 	Frame next() throws IOException {
+		while (true) {
+			Frame frame = nextFrame();
+			if (frame.opcode() != 9 || !this.answerPings) {
+				return frame;
+			}
+			send(true, 0, 10, frame.payload(), true);
+		}
+	}
+
+	private Frame nextFrame() throws IOException {
 		int first = this.in.readUnsignedByte();
 		int second = this.in.readUnsignedByte();
 		if ((second & 0x80) != 0) {
@@ -162,15 +178,25 @@ final class RawWebSocket implements AutoCloseable {
 		return new Frame((first & 0x80) != 0, (first >>> 4) & 7, first & 0x0F, payload);
 	}
 
-	/** The next text frame, skipping control frames other than close. */
+	/**
+	 * The next text message, assembled from its fragments (a container may fragment what it
+	 * sends), skipping control frames other than close.
+	 */
 	String nextText() throws IOException {
+		ByteArrayOutputStream message = null;
 		while (true) {
 			Frame frame = next();
-			if (frame.opcode() == 1) {
-				return frame.text();
-			}
 			if (frame.opcode() == 8) {
 				throw new IOException("Closed " + frame.closeCode() + " " + frame.closeReason());
+			}
+			if (frame.opcode() == 1 || (frame.opcode() == 0 && message != null)) {
+				if (message == null) {
+					message = new ByteArrayOutputStream();
+				}
+				message.writeBytes(frame.payload());
+				if (frame.fin()) {
+					return message.toString(StandardCharsets.UTF_8);
+				}
 			}
 		}
 	}
@@ -200,6 +226,15 @@ final class RawWebSocket implements AutoCloseable {
 			// a reset also ends the connection
 			return true;
 		}
+	}
+
+	/** Send no more: the server reads the end of the stream. */
+	void shutdownOutput() throws IOException {
+		this.socket.shutdownOutput();
+	}
+
+	void soTimeout(int millis) throws IOException {
+		this.socket.setSoTimeout(millis);
 	}
 
 	@Override

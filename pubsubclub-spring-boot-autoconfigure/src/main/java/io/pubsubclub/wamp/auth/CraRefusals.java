@@ -1,0 +1,99 @@
+package io.pubsubclub.wamp.auth;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.apache.commons.logging.Log;
+import org.jspecify.annotations.Nullable;
+
+import io.pubsubclub.wamp.WampRpcException;
+import io.pubsubclub.wamp.WampSession;
+import io.pubsubclub.wamp.auth.WampAuthMetrics.Outcome;
+
+/**
+ * How {@link WampCraAuthenticator} refuses: each refusal counted by outcome, logged
+ * within the bounds of {@link WampAuthMetrics}' refusal log, and answered with a
+ * {@link WampRpcException} of a {@link WampCra} error URI; and the cross-session
+ * {@link WampCraThrottle}, when there is one.
+ *
+ * @author PubSubClub
+ */
+final class CraRefusals {
+
+	private final Log logger;
+
+	private final WampAuthMetrics metrics;
+
+	private volatile @Nullable WampCraThrottle throttle;
+
+	CraRefusals(Log logger, WampAuthMetrics metrics) {
+		this.logger = logger;
+		this.metrics = metrics;
+	}
+
+	void setThrottle(@Nullable WampCraThrottle throttle) {
+		this.throttle = throttle;
+	}
+
+	CompletionStage<Object> alreadyAuthenticated(WampSession session, WampAuthState state, String procedure) {
+		return refuse(session, state, Outcome.OUT_OF_ORDER, WampCra.ERROR_ALREADY_AUTHENTICATED,
+				"already authenticated", procedure + " after authentication");
+	}
+
+	CompletionStage<Object> refuse(WampSession session, WampAuthState state, Outcome outcome, String uri,
+			String desc, String logged) {
+		return CompletableFuture.failedFuture(failure(session, state, outcome, uri, desc, logged));
+	}
+
+	WampRpcException invalid(WampSession session, WampAuthState state, String desc) {
+		return failure(session, state, Outcome.INVALID_ARGUMENT, WampCra.ERROR_INVALID_ARGUMENT, desc, desc);
+	}
+
+	WampRpcException failure(WampSession session, WampAuthState state, Outcome outcome, String uri, String desc,
+			String logged) {
+		this.metrics.count(outcome);
+		this.metrics.refusalLog()
+			.refused(this.logger, state.refusalLines(), () -> "WAMP session " + session.getId() + ": " + logged);
+		return new WampRpcException(uri, desc);
+	}
+
+	/**
+	 * The refusal of an attempt whose auth key or address the throttle holds back (a
+	 * failure of the session too), or {@code null} when it may go on.
+	 */
+	@Nullable WampRpcException heldBack(WampSession session, WampAuthState state, String authKey, String procedure,
+			int maxFailures) {
+		WampCraThrottle throttle = this.throttle;
+		if (throttle == null) {
+			return null;
+		}
+		Duration held = throttle.heldBack(authKey, state.remoteAddress());
+		if (held.isZero()) {
+			return null;
+		}
+		boolean locked = state.failed(maxFailures);
+		long seconds = Math.max(1, held.toSeconds() + ((held.toMillisPart() > 0) ? 1 : 0));
+		return failure(session, state, Outcome.THROTTLED, WampCra.ERROR_TOO_MANY_FAILURES,
+				"too many failed attempts for this authentication key or from this address, retry in " + seconds
+						+ " s",
+				procedure + " for auth key " + CraArguments.shown(authKey) + " from " + state.remoteAddress()
+						+ " held back " + seconds + " s after repeated failures" + failures(state, locked));
+	}
+
+	/**
+	 * Count a failed attempt with the throttle.
+	 * @param knownAuthKey the auth key when it exists, {@code null} for an unknown one
+	 */
+	void failed(@Nullable String knownAuthKey, WampAuthState state) {
+		WampCraThrottle throttle = this.throttle;
+		if (throttle != null) {
+			throttle.failed(knownAuthKey, state.remoteAddress());
+		}
+	}
+
+	static String failures(WampAuthState state, boolean locked) {
+		return " (" + state.failures() + " failed attempt(s)" + (locked ? ", session locked and closed)" : ")");
+	}
+
+}
