@@ -329,7 +329,7 @@ class PeerLinkTests {
 					assertThat(held.remove(topic)).as("202 for a topic not held: %s", frame).isTrue();
 				}
 			}
-			assertThat(held).isEqualTo(this.subscribers.topics());
+			assertThat(held).as("frames %s, closed %s", channel.frames, channel.closeCode).isEqualTo(this.subscribers.topics());
 			link.closed(1000, null);
 		}
 	}
