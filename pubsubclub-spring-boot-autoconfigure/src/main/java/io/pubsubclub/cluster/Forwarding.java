@@ -1,7 +1,5 @@
 package io.pubsubclub.cluster;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -11,6 +9,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import io.pubsubclub.wamp.event.LocalSubscribers;
+import io.pubsubclub.wamp.event.RemoteSessions;
 
 /**
  * The producer role across links: which consumer links asked for which topic, and the
@@ -115,30 +114,11 @@ final class Forwarding {
 	// to which they were applied already; null when the publish names no other session
 	private @Nullable String remoteSessions(@Nullable Set<String> exclude, @Nullable Set<String> eligible,
 			boolean v2) {
-		List<String> remoteExclude = null;
-		if (exclude != null) {
-			for (String id : exclude) {
-				if (!this.localSubscribers.hasSession(id)) {
-					if (remoteExclude == null) {
-						remoteExclude = new ArrayList<>(exclude.size());
-					}
-					remoteExclude.add(id);
-				}
-			}
-		}
-		List<String> remoteEligible = null;
-		if (eligible != null) {
-			remoteEligible = new ArrayList<>(eligible.size());
-			for (String id : eligible) {
-				if (!this.localSubscribers.hasSession(id)) {
-					remoteEligible.add(id);
-				}
-			}
-		}
-		if (remoteExclude == null && remoteEligible == null && !v2) {
+		RemoteSessions remote = RemoteSessions.of(this.localSubscribers, exclude, eligible);
+		if (remote.none() && !v2) {
 			return null;
 		}
-		return PscResumeCodec.sessions(remoteExclude, remoteEligible, v2);
+		return PscResumeCodec.sessions(remote.exclude(), remote.eligible(), v2);
 	}
 
 	void subscribed(PeerLink link, String topic) {

@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.pubsubclub.cluster.ClusterGapEvent;
 import io.pubsubclub.wamp.event.LocalSubscribers;
+import io.pubsubclub.wamp.event.RemoteSessions;
 import io.pubsubclub.wamp.event.WampPublishedEvent;
 import io.pubsubclub.wamp.event.WampSubscribedEvent;
 import io.pubsubclub.wamp.event.WampTopicEvent;
@@ -317,28 +318,8 @@ public class RedisBackplane implements ApplicationListener<WampTopicEvent>, Smar
 	// the sessions that matter on other nodes: the lists without this node's own
 	// sessions, to which they were applied already; null when it names no other session
 	private @Nullable String remoteSessions(@Nullable Set<String> exclude, @Nullable Set<String> eligible) {
-		List<String> remoteExclude = null;
-		if (exclude != null) {
-			for (String id : exclude) {
-				if (!this.localSubscribers.hasSession(id)) {
-					if (remoteExclude == null) {
-						remoteExclude = new ArrayList<>(exclude.size());
-					}
-					remoteExclude.add(id);
-				}
-			}
-		}
-		List<String> remoteEligible = null;
-		if (eligible != null) {
-			remoteEligible = new ArrayList<>(eligible.size());
-			for (String id : eligible) {
-				if (!this.localSubscribers.hasSession(id)) {
-					remoteEligible.add(id);
-				}
-			}
-		}
-		return (remoteExclude == null && remoteEligible == null) ? null
-				: RedisEnvelope.sessions(remoteExclude, remoteEligible);
+		RemoteSessions remote = RemoteSessions.of(this.localSubscribers, exclude, eligible);
+		return remote.none() ? null : RedisEnvelope.sessions(remote.exclude(), remote.eligible());
 	}
 
 	// -- subscriptions
