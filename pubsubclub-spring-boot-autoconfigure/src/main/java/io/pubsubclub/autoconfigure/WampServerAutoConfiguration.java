@@ -18,7 +18,7 @@ import io.pubsubclub.wamp.auth.WampAuthorizer;
 import io.pubsubclub.wamp.auth.WampCallInterceptor;
 import io.pubsubclub.wamp.auth.WampCraAuthenticator;
 import org.springframework.beans.factory.annotation.Qualifier;
-import io.pubsubclub.wamp.transport.TomcatUpgradeStrategy;
+import io.pubsubclub.transport.TomcatUpgradeStrategy;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;

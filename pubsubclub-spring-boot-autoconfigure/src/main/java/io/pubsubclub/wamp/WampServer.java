@@ -19,7 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 import io.pubsubclub.support.TextFrame;
 import io.pubsubclub.wamp.auth.WampAuthMetrics;
 import io.pubsubclub.wamp.auth.WampAuthorizer;
-import io.pubsubclub.wamp.transport.WriteBatch;
+import io.pubsubclub.transport.WriteBatch;
 import io.pubsubclub.wamp.event.LocalSubscribers;
 import io.pubsubclub.wamp.event.WampPublishedEvent;
 import io.pubsubclub.wamp.event.WampSubscribedEvent;

@@ -34,7 +34,7 @@ import io.pubsubclub.cluster.ClusterLinks;
 import io.pubsubclub.cluster.ClusterState;
 import io.pubsubclub.cluster.NodeIdentity;
 import io.pubsubclub.cluster.PeerLink;
-import io.pubsubclub.wamp.transport.TomcatUpgradeStrategy;
+import io.pubsubclub.transport.TomcatUpgradeStrategy;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;

@@ -26,7 +26,7 @@
  * read, hand frames to the links and answer pings; they write nothing of their own but
  * the first frame of an idle accepted link, which does not block.</li>
  * <li>accepted links run on the starter's own WebSocket transport
- * ({@code io.pubsubclub.wamp.transport}): a frame is written, without blocking, by the
+ * ({@code io.pubsubclub.transport}): a frame is written, without blocking, by the
  * thread that sends it (at the end of the read it is handling, when it handles one: a
  * WAMP PUBLISH read on a node's web server) or by the container's write callback, never
  * handed to another thread of ours.</li>

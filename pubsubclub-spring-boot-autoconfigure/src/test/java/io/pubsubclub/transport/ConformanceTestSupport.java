@@ -1,4 +1,4 @@
-package io.pubsubclub.wamp.transport;
+package io.pubsubclub.transport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

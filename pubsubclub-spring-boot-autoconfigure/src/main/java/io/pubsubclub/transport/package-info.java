@@ -1,16 +1,18 @@
 /**
- * The WAMP endpoint's own WebSocket transport: RFC 6455 over the Servlet API's HTTP
- * upgrade and non-blocking I/O, so that a WAMP session costs little more than its socket
+ * The starter's own WebSocket transport, used by the WAMP endpoint and by the cluster
+ * server's accepted links (it knows neither protocol: a connection hands complete text
+ * messages to a {@link org.springframework.web.socket.WebSocketHandler}): RFC 6455 over
+ * the Servlet API's HTTP upgrade and non-blocking I/O, so that a session costs little more than its socket
  * (no per-session message, decoding and encoding buffers) and an EVENT is encoded once
  * for all its subscribers and written to each in batches.
  * <p>
- * Classes: {@link io.pubsubclub.wamp.transport.TomcatConnection} (a connection's lifecycle,
- * from Tomcat's events to the handler's), {@link io.pubsubclub.wamp.transport.FrameReader}
- * (decoding, with {@link io.pubsubclub.wamp.transport.Utf8Validator}),
- * {@link io.pubsubclub.wamp.transport.FrameWriter} (the queue and the non-blocking writes),
- * {@link io.pubsubclub.wamp.transport.WriteBatch} (writes deferred to the end of a run of
- * events), {@link io.pubsubclub.wamp.transport.StallWatch} and
- * {@link io.pubsubclub.wamp.transport.IdleWatch} (the send-time limit and the idle timeout,
+ * Classes: {@link io.pubsubclub.transport.TomcatConnection} (a connection's lifecycle,
+ * from Tomcat's events to the handler's), {@link io.pubsubclub.transport.FrameReader}
+ * (decoding, with {@link io.pubsubclub.transport.Utf8Validator}),
+ * {@link io.pubsubclub.transport.FrameWriter} (the queue and the non-blocking writes),
+ * {@link io.pubsubclub.transport.WriteBatch} (writes deferred to the end of a run of
+ * events), {@link io.pubsubclub.transport.StallWatch} and
+ * {@link io.pubsubclub.transport.IdleWatch} (the send-time limit and the idle timeout,
  * one periodic sweep each). Their bounds are in their Javadoc; the conformance suite
  * ({@code AbstractConformanceTests}) holds the transport to what Tomcat's JSR-356
  * implementation does.
@@ -27,6 +29,6 @@
  * handler is called, and nothing here blocks on a timer or I/O thread.
  */
 @NullMarked
-package io.pubsubclub.wamp.transport;
+package io.pubsubclub.transport;
 
 import org.jspecify.annotations.NullMarked;

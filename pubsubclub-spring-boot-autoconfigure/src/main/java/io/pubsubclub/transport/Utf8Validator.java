@@ -1,4 +1,4 @@
-package io.pubsubclub.wamp.transport;
+package io.pubsubclub.transport;
 
 /**
  * Validates UTF-8 byte by byte, carrying its state across frames and reads, so that a

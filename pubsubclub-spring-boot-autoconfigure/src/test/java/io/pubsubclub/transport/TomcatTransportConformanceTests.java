@@ -1,4 +1,4 @@
-package io.pubsubclub.wamp.transport;
+package io.pubsubclub.transport;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
