@@ -1,9 +1,10 @@
 package io.pubsubclub.transport;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
+import java.net.StandardSocketOptions;
+import java.nio.channels.NetworkChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -13,6 +14,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.coyote.http11.upgrade.InternalHttpUpgradeHandler;
 import org.apache.tomcat.util.net.AbstractEndpoint.Handler.SocketState;
+import org.apache.tomcat.util.net.Nio2Channel;
+import org.apache.tomcat.util.net.NioChannel;
 import org.apache.tomcat.util.net.SSLSupport;
 import org.apache.tomcat.util.net.SocketEvent;
 import org.apache.tomcat.util.net.SocketWrapperBase;
@@ -20,52 +23,62 @@ import org.jspecify.annotations.Nullable;
 
 import io.pubsubclub.support.OutboundBuffer;
 import io.pubsubclub.support.TextFrame;
-import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.PongMessage;
-import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketHandler;
-import org.springframework.web.socket.WebSocketMessage;
 
 /**
  * One WebSocket connection upgraded from Tomcat's HTTP connector: its lifecycle, from
- * Tomcat's events to the handler's. A {@link FrameReader} decodes what the socket gives,
- * a {@link FrameWriter} writes what is queued; this class ties them to Tomcat and to the
- * Spring {@link WebSocketHandler}.
+ * Tomcat's events to the handler's, and its closing. A {@link ConnectionReader} reads
+ * (with a {@link FrameReader}), a {@link ConnectionSender} sends within the limits (with a
+ * {@link FrameWriter}); this class ties them to Tomcat and to the Spring
+ * {@link WebSocketHandler}.
  * <p>
  * <b>Bounds, per connection, whatever the client sends.</b> Memory: at most the send-buffer
  * size of queued data frames, plus the reader's bound (max-message-size plus 125 bytes),
  * plus one pending pong, plus a constant; it holds no buffer at all while idle, since it
- * reads into a buffer of the reading thread. Reading: the socket is not read while the
- * connection's writes are stalled (Tomcat's write event re-arms reading), so a client that
- * sends pings, or anything answered, without reading cannot make the server queue without
- * bound. Work: the frames that reading one client produces for other connections are written
- * once {@value #MAX_BATCHED_BYTES} bytes of it are handled at most, not when the read loop
- * ends, which a client that streams without pause can put off for ever.
- * Time: a connection from which nothing arrives for the idle timeout is pinged halfway and
- * closed with 1001 at its end; one whose socket takes no byte for the send-time limit is
- * closed with 1013; a closing handshake takes at most the close timeout.
+ * reads into a buffer of the reading thread. Reading stops while the connection's writes
+ * are stalled (see {@link ConnectionReader}). Work: the frames that reading one client
+ * produces for other connections are written once {@value #MAX_BATCHED_BYTES} bytes of it
+ * are handled at most. Time: a connection from which nothing arrives for the idle timeout
+ * is pinged halfway and closed with 1001 at its end; one whose socket takes no byte for the
+ * send-time limit is cut off with 1013; every closing ends within the close timeout.
+ * <p>
+ * <b>Closing.</b> One close frame per connection, queued once ({@link ConnectionSender});
+ * the socket is closed once, under the socket wrapper's lock (never beside a read or a
+ * write), and the handler hears of the close once.
+ * <ul>
+ * <li>A closing handshake (the handler closes the session, or the peer does) queues the
+ * close frame behind what is queued; the socket is closed when both close frames have
+ * crossed, or at the end of the close timeout.</li>
+ * <li>A connection failed for what the peer sent (1002, 1007, 1009) or silent for the idle
+ * timeout is closed as soon as its close frame is written.</li>
+ * <li>A connection cut off as too slow (1013) drops the frames queued that have not
+ * started: the frame partly written is finished (what Tomcat holds goes out first), so the
+ * stream stays whole, and the close frame alone follows it. The peer has the close timeout
+ * (the grace: 3 s for WAMP sessions, the send-time limit for cluster links) from the cut to
+ * take it: a peer that reads again in that time reads on to the close frame 1013 and its
+ * reason. When the grace ends with the close frame still not written, the connection is
+ * aborted: the socket is reset (SO_LINGER 0), so that the kernel drops what it still holds
+ * for a peer that does not read, instead of keeping it for the peer.</li>
+ * </ul>
+ * No thread waits for any of it: the grace is a task on the endpoint's timer, which only
+ * closes (with {@code tryLock}; when Tomcat's thread holds the lock, a dispatched event has
+ * Tomcat's thread close the socket).
  * <p>
  * Tomcat creates it through {@code HttpServletRequest#upgrade}, so it is public with a
  * public constructor; {@link TomcatUpgradeStrategy} sets it up before Tomcat starts it.
  *
  * @author PubSubClub
  */
-public final class TomcatConnection implements InternalHttpUpgradeHandler, FrameReader.Listener, FrameWriter.Events {
+public final class TomcatConnection implements InternalHttpUpgradeHandler, FrameWriter.Events {
 
 	private static final Log logger = LogFactory.getLog(TomcatConnection.class);
-
-	static final int READ_BUFFER_SIZE = 16 * 1024;
 
 	/**
 	 * The most bytes read from one client while the frames they make for other connections
 	 * wait in the write batch.
 	 */
-	static final int MAX_BATCHED_BYTES = 4 * READ_BUFFER_SIZE;
-
-	private static final ThreadLocal<byte[]> readBuffer = ThreadLocal.withInitial(() -> new byte[READ_BUFFER_SIZE]);
-
-	private static final byte[] SERVER_PING = TextFrame.encode((byte) (0x80 | FrameReader.OPCODE_PING), new byte[0]);
+	static final int MAX_BATCHED_BYTES = 4 * ConnectionReader.READ_BUFFER_SIZE;
 
 	private @Nullable ConnectionSession session;
 
@@ -75,33 +88,26 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 
 	private @Nullable SocketWrapperBase<?> socket;
 
-	private @Nullable FrameReader reader;
+	private @Nullable ConnectionReader reader;
 
 	private final FrameWriter writer = new FrameWriter(this);
 
-	private volatile long stalledSince;
+	private final ConnectionSender sender = new ConnectionSender(this, this.writer);
 
-	// when the client last sent a byte, and whether it was pinged since
-	private volatile long lastRead = System.nanoTime();
-
-	private volatile boolean pinged;
-
-	// closing: our close frame queued; then the peer's seen; then the socket closed
-	private final AtomicBoolean closeSent = new AtomicBoolean();
-
+	// closing: our close frame queued (the sender's flag); then the peer's seen; then the
+	// socket closed
 	private volatile boolean closeReceived;
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
-	private volatile @Nullable CloseStatus closeStatus;
-
-	private volatile boolean readSuspended;
-
-	// reading stopped because the writes are stalled; Tomcat's write event resumes it
-	private volatile boolean readStalled;
-
-	// the peer broke the protocol: no answer to our close frame is waited for
+	// the peer broke the protocol, or was silent: no answer to our close frame is waited for
 	private volatile boolean failing;
+
+	// our close frame left for the kernel
+	private volatile boolean closeWritten;
+
+	// the socket is to be reset, not closed: the grace ended before the close frame left
+	private volatile boolean abort;
 
 	// whether a write batch will drain this connection when it ends
 	final AtomicBoolean batched = new AtomicBoolean();
@@ -116,7 +122,7 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 		this.session = session;
 		this.handler = handler;
 		this.settings = settings;
-		this.reader = new FrameReader(settings.maxMessageBytes(), this);
+		this.reader = new ConnectionReader(this, settings.maxMessageBytes());
 	}
 
 	@Override
@@ -145,30 +151,36 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 	public SocketState upgradeDispatch(SocketEvent status) {
 		switch (status) {
 			case OPEN_READ -> {
-				return read();
+				return ended(reader().read(socket(), this.writer));
 			}
 			case OPEN_WRITE -> {
-				// the socket took bytes: a session that keeps up, however slowly, is not stalled
-				this.stalledSince = 0;
-				this.writer.writable();
-				if (this.readStalled && !this.writer.isAwaitingWritable() && !this.closed.get()) {
-					this.readStalled = false;
-					if (!this.readSuspended) {
-						socket().processSocket(SocketEvent.OPEN_READ, true);
-					}
+				this.sender.writable();
+				if (!this.closed.get()) {
+					reader().writable(socket(), this.writer.isAwaitingWritable());
 				}
-				return this.closed.get() ? SocketState.CLOSED : SocketState.UPGRADED;
+				return ended(this.closed.get() ? SocketState.CLOSED : SocketState.UPGRADED);
 			}
 			case STOP -> {
 				close(CloseStatus.GOING_AWAY);
-				return this.closed.get() ? SocketState.CLOSED : SocketState.UPGRADED;
+				return ended(this.closed.get() ? SocketState.CLOSED : SocketState.UPGRADED);
 			}
 			default -> {
 				// ERROR, DISCONNECT, TIMEOUT, CONNECT_FAIL
 				closed(CloseStatus.NO_CLOSE_FRAME, null);
-				return SocketState.CLOSED;
+				return ended(SocketState.CLOSED);
 			}
 		}
+	}
+
+	/**
+	 * Tomcat closes the socket when told {@code CLOSED}: reset it first if it is aborted
+	 * (this thread holds the socket wrapper's lock).
+	 */
+	private SocketState ended(SocketState state) {
+		if (state == SocketState.CLOSED && this.abort) {
+			resetOnClose(socket());
+		}
+		return state;
 	}
 
 	@Override
@@ -188,110 +200,43 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 		closed(CloseStatus.NO_CLOSE_FRAME, null);
 	}
 
-	// ---------------------------------------------------------------- reading
+	// ---------------------------------------------------------------- reading and sending
 
-	private SocketState read() {
-		SocketWrapperBase<?> socket = socket();
-		FrameReader reader = reader();
-		WriteBatch batch = WriteBatch.open();
-		int batched = 0;
-		try {
-			while (!this.closed.get()) {
-				if (this.readSuspended) {
-					return SocketState.SUSPENDED;
-				}
-				if (this.writer.isAwaitingWritable()) {
-					// what the client sends may need answers the socket cannot take now
-					this.readStalled = true;
-					return SocketState.SUSPENDED;
-				}
-				byte[] buffer = readBuffer.get();
-				int read = socket.read(false, buffer, 0, buffer.length);
-				if (read < 0) {
-					closed(CloseStatus.NO_CLOSE_FRAME, null);
-					return SocketState.CLOSED;
-				}
-				if (read == 0) {
-					break;
-				}
-				this.lastRead = System.nanoTime();
-				reader.read(buffer, 0, read);
-				batched += read;
-				if (batched >= MAX_BATCHED_BYTES) {
-					// what other connections were sent goes out now, however long this client
-					// keeps sending (and this connection's pong and stall state are current)
-					batch.close();
-					batch = WriteBatch.open();
-					batched = 0;
-				}
-			}
-		}
-		catch (Throwable ex) {
-			transportError(ex);
-			closed(CloseStatus.NO_CLOSE_FRAME, ex);
-			if (ex instanceof VirtualMachineError error) {
-				throw error;
-			}
-			return SocketState.CLOSED;
-		}
-		finally {
-			batch.close();
-		}
-		return this.closed.get() ? SocketState.CLOSED : SocketState.UPGRADED;
+	boolean send(byte[] frame) {
+		return this.sender.send(frame);
 	}
 
-	@Override
-	public void message(boolean text, byte[] buffer, int start, int length) {
-		if (this.closeSent.get()) {
-			return;
-		}
-		if (text) {
-			deliver(new TextMessage(new String(buffer, start, length, StandardCharsets.UTF_8)));
-		}
-		else {
-			deliver(new BinaryMessage(Arrays.copyOfRange(buffer, start, start + length)));
-		}
+	void drain() {
+		this.writer.drain();
 	}
 
-	@Override
-	public void ping(byte[] payload) {
-		if (this.closeSent.get()) {
-			return;
-		}
-		this.writer.pong(payload);
-		if (!WriteBatch.defer(this)) {
-			this.writer.drain();
-		}
+	void pong(byte[] payload) {
+		this.sender.pong(payload);
 	}
 
-	@Override
-	public void pong(byte[] payload) {
-		deliver(new PongMessage(ByteBuffer.wrap(payload)));
-	}
-
-	@Override
-	public void close(int code, String reason) {
+	/**
+	 * The peer's close frame: answer it (unless ours is out already); the socket goes when
+	 * both have crossed.
+	 */
+	void closeReceived(int code, String reason) {
 		this.closeReceived = true;
-		if (!this.closeSent.get()) {
-			// the peer began the closing handshake: answer it, then the socket goes
+		if (!this.sender.isCloseQueued()) {
 			CloseStatus status = (code == CloseStatus.NO_STATUS_CODE.getCode()) ? CloseStatus.NO_STATUS_CODE
 					: new CloseStatus(code, reason);
-			sendClose(status, (status == CloseStatus.NO_STATUS_CODE) ? new byte[0]
+			queueClose(status, (status == CloseStatus.NO_STATUS_CODE) ? new byte[0]
 					: new byte[] { (byte) (code >>> 8), (byte) code }, false);
 		}
 		this.writer.drain();
 	}
 
 	/**
-	 * Fail the connection (RFC 6455 7.1.7) for what the peer sent: the close frame goes out
-	 * and the socket is closed without waiting for an answer, since the peer's state is
-	 * unknown.
+	 * Fail the connection for what the peer sent: counted, logged at INFO at most once per
+	 * interval whatever clients send (the others at DEBUG), then closed without waiting for
+	 * an answer.
 	 */
-	@Override
-	public void failed(CloseStatus status) {
+	void fail(CloseStatus status) {
 		String message = "WebSocket session " + session().getId() + " from " + remoteAddress() + ": "
 				+ status.getReason() + ", closing with " + status.getCode();
-		// counted; logged at INFO at most once per interval, whatever clients send
 		long failures = settings().failed();
 		if (failures > 0 && logger.isInfoEnabled()) {
 			logger.info(message + " (" + failures + " connections failed so far; the others at DEBUG)");
@@ -303,17 +248,7 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 		close(status);
 	}
 
-	private void deliver(WebSocketMessage<?> message) {
-		try {
-			handler().handleMessage(session(), message);
-		}
-		catch (Throwable ex) {
-			logger.error("WebSocket handler failed on a message of session " + session().getId(), ex);
-			close(CloseStatus.SERVER_ERROR);
-		}
-	}
-
-	private void transportError(Throwable ex) {
+	void transportError(Throwable ex) {
 		try {
 			handler().handleTransportError(session(), ex);
 		}
@@ -322,77 +257,18 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 		}
 	}
 
-	// ---------------------------------------------------------------- writing
-
-	/**
-	 * Queue a frame within the limits and write it, now or at the end of the current
-	 * write batch.
-	 * @return {@code false} if the frame was not queued; the connection is closing, or
-	 * was just cut off for being too slow
-	 */
-	boolean send(byte[] frame) {
-		TransportSettings settings = settings();
-		long stalled = this.stalledSince;
-		if (stalled != 0 && System.nanoTime() - stalled > settings.sendTimeLimitNanos()) {
-			overflow(OutboundBuffer.Overflow.SEND_TIME);
-			return false;
-		}
-		if (this.writer.queuedBytes() + frame.length > settings.sendBufferSize()) {
-			overflow(OutboundBuffer.Overflow.BUFFER);
-			return false;
-		}
-		if (!enqueue(frame)) {
-			return false;
-		}
-		if (!WriteBatch.defer(this)) {
-			this.writer.drain();
-		}
-		return true;
-	}
-
-	/**
-	 * Queue a frame, atomically against the close frame's queuing: a frame goes before it
-	 * or is refused.
-	 */
-	private boolean enqueue(byte[] frame) {
-		synchronized (this.closeSent) {
-			if (this.closed.get() || this.closeSent.get()) {
-				return false;
-			}
-			this.writer.enqueue(frame);
-		}
-		return true;
-	}
-
-	void drain() {
-		this.writer.drain();
-	}
-
 	@Override
 	public void stalled() {
-		if (this.stalledSince == 0) {
-			long now = System.nanoTime();
-			this.stalledSince = (now != 0) ? now : 1;
-			// a stalled socket with nothing more sent to it is still cut off in time
-			settings().stalls().watch(this);
-		}
+		this.sender.stalled();
 	}
 
 	/**
-	 * Called by the stall watch: cut the connection off if its socket has not taken a
-	 * byte for longer than the send-time limit.
+	 * Called by the stall watch.
 	 * @return whether the connection is still stalled and open, to be watched further
+	 * @see ConnectionSender#checkStalled(long)
 	 */
 	boolean checkStalled(long now) {
-		long stalled = this.stalledSince;
-		if (stalled == 0 || this.closed.get()) {
-			return false;
-		}
-		if (now - stalled >= settings().sendTimeLimitNanos()) {
-			overflow(OutboundBuffer.Overflow.SEND_TIME);
-			return false;
-		}
-		return true;
+		return this.sender.checkStalled(now);
 	}
 
 	/**
@@ -404,9 +280,10 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 		if (this.closed.get()) {
 			return false;
 		}
-		long silent = now - this.lastRead;
+		ConnectionReader reader = reader();
+		long silent = now - reader.lastRead();
 		if (silent >= idleTimeoutNanos) {
-			if (!this.closeSent.get()) {
+			if (!this.sender.isCloseQueued()) {
 				if (logger.isDebugEnabled()) {
 					logger.debug("WebSocket session " + session().getId() + " from " + remoteAddress()
 							+ ": nothing received for the idle timeout, closing with 1001");
@@ -415,30 +292,20 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 				close(CloseStatus.GOING_AWAY.withReason("idle timeout"));
 			}
 		}
-		else if (silent >= idleTimeoutNanos / 2) {
-			if (!this.pinged) {
-				this.pinged = true;
-				if (enqueue(SERVER_PING)) {
-					this.writer.drain();
-				}
-			}
-		}
-		else {
-			this.pinged = false;
+		else if (reader.pingForSilence(silent >= idleTimeoutNanos / 2)) {
+			this.sender.ping();
 		}
 		return true;
 	}
 
 	void suspendReading() {
-		this.readSuspended = true;
+		reader().suspend();
 	}
 
 	void resumeReading() {
-		this.readSuspended = false;
 		SocketWrapperBase<?> socket = this.socket;
-		if (socket != null && !this.closed.get() && !this.readStalled) {
-			// the read left off when suspended, on Tomcat's threads
-			socket.processSocket(SocketEvent.OPEN_READ, true);
+		if (socket != null) {
+			reader().resume(socket);
 		}
 	}
 
@@ -463,8 +330,9 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 	// ---------------------------------------------------------------- closing
 
 	/**
-	 * Start the closing handshake: the close frame goes out after what is queued, then the
-	 * socket is closed when the peer answers, or after the close timeout.
+	 * Start the closing handshake: the close frame goes out after what is queued (for a
+	 * slow consumer, instead of what has not started), then the socket is closed as the
+	 * class describes.
 	 */
 	boolean close(CloseStatus status) {
 		byte[] reason = (status.getReason() != null) ? status.getReason().getBytes(StandardCharsets.UTF_8)
@@ -474,30 +342,35 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 		payload[1] = (byte) status.getCode();
 		System.arraycopy(reason, 0, payload, 2, payload.length - 2);
 		// a peer that does not read gets no more of what it could not take
-		return sendClose(status, payload, status.getCode() == OutboundBuffer.SLOW_CONSUMER.getCode());
+		return queueClose(status, payload, status.getCode() == OutboundBuffer.SLOW_CONSUMER.getCode());
 	}
 
-	/**
-	 * Queue the close frame behind every frame queued so far, unless one was queued
-	 * already; nothing is queued after it.
-	 */
-	private boolean sendClose(CloseStatus status, byte[] payload, boolean dropQueued) {
+	private boolean queueClose(CloseStatus status, byte[] payload, boolean cut) {
 		byte[] frame = TextFrame.encode((byte) (0x80 | FrameReader.OPCODE_CLOSE), payload);
-		synchronized (this.closeSent) {
-			if (this.closed.get() || !this.closeSent.compareAndSet(false, true)) {
-				return false;
-			}
-			this.closeStatus = status;
-			this.writer.enqueueClose(frame, dropQueued);
+		if (!this.sender.queueClose(status, frame, cut)) {
+			return false;
 		}
-		// a peer that never answers, or never reads, is not waited for longer
+		// the grace: a peer that never answers, or never reads, is not waited for longer
 		settings().scheduler()
-			.schedule(() -> closed(status, null), settings().closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+			.schedule(() -> graceEnded(status), settings().closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+		SocketWrapperBase<?> socket = this.socket;
+		if (socket != null) {
+			// nothing is answered any more: a read stopped for stalled writes goes on
+			reader().writable(socket, false);
+		}
 		this.writer.drain();
 		return true;
 	}
 
-	private void overflow(OutboundBuffer.Overflow reason) {
+	private void graceEnded(CloseStatus status) {
+		if (!this.closed.get() && !this.closeWritten) {
+			// what the peer did not take is dropped, by the kernel too
+			this.abort = true;
+		}
+		closed(status, null);
+	}
+
+	void overflow(OutboundBuffer.Overflow reason) {
 		if (close(OutboundBuffer.SLOW_CONSUMER)) {
 			// told once, by the thread that cut the session off
 			session().overflow(reason);
@@ -506,8 +379,9 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 
 	@Override
 	public void closeWritten() {
+		this.closeWritten = true;
 		if (this.closeReceived || this.failing) {
-			CloseStatus status = this.closeStatus;
+			CloseStatus status = this.sender.closeStatus();
 			closed((status != null) ? status : CloseStatus.NORMAL, null);
 		}
 	}
@@ -523,20 +397,22 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 		return this.closed.get();
 	}
 
+	boolean isCloseSent() {
+		return this.sender.isCloseQueued();
+	}
+
 	/**
-	 * The connection is over: close the socket, tell the handler once. The socket is closed
-	 * under its lock, so never beside a read or a write; when Tomcat's thread holds the
-	 * lock, a dispatched event makes it close the socket itself.
+	 * The connection is over: close the socket, tell the handler once.
 	 */
-	private void closed(CloseStatus status, @Nullable Throwable cause) {
+	void closed(CloseStatus status, @Nullable Throwable cause) {
 		if (!this.closed.compareAndSet(false, true)) {
 			return;
 		}
-		CloseStatus handshake = this.closeStatus;
+		CloseStatus handshake = this.sender.closeStatus();
 		CloseStatus reported = (handshake != null) ? handshake : status;
 		closeSocket();
 		this.writer.discard();
-		FrameReader reader = this.reader;
+		ConnectionReader reader = this.reader;
 		if (reader != null) {
 			reader.release();
 		}
@@ -556,6 +432,10 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 		}
 	}
 
+	/**
+	 * Close the socket under its lock, so never beside a read or a write; when Tomcat's
+	 * thread holds the lock, a dispatched event makes it close the socket itself.
+	 */
 	private void closeSocket() {
 		SocketWrapperBase<?> socket = this.socket;
 		if (socket == null) {
@@ -564,6 +444,9 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 		ReentrantLock lock = socket.getLock();
 		if (lock.tryLock()) {
 			try {
+				if (this.abort) {
+					resetOnClose(socket);
+				}
 				socket.close();
 			}
 			finally {
@@ -577,11 +460,30 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 		}
 	}
 
-	boolean isOpen() {
-		return !this.closed.get() && !this.closeSent.get();
+	/**
+	 * Make the socket's close a reset (SO_LINGER 0); the caller holds the socket wrapper's
+	 * lock, so the channel is still this connection's.
+	 */
+	private static void resetOnClose(SocketWrapperBase<?> socket) {
+		Object channel = socket.getSocket();
+		NetworkChannel network = (channel instanceof NioChannel nio) ? nio.getIOChannel()
+				: (channel instanceof Nio2Channel nio2) ? nio2.getIOChannel() : null;
+		if (network == null || !network.isOpen()) {
+			return;
+		}
+		try {
+			network.setOption(StandardSocketOptions.SO_LINGER, 0);
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Could not reset a WebSocket connection on close", ex);
+		}
 	}
 
-	private ConnectionSession session() {
+	boolean isOpen() {
+		return !this.closed.get() && !this.sender.isCloseQueued();
+	}
+
+	ConnectionSession session() {
 		ConnectionSession session = this.session;
 		if (session == null) {
 			throw new IllegalStateException("Connection not set up");
@@ -589,7 +491,7 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 		return session;
 	}
 
-	private WebSocketHandler handler() {
+	WebSocketHandler handler() {
 		WebSocketHandler handler = this.handler;
 		if (handler == null) {
 			throw new IllegalStateException("Connection not set up");
@@ -597,7 +499,7 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 		return handler;
 	}
 
-	private TransportSettings settings() {
+	TransportSettings settings() {
 		TransportSettings settings = this.settings;
 		if (settings == null) {
 			throw new IllegalStateException("Connection not set up");
@@ -605,8 +507,8 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 		return settings;
 	}
 
-	private FrameReader reader() {
-		FrameReader reader = this.reader;
+	private ConnectionReader reader() {
+		ConnectionReader reader = this.reader;
 		if (reader == null) {
 			throw new IllegalStateException("Connection not set up");
 		}

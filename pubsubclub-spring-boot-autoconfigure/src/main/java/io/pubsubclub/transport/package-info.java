@@ -7,7 +7,10 @@
  * for all its subscribers and written to each in batches.
  * <p>
  * Classes: {@link io.pubsubclub.transport.TomcatConnection} (a connection's lifecycle,
- * from Tomcat's events to the handler's), {@link io.pubsubclub.transport.FrameReader}
+ * from Tomcat's events to the handler's, and its closing: handshake, failure, a slow
+ * consumer's cut with its grace), {@link io.pubsubclub.transport.ConnectionReader} (the
+ * read loop and what each frame does), {@link io.pubsubclub.transport.ConnectionSender}
+ * (sending within the limits), {@link io.pubsubclub.transport.FrameReader}
  * (decoding, with {@link io.pubsubclub.transport.Utf8Validator}),
  * {@link io.pubsubclub.transport.FrameWriter} (the queue and the non-blocking writes),
  * {@link io.pubsubclub.transport.WriteBatch} (writes deferred to the end of a run of
@@ -24,7 +27,7 @@
  * {@code tryLock} (never waiting: when Tomcat holds it, the write is handed to Tomcat's
  * thread by a dispatched write event); the socket is closed under that lock too, so no
  * write or read runs beside the close that returns Tomcat's channel to its pool. Lock
- * order: the socket wrapper's lock, then a connection's monitor on its close flag (held
+ * order: the socket wrapper's lock, then a connection's {@code ConnectionSender} monitor (held
  * only to queue a frame atomically against the close frame); no lock is held while the
  * handler is called, and nothing here blocks on a timer or I/O thread.
  */
