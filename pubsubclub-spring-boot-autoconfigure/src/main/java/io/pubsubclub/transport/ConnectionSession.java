@@ -56,7 +56,7 @@ final class ConnectionSession implements WebSocketSession, FrameSenderSource, Re
 
 	private final @Nullable String acceptedProtocol;
 
-	private @Nullable TomcatConnection connection;
+	private @Nullable SessionConnection connection;
 
 	private volatile @Nullable BiConsumer<WebSocketSession, OutboundBuffer.Overflow> onOverflow;
 
@@ -82,7 +82,7 @@ final class ConnectionSession implements WebSocketSession, FrameSenderSource, Re
 		return pairs.toArray(String[]::new);
 	}
 
-	void connected(TomcatConnection connection) {
+	void connected(SessionConnection connection) {
 		this.connection = connection;
 	}
 
@@ -135,13 +135,13 @@ final class ConnectionSession implements WebSocketSession, FrameSenderSource, Re
 
 	@Override
 	public @Nullable InetSocketAddress getLocalAddress() {
-		TomcatConnection connection = this.connection;
+		SessionConnection connection = this.connection;
 		return (connection != null) ? connection.localAddress() : null;
 	}
 
 	@Override
 	public @Nullable InetSocketAddress getRemoteAddress() {
-		TomcatConnection connection = this.connection;
+		SessionConnection connection = this.connection;
 		return (connection != null) ? connection.remoteAddress() : null;
 	}
 
@@ -157,7 +157,7 @@ final class ConnectionSession implements WebSocketSession, FrameSenderSource, Re
 
 	@Override
 	public int getTextMessageSizeLimit() {
-		TomcatConnection connection = this.connection;
+		SessionConnection connection = this.connection;
 		return (connection != null) ? connection.maxMessageBytes() : 0;
 	}
 
@@ -192,7 +192,7 @@ final class ConnectionSession implements WebSocketSession, FrameSenderSource, Re
 			payload.get(bytes);
 			frame = TextFrame.encode(opcode, bytes);
 		}
-		TomcatConnection connection = this.connection;
+		SessionConnection connection = this.connection;
 		if (connection == null || !connection.send(frame)) {
 			throw new IOException("WebSocket session " + this.id + " is closed");
 		}
@@ -200,7 +200,7 @@ final class ConnectionSession implements WebSocketSession, FrameSenderSource, Re
 
 	@Override
 	public void suspendReading() {
-		TomcatConnection connection = this.connection;
+		SessionConnection connection = this.connection;
 		if (connection != null) {
 			connection.suspendReading();
 		}
@@ -208,7 +208,7 @@ final class ConnectionSession implements WebSocketSession, FrameSenderSource, Re
 
 	@Override
 	public void resumeReading() {
-		TomcatConnection connection = this.connection;
+		SessionConnection connection = this.connection;
 		if (connection != null) {
 			connection.resumeReading();
 		}
@@ -216,7 +216,7 @@ final class ConnectionSession implements WebSocketSession, FrameSenderSource, Re
 
 	@Override
 	public boolean isOpen() {
-		TomcatConnection connection = this.connection;
+		SessionConnection connection = this.connection;
 		return connection != null && connection.isOpen();
 	}
 
@@ -227,10 +227,35 @@ final class ConnectionSession implements WebSocketSession, FrameSenderSource, Re
 
 	@Override
 	public void close(CloseStatus status) throws IOException {
-		TomcatConnection connection = this.connection;
+		SessionConnection connection = this.connection;
 		if (connection != null) {
 			connection.close(status);
 		}
+	}
+
+	/**
+	 * What a session needs of its connection, whichever transport it runs on.
+	 */
+	interface SessionConnection {
+
+		boolean send(byte[] frame);
+
+		long framesSent();
+
+		void suspendReading();
+
+		void resumeReading();
+
+		boolean isOpen();
+
+		void close(CloseStatus status);
+
+		@Nullable InetSocketAddress localAddress();
+
+		@Nullable InetSocketAddress remoteAddress();
+
+		int maxMessageBytes();
+
 	}
 
 	@Override
@@ -250,7 +275,7 @@ final class ConnectionSession implements WebSocketSession, FrameSenderSource, Re
 
 		@Override
 		public boolean send(TextFrame frame) {
-			TomcatConnection connection = ConnectionSession.this.connection;
+			SessionConnection connection = ConnectionSession.this.connection;
 			return connection != null && connection.send(frame.wire());
 		}
 
@@ -261,7 +286,7 @@ final class ConnectionSession implements WebSocketSession, FrameSenderSource, Re
 
 		@Override
 		public long framesSent() {
-			TomcatConnection connection = ConnectionSession.this.connection;
+			SessionConnection connection = ConnectionSession.this.connection;
 			return (connection != null) ? connection.framesSent() : 0;
 		}
 
