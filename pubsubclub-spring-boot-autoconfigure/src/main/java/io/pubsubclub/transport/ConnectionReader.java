@@ -145,24 +145,31 @@ final class ConnectionReader implements FrameReader.Listener {
 	}
 
 	/**
-	 * The nanoTime when the client last sent a byte.
+	 * Ping a client silent for half the idle timeout (once per silence), close one silent
+	 * for all of it with 1001.
+	 * @return whether the connection is still open, to be watched further
 	 */
-	long lastRead() {
-		return this.lastRead;
-	}
-
-	/**
-	 * Whether the client is to be pinged for its silence: once per silence.
-	 */
-	boolean pingForSilence(boolean silent) {
-		if (!silent) {
+	boolean checkIdle(long now, long idleTimeoutNanos) {
+		TomcatConnection connection = this.connection;
+		long silent = now - this.lastRead;
+		if (silent >= idleTimeoutNanos) {
+			if (!connection.isCloseSent()) {
+				if (logger.isDebugEnabled()) {
+					logger.debug("WebSocket session " + connection.session().getId() + " from "
+							+ connection.remoteAddress() + ": nothing received for the idle timeout, closing with 1001");
+				}
+				connection.fail(CloseStatus.GOING_AWAY.withReason("idle timeout"));
+			}
+		}
+		else if (silent >= idleTimeoutNanos / 2) {
+			if (!this.pinged) {
+				this.pinged = true;
+				connection.ping();
+			}
+		}
+		else {
 			this.pinged = false;
-			return false;
 		}
-		if (this.pinged) {
-			return false;
-		}
-		this.pinged = true;
 		return true;
 	}
 
@@ -205,7 +212,18 @@ final class ConnectionReader implements FrameReader.Listener {
 	 */
 	@Override
 	public void failed(CloseStatus status) {
-		this.connection.fail(status);
+		TomcatConnection connection = this.connection;
+		String message = "WebSocket session " + connection.session().getId() + " from "
+				+ connection.remoteAddress() + ": " + status.getReason() + ", closing with " + status.getCode();
+		// counted; logged at INFO at most once per interval, whatever clients send
+		long failures = connection.settings().failed();
+		if (failures > 0 && logger.isInfoEnabled()) {
+			logger.info(message + " (" + failures + " connections failed so far; the others at DEBUG)");
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug(message);
+		}
+		connection.fail(status);
 	}
 
 	private void deliver(WebSocketMessage<?> message) {

@@ -277,20 +277,10 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 	}
 
 	/**
-	 * Fail the connection for what the peer sent: counted, logged at INFO at most once per
-	 * interval whatever clients send (the others at DEBUG), then closed without waiting for
-	 * an answer.
+	 * Fail the connection (RFC 6455 7.1.7), or close one silent for the idle timeout: the
+	 * close frame goes out and the socket is closed without waiting for an answer.
 	 */
 	void fail(CloseStatus status) {
-		String message = "WebSocket session " + session().getId() + " from " + remoteAddress() + ": "
-				+ status.getReason() + ", closing with " + status.getCode();
-		long failures = settings().failed();
-		if (failures > 0 && logger.isInfoEnabled()) {
-			logger.info(message + " (" + failures + " connections failed so far; the others at DEBUG)");
-		}
-		else if (logger.isDebugEnabled()) {
-			logger.debug(message);
-		}
 		this.failing = true;
 		close(status);
 	}
@@ -319,30 +309,16 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 	}
 
 	/**
-	 * Called by the idle watch: ping a client silent for half the idle timeout, close one
-	 * silent for all of it.
+	 * Called by the idle watch.
 	 * @return whether the connection is still open, to be watched further
+	 * @see ConnectionReader#checkIdle(long, long)
 	 */
 	boolean checkIdle(long now, long idleTimeoutNanos) {
-		if (this.closed.get()) {
-			return false;
-		}
-		ConnectionReader reader = reader();
-		long silent = now - reader.lastRead();
-		if (silent >= idleTimeoutNanos) {
-			if (!this.sender.isCloseQueued()) {
-				if (logger.isDebugEnabled()) {
-					logger.debug("WebSocket session " + session().getId() + " from " + remoteAddress()
-							+ ": nothing received for the idle timeout, closing with 1001");
-				}
-				this.failing = true;
-				close(CloseStatus.GOING_AWAY.withReason("idle timeout"));
-			}
-		}
-		else if (reader.pingForSilence(silent >= idleTimeoutNanos / 2)) {
-			this.sender.ping();
-		}
-		return true;
+		return !this.closed.get() && reader().checkIdle(now, idleTimeoutNanos);
+	}
+
+	void ping() {
+		this.sender.ping();
 	}
 
 	void suspendReading() {
@@ -531,43 +507,30 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 	}
 
 	ConnectionSession session() {
-		ConnectionSession session = this.session;
-		if (session == null) {
-			throw new IllegalStateException("Connection not set up");
-		}
-		return session;
+		return setUp(this.session);
 	}
 
 	WebSocketHandler handler() {
-		WebSocketHandler handler = this.handler;
-		if (handler == null) {
-			throw new IllegalStateException("Connection not set up");
-		}
-		return handler;
+		return setUp(this.handler);
 	}
 
 	TransportSettings settings() {
-		TransportSettings settings = this.settings;
-		if (settings == null) {
-			throw new IllegalStateException("Connection not set up");
-		}
-		return settings;
+		return setUp(this.settings);
 	}
 
 	private ConnectionReader reader() {
-		ConnectionReader reader = this.reader;
-		if (reader == null) {
-			throw new IllegalStateException("Connection not set up");
-		}
-		return reader;
+		return setUp(this.reader);
 	}
 
 	private SocketWrapperBase<?> socket() {
-		SocketWrapperBase<?> socket = this.socket;
-		if (socket == null) {
-			throw new IllegalStateException("Connection has no socket");
+		return setUp(this.socket);
+	}
+
+	private static <T> T setUp(@Nullable T part) {
+		if (part == null) {
+			throw new IllegalStateException("Connection not set up");
 		}
-		return socket;
+		return part;
 	}
 
 }
