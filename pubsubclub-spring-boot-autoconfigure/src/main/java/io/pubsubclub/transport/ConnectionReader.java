@@ -213,16 +213,11 @@ final class ConnectionReader implements FrameReader.Listener {
 	@Override
 	public void failed(CloseStatus status) {
 		TomcatConnection connection = this.connection;
-		String message = "WebSocket session " + connection.session().getId() + " from "
-				+ connection.remoteAddress() + ": " + status.getReason() + ", closing with " + status.getCode();
 		// counted; logged at INFO at most once per interval, whatever clients send
-		long failures = connection.settings().failed();
-		if (failures > 0 && logger.isInfoEnabled()) {
-			logger.info(message + " (" + failures + " connections failed so far; the others at DEBUG)");
-		}
-		else if (logger.isDebugEnabled()) {
-			logger.debug(message);
-		}
+		connection.settings()
+			.failureLog()
+			.log(logger, () -> "WebSocket session " + connection.session().getId() + " from "
+					+ connection.remoteAddress() + ": " + status.getReason() + ", closing with " + status.getCode());
 		connection.fail(status);
 	}
 

@@ -9,6 +9,7 @@ import org.apache.coyote.AbstractProtocol;
 
 import org.junit.jupiter.api.Test;
 
+import io.pubsubclub.support.WebSocketWire;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -68,7 +69,7 @@ class LeanTransportConformanceTests extends AbstractConformanceTests {
 			// 4 s in all, past the 3 s idle timeout; the server's own pings are answered by next()
 			for (int i = 0; i < 8; i++) {
 				session.send(true, 0, 9, ("keep " + i).getBytes(StandardCharsets.UTF_8), true);
-				RawWebSocket.Frame frame = session.next();
+				WebSocketWire.Frame frame = session.next();
 				assertThat(frame.opcode()).as("pong, not close").isEqualTo(10);
 				Thread.sleep(500);
 			}
@@ -82,7 +83,7 @@ class LeanTransportConformanceTests extends AbstractConformanceTests {
 		// peer stalled, and the connection is dropped when that wait times out
 		try (RawWebSocket slow = echoSession(); RawWebSocket publisher = open()) {
 			cutOffAsTooSlow(publisher);
-			RawWebSocket.Frame close;
+			WebSocketWire.Frame close;
 			try {
 				close = slow.closeFrame();
 			}
@@ -114,7 +115,7 @@ class LeanTransportConformanceTests extends AbstractConformanceTests {
 	/** Publish 8 KB events to the test's topic until its subscriber is cut off as too slow. */
 	private void cutOffAsTooSlow(RawWebSocket publisher) throws IOException {
 		long before = this.server.getMetrics().getSlowSessionCloses();
-		byte[] frame = RawWebSocket.frame(true, 0, 1, publish("s".repeat(8000)), true);
+		byte[] frame = WebSocketWire.frame(true, 0, 1, publish("s".repeat(8000)), true);
 		for (int i = 0; i < 5000 && this.server.getMetrics().getSlowSessionCloses() == before; i++) {
 			publisher.write(frame);
 		}
