@@ -56,7 +56,7 @@ final class ConnectionSession implements WebSocketSession, FrameSenderSource, Re
 
 	private final @Nullable String acceptedProtocol;
 
-	private @Nullable SessionConnection connection;
+	private @Nullable TomcatConnection connection;
 
 	private volatile @Nullable BiConsumer<WebSocketSession, OutboundBuffer.Overflow> onOverflow;
 
@@ -82,7 +82,7 @@ final class ConnectionSession implements WebSocketSession, FrameSenderSource, Re
 		return pairs.toArray(String[]::new);
 	}
 
-	void connected(SessionConnection connection) {
+	void connected(TomcatConnection connection) {
 		this.connection = connection;
 	}
 
@@ -135,13 +135,13 @@ final class ConnectionSession implements WebSocketSession, FrameSenderSource, Re
 
 	@Override
 	public @Nullable InetSocketAddress getLocalAddress() {
-		SessionConnection connection = this.connection;
+		TomcatConnection connection = this.connection;
 		return (connection != null) ? connection.localAddress() : null;
 	}
 
 	@Override
 	public @Nullable InetSocketAddress getRemoteAddress() {
-		SessionConnection connection = this.connection;
+		TomcatConnection connection = this.connection;
 		return (connection != null) ? connection.remoteAddress() : null;
 	}
 
@@ -157,7 +157,7 @@ final class ConnectionSession implements WebSocketSession, FrameSenderSource, Re
 
 	@Override
 	public int getTextMessageSizeLimit() {
-		SessionConnection connection = this.connection;
+		TomcatConnection connection = this.connection;
 		return (connection != null) ? connection.maxMessageBytes() : 0;
 	}
 
@@ -192,7 +192,7 @@ final class ConnectionSession implements WebSocketSession, FrameSenderSource, Re
 			payload.get(bytes);
 			frame = TextFrame.encode(opcode, bytes);
 		}
-		SessionConnection connection = this.connection;
+		TomcatConnection connection = this.connection;
 		if (connection == null || !connection.send(frame)) {
 			throw new IOException("WebSocket session " + this.id + " is closed");
 		}
@@ -200,7 +200,7 @@ final class ConnectionSession implements WebSocketSession, FrameSenderSource, Re
 
 	@Override
 	public void suspendReading() {
-		SessionConnection connection = this.connection;
+		TomcatConnection connection = this.connection;
 		if (connection != null) {
 			connection.suspendReading();
 		}
@@ -208,7 +208,7 @@ final class ConnectionSession implements WebSocketSession, FrameSenderSource, Re
 
 	@Override
 	public void resumeReading() {
-		SessionConnection connection = this.connection;
+		TomcatConnection connection = this.connection;
 		if (connection != null) {
 			connection.resumeReading();
 		}
@@ -216,7 +216,7 @@ final class ConnectionSession implements WebSocketSession, FrameSenderSource, Re
 
 	@Override
 	public boolean isOpen() {
-		SessionConnection connection = this.connection;
+		TomcatConnection connection = this.connection;
 		return connection != null && connection.isOpen();
 	}
 
@@ -227,35 +227,10 @@ final class ConnectionSession implements WebSocketSession, FrameSenderSource, Re
 
 	@Override
 	public void close(CloseStatus status) throws IOException {
-		SessionConnection connection = this.connection;
+		TomcatConnection connection = this.connection;
 		if (connection != null) {
 			connection.close(status);
 		}
-	}
-
-	/**
-	 * What a session needs of its connection, whichever transport it runs on.
-	 */
-	interface SessionConnection {
-
-		boolean send(byte[] frame);
-
-		long framesSent();
-
-		void suspendReading();
-
-		void resumeReading();
-
-		boolean isOpen();
-
-		void close(CloseStatus status);
-
-		@Nullable InetSocketAddress localAddress();
-
-		@Nullable InetSocketAddress remoteAddress();
-
-		int maxMessageBytes();
-
 	}
 
 	@Override
@@ -275,7 +250,7 @@ final class ConnectionSession implements WebSocketSession, FrameSenderSource, Re
 
 		@Override
 		public boolean send(TextFrame frame) {
-			SessionConnection connection = ConnectionSession.this.connection;
+			TomcatConnection connection = ConnectionSession.this.connection;
 			return connection != null && connection.send(frame.wire());
 		}
 
@@ -286,7 +261,7 @@ final class ConnectionSession implements WebSocketSession, FrameSenderSource, Re
 
 		@Override
 		public long framesSent() {
-			SessionConnection connection = ConnectionSession.this.connection;
+			TomcatConnection connection = ConnectionSession.this.connection;
 			return (connection != null) ? connection.framesSent() : 0;
 		}
 

@@ -134,54 +134,7 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 	@Override
 	public void init(@Nullable WebConnection connection) {
 		ConnectionSession session = session();
-		session.connected(new ConnectionSession.SessionConnection() {
-
-			@Override
-			public boolean send(byte[] frame) {
-				return TomcatConnection.this.send(frame);
-			}
-
-			@Override
-			public long framesSent() {
-				return TomcatConnection.this.framesSent();
-			}
-
-			@Override
-			public void suspendReading() {
-				TomcatConnection.this.suspendReading();
-			}
-
-			@Override
-			public void resumeReading() {
-				TomcatConnection.this.resumeReading();
-			}
-
-			@Override
-			public boolean isOpen() {
-				return TomcatConnection.this.isOpen();
-			}
-
-			@Override
-			public void close(CloseStatus status) {
-				TomcatConnection.this.close(status);
-			}
-
-			@Override
-			public @Nullable InetSocketAddress localAddress() {
-				return TomcatConnection.this.localAddress();
-			}
-
-			@Override
-			public @Nullable InetSocketAddress remoteAddress() {
-				return TomcatConnection.this.remoteAddress();
-			}
-
-			@Override
-			public int maxMessageBytes() {
-				return TomcatConnection.this.maxMessageBytes();
-			}
-
-		});
+		session.connected(this);
 		settings().idleWatch().watch(this);
 		try {
 			handler().afterConnectionEstablished(session);

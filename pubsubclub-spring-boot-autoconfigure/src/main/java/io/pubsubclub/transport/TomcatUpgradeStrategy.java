@@ -160,10 +160,6 @@ public final class TomcatUpgradeStrategy implements RequestUpgradeStrategy, Auto
 			httpResponse.setHeader("Sec-WebSocket-Protocol", selectedProtocol);
 		}
 		try {
-			if (ServletConnection.selected()) {
-				httpRequest.upgrade(ServletConnection.class).setUp(session, handler, this.settings);
-				return;
-			}
 			TomcatConnection connection = httpRequest.upgrade(TomcatConnection.class);
 			connection.setUp(session, handler, this.settings);
 		}
