@@ -252,7 +252,7 @@ public class RedisBackplane implements ApplicationListener<WampTopicEvent>, Smar
 			return;
 		}
 		String topic = event.getTopic();
-		String sessions = remoteSessions(event.getExclude(), event.getEligible());
+		String sessions = remoteSessions(event.getExclude(), event.getEligible(), event.isV2());
 		String channel = this.settings.channel(topic);
 		java.util.concurrent.CompletionStage<?> sent;
 		try {
@@ -317,9 +317,9 @@ public class RedisBackplane implements ApplicationListener<WampTopicEvent>, Smar
 
 	// the sessions that matter on other nodes: the lists without this node's own
 	// sessions, to which they were applied already; null when it names no other session
-	private @Nullable String remoteSessions(@Nullable Set<String> exclude, @Nullable Set<String> eligible) {
+	private @Nullable String remoteSessions(@Nullable Set<String> exclude, @Nullable Set<String> eligible, boolean v2) {
 		RemoteSessions remote = RemoteSessions.of(this.localSubscribers, exclude, eligible);
-		return remote.none() ? null : RedisEnvelope.sessions(remote.exclude(), remote.eligible());
+		return (remote.none() && !v2) ? null : RedisEnvelope.sessions(remote.exclude(), remote.eligible(), v2);
 	}
 
 	// -- subscriptions
@@ -432,7 +432,11 @@ public class RedisBackplane implements ApplicationListener<WampTopicEvent>, Smar
 			// this node's own publish: its local subscribers had it already
 			return;
 		}
-		if (received.exclude() == null && received.eligible() == null) {
+		if (received.v2()) {
+			this.localSubscribers.deliver(receiver.topic(), received.eventJson(), received.exclude(),
+					received.eligible(), true);
+		}
+		else if (received.exclude() == null && received.eligible() == null) {
 			this.localSubscribers.deliver(receiver.topic(), received.eventJson());
 		}
 		else {
