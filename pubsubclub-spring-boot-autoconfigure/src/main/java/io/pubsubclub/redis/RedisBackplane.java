@@ -169,9 +169,10 @@ public class RedisBackplane implements ApplicationListener<WampTopicEvent>, Smar
 					+ (this.settings.history() ? "on" : "off") + ")");
 		}
 		catch (RuntimeException ex) {
-			this.lastError = ex.getMessage();
+			String why = RedisFailures.describe(ex);
+			this.lastError = why;
 			logger.warn("Redis backplane of node " + this.nodeId + " cannot reach Redis at " + this.endpoint
-					+ " (" + ex.getMessage() + "); retrying in " + retryMillis + " ms; local delivery goes on");
+					+ " (" + why + "); retrying in " + retryMillis + " ms; local delivery goes on");
 			schedule(() -> connect(Math.min(retryMillis * 2, MAX_RETRY_MILLIS)), retryMillis);
 			return;
 		}
@@ -643,7 +644,7 @@ public class RedisBackplane implements ApplicationListener<WampTopicEvent>, Smar
 
 		@Override
 		public void onRedisExceptionCaught(RedisChannelHandler<?, ?> connection, Throwable cause) {
-			RedisBackplane.this.lastError = cause.getMessage();
+			RedisBackplane.this.lastError = RedisFailures.describe(cause);
 		}
 
 	}

@@ -11,6 +11,7 @@ import io.pubsubclub.cluster.TestSubscribers;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.context.ApplicationListener;
@@ -78,7 +79,8 @@ public final class RedisTestNodes implements AutoCloseable {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ImportAutoConfiguration({ DataRedisAutoConfiguration.class, RedisBackplaneAutoConfiguration.class })
+	@ImportAutoConfiguration({ SslAutoConfiguration.class, DataRedisAutoConfiguration.class,
+			RedisBackplaneAutoConfiguration.class })
 	static class NodeConfiguration {
 
 		@Bean
