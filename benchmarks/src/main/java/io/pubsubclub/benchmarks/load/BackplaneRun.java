@@ -150,7 +150,7 @@ final class BackplaneRun {
 			int port = LoadMainPorts.free();
 			redis.add(redisServer(system + "-redis", port, List.of()));
 			redis.get(0).awaitPort(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
-			return concat(common, List.of("--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + port));
+			return LoadMain.concat(common, List.of("--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + port));
 		}
 		if (system.startsWith("sharded")) {
 			List<String> create = new ArrayList<>(List.of(redisCli(), "--cluster", "create"));
@@ -180,7 +180,7 @@ final class BackplaneRun {
 					Thread.sleep(100);
 				}
 			}
-			return concat(common, List.of("--pubsubclub.redis.mode=sharded", "--spring.data.redis.cluster.nodes=" + nodes));
+			return LoadMain.concat(common, List.of("--pubsubclub.redis.mode=sharded", "--spring.data.redis.cluster.nodes=" + nodes));
 		}
 		throw new IllegalArgumentException("unknown backplane " + system
 				+ " (mesh, pubsub, pubsub-nohist, sharded, sharded-nohist)");
@@ -189,7 +189,7 @@ final class BackplaneRun {
 	private ServerProcess redisServer(String name, int port, List<String> extra) throws IOException {
 		Path dir = this.work.resolve("redis-" + name);
 		Files.createDirectories(dir);
-		return ServerProcess.start(name, port, concat(List.of(this.redisServer, "--bind", "127.0.0.1", "--port",
+		return ServerProcess.start(name, port, LoadMain.concat(List.of(this.redisServer, "--bind", "127.0.0.1", "--port",
 				Integer.toString(port), "--dir", dir.toString(), "--save", "", "--appendonly", "no", "--daemonize", "no"),
 				extra), this.logs, this.pidFile);
 	}
@@ -372,15 +372,6 @@ final class BackplaneRun {
 		return out;
 	}
 
-	@SafeVarargs
-	private static List<String> concat(List<String>... parts) {
-		List<String> all = new ArrayList<>();
-		for (List<String> part : parts) {
-			all.addAll(part);
-		}
-		return all;
-	}
-
 	record Workload(String name, int k, double offered) {
 
 	}
@@ -401,9 +392,7 @@ final class BackplaneRun {
 		}
 
 		static int free() throws IOException {
-			try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-				return socket.getLocalPort();
-			}
+			return LoadMain.freePort();
 		}
 
 		/** A port whose Redis Cluster bus port (+10000) is free too. */

@@ -923,7 +923,7 @@ public final class LoadMain {
 		return value;
 	}
 
-	private static int freePort() throws IOException {
+	static int freePort() throws IOException {
 		try (ServerSocket socket = new ServerSocket()) {
 			socket.bind(new InetSocketAddress("127.0.0.1", 0));
 			return socket.getLocalPort();
@@ -931,7 +931,7 @@ public final class LoadMain {
 	}
 
 	@SafeVarargs
-	private static List<String> concat(List<String>... parts) {
+	static List<String> concat(List<String>... parts) {
 		List<String> all = new ArrayList<>();
 		for (List<String> part : parts) {
 			all.addAll(part);
