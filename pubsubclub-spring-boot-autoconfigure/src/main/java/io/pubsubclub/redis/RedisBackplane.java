@@ -1,6 +1,7 @@
 package io.pubsubclub.redis;
 
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -17,6 +18,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import io.pubsubclub.cluster.ClusterGapEvent;
+import io.pubsubclub.support.RateLimitedLog;
 import io.pubsubclub.wamp.event.LocalSubscribers;
 import io.pubsubclub.wamp.event.WampPublishedEvent;
 import io.pubsubclub.wamp.event.WampSubscribedEvent;
@@ -62,6 +64,9 @@ public class RedisBackplane implements ApplicationListener<WampTopicEvent>, Smar
 
 	static final long MAX_RETRY_MILLIS = 30_000;
 
+	/** Most WARN lines a minute; the others at DEBUG, counted in the next WARN line. */
+	static final int WARNINGS_PER_MINUTE = 10;
+
 	private static final Log logger = LogFactory.getLog(RedisBackplane.class);
 
 	private final long nodeId;
@@ -76,7 +81,10 @@ public class RedisBackplane implements ApplicationListener<WampTopicEvent>, Smar
 
 	private final RedisCounters counters = new RedisCounters();
 
-	private final RateLimitedLog warnings = new RateLimitedLog(logger);
+	private final RateLimitedLog warnings = RateLimitedLog.warn(WARNINGS_PER_MINUTE, Duration.ofMinutes(1))
+		.summary((unlogged, total) -> (unlogged > 0) ? " (" + unlogged + " such lines before this one were not logged)"
+				: "")
+		.build();
 
 	private final RedisPublisher publisher;
 
@@ -226,7 +234,7 @@ public class RedisBackplane implements ApplicationListener<WampTopicEvent>, Smar
 
 	/** A WARN about this backplane, rate-limited. */
 	void warn(String line) {
-		this.warnings.warn("Redis backplane of node " + this.nodeId + ": " + line);
+		this.warnings.log(logger, () -> "Redis backplane of node " + this.nodeId + ": " + line);
 	}
 
 	void publishGap(ClusterGapEvent gap) {
