@@ -158,7 +158,10 @@ final class RedisEnvelope {
 			while ((token = parser.nextToken()) == JsonToken.PROPERTY_NAME) {
 				String name = parser.currentName();
 				JsonToken value = parser.nextToken();
-				if ("v2".equals(name) && v2 == null) {
+				if ("v2".equals(name)) {
+					if (v2 != null) {
+						throw new IllegalArgumentException("sessions: v2 given twice");
+					}
 					if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE) {
 						throw new IllegalArgumentException("sessions: v2 is not a boolean");
 					}
