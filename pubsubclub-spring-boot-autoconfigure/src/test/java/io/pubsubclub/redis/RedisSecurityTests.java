@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.pubsubclub.cluster.transport.TestCertificates;
 
@@ -30,6 +31,9 @@ class RedisSecurityTests {
 
 	private final RedisTestNodes nodes = new RedisTestNodes();
 
+	@TempDir
+	Path dir;
+
 	@AfterEach
 	void stop() {
 		this.nodes.close();
@@ -39,7 +43,7 @@ class RedisSecurityTests {
 	@Test
 	void anAclUserWithAPasswordCarriesEventsAndAWrongPasswordIsNamed() throws Exception {
 		// the backplane needs only its own keys and channels
-		Path acl = Files.createTempFile("pubsubclub-redis", ".acl");
+		Path acl = this.dir.resolve("users.acl");
 		Files.writeString(acl, "user default off\n"
 				+ "user pubsub on >s3cret ~pubsubclub:* &pubsubclub:* +@all -@admin -@dangerous\n");
 		RedisServers.Server server = this.redis.start("--aclfile", acl.toString());
@@ -65,10 +69,9 @@ class RedisSecurityTests {
 	void tlsThroughAnSslBundleCarriesEventsWithNoPlainTextPort() throws Exception {
 		TestCertificates.Ca ca = TestCertificates.ca("redis-ca");
 		TestCertificates.Issued serverIdentity = ca.server();
-		Path dir = Files.createTempDirectory("pubsubclub-redis-pem");
-		Path certificate = Files.writeString(dir.resolve("server.crt"), serverIdentity.certificatePem());
-		Path key = Files.writeString(dir.resolve("server.key"), serverIdentity.privateKeyPem());
-		Path caFile = Files.writeString(dir.resolve("ca.crt"), TestCertificates.pem(ca));
+		Path certificate = Files.writeString(this.dir.resolve("server.crt"), serverIdentity.certificatePem());
+		Path key = Files.writeString(this.dir.resolve("server.key"), serverIdentity.privateKeyPem());
+		Path caFile = Files.writeString(this.dir.resolve("ca.crt"), TestCertificates.pem(ca));
 		// clients must show a certificate of the CA too (redis-server's default)
 		RedisServers.Server server = this.redis.startTls(certificate, key, caFile);
 		assertThat(server.cli("--tls", "--cacert", caFile.toString(), "--cert", certificate.toString(), "--key",
