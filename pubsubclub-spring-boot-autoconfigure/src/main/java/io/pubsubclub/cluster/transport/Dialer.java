@@ -109,10 +109,10 @@ final class Dialer implements DialledServer {
 		headers.add(ClusterServer.ROLE_HEADER, this.role.name().toLowerCase(Locale.ROOT));
 		headers.add(NodeIdentity.HEADER,
 				this.client.cluster().identity().requestHeader(this.client.cluster().serverPort()));
-		// Tomcat's client blocks in its "asynchronous" send: every write goes through the
-		// send executor, batched
-		LinkHandler handler = new LinkHandler(this.client.settings(), this.client.closer(), new DialledHooks(),
-				this.client.sendExecutor(), false);
+		// the session is the starter's own client transport's, which queues and writes
+		// frames itself (LinkHandler takes its sender)
+		LinkHandler handler = new LinkHandler(this.client.settings(), this.client.closer(), new DialledHooks(), null,
+				false);
 		try {
 			this.client.webSocketClient()
 				.execute(handler, headers, this.server.toUri())
@@ -216,8 +216,8 @@ final class Dialer implements DialledServer {
 			return;
 		}
 		this.pingSentNanos = now;
-		// Tomcat's client blocks in sendPing until the frame is written
-		this.client.sendExecutor().execute(() -> sendPing(session));
+		// queued for the link's writing thread: never blocks this timer
+		sendPing(session);
 	}
 
 	private void sendPing(WebSocketSession session) {
@@ -444,7 +444,6 @@ final class Dialer implements DialledServer {
 
 		@Override
 		public PeerLink create(WebSocketSession session) {
-			TcpNoDelay.enable(session);
 			PeerLink link = Dialer.this.client.cluster().dialled(Dialer.this);
 			link.identified(NodeIdentity.parse(ClusterWebSocketClient.responseHeader(session, NodeIdentity.HEADER)));
 			return link;
