@@ -9,8 +9,6 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
@@ -203,9 +201,9 @@ public final class ClientConnection implements FrameReader.Listener, BlockingWri
 		this.session = session;
 		this.handler = handler;
 		this.writer.start(this.settings.threads().newThread(this.writer));
-		Duration period = Duration.ofNanos(Math.max(Math.min(this.settings.sendTimeLimit().toNanos() / 4,
-				TimeUnit.SECONDS.toNanos(1)), TimeUnit.MILLISECONDS.toNanos(10)));
-		this.watch = this.settings.scheduler().scheduleWithFixedDelay(this::watch, Instant.now().plus(period), period);
+		long period = Math.max(Math.min(this.settings.sendTimeLimit().toNanos() / 4, TimeUnit.SECONDS.toNanos(1)),
+				TimeUnit.MILLISECONDS.toNanos(10));
+		this.watch = ClientWatch.TIMER.scheduleWithFixedDelay(this::watch, period, period, TimeUnit.NANOSECONDS);
 		try {
 			handler.afterConnectionEstablished(session);
 		}
@@ -350,7 +348,7 @@ public final class ClientConnection implements FrameReader.Listener, BlockingWri
 		return this.writer.framesSent();
 	}
 
-	// on the scheduler: a write stalled past the limit, a closing handshake too long
+	// on the client watch: a write stalled past the limit, a closing handshake too long
 	private void watch() {
 		long now = System.nanoTime();
 		long limit = this.settings.sendTimeLimit().toNanos();

@@ -7,8 +7,6 @@ import javax.net.ssl.SSLContext;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.scheduling.TaskScheduler;
-
 /**
  * Limits, TLS and threads of the connections a {@link ClientConnection} dials.
  *
@@ -19,12 +17,11 @@ import org.springframework.scheduling.TaskScheduler;
  * may take together
  * @param sslContext TLS, or {@code null} to dial in plain text
  * @param tlsProtocols the TLS protocols to enable, {@code null} for the context's default
- * @param scheduler where the send-time limit and the closing handshake are watched
  * @param threads the reading and writing threads of each connection
  * @author PubSubClub
  */
 public record ClientSettings(int maxMessageBytes, long sendBufferSize, Duration sendTimeLimit,
 		Duration handshakeTimeout, @Nullable SSLContext sslContext, String @Nullable [] tlsProtocols,
-		TaskScheduler scheduler, ThreadFactory threads) {
+		ThreadFactory threads) {
 
 }

@@ -40,8 +40,8 @@
  * blocks on the socket's writes and nothing else. Other threads only queue frames, start a
  * close, or close the socket (which ends both); the connection's monitor on its close flag
  * is held only to queue a frame atomically against the close frame, and never while
- * anything else is called. The scheduler given in its settings only checks the send-time
- * limit and the closing handshake's.
+ * anything else is called. One timer thread for all of them ({@code ClientWatch}) checks
+ * the send-time limit and the closing handshake's, and only closes sockets.
  */
 @NullMarked
 package io.pubsubclub.transport;

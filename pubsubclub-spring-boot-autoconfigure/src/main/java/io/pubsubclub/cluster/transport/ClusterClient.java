@@ -251,7 +251,7 @@ public final class ClusterClient implements ClusterPeers, SmartLifecycle {
 	}
 
 	private void startLocked(List<Dialer> started) {
-		ClusterWebSocketClient client = new ClusterWebSocketClient(this.settings, this.scheduler, this.security);
+		ClusterWebSocketClient client = new ClusterWebSocketClient(this.settings, this.security);
 		Closer previous = this.closer;
 		this.closer = new Closer("pubsubclub-client-close-");
 		previous.shutdown();

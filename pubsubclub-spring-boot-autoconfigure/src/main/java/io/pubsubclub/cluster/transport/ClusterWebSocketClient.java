@@ -17,7 +17,6 @@ import io.pubsubclub.transport.ClientSettings;
 
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.http.HttpHeaders;
-import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.concurrent.FutureUtils;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketExtension;
@@ -55,8 +54,6 @@ final class ClusterWebSocketClient extends AbstractWebSocketClient {
 
 	private final LinkSettings settings;
 
-	private final TaskScheduler scheduler;
-
 	private final LinkSecurity security;
 
 	private final SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("pubsubclub-dial-");
@@ -74,9 +71,8 @@ final class ClusterWebSocketClient extends AbstractWebSocketClient {
 		return (headers instanceof HttpHeaders httpHeaders) ? httpHeaders.getFirst(name) : null;
 	}
 
-	ClusterWebSocketClient(LinkSettings settings, TaskScheduler scheduler, LinkSecurity security) {
+	ClusterWebSocketClient(LinkSettings settings, LinkSecurity security) {
 		this.settings = settings;
-		this.scheduler = scheduler;
 		this.security = security;
 		this.executor.setDaemon(true);
 	}
@@ -97,7 +93,7 @@ final class ClusterWebSocketClient extends AbstractWebSocketClient {
 		ClientSettings settings = new ClientSettings(
 				(int) Math.min(Integer.MAX_VALUE - 16, 3L * this.settings.maxMessageSize()),
 				this.settings.sendBufferSize(), this.settings.sendTimeLimit(), this.settings.handshakeTimeout(),
-				(tls != null) ? tls.sslContext() : null, (tls != null) ? tls.protocols() : null, this.scheduler,
+				(tls != null) ? tls.sslContext() : null, (tls != null) ? tls.protocols() : null,
 				ClusterThreads.named("pubsubclub-link-"));
 		String server = uri.getHost() + ":" + uri.getPort();
 		return FutureUtils.callAsync(() -> {
