@@ -24,6 +24,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import io.pubsubclub.support.OutboundBuffer;
+import io.pubsubclub.support.RateLimitedLog;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
@@ -50,7 +51,9 @@ import org.springframework.web.socket.WebSocketSession;
  * the send-time limit closes the socket (reported 1013); a closing handshake takes at
  * most the send-time limit; the opening one (TCP, TLS and upgrade) at most the handshake
  * timeout. The server's frames are checked by {@link FrameReader} (unmasked, within the
- * size limit, valid UTF-8); a violation fails the connection with 1002, 1007 or 1009.
+ * size limit, valid UTF-8); a violation fails the connection with 1002, 1007 or 1009, and
+ * is counted and logged (at INFO once per {@code TransportSettings#FAILURE_LOG_INTERVAL},
+ * the others at DEBUG).
  * <p>
  * Threads: the reader reports the connection's end to the handler, once; no other thread
  * does (they close the socket, which ends the reader). Sends never block: they queue for
@@ -63,6 +66,12 @@ public final class ClientConnection implements FrameReader.Listener, BlockingWri
 	private static final Log logger = LogFactory.getLog(ClientConnection.class);
 
 	static final int READ_BUFFER_SIZE = 16 * 1024;
+
+	/** At most one INFO line about a failed connection per interval; the others at DEBUG. */
+	private static final RateLimitedLog failureLog = RateLimitedLog
+		.info(1, TransportSettings.FAILURE_LOG_INTERVAL)
+		.summary((unlogged, total) -> " (" + total + " dialled connections failed so far; the others at DEBUG)")
+		.build();
 
 	private final Socket socket;
 
@@ -300,10 +309,10 @@ public final class ClientConnection implements FrameReader.Listener, BlockingWri
 
 	@Override
 	public void failed(CloseStatus status) {
-		if (logger.isInfoEnabled()) {
-			logger.info("WebSocket connection to " + this.uri + ": " + status.getReason() + ", closing with "
-					+ status.getCode());
-		}
+		// counted; logged at INFO at most once per interval, whatever servers send
+		failureLog.log(logger,
+				() -> "WebSocket connection to " + this.uri + ": " + status.getReason() + ", closing with "
+						+ status.getCode());
 		this.failing = true;
 		close(status);
 	}

@@ -56,6 +56,7 @@ final class JdkClientLatency {
 			paced(publisher, topic, pad, offered, Clock.now() + 300_000_000L);
 			long published = 0;
 			for (int round = 0; round < rounds; round++) {
+				receiver.from = Clock.now();
 				receiver.recording = true;
 				published += paced(publisher, topic, pad, offered, Clock.now() + measureNanos);
 				long drain = Clock.now() + TimeUnit.SECONDS.toNanos(5);
@@ -133,6 +134,8 @@ final class JdkClientLatency {
 
 		volatile boolean recording;
 
+		volatile long from;
+
 		private final StringBuilder parts = new StringBuilder();
 
 		@Override
@@ -150,7 +153,8 @@ final class JdkClientLatency {
 					}
 					long due = Long.parseLong(text, at + 5, end, 10);
 					this.received.incrementAndGet();
-					if (this.recording) {
+					// an event of the ramp or of an earlier round arriving late is not this round's
+					if (this.recording && due >= this.from) {
 						this.histogram.record(now - due);
 					}
 				}
