@@ -2,10 +2,8 @@ package io.pubsubclub.transport;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +13,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 import org.apache.commons.logging.Log;
@@ -142,52 +138,14 @@ public final class ClientConnection implements FrameReader.Listener, BlockingWri
 	 * status in brackets in the message, {@code [401]})
 	 */
 	public static ClientConnection open(URI uri, HttpHeaders headers, ClientSettings settings) throws IOException {
-		long deadline = System.nanoTime() + settings.handshakeTimeout().toNanos();
-		SSLContext sslContext = settings.sslContext();
-		boolean tls = "wss".equals(uri.getScheme());
-		if (tls && sslContext == null) {
-			throw new IOException("No TLS settings to dial " + uri);
-		}
-		Socket tcp = new Socket();
-		Socket socket = tcp;
+		ClientHandshake.Opened opened = ClientHandshake.open(uri, headers, settings);
 		try {
-			tcp.setTcpNoDelay(true);
-			tcp.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), remainingMillis(deadline));
-			if (tls) {
-				SSLSocket ssl = (SSLSocket) sslContext.getSocketFactory().createSocket(tcp, uri.getHost(), uri.getPort(),
-						true);
-				SSLParameters parameters = ssl.getSSLParameters();
-				parameters.setEndpointIdentificationAlgorithm("HTTPS");
-				if (settings.tlsProtocols() != null) {
-					parameters.setProtocols(settings.tlsProtocols());
-				}
-				ssl.setSSLParameters(parameters);
-				ssl.setUseClientMode(true);
-				tcp.setSoTimeout(remainingMillis(deadline));
-				ssl.startHandshake();
-				socket = ssl;
-			}
-			ClientHandshake handshake = new ClientHandshake();
-			OutputStream out = socket.getOutputStream();
-			out.write(handshake.request(uri, headers));
-			out.flush();
-			tcp.setSoTimeout(remainingMillis(deadline));
-			HttpHeaders response = handshake.response(socket.getInputStream());
-			tcp.setSoTimeout(0);
-			return new ClientConnection(socket, tcp, uri, headers, response, settings);
+			return new ClientConnection(opened.socket(), opened.tcp(), uri, headers, opened.response(), settings);
 		}
 		catch (IOException | RuntimeException ex) {
-			closeQuietly(tcp);
+			closeQuietly(opened.tcp());
 			throw ex;
 		}
-	}
-
-	private static int remainingMillis(long deadline) throws SocketTimeoutException {
-		long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-		if (left <= 0) {
-			throw new SocketTimeoutException("Opening handshake timed out");
-		}
-		return (int) Math.min(left, Integer.MAX_VALUE);
 	}
 
 	/**

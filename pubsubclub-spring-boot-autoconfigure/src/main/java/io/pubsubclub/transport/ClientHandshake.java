@@ -2,6 +2,10 @@ package io.pubsubclub.transport;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,12 +14,18 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 import org.springframework.http.HttpHeaders;
 
 /**
- * The opening handshake of a connection this node dials (RFC 6455 4.1): the upgrade
- * request, with the caller's headers, and the check of the server's answer.
+ * The opening handshake of a connection this node dials: TCP, TLS ({@code wss://}: the
+ * settings' context, the host name checked against the certificate) and the upgrade
+ * (RFC 6455 4.1), its request with the caller's headers and the check of the answer.
  * <p>
  * <b>Bounds.</b> The response head is read one byte at a time, so that nothing of the
  * frames behind it is taken, and at most {@value #MAX_RESPONSE_HEAD} bytes of it: a
@@ -41,6 +51,73 @@ final class ClientHandshake {
 		byte[] nonce = new byte[16];
 		random.nextBytes(nonce);
 		this.key = Base64.getEncoder().encodeToString(nonce);
+	}
+
+	/**
+	 * Dial, with TLS for {@code wss://}, and upgrade: TCP connect, TLS handshake and upgrade
+	 * within the settings' handshake timeout together.
+	 * @return the connection's sockets and the server's 101 headers
+	 * @throws IOException when the server cannot be reached or refuses the upgrade
+	 */
+	static Opened open(URI uri, HttpHeaders headers, ClientSettings settings) throws IOException {
+		long deadline = System.nanoTime() + settings.handshakeTimeout().toNanos();
+		SSLContext sslContext = settings.sslContext();
+		boolean tls = "wss".equals(uri.getScheme());
+		if (tls && sslContext == null) {
+			throw new IOException("No TLS settings to dial " + uri);
+		}
+		Socket tcp = new Socket();
+		Socket socket = tcp;
+		try {
+			tcp.setTcpNoDelay(true);
+			tcp.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), remainingMillis(deadline));
+			if (tls) {
+				SSLSocket ssl = (SSLSocket) sslContext.getSocketFactory().createSocket(tcp, uri.getHost(), uri.getPort(),
+						true);
+				SSLParameters parameters = ssl.getSSLParameters();
+				parameters.setEndpointIdentificationAlgorithm("HTTPS");
+				if (settings.tlsProtocols() != null) {
+					parameters.setProtocols(settings.tlsProtocols());
+				}
+				ssl.setSSLParameters(parameters);
+				ssl.setUseClientMode(true);
+				tcp.setSoTimeout(remainingMillis(deadline));
+				ssl.startHandshake();
+				socket = ssl;
+			}
+			ClientHandshake handshake = new ClientHandshake();
+			OutputStream out = socket.getOutputStream();
+			out.write(handshake.request(uri, headers));
+			out.flush();
+			tcp.setSoTimeout(remainingMillis(deadline));
+			HttpHeaders response = handshake.response(socket.getInputStream());
+			tcp.setSoTimeout(0);
+			return new Opened(socket, tcp, response);
+		}
+		catch (IOException | RuntimeException ex) {
+			try {
+				tcp.close();
+			}
+			catch (IOException closing) {
+				ex.addSuppressed(closing);
+			}
+			throw ex;
+		}
+	}
+
+	private static int remainingMillis(long deadline) throws SocketTimeoutException {
+		long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+		if (left <= 0) {
+			throw new SocketTimeoutException("Opening handshake timed out");
+		}
+		return (int) Math.min(left, Integer.MAX_VALUE);
+	}
+
+	/**
+	 * An upgraded connection: the socket to use ({@code SSLSocket} for TLS), the TCP socket
+	 * under it, and the server's 101 headers.
+	 */
+	record Opened(Socket socket, Socket tcp, HttpHeaders response) {
 	}
 
 	/**
