@@ -27,11 +27,13 @@ import org.springframework.web.socket.WebSocketSession;
  * Dials one server for one role and keeps dialling it, with back-off, until it is
  * removed; pings the open link and closes it when a pong does not come in time.
  * <p>
- * The dialer's lock guards its own fields only: sessions are closed, dials started and
- * pings sent after it is released, on the client's close and send threads, never on the
- * scheduler's. A ping is late when no pong came within one ping interval of sending it,
- * measured on the clock, so that ticks the timer runs back to back after a delay do not
- * count as missed pongs.
+ * The dialer's lock guards its own fields only: sessions are closed and dials started
+ * after it is released, on the client's close threads, never on the scheduler's; a ping
+ * is queued on the scheduler's tick (the link's transport never blocks a sender). A ping
+ * is late when no pong came within one ping interval of sending it, measured on the
+ * clock, so that ticks the timer runs back to back after a delay do not count as missed
+ * pongs; and no ping follows another within half an interval, so that such ticks do not
+ * send a burst of pings either.
  *
  * @author PubSubClub
  */
@@ -69,6 +71,9 @@ final class Dialer implements DialledServer {
 	private volatile long pingSentNanos;
 
 	private volatile long lastPongNanos;
+
+	// when the last ping was sent
+	private volatile long lastPingNanos;
 
 	private boolean stopped;
 
@@ -170,6 +175,7 @@ final class Dialer implements DialledServer {
 				}
 				this.pingSentNanos = 0;
 				this.lastPongNanos = System.nanoTime();
+				this.lastPingNanos = this.lastPongNanos - this.client.settings().pingInterval().toNanos();
 				this.pinger = this.client.scheduler()
 					.scheduleWithFixedDelay(this::ping, Instant.now().plus(this.client.settings().pingInterval()),
 							this.client.settings().pingInterval());
@@ -215,7 +221,13 @@ final class Dialer implements DialledServer {
 			this.client.closer().close(session, PING_TIMEOUT);
 			return;
 		}
+		if (now - this.lastPingNanos < this.client.settings().pingInterval().toNanos() / 2) {
+			// a tick run late, back to back with the one that pinged, after the pong came:
+			// one ping per interval, however the timer catches up
+			return;
+		}
 		this.pingSentNanos = now;
+		this.lastPingNanos = now;
 		// queued for the link's writing thread: never blocks this timer
 		sendPing(session);
 	}
