@@ -4,7 +4,7 @@
 # with the load program, prints one table, and stops everything it started.
 #
 #   benchmarks/run.sh [--short|--long] [--no-build] [--idle N] [--systems 1,2,3,4[,5]] [--jfr]
-#                      [--heap-only] [--idle-subscribed] [--consumer-serves] [--compression-node]
+#                      [--heap-only] [--idle-subscribed] [--consumer-serves] [--compression-node] [--jdk-client]
 #                      [--configs 100x100,100x1000] [--offered EVENTS_PER_S] [--sample-app JAR]
 #                      [--server-opts "-Dx=y --spring.prop=v"]  # extra options for every server JVM
 #   benchmarks/run.sh --backplane [--nodes 2,4] [--backplanes mesh,pubsub,...] [--offered 1000,100]
@@ -34,6 +34,7 @@ while [[ $# -gt 0 ]]; do
 		--heap-only) extra+=(--heap-only) ;;
 		--consumer-serves) extra+=(--consumer-serves) ;;
 		--idle-subscribed) extra+=(--idle-subscribed) ;;
+		--jdk-client) extra+=(--jdk-client) ;;               # latency rows also with the JDK's WebSocket client
 		--compression-node) extra+=(--compression-node) ;;  # idle figures also for a node with compression on
 		--offered) extra+=(--offered "$2"); shift ;;          # latency rows at this publish rate
 		--server-opts) extra+=(--server-opts "$2"); shift ;;

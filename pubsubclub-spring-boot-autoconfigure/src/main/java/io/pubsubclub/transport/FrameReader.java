@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.web.socket.CloseStatus;
 
 /**
- * Decodes the frames a client sends (RFC 6455 5.2) from whatever pieces the socket gives,
+ * Decodes the frames a client sends (RFC 6455 5.2), or those a server sends when made
+ * for a client's connection (unmasked: a masked frame then fails the connection), from whatever pieces the socket gives,
  * one state per header field as Netty's {@code WebSocket08FrameDecoder} does, and checks
  * each field the moment it is complete: reserved bits, opcode and fragmentation rules on
  * the first byte; the mask bit, a control frame's length and the message size limit on the
@@ -84,6 +85,9 @@ final class FrameReader {
 
 	private final Listener listener;
 
+	// frames come masked (a server reading a client) or not (a client reading a server)
+	private final boolean masked;
+
 	private int state = FIRST_BYTE;
 
 	// the frame being read
@@ -111,7 +115,19 @@ final class FrameReader {
 	private byte @Nullable [] control;
 
 	FrameReader(int maxMessageBytes, Listener listener) {
+		this(maxMessageBytes, true, listener);
+	}
+
+	/**
+	 * Create a reader.
+	 * @param maxMessageBytes the largest message, in bytes
+	 * @param masked whether frames must be masked (a server reading a client) or must not
+	 * be (a client reading a server)
+	 * @param listener what is told of the frames
+	 */
+	FrameReader(int maxMessageBytes, boolean masked, Listener listener) {
 		this.maxMessageBytes = maxMessageBytes;
+		this.masked = masked;
 		this.listener = listener;
 	}
 
@@ -175,8 +191,8 @@ final class FrameReader {
 	}
 
 	private void length(int second) {
-		if ((second & 0x80) == 0) {
-			protocolError("client frame not masked");
+		if (((second & 0x80) != 0) != this.masked) {
+			protocolError(this.masked ? "client frame not masked" : "server frame masked");
 			return;
 		}
 		int length7 = second & 0x7F;
@@ -203,8 +219,13 @@ final class FrameReader {
 		}
 		else {
 			this.mask = 0;
-			this.fieldBytesLeft = 4;
-			this.state = MASKING_KEY;
+			if (this.masked) {
+				this.fieldBytesLeft = 4;
+				this.state = MASKING_KEY;
+			}
+			else {
+				payloadStart();
+			}
 		}
 	}
 
@@ -285,6 +306,12 @@ final class FrameReader {
 	}
 
 	private void unmask(byte[] from, int fromStart, byte[] to, int toStart, int length) {
+		if (!this.masked) {
+			if (from != to || fromStart != toStart) {
+				System.arraycopy(from, fromStart, to, toStart, length);
+			}
+			return;
+		}
 		// the key turned so that its first byte is the one for the first byte here
 		int mask = Integer.rotateLeft(this.mask, 8 * (this.payloadRead & 3));
 		byte m0 = (byte) (mask >>> 24);

@@ -20,7 +20,9 @@ import org.apache.commons.logging.LogFactory;
  * the same thread. A batch opened by {@link #openDeferred()} is for a thread that hands
  * over events one at a time with no end of a run in sight, such as a cluster link's reader:
  * it leaves the writes to a flusher thread, and what queues up until that thread runs goes
- * out together.
+ * out together. A batch opened by {@link #open(int)} (a dialled cluster link's read) writes
+ * at its end on the same thread when it holds few connections, and leaves a wide fan-out
+ * to the flusher, so that the writes and the next read run on two cores.
  * <p>
  * <b>Bound.</b> A batch holds another connection's frames for the handling of at most
  * {@link TomcatConnection#MAX_BATCHED_BYTES} bytes read from one client, never for a whole
@@ -41,6 +43,9 @@ public final class WriteBatch implements AutoCloseable {
 
 	private boolean deferred;
 
+	// more connections than this in the batch: they are left to the flusher
+	private int inlineLimit = Integer.MAX_VALUE;
+
 	private WriteBatch() {
 	}
 
@@ -51,6 +56,22 @@ public final class WriteBatch implements AutoCloseable {
 	public static WriteBatch open() {
 		WriteBatch batch = current.get();
 		batch.depth++;
+		return batch;
+	}
+
+	/**
+	 * Open a batch written at its end by the calling thread when it holds at most
+	 * {@code inlineLimit} connections, else left to the flusher thread (a fan-out's writes
+	 * then run beside the caller's next read, on another core); or join the one the
+	 * calling thread has open.
+	 * @param inlineLimit the most connections the calling thread writes itself
+	 * @return the batch, to close when the run of events is handled
+	 */
+	public static WriteBatch open(int inlineLimit) {
+		WriteBatch batch = current.get();
+		if (batch.depth++ == 0) {
+			batch.inlineLimit = inlineLimit;
+		}
 		return batch;
 	}
 
@@ -87,11 +108,13 @@ public final class WriteBatch implements AutoCloseable {
 		if (--this.depth > 0) {
 			return;
 		}
-		if (this.deferred) {
+		if (this.deferred || this.connections.size() > this.inlineLimit) {
 			this.deferred = false;
+			this.inlineLimit = Integer.MAX_VALUE;
 			Flusher.INSTANCE.flushLater(this.connections);
 		}
 		else {
+			this.inlineLimit = Integer.MAX_VALUE;
 			for (int i = 0; i < this.connections.size(); i++) {
 				drain(this.connections.get(i));
 			}

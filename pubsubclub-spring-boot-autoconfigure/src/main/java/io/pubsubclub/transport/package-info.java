@@ -16,7 +16,12 @@
  * {@link io.pubsubclub.transport.WriteBatch} (writes deferred to the end of a run of
  * events), {@link io.pubsubclub.transport.StallWatch} and
  * {@link io.pubsubclub.transport.IdleWatch} (the send-time limit and the idle timeout,
- * one periodic sweep each). Their bounds are in their Javadoc; the conformance suite
+ * one periodic sweep each). {@link io.pubsubclub.transport.ClientConnection} is the client
+ * side, for the few connections a node dials (cluster links): a blocking socket, TLS by
+ * {@code SSLSocket}, its handshake in {@link io.pubsubclub.transport.ClientHandshake}, its
+ * writes in {@link io.pubsubclub.transport.BlockingWriter}, its frames masked by
+ * {@link io.pubsubclub.transport.MaskedFrame} and read by {@code FrameReader} in client mode.
+ * Their bounds are in their Javadoc; the conformance suite
  * ({@code AbstractConformanceTests}) holds the transport to what Tomcat's JSR-356
  * implementation does.
  * <p>
@@ -30,6 +35,16 @@
  * order: the socket wrapper's lock, then a connection's {@code ConnectionSender} monitor (held
  * only to queue a frame atomically against the close frame); no lock is held while the
  * handler is called, and nothing here blocks on a timer or I/O thread.
+ * <p>
+ * A dialled connection has two threads of its own: the reader, which blocks on the socket,
+ * hands each message to the handler with a {@link io.pubsubclub.transport.WriteBatch} open
+ * around each read (so what it sends to the server's connections goes out at the end of
+ * that read, on the reader) and alone reports the connection's end; and the writer, which
+ * blocks on the socket's writes and nothing else. Other threads only queue frames, start a
+ * close, or close the socket (which ends both); the connection's monitor on its close flag
+ * is held only to queue a frame atomically against the close frame, and never while
+ * anything else is called. One timer thread for all of them ({@code ClientWatch}) checks
+ * the send-time limit and the closing handshake's, and only closes sockets.
  */
 @NullMarked
 package io.pubsubclub.transport;

@@ -106,7 +106,7 @@ public final class LoadMain {
 			String key = arg.substring(2);
 			if (key.equals("short") || key.equals("long") || key.equals("jfr") || key.equals("heap-only")
 					|| key.equals("consumer-serves") || key.equals("idle-subscribed")
-					|| key.equals("compression-node") || key.equals("backplane")) {
+					|| key.equals("compression-node") || key.equals("backplane") || key.equals("jdk-client")) {
 				options.put(key, "true");
 			}
 			else if (i + 1 < args.length) {
@@ -451,6 +451,15 @@ public final class LoadMain {
 				log("%s %-11s at %,.0f published/s: p50 %d µs  p99 %d µs  p99.9 %d µs (%,d samples, %,d lost:"
 						+ " not received within 5 s of the end)", system.label, config, offered, result.p50, result.p99,
 						result.p999, histogram.count(), result.lost);
+			}
+			if (this.options.containsKey("jdk-client")) {
+				// --jdk-client: the same rate again with the JDK's WebSocket client
+				for (SystemUnderTest system : systems) {
+					if (system.wamp && results.get(key(system, config)).error == null) {
+						log("%s %-11s JDK client at %,.0f published/s: %s", system.label, config, offered,
+								JdkClientLatency.measure(system, config.payload, offered, this.latencyNanos, this.rounds));
+					}
+				}
 			}
 		}
 		finally {

@@ -383,9 +383,9 @@ final class RawWebSocket {
 				// answer a ping with a pong carrying the same payload
 				ByteBuffer pong = ByteBuffer.allocate((int) length + 6);
 				pong.put((byte) 0x8A).put((byte) (0x80 | length)).putInt(0).put(a, start, (int) length).flip();
-				this.channel.configureBlocking(true);
+				// in non-blocking mode, spinning: the channel may be registered with a selector,
+				// and then a switch to blocking mode fails (IllegalBlockingModeException)
 				writeFully(this.channel, pong);
-				this.channel.configureBlocking(false);
 			}
 			else if ((b0 & 0x40) != 0 && this.deflate) {
 				// compressed (RSV1): decodable when the whole message is this one frame

@@ -8,16 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import java.util.concurrent.Executor;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
-import jakarta.websocket.ContainerProvider;
-import jakarta.websocket.WebSocketContainer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.apache.tomcat.websocket.WsWebSocketContainer;
 import org.jspecify.annotations.Nullable;
 
 import io.pubsubclub.cluster.ClusterLinks;
@@ -27,7 +20,6 @@ import io.pubsubclub.cluster.PeerAddress;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
@@ -67,13 +59,7 @@ public final class ClusterClient implements ClusterPeers, SmartLifecycle {
 
 	private final Set<PeerAddress> selfAddresses = new LinkedHashSet<>();
 
-	private @Nullable WebSocketContainer container;
-
 	private volatile @Nullable WebSocketClient webSocketClient;
-
-	// Tomcat's client writes "asynchronous" frames blocking; each link that is writing
-	// holds one of these threads, never the publisher's
-	private volatile @Nullable ThreadPoolExecutor sendExecutor;
 
 	private boolean running;
 
@@ -265,20 +251,10 @@ public final class ClusterClient implements ClusterPeers, SmartLifecycle {
 	}
 
 	private void startLocked(List<Dialer> started) {
-		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
-		container.setAsyncSendTimeout(this.settings.sendTimeLimit().toMillis());
-		ClusterWebSocketClient client = new ClusterWebSocketClient(container,
-				Map.of("org.apache.tomcat.websocket.IO_TIMEOUT_MS",
-						String.valueOf(this.settings.handshakeTimeout().toMillis())),
-				this.security);
-		CustomizableThreadFactory threads = new CustomizableThreadFactory("pubsubclub-send-");
-		threads.setDaemon(true);
-		this.sendExecutor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-				threads);
+		ClusterWebSocketClient client = new ClusterWebSocketClient(this.settings, this.security);
 		Closer previous = this.closer;
 		this.closer = new Closer("pubsubclub-client-close-");
 		previous.shutdown();
-		this.container = container;
 		this.webSocketClient = client;
 		this.running = true;
 		for (PeerAddress server : List.copyOf(this.dialers.keySet())) {
@@ -291,7 +267,6 @@ public final class ClusterClient implements ClusterPeers, SmartLifecycle {
 	@Override
 	public void stop() {
 		List<Dialer> stopped = new ArrayList<>();
-		WebSocketContainer container;
 		synchronized (this) {
 			if (!this.running) {
 				return;
@@ -303,8 +278,6 @@ public final class ClusterClient implements ClusterPeers, SmartLifecycle {
 					entry.setValue(null);
 				}
 			}
-			container = this.container;
-			this.container = null;
 		}
 		List<WebSocketSession> open = new ArrayList<>();
 		for (Dialer dialer : stopped) {
@@ -321,13 +294,6 @@ public final class ClusterClient implements ClusterPeers, SmartLifecycle {
 					+ "; stopping without them");
 		}
 		closer.shutdown();
-		ThreadPoolExecutor sendExecutor = this.sendExecutor;
-		if (sendExecutor != null) {
-			sendExecutor.shutdown();
-		}
-		if (container instanceof WsWebSocketContainer tomcatContainer) {
-			tomcatContainer.destroy();
-		}
 	}
 
 	@Override
@@ -350,11 +316,6 @@ public final class ClusterClient implements ClusterPeers, SmartLifecycle {
 
 	TaskScheduler scheduler() {
 		return this.scheduler;
-	}
-
-	Executor sendExecutor() {
-		Executor executor = this.sendExecutor;
-		return (executor != null) ? executor : Runnable::run;
 	}
 
 	Closer closer() {

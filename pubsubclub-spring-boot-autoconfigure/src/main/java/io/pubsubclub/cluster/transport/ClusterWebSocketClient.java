@@ -1,7 +1,6 @@
 package io.pubsubclub.cluster.transport;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,32 +8,26 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
-import javax.net.ssl.SSLContext;
-
-import jakarta.websocket.ClientEndpointConfig;
-import jakarta.websocket.CloseReason;
-import jakarta.websocket.Endpoint;
-import jakarta.websocket.EndpointConfig;
-import jakarta.websocket.HandshakeResponse;
-import jakarta.websocket.Session;
-import jakarta.websocket.WebSocketContainer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import io.pubsubclub.transport.ClientConnection;
+import io.pubsubclub.transport.ClientSettings;
+
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.http.HttpHeaders;
 import org.springframework.util.concurrent.FutureUtils;
+import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketExtension;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.adapter.standard.StandardWebSocketHandlerAdapter;
-import org.springframework.web.socket.adapter.standard.StandardWebSocketSession;
-import org.springframework.web.socket.adapter.standard.WebSocketToStandardExtensionAdapter;
 import org.springframework.web.socket.client.AbstractWebSocketClient;
 
 /**
- * The WebSocket client of the cluster connector: Spring's {@code StandardWebSocketClient}
+ * The WebSocket client of the cluster connector, on the starter's own client transport
+ * ({@link ClientConnection}: a blocking socket read by a thread of the link's own, which
+ * hands each 301 to the WAMP side and writes the EVENTs it makes at the end of the read),
  * plus what a cluster link needs on the upgrade. With a {@link LinkAuthenticator} it signs
  * every dial ({@value LinkAuthenticator#HEADER} request header) and checks the server's
  * proof in the 101 before the link sees the session; a missing or wrong proof closes the
@@ -59,12 +52,7 @@ final class ClusterWebSocketClient extends AbstractWebSocketClient {
 
 	private static final int MAX_WARNED = 1024;
 
-	// Tomcat's client: the protocols its SSL engine enables
-	private static final String SSL_PROTOCOLS = "org.apache.tomcat.websocket.SSL_PROTOCOLS";
-
-	private final WebSocketContainer container;
-
-	private final Map<String, Object> userProperties;
+	private final LinkSettings settings;
 
 	private final LinkSecurity security;
 
@@ -83,9 +71,8 @@ final class ClusterWebSocketClient extends AbstractWebSocketClient {
 		return (headers instanceof HttpHeaders httpHeaders) ? httpHeaders.getFirst(name) : null;
 	}
 
-	ClusterWebSocketClient(WebSocketContainer container, Map<String, Object> userProperties, LinkSecurity security) {
-		this.container = container;
-		this.userProperties = Map.copyOf(userProperties);
+	ClusterWebSocketClient(LinkSettings settings, LinkSecurity security) {
+		this.settings = settings;
 		this.security = security;
 		this.executor.setDaemon(true);
 	}
@@ -96,35 +83,23 @@ final class ClusterWebSocketClient extends AbstractWebSocketClient {
 		LinkTls tls = this.security.linkTls();
 		URI uri = (tls != null && "ws".equals(dialled.getScheme())) ? URI.create("wss" + dialled.toString().substring(2))
 				: dialled;
-		int port = uri.getPort();
-		InetSocketAddress remote = new InetSocketAddress(uri.getHost(), port);
-		// no local address: Spring's client looks up the local host name at every dial for it
-		StandardWebSocketSession session = new StandardWebSocketSession(headers, attributes, null, remote);
 		LinkAuthenticator authenticator = this.security.authenticator();
 		LinkAuthenticator.Token token = (authenticator != null) ? authenticator.sign() : null;
-		Upgrade upgrade = new Upgrade(headers, token);
-		ClientEndpointConfig.Builder builder = ClientEndpointConfig.Builder.create()
-			.configurator(upgrade)
-			.preferredSubprotocols(protocols)
-			.extensions(extensions.stream()
-				.<jakarta.websocket.Extension>map(WebSocketToStandardExtensionAdapter::new)
-				.toList());
-		SSLContext sslContext = (tls != null) ? tls.sslContext() : null;
-		if (sslContext != null) {
-			builder.sslContext(sslContext);
+		HttpHeaders request = new HttpHeaders();
+		request.addAll(headers);
+		if (token != null) {
+			request.set(LinkAuthenticator.HEADER, token.header());
 		}
-		ClientEndpointConfig config = builder.build();
-		config.getUserProperties().putAll(this.userProperties);
-		String[] tlsProtocols = (tls != null) ? tls.protocols() : null;
-		if (tlsProtocols != null) {
-			config.getUserProperties().put(SSL_PROTOCOLS, String.join(",", tlsProtocols));
-		}
-		String server = uri.getHost() + ":" + port;
-		Endpoint endpoint = new CheckedEndpoint(new StandardWebSocketHandlerAdapter(handler, session), upgrade,
-				authenticator, session);
+		ClientSettings settings = new ClientSettings(
+				(int) Math.min(Integer.MAX_VALUE - 16, 3L * this.settings.maxMessageSize()),
+				this.settings.sendBufferSize(), this.settings.sendTimeLimit(), this.settings.handshakeTimeout(),
+				(tls != null) ? tls.sslContext() : null, (tls != null) ? tls.protocols() : null,
+				ClusterThreads.named("pubsubclub-link-"));
+		String server = uri.getHost() + ":" + uri.getPort();
 		return FutureUtils.callAsync(() -> {
+			ClientConnection connection;
 			try {
-				this.container.connectToServer(endpoint, config, uri);
+				connection = ClientConnection.open(uri, request, settings);
 			}
 			catch (Exception ex) {
 				if (logger.isDebugEnabled()) {
@@ -132,12 +107,19 @@ final class ClusterWebSocketClient extends AbstractWebSocketClient {
 				}
 				throw refused(server, explain(ex, uri));
 			}
-			String refusal = upgrade.refusal;
-			if (refusal != null) {
-				throw refused(server, refusal);
+			HttpHeaders response = connection.responseHeaders();
+			if (authenticator != null && token != null) {
+				String problem = authenticator.checkProof(response.getFirst(LinkAuthenticator.HEADER), token.nonce());
+				if (problem != null) {
+					// no PSC frame ever goes to a server that did not prove itself
+					connection.reject(new CloseStatus(CloseStatus.POLICY_VIOLATION.getCode(), "server proof wrong"));
+					throw refused(server, "failed authentication: " + problem);
+				}
 			}
+			Map<String, Object> sessionAttributes = new ConcurrentHashMap<>(attributes);
+			sessionAttributes.put(RESPONSE_HEADERS, response);
 			this.warned.remove(server);
-			return session;
+			return connection.start(handler, sessionAttributes);
 		}, this.executor);
 	}
 
@@ -199,105 +181,6 @@ final class ClusterWebSocketClient extends AbstractWebSocketClient {
 			}
 		}
 		return String.join(" <- ", messages);
-	}
-
-	/**
-	 * Adds the request headers and the token; keeps the 101 response's headers.
-	 */
-	private static final class Upgrade extends ClientEndpointConfig.Configurator {
-
-		private final HttpHeaders requestHeaders;
-
-		private final LinkAuthenticator.@Nullable Token token;
-
-		private final HttpHeaders responseHeaders = new HttpHeaders();
-
-		private volatile @Nullable String refusal;
-
-		Upgrade(HttpHeaders requestHeaders, LinkAuthenticator.@Nullable Token token) {
-			this.requestHeaders = requestHeaders;
-			this.token = token;
-		}
-
-		@Override
-		public void beforeRequest(Map<String, List<String>> headers) {
-			this.requestHeaders.forEach((name, values) -> headers.put(name, new ArrayList<>(values)));
-			if (this.token != null) {
-				headers.put(LinkAuthenticator.HEADER, List.of(this.token.header()));
-			}
-		}
-
-		@Override
-		public void afterResponse(HandshakeResponse response) {
-			response.getHeaders().forEach((name, values) -> {
-				if (name != null && values != null) {
-					this.responseHeaders.put(name, List.copyOf(values));
-				}
-			});
-		}
-
-	}
-
-	/**
-	 * Checks the server's proof before the link sees the session.
-	 */
-	private static final class CheckedEndpoint extends Endpoint {
-
-		private final StandardWebSocketHandlerAdapter delegate;
-
-		private final Upgrade upgrade;
-
-		private final @Nullable LinkAuthenticator authenticator;
-
-		private final StandardWebSocketSession session;
-
-		private volatile boolean refused;
-
-		CheckedEndpoint(StandardWebSocketHandlerAdapter delegate, Upgrade upgrade,
-				@Nullable LinkAuthenticator authenticator, StandardWebSocketSession session) {
-			this.delegate = delegate;
-			this.upgrade = upgrade;
-			this.authenticator = authenticator;
-			this.session = session;
-		}
-
-		@Override
-		public void onOpen(Session nativeSession, EndpointConfig config) {
-			HttpHeaders response = this.upgrade.responseHeaders;
-			this.session.getAttributes().put(RESPONSE_HEADERS, response);
-			LinkAuthenticator.Token token = this.upgrade.token;
-			if (this.authenticator != null && token != null) {
-				String problem = this.authenticator.checkProof(response.getFirst(LinkAuthenticator.HEADER),
-						token.nonce());
-				if (problem != null) {
-					this.refused = true;
-					this.upgrade.refusal = "failed authentication: " + problem;
-					try {
-						nativeSession.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "server proof wrong"));
-					}
-					catch (IOException ex) {
-						// the dial fails either way
-					}
-					return;
-				}
-			}
-			this.delegate.onOpen(nativeSession, config);
-		}
-
-		@Override
-		public void onClose(Session nativeSession, CloseReason reason) {
-			if (!this.refused) {
-				this.delegate.onClose(nativeSession, reason);
-			}
-		}
-
-		@Override
-		public void onError(Session nativeSession, Throwable ex) {
-			if (!this.refused) {
-				this.delegate.onError(nativeSession, ex);
-			}
-		}
-
 	}
 
 	/**

@@ -27,11 +27,13 @@ import org.springframework.web.socket.WebSocketSession;
  * Dials one server for one role and keeps dialling it, with back-off, until it is
  * removed; pings the open link and closes it when a pong does not come in time.
  * <p>
- * The dialer's lock guards its own fields only: sessions are closed, dials started and
- * pings sent after it is released, on the client's close and send threads, never on the
- * scheduler's. A ping is late when no pong came within one ping interval of sending it,
- * measured on the clock, so that ticks the timer runs back to back after a delay do not
- * count as missed pongs.
+ * The dialer's lock guards its own fields only: sessions are closed and dials started
+ * after it is released, on the client's close threads, never on the scheduler's; a ping
+ * is queued on the scheduler's tick (the link's transport never blocks a sender). A ping
+ * is late when no pong came within one ping interval of sending it, measured on the
+ * clock, so that ticks the timer runs back to back after a delay do not count as missed
+ * pongs; and no ping follows another within half an interval, so that such ticks do not
+ * send a burst of pings either.
  *
  * @author PubSubClub
  */
@@ -69,6 +71,9 @@ final class Dialer implements DialledServer {
 	private volatile long pingSentNanos;
 
 	private volatile long lastPongNanos;
+
+	// when the last ping was sent
+	private volatile long lastPingNanos;
 
 	private boolean stopped;
 
@@ -109,10 +114,10 @@ final class Dialer implements DialledServer {
 		headers.add(ClusterServer.ROLE_HEADER, this.role.name().toLowerCase(Locale.ROOT));
 		headers.add(NodeIdentity.HEADER,
 				this.client.cluster().identity().requestHeader(this.client.cluster().serverPort()));
-		// Tomcat's client blocks in its "asynchronous" send: every write goes through the
-		// send executor, batched
-		LinkHandler handler = new LinkHandler(this.client.settings(), this.client.closer(), new DialledHooks(),
-				this.client.sendExecutor(), false);
+		// the session is the starter's own client transport's, which queues and writes
+		// frames itself (LinkHandler takes its sender)
+		LinkHandler handler = new LinkHandler(this.client.settings(), this.client.closer(), new DialledHooks(), null,
+				false);
 		try {
 			this.client.webSocketClient()
 				.execute(handler, headers, this.server.toUri())
@@ -170,6 +175,7 @@ final class Dialer implements DialledServer {
 				}
 				this.pingSentNanos = 0;
 				this.lastPongNanos = System.nanoTime();
+				this.lastPingNanos = this.lastPongNanos - this.client.settings().pingInterval().toNanos();
 				this.pinger = this.client.scheduler()
 					.scheduleWithFixedDelay(this::ping, Instant.now().plus(this.client.settings().pingInterval()),
 							this.client.settings().pingInterval());
@@ -215,9 +221,15 @@ final class Dialer implements DialledServer {
 			this.client.closer().close(session, PING_TIMEOUT);
 			return;
 		}
+		if (now - this.lastPingNanos < this.client.settings().pingInterval().toNanos() / 2) {
+			// a tick run late, back to back with the one that pinged, after the pong came:
+			// one ping per interval, however the timer catches up
+			return;
+		}
 		this.pingSentNanos = now;
-		// Tomcat's client blocks in sendPing until the frame is written
-		this.client.sendExecutor().execute(() -> sendPing(session));
+		this.lastPingNanos = now;
+		// queued for the link's writing thread: never blocks this timer
+		sendPing(session);
 	}
 
 	private void sendPing(WebSocketSession session) {
@@ -444,7 +456,6 @@ final class Dialer implements DialledServer {
 
 		@Override
 		public PeerLink create(WebSocketSession session) {
-			TcpNoDelay.enable(session);
 			PeerLink link = Dialer.this.client.cluster().dialled(Dialer.this);
 			link.identified(NodeIdentity.parse(ClusterWebSocketClient.responseHeader(session, NodeIdentity.HEADER)));
 			return link;

@@ -23,14 +23,17 @@ import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 /**
  * Bridges WebSocket sessions to {@link PeerLink}s, on the server and on the client side.
  * <p>
- * Takes text messages in parts, so that the container keeps its default (small) text
- * buffer per link instead of one of the maximum frame size; a frame that comes in
- * several parts is assembled here, and the size limit is enforced here.
+ * Takes text messages in parts, so that a container that delivers them in parts keeps its
+ * default (small) text buffer per link instead of one of the maximum frame size; a frame
+ * that comes in several parts is assembled here, and the size limit, in characters, is
+ * enforced here.
  * <p>
  * Writes through the session's own sender when the session has one (a
  * {@link FrameSenderSource}: accepted links, on the starter's transport, which assembles
  * whole messages up to three bytes per character of the limit), otherwise through an
- * {@link OutboundBuffer} (dialled links, on Tomcat's JSR-356 client).
+ * {@link OutboundBuffer} (a session of Tomcat's JSR-356 endpoint). Both of the starter's
+ * transports are {@code FrameSenderSource}s: the server's for accepted links, the client's
+ * ({@code ClientConnection}) for dialled ones.
  *
  * @author PubSubClub
  */
@@ -113,12 +116,14 @@ final class LinkHandler extends AbstractWebSocketHandler {
 		}
 		StringBuilder parts = (StringBuilder) session.getAttributes().get(PARTS);
 		if (parts == null && message.isLast()) {
-			// the common case, a frame that fits the container's buffer: no copy
-			if (message.getPayloadLength() > this.settings.maxMessageSize()) {
+			// the common case, a whole frame: no copy. The limit is in characters
+			// (getPayloadLength() would count bytes, encoding the text again to do so)
+			String payload = message.getPayload();
+			if (payload.length() > this.settings.maxMessageSize()) {
 				tooBig(session, link);
 				return;
 			}
-			link.received(message.getPayload());
+			link.received(payload);
 			return;
 		}
 		String payload = message.getPayload();

@@ -6,7 +6,9 @@ import java.time.Duration;
  * Settings shared by every cluster link.
  *
  * @param maxMessageSize largest incoming frame, in characters
- * @param sendBufferSize most outbound characters that may wait for one link
+ * @param sendBufferSize most outbound data that may wait for one link: bytes of frames on
+ * the starter's transports (every dialled link, and accepted links on the starter's
+ * server transport), characters on a JSR-356 session
  * @param sendTimeLimit longest time one frame may take to be sent
  * @param pingInterval interval between pings on the client side of a link
  * @param reconnectDelay delay before the first reconnect attempt

@@ -19,12 +19,18 @@
  * <li>the closers ({@code pubsubclub-client-close-N}, {@code pubsubclub-server-close-N}):
  * session closes, which may wait on a send up to the send-time limit. At shutdown every
  * link is closed at once and the wait shares one deadline, the send-time limit;</li>
- * <li>the send pools ({@code pubsubclub-send-N} on the client side, also for pings,
- * {@code pubsubclub-server-send-N} on the server side, used only when an accepted link is
- * not on the starter's own transport): batched writes;</li>
- * <li>the container's threads ({@code pubsubclub-server-N} and Tomcat's client threads):
- * read, hand frames to the links and answer pings; they write nothing of their own but
- * the first frame of an idle accepted link, which does not block.</li>
+ * <li>the send pool {@code pubsubclub-server-send-N}, used only when an accepted link is
+ * not on the starter's own transport: batched writes;</li>
+ * <li>the container's threads ({@code pubsubclub-server-N}): read accepted links, hand
+ * frames to the links and answer pings; they write nothing of their own but the first
+ * frame of an idle accepted link, which does not block;</li>
+ * <li>dialled links run on the starter's own client transport
+ * ({@code io.pubsubclub.transport.ClientConnection}), two threads per link
+ * ({@code pubsubclub-link-N}): one reads and hands each frame to the link, and the 301's
+ * EVENTs are written to WAMP sessions at the end of that read on the same thread; the
+ * other only writes the link's queued frames (pings are queued by the scheduler, which
+ * never blocks on them); the dial itself, up to the handshake timeout, runs on
+ * {@code pubsubclub-dial-N};</li>
  * <li>accepted links run on the starter's own WebSocket transport
  * ({@code io.pubsubclub.transport}): a frame is written, without blocking, by the
  * thread that sends it (at the end of the read it is handling, when it handles one: a

@@ -86,7 +86,21 @@ final class RawServer implements AutoCloseable {
 	}
 
 	void send(String frame) throws Exception {
-		this.session.getBasicRemote().sendText(frame);
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (true) {
+			try {
+				this.session.getBasicRemote().sendText(frame);
+				return;
+			}
+			catch (IllegalStateException ex) {
+				// an asynchronous send from onOpen (a Python server's 101) whose completion
+				// Tomcat has not processed yet, when the peer answered it faster
+				if (System.nanoTime() > deadline) {
+					throw ex;
+				}
+				Thread.sleep(1);
+			}
+		}
 	}
 
 	String next() throws InterruptedException {

@@ -298,6 +298,21 @@ class WireTests {
 	}
 
 	@Test
+	void theLimitCountsCharactersNotBytesOnAcceptedLinks() throws Exception {
+		Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=server",
+				"pubsubclub.server.port=0", "pubsubclub.link.max-message-size=32KB");
+		try (RawClient consumer = RawClient.connect(producer.cluster().serverPort())) {
+			consumer.send("[101,[1,1]]");
+			consumer.next();
+			// 20 K characters, 40 KB of UTF-8: under the limit, which is in characters
+			String topic = "é".repeat(20 * 1024);
+			consumer.send("[201,\"" + topic + "\"]");
+			await().atMost(WAIT).until(() -> producer.forwards(topic));
+			assertThat(producer.cluster().state().totals().badFrames()).isZero();
+		}
+	}
+
+	@Test
 	void framesLongerThanTheContainerBufferAreAssembledAndTheLimitHoldsOnDialledLinks() throws Exception {
 		try (RawServer producer = new RawServer((session) -> {
 		})) {

@@ -1,0 +1,483 @@
+package io.pubsubclub.transport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import javax.net.ssl.SSLSocket;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import io.pubsubclub.support.OutboundBuffer;
+import io.pubsubclub.support.RateLimitedLog;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PongMessage;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.WebSocketMessage;
+import org.springframework.web.socket.WebSocketSession;
+
+/**
+ * A WebSocket connection this node dials ({@code ws://} or {@code wss://}), for the few
+ * long-lived connections of a cluster: a blocking socket ({@link SSLSocket} for TLS) with
+ * one thread that reads it and one that writes it ({@link BlockingWriter}). The reading
+ * thread hands each message to the handler itself, inside a {@link WriteBatch} around
+ * each read, so that what the handler sends to the starter's other connections (a
+ * cluster event's EVENTs to WAMP sessions) is written at the end of that read on the same
+ * thread, with no hand-off, unless it goes to more than {@value #INLINE_WRITES}
+ * connections: then the batch's flusher writes it while this thread reads on.
+ * <p>
+ * <b>Bounds, per connection, whatever the server sends.</b> Memory: the reader's bound
+ * ({@code maxMessageBytes} plus 125 bytes), the read buffer ({@value #READ_BUFFER_SIZE}
+ * bytes) and the writer's ({@value BlockingWriter#BUFFER_SIZE} bytes), the queued data
+ * frames (at most the send-buffer size: a sender that would pass it cuts the connection
+ * off with 1013), one pending pong, and two threads. Time: a write that takes longer than
+ * the send-time limit closes the socket (reported 1013); a closing handshake takes at
+ * most the send-time limit; the opening one (TCP, TLS and upgrade) at most the handshake
+ * timeout. The server's frames are checked by {@link FrameReader} (unmasked, within the
+ * size limit, valid UTF-8); a violation fails the connection with 1002, 1007 or 1009, and
+ * is counted and logged (at INFO once per {@code TransportSettings#FAILURE_LOG_INTERVAL},
+ * the others at DEBUG).
+ * <p>
+ * Threads: the reader reports the connection's end to the handler, once; no other thread
+ * does (they close the socket, which ends the reader). Sends never block: they queue for
+ * the writer. A close may be started by any thread and never blocks either.
+ *
+ * @author PubSubClub
+ */
+public final class ClientConnection implements FrameReader.Listener, BlockingWriter.Events {
+
+	private static final Log logger = LogFactory.getLog(ClientConnection.class);
+
+	static final int READ_BUFFER_SIZE = 16 * 1024;
+
+	/**
+	 * The most connections whose writes one read of a dialled connection makes on its own
+	 * thread; more are left to the write batch's flusher. One reading thread writing a
+	 * fan-out to 1,000 sessions itself delivered half as much as with the flusher writing
+	 * beside it (2 cores, 2026-12-08); up to 100 it delivered more, with no thread switch.
+	 */
+	static final int INLINE_WRITES = 256;
+
+	/** At most one INFO line about a failed connection per interval; the others at DEBUG. */
+	private static final RateLimitedLog failureLog = RateLimitedLog
+		.info(1, TransportSettings.FAILURE_LOG_INTERVAL)
+		.summary((unlogged, total) -> " (" + total + " dialled connections failed so far; the others at DEBUG)")
+		.build();
+
+	private final Socket socket;
+
+	// the TCP socket under a TLS one: closed directly, since closing an SSLSocket waits
+	// to write its close_notify behind a write that may be blocked
+	private final Socket tcp;
+
+	private final InputStream in;
+
+	private final URI uri;
+
+	private final HttpHeaders requestHeaders;
+
+	private final HttpHeaders responseHeaders;
+
+	private final ClientSettings settings;
+
+	private final FrameReader reader;
+
+	private final BlockingWriter writer;
+
+	private @Nullable ClientSession session;
+
+	private @Nullable WebSocketHandler handler;
+
+	private @Nullable ScheduledFuture<?> watch;
+
+	// closing: our close frame queued (then written), the peer's seen, the socket closed
+	private final AtomicBoolean closeSent = new AtomicBoolean();
+
+	private volatile long closeSentAt;
+
+	private volatile boolean closeWritten;
+
+	private volatile boolean closeReceived;
+
+	private volatile @Nullable CloseStatus closeStatus;
+
+	// the peer broke the protocol: no answer to our close frame is waited for
+	private volatile boolean failing;
+
+	private volatile boolean socketClosed;
+
+	private volatile @Nullable IOException writeFailure;
+
+	private final AtomicBoolean ended = new AtomicBoolean();
+
+	private ClientConnection(Socket socket, Socket tcp, URI uri, HttpHeaders requestHeaders,
+			HttpHeaders responseHeaders, ClientSettings settings) throws IOException {
+		this.socket = socket;
+		this.tcp = tcp;
+		this.in = socket.getInputStream();
+		this.uri = uri;
+		this.requestHeaders = HttpHeaders.readOnlyHttpHeaders(requestHeaders);
+		this.responseHeaders = HttpHeaders.readOnlyHttpHeaders(responseHeaders);
+		this.settings = settings;
+		this.reader = new FrameReader(settings.maxMessageBytes(), false, this);
+		this.writer = new BlockingWriter(socket.getOutputStream(), this);
+	}
+
+	/**
+	 * Dial and upgrade, blocking the calling thread for the handshake timeout at most.
+	 * @param uri {@code ws://} or {@code wss://} (then the settings must have TLS)
+	 * @param headers the request's headers
+	 * @param settings limits, TLS and threads
+	 * @return the connection, open, whose frames are read once it is {@linkplain #start started}
+	 * @throws IOException when the server cannot be reached or refuses the upgrade (its
+	 * status in brackets in the message, {@code [401]})
+	 */
+	public static ClientConnection open(URI uri, HttpHeaders headers, ClientSettings settings) throws IOException {
+		ClientHandshake.Opened opened = ClientHandshake.open(uri, headers, settings);
+		try {
+			return new ClientConnection(opened.socket(), opened.tcp(), uri, headers, opened.response(), settings);
+		}
+		catch (IOException | RuntimeException ex) {
+			closeQuietly(opened.tcp());
+			throw ex;
+		}
+	}
+
+	/**
+	 * Return the headers of the server's 101 response.
+	 * @return the headers
+	 */
+	public HttpHeaders responseHeaders() {
+		return this.responseHeaders;
+	}
+
+	/**
+	 * Give the connection to the handler: it is told of the session on the calling
+	 * thread, then the reading and writing threads start.
+	 * @param handler the handler
+	 * @param attributes the session's attributes
+	 * @return the session
+	 */
+	public WebSocketSession start(WebSocketHandler handler, Map<String, Object> attributes) {
+		ClientSession session = new ClientSession(this, this.uri, this.requestHeaders, attributes);
+		this.session = session;
+		this.handler = handler;
+		this.writer.start(this.settings.threads().newThread(this.writer));
+		long period = Math.max(Math.min(this.settings.sendTimeLimit().toNanos() / 4, TimeUnit.SECONDS.toNanos(1)),
+				TimeUnit.MILLISECONDS.toNanos(10));
+		this.watch = ClientWatch.TIMER.scheduleWithFixedDelay(this::watch, period, period, TimeUnit.NANOSECONDS);
+		try {
+			handler.afterConnectionEstablished(session);
+		}
+		catch (Throwable ex) {
+			logger.error("WebSocket handler failed to open session " + session.getId(), ex);
+			close(CloseStatus.SERVER_ERROR);
+		}
+		this.settings.threads().newThread(this::read).start();
+		return session;
+	}
+
+	/**
+	 * Refuse the server after the upgrade, before {@link #start}: the close frame is
+	 * written on the calling thread and the socket closed.
+	 * @param status the close status
+	 */
+	public void reject(CloseStatus status) {
+		try {
+			this.socket.getOutputStream().write(MaskedFrame.encode((byte) 0x88, closePayload(status)));
+		}
+		catch (IOException ex) {
+			// closed either way
+		}
+		closeSocket();
+	}
+
+	// ---------------------------------------------------------------- reading
+
+	private void read() {
+		byte[] buffer = new byte[READ_BUFFER_SIZE];
+		Throwable failure = null;
+		try {
+			while (true) {
+				int read = this.in.read(buffer);
+				if (read < 0) {
+					break;
+				}
+				// the EVENTs this read makes for WAMP sessions go out at its end, from here;
+				// a fan-out wider than the limit is left to the flusher, beside the next read
+				try (WriteBatch batch = WriteBatch.open(INLINE_WRITES)) {
+					this.reader.read(buffer, 0, read);
+				}
+			}
+		}
+		catch (Throwable ex) {
+			failure = ex;
+			if (ex instanceof VirtualMachineError error) {
+				ended(null);
+				throw error;
+			}
+		}
+		IOException writeFailure = this.writeFailure;
+		ended((writeFailure != null) ? writeFailure : (this.socketClosed ? null : failure));
+	}
+
+	@Override
+	public void message(boolean text, byte[] buffer, int start, int length) {
+		if (this.closeSent.get()) {
+			return;
+		}
+		if (text) {
+			deliver(new TextMessage(new String(buffer, start, length, StandardCharsets.UTF_8)));
+		}
+		else {
+			deliver(new BinaryMessage(Arrays.copyOfRange(buffer, start, start + length)));
+		}
+	}
+
+	@Override
+	public void ping(byte[] payload) {
+		if (!this.closeSent.get()) {
+			this.writer.pong(MaskedFrame.encode((byte) 0x8A, payload));
+		}
+	}
+
+	@Override
+	public void pong(byte[] payload) {
+		deliver(new PongMessage(ByteBuffer.wrap(payload)));
+	}
+
+	@Override
+	public void close(int code, String reason) {
+		this.closeReceived = true;
+		if (!this.closeSent.get()) {
+			// the server began the closing handshake: answer it, then the socket goes
+			CloseStatus status = (code == CloseStatus.NO_STATUS_CODE.getCode()) ? CloseStatus.NO_STATUS_CODE
+					: new CloseStatus(code, reason);
+			sendClose(status, (status == CloseStatus.NO_STATUS_CODE) ? new byte[0]
+					: new byte[] { (byte) (code >>> 8), (byte) code }, false);
+		}
+		if (this.closeWritten) {
+			closeSocket();
+		}
+	}
+
+	@Override
+	public void failed(CloseStatus status) {
+		// counted; logged at INFO at most once per interval, whatever servers send
+		failureLog.log(logger,
+				() -> "WebSocket connection to " + this.uri + ": " + status.getReason() + ", closing with "
+						+ status.getCode());
+		this.failing = true;
+		close(status);
+	}
+
+	private void deliver(WebSocketMessage<?> message) {
+		try {
+			handler().handleMessage(session(), message);
+		}
+		catch (Throwable ex) {
+			logger.error("WebSocket handler failed on a message of session " + session().getId(), ex);
+			close(CloseStatus.SERVER_ERROR);
+		}
+	}
+
+	// ---------------------------------------------------------------- writing
+
+	/**
+	 * Queue a frame within the limits.
+	 * @return {@code false} if it was not queued: the connection is closing, or was just
+	 * cut off for being too slow
+	 */
+	boolean send(byte[] frame) {
+		long writing = this.writer.writingSince();
+		if (writing != 0 && System.nanoTime() - writing > this.settings.sendTimeLimit().toNanos()) {
+			overflow(OutboundBuffer.Overflow.SEND_TIME);
+			return false;
+		}
+		if (this.writer.queuedBytes() + frame.length > this.settings.sendBufferSize()) {
+			overflow(OutboundBuffer.Overflow.BUFFER);
+			return false;
+		}
+		synchronized (this.closeSent) {
+			if (this.ended.get() || this.closeSent.get()) {
+				return false;
+			}
+			this.writer.enqueue(frame);
+		}
+		return true;
+	}
+
+	long framesSent() {
+		return this.writer.framesSent();
+	}
+
+	// on the client watch: a write stalled past the limit, a closing handshake too long
+	private void watch() {
+		long now = System.nanoTime();
+		long limit = this.settings.sendTimeLimit().toNanos();
+		long writing = this.writer.writingSince();
+		if (writing != 0 && now - writing >= limit) {
+			overflow(OutboundBuffer.Overflow.SEND_TIME);
+		}
+		long closing = this.closeSentAt;
+		if (closing != 0 && now - closing >= limit) {
+			closeSocket();
+		}
+	}
+
+	private void overflow(OutboundBuffer.Overflow reason) {
+		if (close(OutboundBuffer.SLOW_CONSUMER)) {
+			// told once, by the thread that cut the connection off
+			session().overflow(reason);
+		}
+		if (reason == OutboundBuffer.Overflow.SEND_TIME) {
+			// the write in flight will not end: no close frame can follow it
+			closeSocket();
+		}
+	}
+
+	@Override
+	public void closeWritten() {
+		this.closeWritten = true;
+		if (this.closeReceived || this.failing) {
+			closeSocket();
+		}
+	}
+
+	@Override
+	public void writeFailed(IOException ex) {
+		this.writeFailure = ex;
+		closeSocket();
+	}
+
+	// ---------------------------------------------------------------- closing
+
+	/**
+	 * Start the closing handshake: the close frame goes out after what is queued (instead
+	 * of it, for 1013), then the socket is closed when the server answers, or after the
+	 * send-time limit.
+	 * @return whether this call started it
+	 */
+	boolean close(CloseStatus status) {
+		return sendClose(status, closePayload(status), status.getCode() == OutboundBuffer.SLOW_CONSUMER.getCode());
+	}
+
+	private static byte[] closePayload(CloseStatus status) {
+		byte[] reason = (status.getReason() != null) ? status.getReason().getBytes(StandardCharsets.UTF_8)
+				: new byte[0];
+		byte[] payload = new byte[2 + Math.min(reason.length, 123)];
+		payload[0] = (byte) (status.getCode() >>> 8);
+		payload[1] = (byte) status.getCode();
+		System.arraycopy(reason, 0, payload, 2, payload.length - 2);
+		return payload;
+	}
+
+	private boolean sendClose(CloseStatus status, byte[] payload, boolean dropQueued) {
+		byte[] frame = MaskedFrame.encode((byte) (0x80 | FrameReader.OPCODE_CLOSE), payload);
+		synchronized (this.closeSent) {
+			if (this.ended.get() || !this.closeSent.compareAndSet(false, true)) {
+				return false;
+			}
+			this.closeStatus = status;
+			long now = System.nanoTime();
+			this.closeSentAt = (now != 0) ? now : 1;
+			this.writer.enqueueClose(frame, dropQueued);
+		}
+		return true;
+	}
+
+	private void closeSocket() {
+		this.socketClosed = true;
+		closeQuietly(this.tcp);
+	}
+
+	private static void closeQuietly(Socket socket) {
+		try {
+			socket.close();
+		}
+		catch (IOException ex) {
+			// closed either way
+		}
+	}
+
+	/**
+	 * The connection is over (on the reading thread, once): tell the handler.
+	 */
+	private void ended(@Nullable Throwable failure) {
+		if (!this.ended.compareAndSet(false, true)) {
+			return;
+		}
+		closeSocket();
+		this.writer.stop();
+		this.reader.release();
+		ScheduledFuture<?> watch = this.watch;
+		if (watch != null) {
+			watch.cancel(false);
+		}
+		CloseStatus status = this.closeStatus;
+		CloseStatus reported = (status != null) ? status : CloseStatus.NO_CLOSE_FRAME;
+		ClientSession session = session();
+		WebSocketHandler handler = handler();
+		if (failure != null) {
+			try {
+				handler.handleTransportError(session, failure);
+			}
+			catch (Throwable ex) {
+				logger.debug("WebSocket handler failed on a transport error", ex);
+			}
+		}
+		try {
+			handler.afterConnectionClosed(session, reported);
+		}
+		catch (Throwable ex) {
+			logger.error("WebSocket handler failed on the close of session " + session.getId(), ex);
+		}
+	}
+
+	boolean isOpen() {
+		return !this.ended.get() && !this.closeSent.get();
+	}
+
+	@Nullable InetSocketAddress localAddress() {
+		return (InetSocketAddress) this.tcp.getLocalSocketAddress();
+	}
+
+	@Nullable InetSocketAddress remoteAddress() {
+		return (InetSocketAddress) this.tcp.getRemoteSocketAddress();
+	}
+
+	int maxMessageBytes() {
+		return this.settings.maxMessageBytes();
+	}
+
+	private ClientSession session() {
+		ClientSession session = this.session;
+		if (session == null) {
+			throw new IllegalStateException("Connection not started");
+		}
+		return session;
+	}
+
+	private WebSocketHandler handler() {
+		WebSocketHandler handler = this.handler;
+		if (handler == null) {
+			throw new IllegalStateException("Connection not started");
+		}
+		return handler;
+	}
+
+}
