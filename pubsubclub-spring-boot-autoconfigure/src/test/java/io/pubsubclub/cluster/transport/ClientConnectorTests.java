@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,7 +17,6 @@ import io.pubsubclub.cluster.ClusterState;
 import io.pubsubclub.cluster.PeerAddress;
 import io.pubsubclub.cluster.TestNodes;
 import io.pubsubclub.cluster.TestNodes.Node;
-import io.pubsubclub.support.WebSocketWire.Frame;
 
 import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.util.backoff.ExponentialBackOff;
@@ -210,12 +208,6 @@ class ClientConnectorTests {
 	private static int expectedLast(int published) {
 		// the 102, every event, and the last one
 		return published + 2;
-	}
-
-	static Frame next(SocketPeer peer) throws InterruptedException {
-		Frame frame = peer.frames.poll(10, TimeUnit.SECONDS);
-		assertThat(frame).isNotNull();
-		return frame;
 	}
 
 }

@@ -3,7 +3,6 @@ package io.pubsubclub.cluster.transport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,10 +33,10 @@ class LivenessTests {
 			Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=client",
 					"pubsubclub.node-id=3", "pubsubclub.link.ping-interval=1s",
 					"pubsubclub.peers=" + consumer.address());
-			assertThat(next(consumer).text()).isEqualTo("[102,[1,1],3]");
+			assertThat(consumer.next().text()).isEqualTo("[102,[1,1],3]");
 			List<Frame> pings = new ArrayList<>();
 			while (pings.size() < 3) {
-				Frame frame = next(consumer);
+				Frame frame = consumer.next();
 				assertThat(frame.opcode()).as("only pings while idle").isEqualTo(0x9);
 				pings.add(frame);
 			}
@@ -52,9 +51,9 @@ class LivenessTests {
 			Node producer = this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=client",
 					"pubsubclub.node-id=3", "pubsubclub.link.ping-interval=200ms", "pubsubclub.link.reconnect-delay=10s",
 					"pubsubclub.peers=" + consumer.address());
-			assertThat(next(consumer).text()).isEqualTo("[102,[1,1],3]");
-			assertThat(next(consumer).opcode()).isEqualTo(0x9);
-			Frame close = next(consumer);
+			assertThat(consumer.next().text()).isEqualTo("[102,[1,1],3]");
+			assertThat(consumer.next().opcode()).isEqualTo(0x9);
+			Frame close = consumer.next();
 			assertThat(close.opcode()).isEqualTo(0x8);
 			assertThat(close.closeCode()).isEqualTo(4002);
 			org.awaitility.Awaitility.await()
@@ -72,20 +71,14 @@ class LivenessTests {
 			this.nodes.start("pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=client",
 					"pubsubclub.node-id=3", "pubsubclub.link.ping-interval=60s",
 					"pubsubclub.peers=" + consumer.address());
-			assertThat(next(consumer).text()).isEqualTo("[102,[1,1],3]");
-			Frame first = next(consumer);
-			Frame second = next(consumer);
+			assertThat(consumer.next().text()).isEqualTo("[102,[1,1],3]");
+			Frame first = consumer.next();
+			Frame second = consumer.next();
 			assertThat(first.opcode()).isEqualTo(0xA);
 			assertThat(first.text()).isEqualTo("abc");
 			assertThat(second.opcode()).isEqualTo(0xA);
 			assertThat(second.text()).isEqualTo("def");
 		}
-	}
-
-	private static Frame next(SocketPeer peer) throws InterruptedException {
-		Frame frame = peer.frames.poll(10, TimeUnit.SECONDS);
-		assertThat(frame).as("a frame within 10s").isNotNull();
-		return frame;
 	}
 
 }

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +41,7 @@ class PingCatchUpTests {
 			Node producer = this.nodes.startWith(new Class<?>[] { ManualTicks.class },
 					"pubsubclub.producer.enabled=true", "pubsubclub.producer.mode=client", "pubsubclub.node-id=3",
 					"pubsubclub.link.ping-interval=1h", "pubsubclub.peers=" + consumer.address());
-			assertThat(next(consumer).text()).isEqualTo("[102,[1,1],3]");
+			assertThat(consumer.next().text()).isEqualTo("[102,[1,1],3]");
 			await().atMost(Duration.ofSeconds(10)).until(() -> producer.forwards("t"));
 			ManualTicks ticks = producer.context().getBean(ManualTicks.class);
 			assertThat(ticks.periodic).hasSize(1);
@@ -53,7 +52,7 @@ class PingCatchUpTests {
 			ping.run();
 			producer.subscribers().publish("t", "\"after\"");
 			// the ping and the event may cross on the wire; a close may not come at all
-			List<Frame> frames = List.of(next(consumer), next(consumer));
+			List<Frame> frames = List.of(consumer.next(), consumer.next());
 			assertThat(frames).extracting(Frame::opcode).as("one ping and the event").containsExactlyInAnyOrder(0x9, 0x1);
 			assertThat(frames).filteredOn((frame) -> frame.opcode() == 0x1)
 				.singleElement()
@@ -61,12 +60,6 @@ class PingCatchUpTests {
 			assertThat(producer.links()).singleElement()
 				.satisfies((link) -> assertThat(link.status()).isEqualTo(ClusterState.Status.READY));
 		}
-	}
-
-	private static Frame next(SocketPeer peer) throws InterruptedException {
-		Frame frame = peer.frames.poll(10, TimeUnit.SECONDS);
-		assertThat(frame).as("a frame within 10s").isNotNull();
-		return frame;
 	}
 
 	/**

@@ -117,6 +117,15 @@ final class SocketPeer implements AutoCloseable {
 		this.frames.add(Frame.marker(ENDED));
 	}
 
+	/** The next frame the dialling side sent, within 10 s. */
+	Frame next() throws InterruptedException {
+		Frame frame = this.frames.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+		if (frame == null) {
+			throw new AssertionError("no frame within 10s");
+		}
+		return frame;
+	}
+
 	/** Read again after a stall: what the far side sent since, its close frame included. */
 	void resume() {
 		this.resume.countDown();
