@@ -7,6 +7,7 @@
 #                      [--heap-only] [--idle-subscribed] [--consumer-serves] [--compression-node]
 #                      [--configs 100x100,100x1000] [--offered EVENTS_PER_S] [--sample-app JAR]
 #                      [--server-opts "-Dx=y --spring.prop=v"]  # extra options for every server JVM
+#                      [--wamp2]  # WAMP v2 clients (wamp.2.json) on (1) and (2) instead of v1
 #   benchmarks/run.sh --jmh [JMH ARGS...]     # the JMH benchmarks instead
 #
 # --short (the default) ends within about 3 minutes once built; --long takes about 10.
@@ -35,6 +36,7 @@ while [[ $# -gt 0 ]]; do
 		--compression-node) extra+=(--compression-node) ;;  # idle figures also for a node with compression on
 		--offered) extra+=(--offered "$2"); shift ;;          # latency rows at this publish rate
 		--server-opts) extra+=(--server-opts "$2"); shift ;;
+		--wamp2) extra+=(--wamp2) ;;   # the WAMP systems' clients speak WAMP v2 (wamp.2.json)
 		--jmh) jmh=true; shift; break ;;
 		*) echo "unknown option $1" >&2; exit 2 ;;
 	esac
