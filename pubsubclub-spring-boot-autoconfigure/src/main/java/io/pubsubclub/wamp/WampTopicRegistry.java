@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -25,8 +24,13 @@ import org.springframework.context.ApplicationEventPublisher;
  * every such recipient's outbound buffer, which never blocks. Deliveries read the registry
  * without locking; subscription changes are serialized among themselves (the subscription
  * lock) so that the first-subscriber and last-unsubscriber bridge events of a topic come
- * in order. A topic has one v2 subscription id, random in [1, 2^53], shared by its v2
- * subscribers; it goes with the topic's last subscriber. How many topics and
+ * in order. A topic has one v2 subscription id, shared by its v2 subscribers, which goes
+ * with the topic's last subscriber. Subscription ids have router scope (WAMP2.md: only
+ * session and publication ids are global and random), so they are counted from 1, skipping
+ * any still in use after the count wraps at 2^53: every v2 EVENT carries its subscription
+ * id, and a short one keeps the EVENT about as long as the v1 EVENT of a short topic (a
+ * random id costs 15 more bytes on every delivery: benchmarks/README.md has what that
+ * costs). How many topics and
  * subscriptions there may be is the {@link SessionLimits}' business, checked here under
  * the lock.
  *
@@ -48,6 +52,9 @@ final class WampTopicRegistry {
 	private final Map<Long, Topic> subscriptionIds = new ConcurrentHashMap<>();
 
 	private final Object subscriptionLock = new Object();
+
+	// under the subscription lock: the last subscription id handed out
+	private long lastSubscriptionId;
 
 	private final Object eventSource;
 
@@ -129,7 +136,8 @@ final class WampTopicRegistry {
 	// under the subscription lock
 	private Topic newTopic(String topic) {
 		while (true) {
-			long subscriptionId = ThreadLocalRandom.current().nextLong(1, WampPublication.MAX_ID + 1);
+			long subscriptionId = (this.lastSubscriptionId >= WampPublication.MAX_ID) ? 1 : this.lastSubscriptionId + 1;
+			this.lastSubscriptionId = subscriptionId;
 			Topic entry = new Topic(topic, this.jsonMapper.writeValueAsString(topic), subscriptionId);
 			if (this.subscriptionIds.putIfAbsent(subscriptionId, entry) == null) {
 				this.topics.put(topic, entry);
