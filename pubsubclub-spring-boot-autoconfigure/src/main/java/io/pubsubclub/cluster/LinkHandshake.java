@@ -61,7 +61,7 @@ final class LinkHandshake {
 			throw new PscProtocolException("102 of version 1.2 takes a node id and an epoch");
 		}
 		if (welcome.nodeId() != null) {
-			link.farNodeId = welcome.nodeId();
+			link.far.nodeId = welcome.nodeId();
 		}
 		if (!admit(link)) {
 			return null;
@@ -82,8 +82,8 @@ final class LinkHandshake {
 	 */
 	static boolean admit(PeerLink link) {
 		NodeIdentity identity = link.cluster.identity();
-		if (identity.isSelf(link.farNode)) {
-			link.selfLink = true;
+		if (identity.isSelf(link.far.node)) {
+			link.far.selfLink = true;
 			link.cluster.counters().selfLinks.increment();
 			link.lastError = "self-link";
 			logger.info("Link " + link + " leads back to this node; closing it"
@@ -91,9 +91,9 @@ final class LinkHandshake {
 			link.closeAfterUnlock(PeerLink.SELF_LINK, "self-link");
 			return false;
 		}
-		Long farId = link.farNodeId;
+		Long farId = link.far.nodeId;
 		if (farId != null && farId == identity.nodeId()) {
-			link.nodeIdConflict = true;
+			link.far.nodeIdConflict = true;
 			logger.warn("Node at " + link.address + " (" + link.direction.name().toLowerCase()
 					+ ") uses this node's id " + farId + " but is another node: give every node its own "
 					+ "pubsubclub.node-id (or leave it unset for a random one); linking it anyway");
@@ -103,7 +103,7 @@ final class LinkHandshake {
 			if (key != null) {
 				PeerLink holder = link.cluster.claim(key, link);
 				if (holder != null) {
-					link.duplicate = true;
+					link.far.duplicate = true;
 					link.lastError = "duplicate of " + holder.address() + " (same node" + describeFar(link) + ")";
 					logger.warn("Link " + link + " leads to the node already linked as " + holder.address()
 							+ describeFar(link) + "; closing this duplicate link, so that no event arrives twice "
@@ -111,14 +111,14 @@ final class LinkHandshake {
 					link.closeAfterUnlock(PeerLink.DUPLICATE_LINK, "duplicate link");
 					return false;
 				}
-				link.claimKey = key;
+				link.far.claimKey = key;
 			}
 		}
 		return true;
 	}
 
 	private static String describeFar(PeerLink link) {
-		Long id = link.farNodeId;
+		Long id = link.far.nodeId;
 		return (id != null) ? ", node id " + id : "";
 	}
 

@@ -21,7 +21,6 @@ final class LinkResume {
 
 	private static final Log logger = LogFactory.getLog(PeerLink.class);
 
-
 	@Nullable String epoch;
 
 	// shared with other links to the same producer; thread-safe
@@ -127,6 +126,23 @@ final class LinkResume {
 					+ " topics: replayed " + replayed + " events"
 					+ (complete ? "" : (firstSeqStillHeld == 0) ? ", with a gap of unknown size"
 							: ", with a gap before " + firstSeqStillHeld));
+		}
+	}
+
+	/**
+	 * The link closed: cancel the timers and close the outbox.
+	 */
+	void stop() {
+		if (this.timer != null) {
+			this.timer.cancel(false);
+		}
+		ScheduledFuture<?> servingTimer = this.servingTimer;
+		if (servingTimer != null) {
+			servingTimer.cancel(false);
+		}
+		ResumeOutbox outbox = this.outbox;
+		if (outbox != null) {
+			outbox.close();
 		}
 	}
 

@@ -59,7 +59,7 @@ final class LinkTopics {
 			throw new PscProtocolException("101 after the handshake");
 		}
 		else {
-			throw new PscProtocolException(PeerLink.type(message) + " sent to a producer");
+			throw new PscProtocolException(PscMessage.type(message) + " sent to a producer");
 		}
 		return null;
 	}

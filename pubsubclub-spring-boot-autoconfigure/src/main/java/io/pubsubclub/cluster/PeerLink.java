@@ -23,11 +23,14 @@ import org.jspecify.annotations.Nullable;
  * closing the session or telling the dialled server the link is ready, is collected
  * under the lock and run once it is released.
  * <p>
- * This class is the link's state machine (opened, handshaking, ready, closed), its
- * delivery and its sending; the concerns it hands frames to live beside it:
- * {@link LinkHandshake} (101/102, self-links and duplicates), {@link LinkTopics} (201,
- * 202 and 203 on either side), {@link LinkResume} (PSC 1.2 on either side, the
- * producer's {@link ResumeOutbox}) and {@link LinkTraffic} (what went over it).
+ * This class is the link's state machine (opened, handshaking, ready, closed) and its
+ * sending; {@link LinkFrames} tells where a frame goes, and the concerns it hands frames
+ * to live beside it: {@link LinkHandshake}
+ * (101/102, self-links and duplicates), {@link LinkTopics} (201, 202 and 203 on either
+ * side), {@link LinkResume} (PSC 1.2 on either side, the producer's
+ * {@link ResumeOutbox}), {@link LinkDelivery} (events to the local subscribers, with
+ * its own lock), {@link LinkFarSide} (who is at the far end) and {@link LinkTraffic}
+ * (what went over it).
  *
  * @author PubSubClub
  */
@@ -66,8 +69,6 @@ public final class PeerLink {
 
 	volatile @Nullable ProtocolVersion version;
 
-	volatile @Nullable Long farNodeId;
-
 	private volatile @Nullable Instant connectedSince;
 
 	volatile @Nullable String lastError;
@@ -78,27 +79,15 @@ public final class PeerLink {
 
 	boolean synced;
 
-	volatile boolean selfLink;
-
 	// set when this side decided to close: frames still arriving are ignored
 	private boolean closing;
 
 	// what to run once the lock is released; guarded by this
 	private @Nullable Runnable afterUnlock;
 
-	private final Object deliveryLock = new Object();
+	private final LinkDelivery delivery = new LinkDelivery();
 
-	// a newer link from the same producer took over: deliver nothing more
-	private volatile boolean superseded;
-
-	volatile NodeIdentity.@Nullable FarNode farNode;
-
-	volatile boolean nodeIdConflict;
-
-	volatile boolean duplicate;
-
-	// the key this link holds in ClusterLinks' one-link-per-far-node map, once ready
-	volatile @Nullable String claimKey;
+	final LinkFarSide far = new LinkFarSide();
 
 	final Set<String> topics = ConcurrentHashMap.newKeySet();
 
@@ -121,10 +110,7 @@ public final class PeerLink {
 	 * @param far the far node, {@code null} when it sent no such header (a Python node)
 	 */
 	public void identified(NodeIdentity.@Nullable FarNode far) {
-		this.farNode = far;
-		if (far != null) {
-			this.farNodeId = far.nodeId();
-		}
+		this.far.identified(far);
 	}
 
 	/**
@@ -178,11 +164,11 @@ public final class PeerLink {
 				event = (message instanceof PscMessage.Event e && this.status == ClusterState.Status.READY
 						&& this.role == ClusterState.Role.CONSUMER) ? e : null;
 				if (event != null) {
-					checkEvent(event);
+					LinkFrames.checkEvent(this, event);
 					after = null;
 				}
 				else {
-					after = handle(message);
+					after = LinkFrames.handle(this, message);
 				}
 			}
 			catch (PscProtocolException ex) {
@@ -193,26 +179,10 @@ public final class PeerLink {
 		}
 		runAfterUnlock();
 		if (event != null) {
-			// not under the link's lock; under this one only so that a link that replaces
-			// this one can wait out a delivery in progress (see supersede)
-			synchronized (this.deliveryLock) {
-				if (!this.superseded && this.status != ClusterState.Status.CLOSED) {
-					this.cluster.deliver(event, this.resume.progress, receivedNanos);
-				}
-			}
+			this.delivery.deliver(this, event, receivedNanos);
 		}
 		else if (after != null) {
 			after.run();
-		}
-	}
-
-	private void checkEvent(PscMessage.Event event) {
-		ProtocolVersion version = this.version;
-		if (version != null && version.resumable()) {
-			this.resume.received(event);
-		}
-		else if (event.seq() != 0 || event.sessions() != null) {
-			throw new PscProtocolException("301 takes a topic and one event");
 		}
 	}
 
@@ -223,10 +193,7 @@ public final class PeerLink {
 	 * @param reason the reason
 	 */
 	public void protocolError(int code, String reason) {
-		synchronized (this) {
-			closeForProtocolError(code, reason);
-		}
-		runAfterUnlock();
+		locked(() -> closeForProtocolError(code, reason));
 	}
 
 	private void closeForProtocolError(int code, String reason) {
@@ -252,6 +219,14 @@ public final class PeerLink {
 			before.run();
 			action.run();
 		} : action;
+	}
+
+	// run under the lock, then what it collected once the lock is released
+	private void locked(Runnable action) {
+		synchronized (this) {
+			action.run();
+		}
+		runAfterUnlock();
 	}
 
 	// with the lock released, by the thread that collected the actions
@@ -290,29 +265,16 @@ public final class PeerLink {
 			if (this.handshakeTimer != null) {
 				this.handshakeTimer.cancel(false);
 			}
-			if (this.resume.timer != null) {
-				this.resume.timer.cancel(false);
-			}
-			ScheduledFuture<?> servingTimer = this.resume.servingTimer;
-			if (servingTimer != null) {
-				servingTimer.cancel(false);
-			}
-			ResumeOutbox outbox = this.resume.outbox;
-			if (outbox != null) {
-				outbox.close();
-			}
+			this.resume.stop();
 			if (code == SELF_LINK) {
-				this.selfLink = true;
+				this.far.selfLink = true;
 			}
 			if (this.lastError == null && code != 1000 && code != 1001) {
 				this.lastError = "closed " + code + ((reason != null && !reason.isEmpty()) ? " " + reason : "");
 			}
 		}
-		// wait out a delivery in progress on the reading thread: once this returns the
-		// link delivers nothing, and a link dialled again to replace it cannot overtake it
-		synchronized (this.deliveryLock) {
-			this.superseded = true;
-		}
+		// a link dialled again to replace this one cannot overtake its last delivery
+		this.delivery.stop();
 		this.cluster.removed(this);
 		if (logger.isDebugEnabled()) {
 			logger.debug("Link " + this + " closed (" + code + " " + reason + ")");
@@ -335,7 +297,7 @@ public final class PeerLink {
 	 * @return whether it is a self-link
 	 */
 	public boolean isSelfLink() {
-		return this.selfLink;
+		return this.far.selfLink;
 	}
 
 	/**
@@ -343,7 +305,7 @@ public final class PeerLink {
 	 * @return whether the far node's id clashes with this node's
 	 */
 	public boolean isNodeIdConflict() {
-		return this.nodeIdConflict;
+		return this.far.nodeIdConflict;
 	}
 
 	/**
@@ -352,7 +314,7 @@ public final class PeerLink {
 	 * @return whether it was a duplicate
 	 */
 	public boolean isDuplicate() {
-		return this.duplicate;
+		return this.far.duplicate;
 	}
 
 	/**
@@ -360,7 +322,7 @@ public final class PeerLink {
 	 * @return the far node, {@code null} when it sent no header
 	 */
 	public NodeIdentity.@Nullable FarNode farNode() {
-		return this.farNode;
+		return this.far.node;
 	}
 
 	/**
@@ -384,7 +346,7 @@ public final class PeerLink {
 	 * @return the id, when known
 	 */
 	public @Nullable Long farNodeId() {
-		return this.farNodeId;
+		return this.far.nodeId;
 	}
 
 	/**
@@ -408,26 +370,17 @@ public final class PeerLink {
 		return this.topics;
 	}
 
-	/**
-	 * Return the producer side's outbox on a 1.2 link.
-	 * @return the outbox, {@code null} on other links
-	 */
+	// the producer side's outbox on a 1.2 link, null on other links
 	@Nullable ResumeOutbox outbox() {
 		return this.resume.outbox;
 	}
 
-	/**
-	 * Return the far producer's epoch, on a 1.2 consumer link.
-	 * @return the epoch, if known
-	 */
+	// the far producer's epoch on a 1.2 consumer link, once known
 	synchronized @Nullable String epoch() {
 		return this.resume.epoch;
 	}
 
-	/**
-	 * Return the negotiated version.
-	 * @return the version, {@code null} before the handshake
-	 */
+	// null before the handshake
 	@Nullable ProtocolVersion version() {
 		return this.version;
 	}
@@ -445,47 +398,11 @@ public final class PeerLink {
 	}
 
 	@Nullable String claimKey() {
-		return this.claimKey;
+		return this.far.claimKey;
 	}
 
-	// who the far node is, for telling two links to one node apart: its token when it
-	// sent one, else the node id a far producer sent in 102
 	@Nullable String farIdentity() {
-		NodeIdentity.FarNode far = this.farNode;
-		if (far != null) {
-			return "token " + far.token();
-		}
-		Long id = this.farNodeId;
-		return (id != null) ? "node " + id : null;
-	}
-
-	// returns what to do outside the link's lock, if anything
-	private @Nullable Runnable handle(PscMessage message) {
-		if (this.role == null) {
-			if (!(message instanceof PscMessage.Hello)) {
-				throw new PscProtocolException("expected 101 before anything else");
-			}
-			this.role = ClusterState.Role.PRODUCER;
-		}
-		boolean handshaking = this.status == ClusterState.Status.HANDSHAKING;
-		if (this.role == ClusterState.Role.PRODUCER) {
-			if (handshaking) {
-				LinkHandshake.producer(this, message);
-				return null;
-			}
-			return LinkTopics.producer(this, message);
-		}
-		if (handshaking) {
-			return LinkHandshake.consumer(this, message);
-		}
-		if (message instanceof PscMessage.Welcome) {
-			throw new PscProtocolException("102 after the handshake");
-		}
-		if (message instanceof PscMessage.Resumed resumed) {
-			ClusterState.Resume outcome = this.resume.resumed(resumed);
-			return () -> this.cluster.resumeEnded(this, outcome);
-		}
-		throw new PscProtocolException(type(message) + " sent to a consumer");
+		return this.far.identity();
 	}
 
 	/**
@@ -510,29 +427,24 @@ public final class PeerLink {
 	 * delivery in progress on this link to end. Called with no lock held.
 	 */
 	void supersede(PeerLink newer) {
-		synchronized (this.deliveryLock) {
-			this.superseded = true;
-		}
-		synchronized (this) {
-			if (this.closing || this.status == ClusterState.Status.CLOSED) {
-				return;
+		this.delivery.stop();
+		locked(() -> {
+			if (!this.closing && this.status != ClusterState.Status.CLOSED) {
+				logger.info("Link " + this + " replaced by " + newer.address() + " from the same node; closing it");
+				closeAfterUnlock(1000, "replaced by a newer link from the same node");
 			}
-			logger.info("Link " + this + " replaced by " + newer.address() + " from the same node; closing it");
-			closeAfterUnlock(1000, "replaced by a newer link from the same node");
-		}
-		runAfterUnlock();
+		});
 	}
 
 	void handshakeTimedOut() {
-		synchronized (this) {
+		locked(() -> {
 			if (this.status == ClusterState.Status.HANDSHAKING && !this.closing) {
 				this.cluster.counters().badFrames.increment();
 				this.lastError = "handshake timeout";
 				logger.warn("Closing link " + this + ": no handshake in time");
 				closeAfterUnlock(PROTOCOL_ERROR, "handshake timeout");
 			}
-		}
-		runAfterUnlock();
+		});
 	}
 
 	/**
@@ -553,12 +465,11 @@ public final class PeerLink {
 	}
 
 	void replayTimedOut() {
-		synchronized (this) {
+		locked(() -> {
 			if (this.resume.pending != null && this.status == ClusterState.Status.READY) {
 				closeForProtocolError(PROTOCOL_ERROR, "replay did not end in time (no 204)");
 			}
-		}
-		runAfterUnlock();
+		});
 	}
 
 	/**
@@ -610,36 +521,14 @@ public final class PeerLink {
 		ProtocolVersion version = this.version;
 		ClusterState.Role role = this.role;
 		return new ClusterState.Link(this.address, this.direction, (role != null) ? role.opposite() : null, this.status,
-				null, (version != null) ? version.toString() : null, this.farNodeId, this.connectedSince,
+				null, (version != null) ? version.toString() : null, this.far.nodeId, this.connectedSince,
 				Set.copyOf(this.topics), this.traffic.messagesIn.get(), this.traffic.messagesOut.get(),
 				this.traffic.bytesIn.get(), this.traffic.bytesOut.get(), this.traffic.drops.get(), reconnectAttempts, this.lastError, this.resume.last);
 	}
 
-	static String type(PscMessage message) {
-		if (message instanceof PscMessage.Hello) {
-			return "101";
-		}
-		if (message instanceof PscMessage.Welcome) {
-			return "102";
-		}
-		if (message instanceof PscMessage.Subscribe) {
-			return "201";
-		}
-		if (message instanceof PscMessage.Unsubscribe) {
-			return "202";
-		}
-		if (message instanceof PscMessage.Resume) {
-			return "203";
-		}
-		if (message instanceof PscMessage.Resumed) {
-			return "204";
-		}
-		return "301";
-	}
-
 	@Override
 	public String toString() {
-		Long id = this.farNodeId;
+		Long id = this.far.nodeId;
 		ClusterState.Role role = this.role;
 		return this.address + " [" + this.direction.name().toLowerCase() + ", far "
 				+ ((role != null) ? role.opposite().name().toLowerCase() : "role unknown")

@@ -85,4 +85,27 @@ sealed interface PscMessage {
 	record Resumed(boolean complete, long firstSeqStillHeld) implements PscMessage {
 	}
 
+	/** The message's type as the wire writes it, for log lines and errors. */
+	static String type(PscMessage message) {
+		if (message instanceof Hello) {
+			return "101";
+		}
+		if (message instanceof Welcome) {
+			return "102";
+		}
+		if (message instanceof Subscribe) {
+			return "201";
+		}
+		if (message instanceof Unsubscribe) {
+			return "202";
+		}
+		if (message instanceof Resume) {
+			return "203";
+		}
+		if (message instanceof Resumed) {
+			return "204";
+		}
+		return "301";
+	}
+
 }

@@ -8,17 +8,19 @@
  * forwarding of each publish, the {@code Sequencer} of PSC 1.2) and {@code Subscriptions}
  * (consumer: the local topics sent to every producer, delivery, the {@code ResumeState});
  * {@code LinkClaims} keeps one ready link per far node. One link is a
- * {@link io.pubsubclub.cluster.PeerLink} (its state machine, delivery and sending) with
- * {@code LinkHandshake} (101/102), {@code LinkTopics} (201/202/203 on either side),
- * {@code LinkResume} and {@code ResumeOutbox} (PSC 1.2) and {@code LinkTraffic}.
+ * {@link io.pubsubclub.cluster.PeerLink} (its state machine and sending) with
+ * {@code LinkFrames} (where a frame goes), {@code LinkHandshake} (101/102),
+ * {@code LinkTopics} (201/202/203 on either side), {@code LinkResume} and
+ * {@code ResumeOutbox} (PSC 1.2), {@code LinkDelivery} (events to the local
+ * subscribers), {@code LinkFarSide} (who is at the far end) and {@code LinkTraffic}.
  * <p>
  * <b>Locks</b>, in the only order in which one is taken while another is held:
  * <ol>
  * <li>the subscription lock of {@code Subscriptions} (subscription changes and the sync
  * of a consumer link that just became ready);</li>
  * <li>a {@link io.pubsubclub.cluster.PeerLink}'s own monitor (its state, and the order of
- * its frames; {@code LinkHandshake}, {@code LinkTopics} and {@code LinkResume} run under
- * it);</li>
+ * its frames; {@code LinkFrames}, {@code LinkHandshake}, {@code LinkTopics} and
+ * {@code LinkResume} run under it);</li>
  * <li>the claim lock of {@code LinkClaims} (one ready link per far node): a leaf, nothing
  * is called while it is held, and the dialled servers a released claim wakes are called
  * through the scheduler, never on the closing thread.</li>
@@ -29,8 +31,8 @@
  * blocks) and updates the {@code Forwarding} map with atomic {@code compute} steps.
  * What calls out of the link, closing its session or telling the dialled server the
  * link is ready, is collected under the lock and run once it is released. Events are
- * handed to the local subscribers under a link's delivery lock only, taken with no
- * other lock held, so that a newer link from the same producer can wait out a delivery
+ * handed to the local subscribers under a link's delivery lock ({@code LinkDelivery})
+ * only, taken with no other lock held, so that a newer link from the same producer can wait out a delivery
  * in progress before it delivers. Gap reports (which call the application's listeners)
  * are made with no lock held. Nothing in this package blocks on a socket.
  * <p>

@@ -1,6 +1,7 @@
 package io.pubsubclub.redis;
 
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import io.pubsubclub.cluster.ClusterGapEvent;
+import io.pubsubclub.support.RateLimitedLog;
 import io.pubsubclub.wamp.event.LocalSubscribers;
 import io.pubsubclub.wamp.event.RemoteSessions;
 import io.pubsubclub.wamp.event.WampPublishedEvent;
@@ -72,6 +74,9 @@ public class RedisBackplane implements ApplicationListener<WampTopicEvent>, Smar
 	/** Times a publish whose reply a connection drop failed is sent again. */
 	static final int MAX_RESENDS = 8;
 
+	/** Most WARN lines a minute; the others at DEBUG, counted in the next WARN line. */
+	static final int WARNINGS_PER_MINUTE = 10;
+
 	private static final Log logger = LogFactory.getLog(RedisBackplane.class);
 
 	private final long nodeId;
@@ -88,7 +93,10 @@ public class RedisBackplane implements ApplicationListener<WampTopicEvent>, Smar
 
 	private final RedisCounters counters = new RedisCounters();
 
-	private final RateLimitedLog warnings = new RateLimitedLog(logger);
+	private final RateLimitedLog warnings = RateLimitedLog.warn(WARNINGS_PER_MINUTE, Duration.ofMinutes(1))
+		.summary((unlogged, total) -> (unlogged > 0) ? " (" + unlogged + " such lines before this one were not logged)"
+				: "")
+		.build();
 
 	private final Map<String, TopicReceiver> receivers = new ConcurrentHashMap<>();
 
@@ -239,14 +247,14 @@ public class RedisBackplane implements ApplicationListener<WampTopicEvent>, Smar
 		RedisConnections connections = this.connections;
 		if (connections == null) {
 			this.counters.dropped.increment();
-			this.warnings.warn("Redis backplane of node " + this.nodeId + " not connected to " + this.endpoint
+			this.warnings.log(logger, () -> "Redis backplane of node " + this.nodeId + " not connected to " + this.endpoint
 					+ " yet: a publish on " + event.getTopic() + " reached local subscribers only");
 			return;
 		}
 		if (this.pending.incrementAndGet() > this.settings.maxPending()) {
 			this.pending.decrementAndGet();
 			this.counters.dropped.increment();
-			this.warnings.warn("Redis backplane of node " + this.nodeId + ": " + this.settings.maxPending()
+			this.warnings.log(logger, () -> "Redis backplane of node " + this.nodeId + ": " + this.settings.maxPending()
 					+ " publishes already wait for Redis at " + this.endpoint + " (pubsubclub.redis.max-pending); "
 					+ "a publish on " + event.getTopic() + " reached local subscribers only");
 			return;
@@ -292,7 +300,7 @@ public class RedisBackplane implements ApplicationListener<WampTopicEvent>, Smar
 		this.pending.decrementAndGet();
 		this.counters.publishFailures.increment();
 		this.lastError = failure.getMessage();
-		this.warnings.warn("Redis backplane of node " + this.nodeId + ": a publish on " + topic
+		this.warnings.log(logger, () -> "Redis backplane of node " + this.nodeId + ": a publish on " + topic
 				+ " failed at " + this.endpoint + " (" + failure.getMessage() + "); it reached local subscribers only");
 	}
 
@@ -423,7 +431,7 @@ public class RedisBackplane implements ApplicationListener<WampTopicEvent>, Smar
 
 	private void malformed(String where, IllegalArgumentException ex) {
 		this.counters.malformed.increment();
-		this.warnings.warn("Redis backplane of node " + this.nodeId + ": not a PubSubClub publish on " + where
+		this.warnings.log(logger, () -> "Redis backplane of node " + this.nodeId + ": not a PubSubClub publish on " + where
 				+ " (" + ex.getMessage() + "); dropped");
 	}
 
@@ -532,7 +540,7 @@ public class RedisBackplane implements ApplicationListener<WampTopicEvent>, Smar
 
 	private void retry(Throwable failure, Runnable task, long retryMillis) {
 		this.lastError = failure.getMessage();
-		this.warnings.warn("Redis backplane of node " + this.nodeId + ": reading history at " + this.endpoint
+		this.warnings.log(logger, () -> "Redis backplane of node " + this.nodeId + ": reading history at " + this.endpoint
 				+ " failed (" + failure.getMessage() + "); retrying in " + retryMillis + " ms");
 		schedule(task, retryMillis);
 	}

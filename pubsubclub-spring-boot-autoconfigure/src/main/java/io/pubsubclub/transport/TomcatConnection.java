@@ -289,16 +289,10 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 	 */
 	@Override
 	public void failed(CloseStatus status) {
-		String message = "WebSocket session " + session().getId() + " from " + remoteAddress() + ": "
-				+ status.getReason() + ", closing with " + status.getCode();
 		// counted; logged at INFO at most once per interval, whatever clients send
-		long failures = settings().failed();
-		if (failures > 0 && logger.isInfoEnabled()) {
-			logger.info(message + " (" + failures + " connections failed so far; the others at DEBUG)");
-		}
-		else if (logger.isDebugEnabled()) {
-			logger.debug(message);
-		}
+		settings().failureLog()
+			.log(logger, () -> "WebSocket session " + session().getId() + " from " + remoteAddress() + ": "
+					+ status.getReason() + ", closing with " + status.getCode());
 		this.failing = true;
 		close(status);
 	}

@@ -2,11 +2,13 @@ package io.pubsubclub.transport;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+
+import io.pubsubclub.support.RateLimitedLog;
 
 /**
- * Limits and timers shared by every connection of one endpoint.
+ * Limits and timers shared by every connection of one endpoint, and the log of
+ * connections failed for what their client sent: at most one INFO line each
+ * {@link #FAILURE_LOG_INTERVAL}, the others at DEBUG, all counted.
  *
  * @author PubSubClub
  */
@@ -26,13 +28,12 @@ final class TransportSettings {
 
 	private final IdleWatch idleWatch;
 
-	// connections failed for what their client sent, and when one was last logged
-	private final AtomicLong failures = new AtomicLong();
-
-	private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - FAILURE_LOG_INTERVAL_NANOS);
-
 	/** At most one INFO line about a failed connection per interval; the others at DEBUG. */
-	static final long FAILURE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+	static final Duration FAILURE_LOG_INTERVAL = Duration.ofSeconds(10);
+
+	private final RateLimitedLog failureLog = RateLimitedLog.info(1, FAILURE_LOG_INTERVAL)
+		.summary((unlogged, total) -> " (" + total + " connections failed so far; the others at DEBUG)")
+		.build();
 
 	TransportSettings(int maxMessageBytes, long sendBufferSize, Duration sendTimeLimit, Duration closeTimeout,
 			ScheduledExecutorService scheduler) {
@@ -79,22 +80,15 @@ final class TransportSettings {
 	}
 
 	/**
-	 * Count a connection failed for what its client sent.
-	 * @return the number of failures since the last one logged at INFO, if this one is to
-	 * be, else 0
+	 * Return the log of connections failed for what their client sent, which counts them.
+	 * @return the log
 	 */
-	long failed() {
-		long count = this.failures.incrementAndGet();
-		long now = System.nanoTime();
-		long last = this.lastFailureLog.get();
-		if (now - last >= FAILURE_LOG_INTERVAL_NANOS && this.lastFailureLog.compareAndSet(last, now)) {
-			return count;
-		}
-		return 0;
+	RateLimitedLog failureLog() {
+		return this.failureLog;
 	}
 
 	long failures() {
-		return this.failures.get();
+		return this.failureLog.total();
 	}
 
 }

@@ -132,7 +132,7 @@ final class WampAccessRules {
 
 	private void log(WampServerSession session, Supplier<String> what) {
 		this.metrics.refusalLog()
-			.refused(logger, session.refusalLines(), () -> "WAMP session " + session.getId() + ": " + what.get());
+			.log(logger, session.refusalLines(), () -> "WAMP session " + session.getId() + ": " + what.get());
 	}
 
 }

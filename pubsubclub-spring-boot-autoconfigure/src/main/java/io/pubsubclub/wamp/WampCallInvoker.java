@@ -216,7 +216,7 @@ final class WampCallInvoker {
 			result = null;
 			String why = ex.getMessage();
 			this.metrics.refusalLog()
-				.refused(logger, session.refusalLines(), () -> "WAMP session " + session.getId() + ": " + why);
+				.log(logger, session.refusalLines(), () -> "WAMP session " + session.getId() + ": " + why);
 			answer(call, errorFrame(call, WampWebSocketHandler.ERROR_INVALID_ARGUMENT, ex.getMessage(), null));
 		}
 		catch (Throwable ex) {

@@ -192,7 +192,7 @@ final class WampMessageDispatcher {
 	private void ignore(WampServerSession session, BadFrame kind, String why) {
 		this.metrics.badFrame(kind);
 		this.metrics.refusalLog()
-			.refused(logger, session.refusalLines(), () -> "WAMP session " + session.getId() + ": ignored message, " + why);
+			.log(logger, session.refusalLines(), () -> "WAMP session " + session.getId() + ": ignored message, " + why);
 	}
 
 }

@@ -1,12 +1,11 @@
 package io.pubsubclub.wamp;
 
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
-import io.pubsubclub.support.RefusalLogger;
+import io.pubsubclub.support.RateLimitedLog;
 
 /**
  * Counters of the WAMP server, plain and cheap to update, for a metrics binder to read;
@@ -109,8 +108,8 @@ public final class WampServerMetrics {
 
 	static final int REFUSAL_LINES_PER_MINUTE = 20;
 
-	private final RefusalLogger refusalLog = new RefusalLogger(REFUSAL_LINES_PER_SESSION, REFUSAL_LINES_PER_MINUTE,
-			Duration.ofMinutes(1));
+	private final RateLimitedLog refusalLog = RateLimitedLog.sessionRefusals(REFUSAL_LINES_PER_SESSION,
+			REFUSAL_LINES_PER_MINUTE);
 
 	private final LongAdder sessionsOpened = new LongAdder();
 
@@ -178,7 +177,7 @@ public final class WampServerMetrics {
 		return this.refusalLog.unlogged();
 	}
 
-	RefusalLogger refusalLog() {
+	RateLimitedLog refusalLog() {
 		return this.refusalLog;
 	}
 

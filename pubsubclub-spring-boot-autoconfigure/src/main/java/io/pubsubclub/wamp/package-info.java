@@ -18,7 +18,7 @@
  * changes, and the bridge events they publish), then a session's {@code CallQueue} or
  * {@code PublishBudget} monitor, each held only for its own bookkeeping: nothing is sent,
  * started or scheduled while one is held. The refusal log's lock
- * ({@code io.pubsubclub.support.RefusalLogger}) is a leaf, taken with none of these held. A call's own monitor guards only its running
+ * ({@code io.pubsubclub.support.RateLimitedLog}) is a leaf, taken with none of these held. A call's own monitor guards only its running
  * thread. The server's timer runs call timeouts and the resumption of slowed readers; the
  * handler's close threads run closes; neither runs procedures.
  */

@@ -1,6 +1,5 @@
 package io.pubsubclub.cluster;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,11 +7,6 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.Banner;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,27 +24,22 @@ class ClusterSessionListsTests {
 
 	private static final String TOPIC = "http://example.com/lists";
 
-	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-
-	private final List<WampFrameClient> clients = new ArrayList<>();
+	private final WampClusterNodes nodes = new WampClusterNodes();
 
 	@AfterEach
 	void close() throws Exception {
-		for (WampFrameClient client : this.clients) {
-			client.close();
-		}
-		this.contexts.forEach(ConfigurableApplicationContext::close);
+		this.nodes.close();
 	}
 
 	@Test
 	void excludeAndEligibleAreAppliedOnTheOtherNodeAsOnThePublishersOwn() throws Exception {
-		ConfigurableApplicationContext a = start();
-		ConfigurableApplicationContext b = start();
-		b.getBean(ClusterNode.class).peers().add(new PeerAddress("127.0.0.1", a.getBean(ClusterNode.class).serverPort()));
-		WampFrameClient publisher = connect(a);
-		WampFrameClient localOther = connect(a);
-		WampFrameClient one = connect(b);
-		WampFrameClient two = connect(b);
+		ConfigurableApplicationContext a = this.nodes.start();
+		ConfigurableApplicationContext b = this.nodes.start();
+		WampClusterNodes.link(b, a);
+		WampFrameClient publisher = this.nodes.connect(a);
+		WampFrameClient localOther = this.nodes.connect(a);
+		WampFrameClient one = this.nodes.connect(b);
+		WampFrameClient two = this.nodes.connect(b);
 		for (WampFrameClient subscriber : List.of(localOther, one, two)) {
 			subscriber.send("[5,\"" + TOPIC + "\"]");
 		}
@@ -87,31 +76,6 @@ class ClusterSessionListsTests {
 
 	private static String event(String text) {
 		return "[8,\"" + TOPIC + "\",\"" + text + "\"]";
-	}
-
-	private ConfigurableApplicationContext start() {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(NodeApplication.class)
-			.bannerMode(Banner.Mode.OFF)
-			.logStartupInfo(false)
-			.properties("server.port=0", "server.address=127.0.0.1", "pubsubclub.producer.enabled=true",
-					"pubsubclub.consumer.enabled=true", "pubsubclub.server.address=127.0.0.1",
-					"pubsubclub.server.port=0", "logging.level.root=warn", "logging.level.io.pubsubclub=info")
-			.run();
-		this.contexts.add(context);
-		return context;
-	}
-
-	private WampFrameClient connect(ConfigurableApplicationContext context) throws Exception {
-		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-		WampFrameClient client = new WampFrameClient(URI.create("ws://127.0.0.1:" + port + "/wamp"));
-		this.clients.add(client);
-		return client;
-	}
-
-	@SpringBootConfiguration
-	@EnableAutoConfiguration
-	static class NodeApplication {
-
 	}
 
 }

@@ -1,9 +1,6 @@
 package io.pubsubclub.cluster;
 
-import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -13,11 +10,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import org.springframework.boot.Banner;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,9 +34,7 @@ class ClusterSmallBuffersEndToEndTests {
 
 	private static @Nullable String savedDefaultBufferSize;
 
-	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-
-	private final List<WampFrameClient> clients = new ArrayList<>();
+	private final WampClusterNodes nodes = new WampClusterNodes();
 
 	@BeforeAll
 	static void saveSystemProperty() {
@@ -63,10 +53,7 @@ class ClusterSmallBuffersEndToEndTests {
 
 	@AfterEach
 	void close() throws Exception {
-		for (WampFrameClient client : this.clients) {
-			client.close();
-		}
-		this.contexts.forEach(ConfigurableApplicationContext::close);
+		this.nodes.close();
 	}
 
 	// both layouts: events go server to client when producers serve, client to server when
@@ -78,16 +65,12 @@ class ClusterSmallBuffersEndToEndTests {
 		ConfigurableApplicationContext a = start(producerMode, consumerMode);
 		assertThat(System.getProperty(DEFAULT_BUFFER_SIZE)).isEqualTo("1024");
 		ConfigurableApplicationContext b = start(producerMode, consumerMode);
-		a.getBean(ClusterNode.class)
-			.peers()
-			.add(new PeerAddress("127.0.0.1", b.getBean(ClusterNode.class).serverPort()));
-		b.getBean(ClusterNode.class)
-			.peers()
-			.add(new PeerAddress("127.0.0.1", a.getBean(ClusterNode.class).serverPort()));
+		WampClusterNodes.link(a, b);
+		WampClusterNodes.link(b, a);
 		WampFrameClient publisher = connect(a);
 		WampFrameClient subscriber = connect(b);
 		subscriber.send("[5,\"" + TOPIC + "\"]");
-		await().atMost(WAIT).until(() -> consumersAsking(a) == 1);
+		await().atMost(WAIT).until(() -> WampClusterNodes.consumersAsking(a, TOPIC) == 1);
 		// ASCII with two-, three- and four-byte UTF-8 characters, so that parts split them
 		String event = "\"" + "aé€\uD83D\uDE00".repeat(2000) + "\"";
 		publisher.send("[7,\"" + TOPIC + "\"," + event + "]");
@@ -99,42 +82,14 @@ class ClusterSmallBuffersEndToEndTests {
 		await().atMost(WAIT).until(() -> a.getBean(ClusterNode.class).state().totals().eventsForwarded() == 2);
 	}
 
-	private static long consumersAsking(ConfigurableApplicationContext producer) {
-		return producer.getBean(ClusterNode.class)
-			.state()
-			.links()
-			.stream()
-			.filter((link) -> link.farRole() == ClusterState.Role.CONSUMER
-					&& link.status() == ClusterState.Status.READY && link.topics().contains(TOPIC))
-			.count();
-	}
-
 	private ConfigurableApplicationContext start(String producerMode, String consumerMode) {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(NodeApplication.class)
-			.bannerMode(Banner.Mode.OFF)
-			.logStartupInfo(false)
-			.properties("server.port=0", "server.address=127.0.0.1", "pubsubclub.producer.enabled=true",
-					"pubsubclub.consumer.enabled=true", "pubsubclub.producer.mode=" + producerMode,
-					"pubsubclub.consumer.mode=" + consumerMode, "pubsubclub.server.address=127.0.0.1",
-					"pubsubclub.server.port=0", "pubsubclub.wamp.connection-buffer-size=1KB",
-					"logging.level.root=warn", "logging.level.io.pubsubclub=info")
-			.run();
-		this.contexts.add(context);
-		return context;
+		return this.nodes.start("pubsubclub.producer.mode=" + producerMode, "pubsubclub.consumer.mode=" + consumerMode,
+				"pubsubclub.wamp.connection-buffer-size=1KB");
 	}
 
 	private WampFrameClient connect(ConfigurableApplicationContext context) throws Exception {
-		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 		// the test's client takes whole messages: give it room, as the JVM's default is 1 KB
-		WampFrameClient client = new WampFrameClient(URI.create("ws://127.0.0.1:" + port + "/wamp"), 64 * 1024);
-		this.clients.add(client);
-		return client;
-	}
-
-	@SpringBootConfiguration
-	@EnableAutoConfiguration
-	static class NodeApplication {
-
+		return this.nodes.connect(context, 64 * 1024);
 	}
 
 }

@@ -1,20 +1,15 @@
 package io.pubsubclub.cluster;
 
-import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.Banner;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import static io.pubsubclub.cluster.WampClusterNodes.consumersAsking;
+import static io.pubsubclub.cluster.WampClusterNodes.link;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -28,36 +23,29 @@ class ClusterWampEndToEndTests {
 
 	private static final String TOPIC = "http://example.com/cluster#t";
 
-	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-
-	private final List<WampFrameClient> clients = new ArrayList<>();
+	private final WampClusterNodes nodes = new WampClusterNodes();
 
 	@AfterEach
 	void close() throws Exception {
-		for (WampFrameClient client : this.clients) {
-			client.close();
-		}
-		this.contexts.forEach(ConfigurableApplicationContext::close);
+		this.nodes.close();
 	}
 
 	@Test
 	void wampPublishOnOneNodeReachesWampSubscribersOnTheOthers() throws Exception {
-		ConfigurableApplicationContext a = start();
-		ConfigurableApplicationContext b = start();
-		ConfigurableApplicationContext c = start();
+		ConfigurableApplicationContext a = this.nodes.start();
+		ConfigurableApplicationContext b = this.nodes.start();
+		ConfigurableApplicationContext c = this.nodes.start();
 		List<ConfigurableApplicationContext> all = List.of(a, b, c);
 		for (ConfigurableApplicationContext node : all) {
 			for (ConfigurableApplicationContext other : all) {
 				if (node != other) {
-					node.getBean(ClusterNode.class)
-						.peers()
-						.add(new PeerAddress("127.0.0.1", other.getBean(ClusterNode.class).serverPort()));
+					link(node, other);
 				}
 			}
 		}
-		WampFrameClient publisher = connect(a);
-		WampFrameClient onB = connect(b);
-		WampFrameClient onC = connect(c);
+		WampFrameClient publisher = this.nodes.connect(a);
+		WampFrameClient onB = this.nodes.connect(b);
+		WampFrameClient onC = this.nodes.connect(c);
 		onB.send("[5,\"" + TOPIC + "\"]");
 		onC.send("[5,\"" + TOPIC + "\"]");
 		await().atMost(WAIT).until(() -> consumersAsking(a, TOPIC) == 2);
@@ -80,14 +68,12 @@ class ClusterWampEndToEndTests {
 
 	@Test
 	void unsubscribingOnTheWampSideStopsForwarding() throws Exception {
-		ConfigurableApplicationContext a = start();
-		ConfigurableApplicationContext b = start();
+		ConfigurableApplicationContext a = this.nodes.start();
+		ConfigurableApplicationContext b = this.nodes.start();
 		// b's consumer dials a's producer
-		b.getBean(ClusterNode.class)
-			.peers()
-			.add(new PeerAddress("127.0.0.1", a.getBean(ClusterNode.class).serverPort()));
-		WampFrameClient publisher = connect(a);
-		WampFrameClient subscriber = connect(b);
+		link(b, a);
+		WampFrameClient publisher = this.nodes.connect(a);
+		WampFrameClient subscriber = this.nodes.connect(b);
 		String marker = TOPIC + "-marker";
 		subscriber.send("[5,\"" + TOPIC + "\"]");
 		subscriber.send("[5,\"" + marker + "\"]");
@@ -102,41 +88,6 @@ class ClusterWampEndToEndTests {
 		// an idle link writes the 301 on the publishing thread before it counts it
 		await().atMost(WAIT).until(() -> a.getBean(ClusterNode.class).state().totals().eventsForwarded() == 1);
 		assertThat(subscriber.frames).isEmpty();
-	}
-
-	private static long consumersAsking(ConfigurableApplicationContext producer, String topic) {
-		return producer.getBean(ClusterNode.class)
-			.state()
-			.links()
-			.stream()
-			.filter((link) -> link.farRole() == ClusterState.Role.CONSUMER
-					&& link.status() == ClusterState.Status.READY && link.topics().contains(topic))
-			.count();
-	}
-
-	private ConfigurableApplicationContext start() {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(NodeApplication.class)
-			.bannerMode(Banner.Mode.OFF)
-			.logStartupInfo(false)
-			.properties("server.port=0", "server.address=127.0.0.1", "pubsubclub.producer.enabled=true",
-					"pubsubclub.consumer.enabled=true", "pubsubclub.server.address=127.0.0.1",
-					"pubsubclub.server.port=0", "logging.level.root=warn", "logging.level.io.pubsubclub=info")
-			.run();
-		this.contexts.add(context);
-		return context;
-	}
-
-	private WampFrameClient connect(ConfigurableApplicationContext context) throws Exception {
-		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-		WampFrameClient client = new WampFrameClient(URI.create("ws://127.0.0.1:" + port + "/wamp"));
-		this.clients.add(client);
-		return client;
-	}
-
-	@SpringBootConfiguration
-	@EnableAutoConfiguration
-	static class NodeApplication {
-
 	}
 
 }

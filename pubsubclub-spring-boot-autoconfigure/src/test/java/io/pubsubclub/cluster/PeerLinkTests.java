@@ -49,7 +49,7 @@ class PeerLinkTests {
 
 	@Test
 	void producerChoosesHighestCommonVersionAndSendsItsId() {
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		PeerLink link = accepted(ClusterState.Role.PRODUCER, channel);
 		link.received("[101,[1,0],[1,1]]");
 		assertThat(channel.frames).containsExactly("[102,[1,1],777]");
@@ -58,7 +58,7 @@ class PeerLinkTests {
 
 	@Test
 	void producerAnswersVersion10WithoutId() {
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		PeerLink link = accepted(ClusterState.Role.PRODUCER, channel);
 		link.received("[101,[1,0]]");
 		assertThat(channel.frames).containsExactly("[102,[1,0]]");
@@ -66,7 +66,7 @@ class PeerLinkTests {
 
 	@Test
 	void producerIgnoresUnknownVersionsWhenOneIsInCommon() {
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		PeerLink link = accepted(ClusterState.Role.PRODUCER, channel);
 		link.received("[101,[1,1],[2,0],[1,3]]");
 		assertThat(channel.frames).containsExactly("[102,[1,1],777]");
@@ -74,7 +74,7 @@ class PeerLinkTests {
 
 	@Test
 	void producerClosesWhenNoVersionInCommon() {
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		PeerLink link = accepted(ClusterState.Role.PRODUCER, channel);
 		link.received("[101,[2,0]]");
 		assertThat(channel.frames).isEmpty();
@@ -87,7 +87,7 @@ class PeerLinkTests {
 	void consumerOffersBothVersionsAndSyncsTopicsOnePerFrame() {
 		this.subscribers.subscribe("a");
 		this.subscribers.subscribe("b");
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		PeerLink link = accepted(ClusterState.Role.CONSUMER, channel);
 		assertThat(channel.frames).containsExactly("[101,[1,0],[1,1],[1,2]]");
 		link.received("[102,[1,1],5]");
@@ -102,7 +102,7 @@ class PeerLinkTests {
 
 	@Test
 	void consumerNeverUnsubscribesATopicItDidNotSubscribeOnThatLink() {
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		PeerLink link = accepted(ClusterState.Role.CONSUMER, channel);
 		this.subscribers.subscribe("early");
 		this.subscribers.unsubscribe("early");
@@ -112,10 +112,10 @@ class PeerLinkTests {
 
 	@Test
 	void consumerDeliversEventsAndForwardsNothing() {
-		Channel toProducer = new Channel();
+		RecordingChannel toProducer = new RecordingChannel();
 		PeerLink producerLink = accepted(ClusterState.Role.CONSUMER, toProducer);
 		producerLink.received("[102,[1,1],5]");
-		Channel toConsumer = new Channel();
+		RecordingChannel toConsumer = new RecordingChannel();
 		PeerLink consumerLink = accepted(ClusterState.Role.PRODUCER, toConsumer);
 		consumerLink.received("[101,[1,1]]");
 		consumerLink.received("[201,\"t\"]");
@@ -128,9 +128,9 @@ class PeerLinkTests {
 
 	@Test
 	void producerSendsOneEncodedFrameToEachConsumerThatAskedForTheTopic() {
-		Channel first = new Channel();
-		Channel second = new Channel();
-		Channel other = new Channel();
+		RecordingChannel first = new RecordingChannel();
+		RecordingChannel second = new RecordingChannel();
+		RecordingChannel other = new RecordingChannel();
 		ready(first).received("[201,\"t\",\"u\"]");
 		ready(second).received("[201,\"t\"]");
 		ready(other).received("[201,\"u\"]");
@@ -143,7 +143,7 @@ class PeerLinkTests {
 
 	@Test
 	void producerStopsAfterUnsubscribeAndIgnoresUnknownTopics() {
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		PeerLink link = ready(channel);
 		link.received("[201,\"t\",\"marker\"]");
 		link.received("[202,\"t\"]");
@@ -157,7 +157,7 @@ class PeerLinkTests {
 
 	@Test
 	void consumerRecognisesItsOwnProcessTokenAndClosesAsSelfLink() {
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		PeerLink link = accepted(ClusterState.Role.CONSUMER, channel);
 		link.identified(new NodeIdentity.FarNode(this.cluster.identity().token(), NODE_ID, null));
 		link.received("[102,[1,1],777]");
@@ -169,7 +169,7 @@ class PeerLinkTests {
 
 	@Test
 	void producerRecognisesItsOwnProcessTokenOnTheFirst101() {
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		PeerLink link = accepted(ClusterState.Role.PRODUCER, channel);
 		link.identified(new NodeIdentity.FarNode(this.cluster.identity().token(), NODE_ID, 19000));
 		link.received("[101,[1,0],[1,1]]");
@@ -182,7 +182,7 @@ class PeerLinkTests {
 	@Test
 	void farProducerWithThisNodesIdButNoTokenIsAnotherNode() {
 		// a Python node sends no upgrade header; this process's own server always does
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		PeerLink link = accepted(ClusterState.Role.CONSUMER, channel);
 		link.received("[102,[1,1],777]");
 		assertThat(link.isSelfLink()).isFalse();
@@ -195,7 +195,7 @@ class PeerLinkTests {
 
 	@Test
 	void farNodeWithThisNodesIdAndAnotherTokenIsAnotherNode() {
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		PeerLink link = accepted(ClusterState.Role.PRODUCER, channel);
 		link.identified(new NodeIdentity.FarNode("AnotherProcessToken0", NODE_ID, 19001));
 		link.received("[101,[1,1]]");
@@ -207,7 +207,7 @@ class PeerLinkTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "[102,[1,1],1]", "[201,\"t\"]", "[202,\"t\"]", "[301,\"t\",1]", "nonsense" })
 	void producerClosesOnAnythingButHelloBeforeTheHandshake(String frame) {
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		accepted(ClusterState.Role.PRODUCER, channel).received(frame);
 		assertThat(channel.closeCode).isEqualTo(1002);
 		assertThat(channel.closeReason).isNotBlank();
@@ -216,7 +216,7 @@ class PeerLinkTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "[301,\"t\",1]", "[102,[1,1],1]", "[101,[1,1]]" })
 	void producerClosesOnOutOfRoleMessagesAfterTheHandshake(String frame) {
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		ready(channel).received(frame);
 		assertThat(channel.closeCode).isEqualTo(1002);
 	}
@@ -224,7 +224,7 @@ class PeerLinkTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "[101,[1,1]]", "[201,\"t\"]", "[202,\"t\"]", "[301,\"t\",1]", "[102,[3,0],1]" })
 	void consumerClosesOnAnythingButAnOfferedWelcomeBeforeTheHandshake(String frame) {
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		accepted(ClusterState.Role.CONSUMER, channel).received(frame);
 		assertThat(channel.closeCode).isEqualTo(1002);
 	}
@@ -232,7 +232,7 @@ class PeerLinkTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "[101,[1,1]]", "[201,\"t\"]", "[202,\"t\"]", "[102,[1,1],1]" })
 	void consumerClosesOnOutOfRoleMessagesAfterTheHandshake(String frame) {
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		PeerLink link = accepted(ClusterState.Role.CONSUMER, channel);
 		link.received("[102,[1,1],1]");
 		link.received(frame);
@@ -241,7 +241,7 @@ class PeerLinkTests {
 
 	@Test
 	void undecidedLinkBecomesProducerOnHello() {
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		PeerLink link = accepted(null, channel);
 		link.received("[101,[1,1]]");
 		assertThat(link.role()).isEqualTo(ClusterState.Role.PRODUCER);
@@ -250,7 +250,7 @@ class PeerLinkTests {
 
 	@Test
 	void undecidedLinkActsAsConsumerWhenAsked() {
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		PeerLink link = accepted(null, channel);
 		link.actAsConsumer();
 		assertThat(link.role()).isEqualTo(ClusterState.Role.CONSUMER);
@@ -259,7 +259,7 @@ class PeerLinkTests {
 
 	@Test
 	void handshakeTimesOut() {
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		accepted(ClusterState.Role.PRODUCER, channel);
 		await().atMost(Duration.ofSeconds(5)).until(() -> channel.closeCode != null);
 		assertThat(channel.closeCode).isEqualTo(1002);
@@ -268,10 +268,10 @@ class PeerLinkTests {
 
 	@Test
 	void closedLinkNoLongerReceivesEvents() {
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		PeerLink link = ready(channel);
 		link.received("[201,\"t\"]");
-		Channel open = new Channel();
+		RecordingChannel open = new RecordingChannel();
 		ready(open).received("[201,\"t\"]");
 		link.closed(1001, "bye");
 		this.subscribers.publish("t", "1");
@@ -292,7 +292,7 @@ class PeerLinkTests {
 		this.subscribers.setApplicationEventPublisher((event) -> this.cluster
 			.onApplicationEvent((io.pubsubclub.wamp.event.WampTopicEvent) event));
 		for (int round = 0; round < 20; round++) {
-			Channel channel = new Channel();
+			RecordingChannel channel = new RecordingChannel();
 			PeerLink link = accepted(ClusterState.Role.CONSUMER, channel);
 			java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
 			List<Thread> threads = new java.util.ArrayList<>();
@@ -342,43 +342,16 @@ class PeerLinkTests {
 		}
 	}
 
-	private PeerLink ready(Channel channel) {
+	private PeerLink ready(RecordingChannel channel) {
 		PeerLink link = accepted(ClusterState.Role.PRODUCER, channel);
 		link.received("[101,[1,0],[1,1]]");
 		return link;
 	}
 
-	private PeerLink accepted(ClusterState.Role role, Channel channel) {
+	private PeerLink accepted(ClusterState.Role role, RecordingChannel channel) {
 		PeerLink link = this.cluster.accepted("127.0.0.1:1", role);
 		link.opened(channel);
 		return link;
-	}
-
-	static final class Channel implements LinkChannel {
-
-		final List<String> frames = new CopyOnWriteArrayList<>();
-
-		volatile Integer closeCode;
-
-		volatile String closeReason;
-
-		@Override
-		public boolean send(String frame) {
-			if (this.closeCode != null) {
-				return false;
-			}
-			this.frames.add(frame);
-			return true;
-		}
-
-		@Override
-		public void close(int code, String reason) {
-			if (this.closeCode == null) {
-				this.closeCode = code;
-				this.closeReason = reason;
-			}
-		}
-
 	}
 
 }

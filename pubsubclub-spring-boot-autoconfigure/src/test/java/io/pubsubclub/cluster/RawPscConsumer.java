@@ -1,18 +1,16 @@
 package io.pubsubclub.cluster;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+
+import io.pubsubclub.support.WebSocketWire;
 
 /**
  * A PSC consumer written from PROTOCOL.md alone on a bare socket, as a node in another
@@ -26,8 +24,6 @@ final class RawPscConsumer implements AutoCloseable {
 	/** Queued once the connection ended. */
 	static final String CLOSED = "<closed>";
 
-	private static final SecureRandom random = new SecureRandom();
-
 	final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
 
 	private final Socket socket;
@@ -40,13 +36,11 @@ final class RawPscConsumer implements AutoCloseable {
 		this.socket = socket;
 		this.out = socket.getOutputStream();
 		DataInputStream in = new DataInputStream(socket.getInputStream());
-		String status = readLine(in);
+		String status = WebSocketWire.readLine(in);
 		if (!status.startsWith("HTTP/1.1 101")) {
 			throw new IOException("upgrade refused: " + status);
 		}
-		while (!readLine(in).isEmpty()) {
-			// the upgrade's headers
-		}
+		WebSocketWire.readHeaders(in);
 		if (read) {
 			Thread reader = new Thread(() -> read(in), "raw-psc-consumer");
 			reader.setDaemon(true);
@@ -67,12 +61,8 @@ final class RawPscConsumer implements AutoCloseable {
 			// a small window, so that the producer's side fills up soon
 			socket.setReceiveBufferSize(4096);
 		}
-		byte[] key = new byte[16];
-		random.nextBytes(key);
-		String request = "GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port
-				+ "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
-				+ Base64.getEncoder().encodeToString(key) + "\r\n\r\n";
-		socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+		socket.getOutputStream()
+			.write(WebSocketWire.upgradeRequest(port, "/", "").getBytes(StandardCharsets.ISO_8859_1));
 		socket.getOutputStream().flush();
 		return new RawPscConsumer(socket, read);
 	}
@@ -80,23 +70,12 @@ final class RawPscConsumer implements AutoCloseable {
 	private void read(DataInputStream in) {
 		try {
 			while (true) {
-				int first = in.readUnsignedByte();
-				int second = in.readUnsignedByte();
-				long length = second & 0x7f;
-				if (length == 126) {
-					length = in.readUnsignedShort();
+				WebSocketWire.Frame frame = WebSocketWire.read(in);
+				if (frame.opcode() == 0x1) {
+					this.frames.add(frame.text());
 				}
-				else if (length == 127) {
-					length = in.readLong();
-				}
-				byte[] payload = new byte[(int) length];
-				in.readFully(payload);
-				int opcode = first & 0x0f;
-				if (opcode == 0x1) {
-					this.frames.add(new String(payload, StandardCharsets.UTF_8));
-				}
-				else if (opcode == 0x8) {
-					this.closeCode = (payload.length >= 2) ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+				else if (frame.opcode() == 0x8) {
+					this.closeCode = frame.closeCode();
 					break;
 				}
 			}
@@ -120,27 +99,7 @@ final class RawPscConsumer implements AutoCloseable {
 	}
 
 	synchronized void send(String text) throws IOException {
-		byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-		ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-		frame.write(0x81);
-		if (payload.length < 126) {
-			frame.write(0x80 | payload.length);
-		}
-		else if (payload.length < 65536) {
-			frame.write(0x80 | 126);
-			frame.write(payload.length >> 8);
-			frame.write(payload.length & 0xff);
-		}
-		else {
-			throw new IllegalArgumentException("frame too long for this client");
-		}
-		byte[] mask = new byte[4];
-		random.nextBytes(mask);
-		frame.write(mask);
-		for (int i = 0; i < payload.length; i++) {
-			frame.write(payload[i] ^ mask[i % 4]);
-		}
-		this.out.write(frame.toByteArray());
+		this.out.write(WebSocketWire.clientText(text));
 		this.out.flush();
 	}
 
@@ -148,20 +107,6 @@ final class RawPscConsumer implements AutoCloseable {
 	void reset() throws IOException {
 		this.socket.setSoLinger(true, 0);
 		this.socket.close();
-	}
-
-	private static String readLine(InputStream in) throws IOException {
-		StringBuilder line = new StringBuilder();
-		int c;
-		while ((c = in.read()) != -1 && c != '\n') {
-			if (c != '\r') {
-				line.append((char) c);
-			}
-		}
-		if (c == -1 && line.isEmpty()) {
-			throw new IOException("connection closed during the upgrade");
-		}
-		return line.toString();
 	}
 
 	@Override

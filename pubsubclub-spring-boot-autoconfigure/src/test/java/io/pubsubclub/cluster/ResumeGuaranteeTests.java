@@ -2,17 +2,12 @@ package io.pubsubclub.cluster;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,55 +19,39 @@ import static org.awaitility.Awaitility.await;
  */
 class ResumeGuaranteeTests {
 
-	private ThreadPoolTaskScheduler scheduler;
+	private final LinkTestNode node = new LinkTestNode(2);
 
-	private TestSubscribers subscribers;
+	private final TestSubscribers subscribers = this.node.subscribers;
 
 	private final HookedMap consumers = new HookedMap();
 
-	private ClusterLinks cluster;
+	private final List<ClusterGapEvent> gaps = this.node.gaps;
 
-	private final List<ClusterGapEvent> gaps = new CopyOnWriteArrayList<>();
+	private ClusterLinks cluster;
 
 	@BeforeEach
 	void setUp() {
-		this.scheduler = new ThreadPoolTaskScheduler();
-		this.scheduler.setPoolSize(2);
-		this.scheduler.initialize();
-		this.subscribers = new TestSubscribers();
 		this.cluster = newCluster(ResumeSettings.DEFAULTS);
 	}
 
 	private ClusterLinks newCluster(ResumeSettings settings) {
-		ClusterLinks cluster = new ClusterLinks(777,
-				Map.of(ClusterState.Role.PRODUCER, ClusterState.Mode.SERVER, ClusterState.Role.CONSUMER,
-						ClusterState.Mode.CLIENT),
-				this.subscribers, this.scheduler, Duration.ofSeconds(5), this.consumers);
-		cluster.setResumeSettings(settings);
-		cluster.setEventPublisher((event) -> {
-			if (event instanceof ClusterGapEvent gap) {
-				this.gaps.add(gap);
-			}
-		});
-		this.subscribers.setApplicationEventPublisher(
-				(event) -> cluster.onApplicationEvent((io.pubsubclub.wamp.event.WampTopicEvent) event));
-		return cluster;
+		return this.node.cluster(settings, this.consumers);
 	}
 
 	@AfterEach
 	void tearDown() {
-		this.scheduler.shutdown();
+		this.node.close();
 	}
 
 	@Test
 	void publishWhoseConsumersWereReadBeforeA203WasServedReachesTheResumingLink() {
-		Recorder before = new Recorder();
+		RecordingChannel before = new RecordingChannel();
 		PeerLink old = producerLink(before);
 		String epoch = epochOf(before.frames.get(0));
 		old.received("[201,\"t\"]");
 		this.subscribers.publish("t", "1");
 		old.closed(1006, null);
-		Recorder channel = new Recorder();
+		RecordingChannel channel = new RecordingChannel();
 		PeerLink link = producerLink(channel);
 		// the 203 is served right after the publish read the topic's consumers (none)
 		this.consumers.afterNextGet = () -> link.received("[203,\"" + epoch + "\",1,\"t\"]");
@@ -85,7 +64,7 @@ class ResumeGuaranteeTests {
 	@Test
 	void dropPastMaxAgeOnAQuietTopicIsReportedAsAGap() throws Exception {
 		this.cluster = newCluster(new ResumeSettings(1000, 1 << 20, Duration.ofMillis(100), Duration.ofSeconds(30)));
-		Recorder before = new Recorder();
+		RecordingChannel before = new RecordingChannel();
 		PeerLink old = producerLink(before);
 		String epoch = epochOf(before.frames.get(0));
 		old.received("[201,\"quiet\"]");
@@ -95,7 +74,7 @@ class ResumeGuaranteeTests {
 		// past max-age: not kept any more, but it must not vanish without a report
 		this.subscribers.publish("quiet", "2");
 		this.subscribers.publish("quiet", "3");
-		Recorder channel = new Recorder();
+		RecordingChannel channel = new RecordingChannel();
 		producerLink(channel).received("[203,\"" + epoch + "\",1,\"quiet\"]");
 		assertThat(channel.frames).hasSize(2);
 		assertThat(channel.frames.get(1)).startsWith("[204,false,");
@@ -106,7 +85,7 @@ class ResumeGuaranteeTests {
 	@Test
 	void dropPastMaxAgeOnATopicWithNothingPublishedMeanwhileIsNoGap() throws Exception {
 		this.cluster = newCluster(new ResumeSettings(1000, 1 << 20, Duration.ofMillis(100), Duration.ofSeconds(30)));
-		Recorder before = new Recorder();
+		RecordingChannel before = new RecordingChannel();
 		PeerLink old = producerLink(before);
 		String epoch = epochOf(before.frames.get(0));
 		old.received("[201,\"quiet\"]");
@@ -114,7 +93,7 @@ class ResumeGuaranteeTests {
 		old.closed(1006, null);
 		Thread.sleep(300);
 		this.subscribers.publish("other", "x");
-		Recorder channel = new Recorder();
+		RecordingChannel channel = new RecordingChannel();
 		producerLink(channel).received("[203,\"" + epoch + "\",1,\"quiet\"]");
 		assertThat(channel.frames.subList(1, channel.frames.size())).containsExactly("[204,true]");
 	}
@@ -123,11 +102,11 @@ class ResumeGuaranteeTests {
 	void producerNotHeardFromPastTheForgetHorizonIsReportedAsAGap() throws Exception {
 		this.cluster.resumeHorizon(Duration.ofMillis(100));
 		this.subscribers.subscribe("t");
-		PeerLink first = consumerLink(new Recorder(), "[102,[1,2],5,\"ep\"]");
+		PeerLink first = consumerLink(new RecordingChannel(), "[102,[1,2],5,\"ep\"]");
 		first.received("[301,\"t\",1,1]");
 		first.closed(1006, null);
 		Thread.sleep(300);
-		Recorder channel = new Recorder();
+		RecordingChannel channel = new RecordingChannel();
 		consumerLink(channel, "[102,[1,2],5,\"ep\"]");
 		await().atMost(Duration.ofSeconds(10)).until(() -> !this.gaps.isEmpty());
 		assertThat(this.gaps).singleElement().satisfies((gap) -> {
@@ -142,7 +121,7 @@ class ResumeGuaranteeTests {
 	@Test
 	void replayToAConsumerThatDoesNotReadHoldsNoMoreThanTheSendBufferAndIsCutWith1013() {
 		this.cluster = newCluster(new ResumeSettings(100_000, 64L << 20, Duration.ofMinutes(1), Duration.ofMillis(500)));
-		Recorder before = new Recorder();
+		RecordingChannel before = new RecordingChannel();
 		PeerLink old = producerLink(before);
 		String epoch = epochOf(before.frames.get(0));
 		old.received("[201,\"t\"]");
@@ -152,7 +131,7 @@ class ResumeGuaranteeTests {
 		}
 		old.closed(1006, null);
 		// a channel that takes 16 KB and is never drained: a consumer that stopped reading
-		Recorder stuck = new Recorder();
+		RecordingChannel stuck = new RecordingChannel();
 		stuck.limit = 16 * 1024;
 		PeerLink link = producerLink(stuck);
 		link.received("[203,\"" + epoch + "\",0,\"t\"]");
@@ -170,60 +149,12 @@ class ResumeGuaranteeTests {
 		return welcome.substring(welcome.lastIndexOf(',') + 2, welcome.length() - 2);
 	}
 
-	private PeerLink producerLink(Recorder channel) {
-		PeerLink link = this.cluster.accepted("127.0.0.1:1", ClusterState.Role.PRODUCER);
-		link.opened(channel);
-		link.received("[101,[1,2]]");
-		return link;
+	private PeerLink producerLink(RecordingChannel channel) {
+		return LinkTestNode.producerLink(this.cluster, channel, "[101,[1,2]]");
 	}
 
-	private PeerLink consumerLink(Recorder channel, String welcome) {
-		PeerLink link = this.cluster.accepted("127.0.0.1:2", ClusterState.Role.CONSUMER);
-		link.opened(channel);
-		link.received(welcome);
-		return link;
-	}
-
-	/** A channel that records frames, and can hold a limited number of characters. */
-	static final class Recorder implements LinkChannel {
-
-		final List<String> frames = new CopyOnWriteArrayList<>();
-
-		final AtomicLong queued = new AtomicLong();
-
-		volatile long limit = Long.MAX_VALUE;
-
-		volatile Integer closeCode;
-
-		@Override
-		public boolean send(String frame) {
-			if (this.closeCode != null || this.queued.get() + frame.length() > this.limit) {
-				return false;
-			}
-			if (this.limit != Long.MAX_VALUE) {
-				this.queued.addAndGet(frame.length());
-			}
-			this.frames.add(frame);
-			return true;
-		}
-
-		@Override
-		public void close(int code, String reason) {
-			if (this.closeCode == null) {
-				this.closeCode = code;
-			}
-		}
-
-		@Override
-		public long queued() {
-			return this.queued.get();
-		}
-
-		@Override
-		public long bufferLimit() {
-			return this.limit;
-		}
-
+	private PeerLink consumerLink(RecordingChannel channel, String welcome) {
+		return LinkTestNode.consumerLink(this.cluster, channel, welcome);
 	}
 
 	/** Runs a task once, on the reading thread, right after the next read of a topic's set. */

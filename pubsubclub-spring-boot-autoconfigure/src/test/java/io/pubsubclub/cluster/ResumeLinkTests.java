@@ -2,17 +2,11 @@ package io.pubsubclub.cluster;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import io.pubsubclub.cluster.PeerLinkTests.Channel;
-
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -23,51 +17,34 @@ import static org.awaitility.Awaitility.await;
  */
 class ResumeLinkTests {
 
-	private static final long NODE_ID = 777;
+	private final LinkTestNode node = new LinkTestNode(1);
 
-	private ThreadPoolTaskScheduler scheduler;
+	private final TestSubscribers subscribers = this.node.subscribers;
 
-	private TestSubscribers subscribers;
+	private final List<ClusterGapEvent> gaps = this.node.gaps;
 
 	private ClusterLinks cluster;
 
-	private final List<ClusterGapEvent> gaps = new CopyOnWriteArrayList<>();
-
 	@BeforeEach
 	void setUp() {
-		this.scheduler = new ThreadPoolTaskScheduler();
-		this.scheduler.initialize();
-		this.subscribers = new TestSubscribers();
 		this.cluster = newCluster(ResumeSettings.DEFAULTS);
 	}
 
 	private ClusterLinks newCluster(ResumeSettings settings) {
-		ClusterLinks cluster = new ClusterLinks(NODE_ID,
-				Map.of(ClusterState.Role.PRODUCER, ClusterState.Mode.SERVER, ClusterState.Role.CONSUMER,
-						ClusterState.Mode.CLIENT),
-				this.subscribers, this.scheduler, Duration.ofSeconds(5));
-		cluster.setResumeSettings(settings);
-		cluster.setEventPublisher((event) -> {
-			if (event instanceof ClusterGapEvent gap) {
-				this.gaps.add(gap);
-			}
-		});
-		this.subscribers.setApplicationEventPublisher(
-				(event) -> cluster.onApplicationEvent((io.pubsubclub.wamp.event.WampTopicEvent) event));
-		return cluster;
+		return this.node.cluster(settings);
 	}
 
 	@AfterEach
 	void tearDown() {
-		this.scheduler.shutdown();
+		this.node.close();
 	}
 
 	@Test
 	void producerPicks12AndSendsItsEpochAndNumbersEveryForwardedPublishInOneSequence() {
-		Channel a = new Channel();
+		RecordingChannel a = new RecordingChannel();
 		PeerLink linkA = producerLink(a, "[101,[1,0],[1,1],[1,2]]");
 		assertThat(a.frames.get(0)).matches("\\[102,\\[1,2\\],777,\"[A-Za-z0-9_-]{16}\"\\]");
-		Channel b = new Channel();
+		RecordingChannel b = new RecordingChannel();
 		producerLink(b, "[101,[1,0],[1,1],[1,2]]");
 		assertThat(b.frames.get(0)).isEqualTo(a.frames.get(0));
 		linkA.received("[201,\"x\"]");
@@ -80,9 +57,9 @@ class ResumeLinkTests {
 
 	@Test
 	void oneProducerServesA11LinkAsTodayAnd12LinksWithSequenceNumbers() {
-		Channel old = new Channel();
+		RecordingChannel old = new RecordingChannel();
 		PeerLink oldLink = producerLink(old, "[101,[1,0],[1,1]]");
-		Channel resumable = new Channel();
+		RecordingChannel resumable = new RecordingChannel();
 		PeerLink newLink = producerLink(resumable, "[101,[1,0],[1,1],[1,2]]");
 		oldLink.received("[201,\"t\"]");
 		newLink.received("[201,\"t\"]");
@@ -93,9 +70,9 @@ class ResumeLinkTests {
 
 	@Test
 	void publishNamingSessionsCarriesThemOn12AndIsWithheldFromA11Link() {
-		Channel old = new Channel();
+		RecordingChannel old = new RecordingChannel();
 		PeerLink oldLink = producerLink(old, "[101,[1,1]]");
-		Channel resumable = new Channel();
+		RecordingChannel resumable = new RecordingChannel();
 		PeerLink newLink = producerLink(resumable, "[101,[1,2]]");
 		oldLink.received("[201,\"t\"]");
 		newLink.received("[201,\"t\"]");
@@ -111,9 +88,9 @@ class ResumeLinkTests {
 
 	@Test
 	void aWamp2WrapperIsFlaggedOn12AndReachesA11LinkAsThePlainV1Frame() {
-		Channel old = new Channel();
+		RecordingChannel old = new RecordingChannel();
 		PeerLink oldLink = producerLink(old, "[101,[1,0],[1,1]]");
-		Channel resumable = new Channel();
+		RecordingChannel resumable = new RecordingChannel();
 		PeerLink newLink = producerLink(resumable, "[101,[1,2]]");
 		oldLink.received("[201,\"t\"]");
 		newLink.received("[201,\"t\"]");
@@ -130,7 +107,7 @@ class ResumeLinkTests {
 	@Test
 	void aConsumerPassesTheWamp2FlagOn() {
 		this.subscribers.subscribe("t");
-		PeerLink link = consumerLink(new Channel(), "[102,[1,2],5,\"ep\"]");
+		PeerLink link = consumerLink(new RecordingChannel(), "[102,[1,2],5,\"ep\"]");
 		link.received("[301,\"t\",{\"args\":[],\"kwargs\":{}},1,{\"v2\":true}]");
 		assertThat(this.subscribers.delivered())
 			.containsExactly("t {\"args\":[],\"kwargs\":{}} exclude=null eligible=null v2");
@@ -139,13 +116,13 @@ class ResumeLinkTests {
 	@Test
 	void consumerDeliversSessionsAsTheyCameAndDropsDuplicates() {
 		this.subscribers.subscribe("t");
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		PeerLink link = consumerLink(channel, "[102,[1,2],5,\"ep\"]");
 		link.received("[301,\"t\",1,1,{\"eligible\":[\"s\"]}]");
 		link.received("[301,\"t\",2,4]");
 		assertThat(this.subscribers.delivered()).containsExactly("t 1 exclude=null eligible=[s]", "t 2");
 		// a second link to the same producer delivers nothing already delivered
-		PeerLink second = consumerLink(new Channel(), "[102,[1,2],5,\"ep\"]");
+		PeerLink second = consumerLink(new RecordingChannel(), "[102,[1,2],5,\"ep\"]");
 		second.received("[301,\"t\",3,3]");
 		second.received("[301,\"t\",5,5]");
 		assertThat(this.subscribers.delivered()).containsExactly("t 1 exclude=null eligible=[s]", "t 2", "t 5");
@@ -156,13 +133,13 @@ class ResumeLinkTests {
 	void consumerResumesTheTopicsHeldAcrossTheDropFromTheLastDeliveredSequenceNumber() {
 		this.subscribers.subscribe("kept");
 		this.subscribers.subscribe("dropped");
-		PeerLink first = consumerLink(new Channel(), "[102,[1,2],5,\"ep\"]");
+		PeerLink first = consumerLink(new RecordingChannel(), "[102,[1,2],5,\"ep\"]");
 		first.received("[301,\"kept\",1,7]");
 		first.closed(1006, null);
 		this.subscribers.unsubscribe("dropped");
 		this.subscribers.subscribe("dropped");
 		this.subscribers.subscribe("new");
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		PeerLink link = consumerLink(channel, "[102,[1,2],5,\"ep\"]");
 		assertThat(channel.frames.get(1)).isEqualTo("[203,\"ep\",7,\"kept\"]");
 		assertThat(channel.frames.subList(2, channel.frames.size())).containsExactlyInAnyOrder("[201,\"dropped\"]",
@@ -180,10 +157,10 @@ class ResumeLinkTests {
 	@Test
 	void gapInAReplayIsCountedLoggedAndPublished() {
 		this.subscribers.subscribe("t");
-		PeerLink first = consumerLink(new Channel(), "[102,[1,2],5,\"ep\"]");
+		PeerLink first = consumerLink(new RecordingChannel(), "[102,[1,2],5,\"ep\"]");
 		first.received("[301,\"t\",1,10]");
 		first.closed(1006, null);
-		PeerLink link = consumerLink(new Channel(), "[102,[1,2],5,\"ep\"]");
+		PeerLink link = consumerLink(new RecordingChannel(), "[102,[1,2],5,\"ep\"]");
 		link.received("[301,\"t\",2,31]");
 		link.received("[204,false,31]");
 		assertThat(this.gaps).singleElement().satisfies((gap) -> {
@@ -200,10 +177,10 @@ class ResumeLinkTests {
 	@Test
 	void producerWithANewEpochIsNotResumedAndItsSequenceStartsAfresh() {
 		this.subscribers.subscribe("t");
-		PeerLink first = consumerLink(new Channel(), "[102,[1,2],5,\"old\"]");
+		PeerLink first = consumerLink(new RecordingChannel(), "[102,[1,2],5,\"old\"]");
 		first.received("[301,\"t\",1,500]");
 		first.closed(1006, null);
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		PeerLink link = consumerLink(channel, "[102,[1,2],5,\"new\"]");
 		assertThat(channel.frames.subList(1, channel.frames.size())).containsExactly("[201,\"t\"]");
 		link.received("[301,\"t\",2,1]");
@@ -216,7 +193,7 @@ class ResumeLinkTests {
 
 	@Test
 	void producerAnswersA203WithTheReplayThenA204ThenLiveEvents() {
-		Channel before = new Channel();
+		RecordingChannel before = new RecordingChannel();
 		PeerLink old = producerLink(before, "[101,[1,2]]");
 		String epoch = epochOf(before.frames.get(0));
 		old.received("[201,\"t\",\"u\"]");
@@ -226,7 +203,7 @@ class ResumeLinkTests {
 		old.closed(1006, null);
 		// published while no consumer is linked: kept for its return
 		this.subscribers.publish("t", "5");
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		PeerLink link = producerLink(channel, "[101,[1,2]]");
 		link.received("[203,\"" + epoch + "\",1,\"t\"]");
 		this.subscribers.publish("t", "6");
@@ -239,14 +216,14 @@ class ResumeLinkTests {
 	@Test
 	void replayLargerThanTheBufferReportsTheFirstSequenceNumberStillHeld() {
 		this.cluster = newCluster(new ResumeSettings(3, 1 << 20, Duration.ofMinutes(1), Duration.ofSeconds(30)));
-		Channel before = new Channel();
+		RecordingChannel before = new RecordingChannel();
 		PeerLink old = producerLink(before, "[101,[1,2]]");
 		String epoch = epochOf(before.frames.get(0));
 		old.received("[201,\"t\"]");
 		for (int i = 1; i <= 10; i++) {
 			this.subscribers.publish("t", String.valueOf(i));
 		}
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		PeerLink link = producerLink(channel, "[101,[1,2]]");
 		link.received("[203,\"" + epoch + "\",2,\"t\"]");
 		assertThat(channel.frames.subList(1, channel.frames.size())).containsExactly("[301,\"t\",8,8]",
@@ -256,7 +233,7 @@ class ResumeLinkTests {
 	@Test
 	void busyOtherTopicDoesNotMakeAQuietTopicReportAGap() {
 		this.cluster = newCluster(new ResumeSettings(3, 1 << 20, Duration.ofMinutes(1), Duration.ofSeconds(30)));
-		Channel before = new Channel();
+		RecordingChannel before = new RecordingChannel();
 		PeerLink old = producerLink(before, "[101,[1,2]]");
 		String epoch = epochOf(before.frames.get(0));
 		old.received("[201,\"quiet\",\"busy\"]");
@@ -264,14 +241,14 @@ class ResumeLinkTests {
 		for (int i = 0; i < 10; i++) {
 			this.subscribers.publish("busy", "0");
 		}
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		producerLink(channel, "[101,[1,2]]").received("[203,\"" + epoch + "\",1,\"quiet\"]");
 		assertThat(channel.frames.subList(1, channel.frames.size())).containsExactly("[204,true]");
 	}
 
 	@Test
 	void a203ForAnotherEpochIsAnsweredWithAGapAndTheTopicsCountAsSubscribed() {
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		PeerLink link = producerLink(channel, "[101,[1,2]]");
 		link.received("[203,\"someone-else\",99,\"t\"]");
 		this.subscribers.publish("t", "1");
@@ -281,18 +258,18 @@ class ResumeLinkTests {
 
 	@Test
 	void a203OutOfPlaceClosesTheLink() {
-		Channel late = new Channel();
+		RecordingChannel late = new RecordingChannel();
 		PeerLink link = producerLink(late, "[101,[1,2]]");
 		link.received("[201,\"t\"]");
 		link.received("[203,\"e\",0,\"t\"]");
 		assertThat(late.closeCode).isEqualTo(1002);
 		assertThat(late.closeReason).startsWith("203 out of place");
-		Channel twice = new Channel();
+		RecordingChannel twice = new RecordingChannel();
 		PeerLink again = producerLink(twice, "[101,[1,2]]");
 		again.received("[203,\"e\",0]");
 		again.received("[203,\"e\",0]");
 		assertThat(twice.closeCode).isEqualTo(1002);
-		Channel old = new Channel();
+		RecordingChannel old = new RecordingChannel();
 		producerLink(old, "[101,[1,1]]").received("[203,\"e\",0]");
 		assertThat(old.closeCode).isEqualTo(1002);
 		assertThat(old.closeReason).isEqualTo("203 on a version 1.1 link");
@@ -308,7 +285,7 @@ class ResumeLinkTests {
 		assertConsumerCloses("[102,[1,2],5,\"ep\"]", "[204,maybe]", "frame is not valid JSON");
 		assertConsumerCloses("[102,[1,1],5]", "[301,\"t\",1,1]", "301 takes a topic and one event");
 		assertConsumerCloses("[102,[1,1],5]", "[301,\"t\",1,1,{}]", "301 takes a topic and one event");
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		PeerLink link = consumerLink(channel, "[102,[1,2],6,\"ep\"]");
 		link.received("[301,\"t\",1,5]");
 		link.received("[301,\"t\",2,5]");
@@ -321,10 +298,10 @@ class ResumeLinkTests {
 	void replayThatNeverEndsClosesTheLink() {
 		this.cluster = newCluster(new ResumeSettings(100, 1 << 20, Duration.ofMinutes(1), Duration.ofMillis(200)));
 		this.subscribers.subscribe("t");
-		PeerLink first = consumerLink(new Channel(), "[102,[1,2],5,\"ep\"]");
+		PeerLink first = consumerLink(new RecordingChannel(), "[102,[1,2],5,\"ep\"]");
 		first.received("[301,\"t\",1,1]");
 		first.closed(1006, null);
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		PeerLink link = consumerLink(channel, "[102,[1,2],5,\"ep\"]");
 		assertThat(channel.frames.get(1)).isEqualTo("[203,\"ep\",1,\"t\"]");
 		link.received("[301,\"t\",2,2]");
@@ -337,17 +314,17 @@ class ResumeLinkTests {
 	void resumeTurnedOffSendsNo203() {
 		this.cluster = newCluster(new ResumeSettings(0, 1 << 20, Duration.ofMinutes(1), Duration.ofSeconds(30)));
 		this.subscribers.subscribe("t");
-		PeerLink first = consumerLink(new Channel(), "[102,[1,2],5,\"ep\"]");
+		PeerLink first = consumerLink(new RecordingChannel(), "[102,[1,2],5,\"ep\"]");
 		first.received("[301,\"t\",1,1]");
 		first.closed(1006, null);
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		consumerLink(channel, "[102,[1,2],5,\"ep\"]").received("[301,\"t\",1,1]");
 		assertThat(channel.frames.subList(1, channel.frames.size())).containsExactly("[201,\"t\"]");
 		assertThat(this.subscribers.delivered()).containsExactly("t 1");
 	}
 
 	private void assertConsumerCloses(String welcome, String frame, String reason) {
-		Channel channel = new Channel();
+		RecordingChannel channel = new RecordingChannel();
 		PeerLink link = consumerLink(channel, welcome);
 		if (frame != null) {
 			link.received(frame);
@@ -360,18 +337,12 @@ class ResumeLinkTests {
 		return welcome.substring(welcome.lastIndexOf(',') + 2, welcome.length() - 2);
 	}
 
-	private PeerLink producerLink(Channel channel, String hello) {
-		PeerLink link = this.cluster.accepted("127.0.0.1:1", ClusterState.Role.PRODUCER);
-		link.opened(channel);
-		link.received(hello);
-		return link;
+	private PeerLink producerLink(RecordingChannel channel, String hello) {
+		return LinkTestNode.producerLink(this.cluster, channel, hello);
 	}
 
-	private PeerLink consumerLink(Channel channel, String welcome) {
-		PeerLink link = this.cluster.accepted("127.0.0.1:2", ClusterState.Role.CONSUMER);
-		link.opened(channel);
-		link.received(welcome);
-		return link;
+	private PeerLink consumerLink(RecordingChannel channel, String welcome) {
+		return LinkTestNode.consumerLink(this.cluster, channel, welcome);
 	}
 
 }

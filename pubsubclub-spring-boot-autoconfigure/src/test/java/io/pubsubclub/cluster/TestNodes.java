@@ -6,22 +6,19 @@ import java.util.Objects;
 
 import io.pubsubclub.autoconfigure.ClusterAutoConfiguration;
 
-import org.springframework.boot.Banner;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * Starts cluster nodes as separate Spring contexts in this JVM, each with a
- * {@link TestSubscribers} in place of a WAMP server, and closes them all at the end.
+ * {@link TestSubscribers} in place of a WAMP server, and closes them all at the end
+ * (through {@link TestBridgeContexts}).
  */
 public final class TestNodes implements AutoCloseable {
 
-	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+	private final TestBridgeContexts contexts = new TestBridgeContexts();
 
 	public Node start(String... properties) {
 		return startWith(new Class<?>[0], properties);
@@ -32,31 +29,14 @@ public final class TestNodes implements AutoCloseable {
 	 * scheduler bean in place of the starter's.
 	 */
 	public Node startWith(Class<?>[] configurations, String... properties) {
-		List<String> all = new ArrayList<>(List.of("spring.main.banner-mode=off", "logging.level.root=warn",
-				"logging.level.io.pubsubclub=info"));
-		all.addAll(List.of(properties));
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(sources(configurations))
-			.web(WebApplicationType.NONE)
-			.bannerMode(Banner.Mode.OFF)
-			.logStartupInfo(false)
-			.properties(all.toArray(String[]::new))
-			.run();
-		this.contexts.add(context);
-		return new Node(context);
-	}
-
-	private static Class<?>[] sources(Class<?>[] configurations) {
-		List<Class<?>> sources = new ArrayList<>(List.of(configurations));
-		sources.add(0, NodeConfiguration.class);
-		return sources.toArray(Class<?>[]::new);
+		List<Class<?>> sources = new ArrayList<>(List.of(NodeConfiguration.class));
+		sources.addAll(List.of(configurations));
+		return new Node(this.contexts.start(sources, List.of(properties)));
 	}
 
 	@Override
 	public void close() {
-		for (ConfigurableApplicationContext context : this.contexts) {
-			context.close();
-		}
-		this.contexts.clear();
+		this.contexts.close();
 	}
 
 	public record Node(ConfigurableApplicationContext context) {
@@ -66,11 +46,11 @@ public final class TestNodes implements AutoCloseable {
 		}
 
 		public TestSubscribers subscribers() {
-			return this.context.getBean(TestSubscribers.class);
+			return TestBridgeContexts.subscribers(this.context);
 		}
 
 		public List<ClusterGapEvent> gaps() {
-			return this.context.getBean(GapEvents.class).events;
+			return TestBridgeContexts.gaps(this.context);
 		}
 
 		public PeerAddress address() {
@@ -105,27 +85,6 @@ public final class TestNodes implements AutoCloseable {
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ ClusterAutoConfiguration.class, SslAutoConfiguration.class })
 	static class NodeConfiguration {
-
-		@Bean
-		TestSubscribers testSubscribers() {
-			return new TestSubscribers();
-		}
-
-		@Bean
-		GapEvents gapEvents() {
-			return new GapEvents();
-		}
-
-	}
-
-	static final class GapEvents implements org.springframework.context.ApplicationListener<ClusterGapEvent> {
-
-		final List<ClusterGapEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-		@Override
-		public void onApplicationEvent(ClusterGapEvent event) {
-			this.events.add(event);
-		}
 
 	}
 

@@ -1,22 +1,17 @@
 package io.pubsubclub.cluster;
 
-import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import io.pubsubclub.support.Wamp2FrameClient;
-import org.springframework.boot.Banner;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import static io.pubsubclub.cluster.WampClusterNodes.consumersAsking;
+import static io.pubsubclub.cluster.WampClusterNodes.link;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -34,16 +29,11 @@ class Wamp2ClusterEndToEndTests {
 
 	private static final String V2_TOPIC = "com.example.chat.room";
 
-	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-
-	private final List<AutoCloseable> clients = new ArrayList<>();
+	private final WampClusterNodes nodes = new WampClusterNodes();
 
 	@AfterEach
 	void close() throws Exception {
-		for (AutoCloseable client : this.clients) {
-			client.close();
-		}
-		this.contexts.forEach(ConfigurableApplicationContext::close);
+		this.nodes.close();
 	}
 
 	@Test
@@ -98,22 +88,6 @@ class Wamp2ClusterEndToEndTests {
 					&& v2OnB.frames.isEmpty());
 	}
 
-	private void link(ConfigurableApplicationContext from, ConfigurableApplicationContext to) {
-		from.getBean(ClusterNode.class)
-			.peers()
-			.add(new PeerAddress("127.0.0.1", to.getBean(ClusterNode.class).serverPort()));
-	}
-
-	private static long consumersAsking(ConfigurableApplicationContext producer, String topic) {
-		return producer.getBean(ClusterNode.class)
-			.state()
-			.links()
-			.stream()
-			.filter((link) -> link.farRole() == ClusterState.Role.CONSUMER
-					&& link.status() == ClusterState.Status.READY && link.topics().contains(topic))
-			.count();
-	}
-
 	private static String tail(JsonNode event, long subscription) {
 		assertThat(event.get(0).intValue()).as("EVENT: %s", event).isEqualTo(36);
 		assertThat(event.get(1).longValue()).isEqualTo(subscription);
@@ -125,40 +99,16 @@ class Wamp2ClusterEndToEndTests {
 	}
 
 	private ConfigurableApplicationContext start() {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(NodeApplication.class)
-			.bannerMode(Banner.Mode.OFF)
-			.logStartupInfo(false)
-			.properties("server.port=0", "server.address=127.0.0.1", "pubsubclub.producer.enabled=true",
-					"pubsubclub.consumer.enabled=true", "pubsubclub.server.address=127.0.0.1",
-					"pubsubclub.server.port=0", "logging.level.root=warn", "logging.level.io.pubsubclub=info")
-			// a map: a colon would end the key of a "key=value" string
-			.properties(java.util.Map.of("pubsubclub.wamp.v2.topic-prefixes.[http://example.com/chat#]",
-					"com.example.chat."))
-			.run();
-		this.contexts.add(context);
-		return context;
-	}
-
-	private static int port(ConfigurableApplicationContext context) {
-		return ((WebServerApplicationContext) context).getWebServer().getPort();
+		// a map: a colon would end the key of a "key=value" string
+		return this.nodes.start(Map.of("pubsubclub.wamp.v2.topic-prefixes.[http://example.com/chat#]", "com.example.chat."));
 	}
 
 	private WampFrameClient v1(ConfigurableApplicationContext context) throws Exception {
-		WampFrameClient client = new WampFrameClient(URI.create("ws://127.0.0.1:" + port(context) + "/wamp"));
-		this.clients.add(client);
-		return client;
+		return this.nodes.connect(context);
 	}
 
 	private Wamp2FrameClient v2(ConfigurableApplicationContext context) throws Exception {
-		Wamp2FrameClient client = Wamp2FrameClient.join(port(context));
-		this.clients.add(client);
-		return client;
-	}
-
-	@SpringBootConfiguration
-	@EnableAutoConfiguration
-	static class NodeApplication {
-
+		return this.nodes.closeLater(Wamp2FrameClient.join(WampClusterNodes.port(context)));
 	}
 
 }

@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
+import io.pubsubclub.support.WebSocketWire;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -43,7 +45,7 @@ abstract class AbstractConformanceTests extends ConformanceTestSupport {
 	void case1FramesWrittenOneByteAtATimeArriveWhole() throws Exception {
 		try (RawWebSocket session = echoSession()) {
 			String content = "chopped " + "b".repeat(300);
-			byte[] frame = RawWebSocket.frame(true, 0, 1, publish(content), true);
+			byte[] frame = WebSocketWire.frame(true, 0, 1, publish(content), true);
 			for (byte b : frame) {
 				session.write(new byte[] { b });
 			}
@@ -67,7 +69,7 @@ abstract class AbstractConformanceTests extends ConformanceTestSupport {
 			for (byte[] payload : List.of(new byte[0], "Hello, world!".getBytes(StandardCharsets.UTF_8),
 					bytes(0, 0xFF, 0xFE, 0xFD, 0xFC, 0xFB, 0), new byte[125])) {
 				session.send(true, 0, 9, payload, true);
-				RawWebSocket.Frame pong = session.next();
+				WebSocketWire.Frame pong = session.next();
 				assertThat(pong.opcode()).isEqualTo(10);
 				assertThat(pong.payload()).isEqualTo(payload);
 			}
@@ -95,13 +97,13 @@ abstract class AbstractConformanceTests extends ConformanceTestSupport {
 		try (RawWebSocket session = echoSession()) {
 			ByteArrayOutputStream pings = new ByteArrayOutputStream();
 			for (int i = 0; i < 10; i++) {
-				pings.writeBytes(RawWebSocket.frame(true, 0, 9, ("ping " + i).getBytes(StandardCharsets.UTF_8), true));
+				pings.writeBytes(WebSocketWire.frame(true, 0, 9, ("ping " + i).getBytes(StandardCharsets.UTF_8), true));
 			}
 			session.write(pings.toByteArray());
 			// RFC 6455 5.5.3: a pong may answer only the latest ping
 			String last;
 			do {
-				RawWebSocket.Frame pong = session.next();
+				WebSocketWire.Frame pong = session.next();
 				assertThat(pong.opcode()).isEqualTo(10);
 				last = pong.text();
 			}
@@ -117,9 +119,9 @@ abstract class AbstractConformanceTests extends ConformanceTestSupport {
 		for (int rsv = 1; rsv <= 7; rsv++) {
 			for (int opcode : new int[] { 1, 2, 9 }) {
 				try (RawWebSocket session = echoSession()) {
-					byte[] good = RawWebSocket.frame(true, 0, 1, publish("before"), true);
-					byte[] bad = RawWebSocket.frame(true, rsv, opcode, (opcode == 9) ? new byte[0] : publish("bad"), true);
-					byte[] ping = RawWebSocket.frame(true, 0, 9, new byte[0], true);
+					byte[] good = WebSocketWire.frame(true, 0, 1, publish("before"), true);
+					byte[] bad = WebSocketWire.frame(true, rsv, opcode, (opcode == 9) ? new byte[0] : publish("bad"), true);
+					byte[] ping = WebSocketWire.frame(true, 0, 9, new byte[0], true);
 					session.write(concat(good, bad, ping));
 					assertEchoThenFailed(session, "before", 1002);
 				}
@@ -133,8 +135,8 @@ abstract class AbstractConformanceTests extends ConformanceTestSupport {
 	void case4ReservedOpcodesFailTheConnection() throws Exception {
 		for (int opcode : new int[] { 3, 4, 5, 6, 7, 11, 12, 13, 14, 15 }) {
 			try (RawWebSocket session = echoSession()) {
-				session.write(concat(RawWebSocket.frame(true, 0, 1, publish("before"), true),
-						RawWebSocket.frame(true, 0, opcode, bytes(1, 2), true)));
+				session.write(concat(WebSocketWire.frame(true, 0, 1, publish("before"), true),
+						WebSocketWire.frame(true, 0, opcode, bytes(1, 2), true)));
 				assertEchoThenFailed(session, "before", 1002);
 			}
 		}
@@ -164,7 +166,7 @@ abstract class AbstractConformanceTests extends ConformanceTestSupport {
 						true);
 				if (!fin) {
 					session.send(true, 0, 9, ("p" + i).getBytes(StandardCharsets.UTF_8), true);
-					RawWebSocket.Frame pong = session.next();
+					WebSocketWire.Frame pong = session.next();
 					assertThat(pong.opcode()).isEqualTo(10);
 					assertThat(pong.text()).isEqualTo("p" + i);
 				}
@@ -187,9 +189,9 @@ abstract class AbstractConformanceTests extends ConformanceTestSupport {
 	void case5ContinuationAfterTheLastFragmentFailsTheConnection() throws Exception {
 		try (RawWebSocket session = echoSession()) {
 			byte[] message = publish("two parts");
-			session.write(concat(RawWebSocket.frame(false, 0, 1, Arrays.copyOf(message, 5), true),
-					RawWebSocket.frame(true, 0, 0, Arrays.copyOfRange(message, 5, message.length), true),
-					RawWebSocket.frame(true, 0, 0, bytes('x'), true)));
+			session.write(concat(WebSocketWire.frame(false, 0, 1, Arrays.copyOf(message, 5), true),
+					WebSocketWire.frame(true, 0, 0, Arrays.copyOfRange(message, 5, message.length), true),
+					WebSocketWire.frame(true, 0, 0, bytes('x'), true)));
 			assertEchoThenFailed(session, "two parts", 1002);
 		}
 	}
@@ -221,8 +223,8 @@ abstract class AbstractConformanceTests extends ConformanceTestSupport {
 		try (RawWebSocket session = echoSession()) {
 			byte[] message = publish("κόσμε\uD83D\uDE00");
 			for (int cut = 1; cut < message.length; cut++) {
-				session.write(concat(RawWebSocket.frame(false, 0, 1, Arrays.copyOf(message, cut), true),
-						RawWebSocket.frame(true, 0, 0, Arrays.copyOfRange(message, cut, message.length), true)));
+				session.write(concat(WebSocketWire.frame(false, 0, 1, Arrays.copyOf(message, cut), true),
+						WebSocketWire.frame(true, 0, 0, Arrays.copyOfRange(message, cut, message.length), true)));
 				assertEcho(session, "κόσμε\uD83D\uDE00");
 			}
 		}
@@ -258,7 +260,7 @@ abstract class AbstractConformanceTests extends ConformanceTestSupport {
 		for (int code : new int[] { 1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 3999, 4000, 4999 }) {
 			try (RawWebSocket session = open()) {
 				session.send(true, 0, 8, bytes(code >>> 8, code & 0xFF, 'o', 'k'), true);
-				RawWebSocket.Frame close;
+				WebSocketWire.Frame close;
 				try {
 					close = session.closeFrame();
 				}
@@ -291,7 +293,7 @@ abstract class AbstractConformanceTests extends ConformanceTestSupport {
 		}
 		for (byte[] payload : invalid) {
 			try (RawWebSocket session = open()) {
-				session.write(RawWebSocket.frame(true, 0, 8, payload, true));
+				session.write(WebSocketWire.frame(true, 0, 8, payload, true));
 				assertFailed(session, 1002);
 			}
 		}
@@ -309,10 +311,10 @@ abstract class AbstractConformanceTests extends ConformanceTestSupport {
 	@Test
 	void case7NothingIsAnsweredAfterTheClose() throws Exception {
 		try (RawWebSocket session = echoSession()) {
-			session.write(concat(RawWebSocket.frame(true, 0, 8, bytes(3, 0xE8), true),
-					RawWebSocket.frame(true, 0, 9, bytes('p'), true),
-					RawWebSocket.frame(true, 0, 1, publish("after close"), true)));
-			RawWebSocket.Frame frame = session.next();
+			session.write(concat(WebSocketWire.frame(true, 0, 8, bytes(3, 0xE8), true),
+					WebSocketWire.frame(true, 0, 9, bytes('p'), true),
+					WebSocketWire.frame(true, 0, 1, publish("after close"), true)));
+			WebSocketWire.Frame frame = session.next();
 			assertThat(frame.opcode()).as("the close answer comes first and alone").isEqualTo(8);
 			assertThat(session.endOfStream()).isTrue();
 		}
@@ -324,7 +326,7 @@ abstract class AbstractConformanceTests extends ConformanceTestSupport {
 	void case8UnmaskedFramesFailTheConnectionAtOnce() throws Exception {
 		// issue 23, defect 1: two-byte headers with no mask used to wait for four more bytes
 		for (byte[] unmasked : List.of(bytes(0x88, 0x02, 0x03, 0xE8), bytes(0x89, 0x00), bytes(0x81, 0x00),
-				RawWebSocket.frame(true, 0, 1, publish("unmasked"), false))) {
+				WebSocketWire.frame(true, 0, 1, publish("unmasked"), false))) {
 			try (RawWebSocket session = open()) {
 				session.write(unmasked);
 				assertFailed(session, 1002);
@@ -398,7 +400,7 @@ abstract class AbstractConformanceTests extends ConformanceTestSupport {
 		try (RawWebSocket flooder = open()) {
 			ByteArrayOutputStream chunk = new ByteArrayOutputStream();
 			while (chunk.size() < 64 * 1024) {
-				chunk.writeBytes(RawWebSocket.frame(true, 0, 9, new byte[125], true));
+				chunk.writeBytes(WebSocketWire.frame(true, 0, 9, new byte[125], true));
 			}
 			byte[] pings = chunk.toByteArray();
 			long baseline = usedHeap();
@@ -448,7 +450,7 @@ abstract class AbstractConformanceTests extends ConformanceTestSupport {
 			int count = 3000;
 			Thread writer = new Thread(() -> {
 				try {
-					byte[] frame = RawWebSocket.frame(true, 0, 1, publish(content), true);
+					byte[] frame = WebSocketWire.frame(true, 0, 1, publish(content), true);
 					for (int i = 0; i < count; i++) {
 						session.write(frame);
 					}
@@ -475,7 +477,7 @@ abstract class AbstractConformanceTests extends ConformanceTestSupport {
 		// issue 23, defect 5: the subscriber's frames waited in the publisher's write batch
 		try (RawWebSocket subscriber = echoSession(); RawWebSocket publisher = open()) {
 			ByteArrayOutputStream chunk = new ByteArrayOutputStream();
-			byte[] unsubscribe = RawWebSocket.frame(true, 0, 1,
+			byte[] unsubscribe = WebSocketWire.frame(true, 0, 1,
 					"[6,\"http://example.com/nothing\"]".getBytes(StandardCharsets.UTF_8), true);
 			for (int i = 0; i < 2000; i++) {
 				chunk.writeBytes(unsubscribe);
@@ -486,7 +488,7 @@ abstract class AbstractConformanceTests extends ConformanceTestSupport {
 				try {
 					for (int i = 0; i < 100_000 && !stop[0]; i++) {
 						publisher.write(unsubscribes);
-						publisher.write(RawWebSocket.frame(true, 0, 1, publish("event " + i), true));
+						publisher.write(WebSocketWire.frame(true, 0, 1, publish("event " + i), true));
 					}
 				}
 				catch (IOException ex) {
@@ -530,7 +532,7 @@ abstract class AbstractConformanceTests extends ConformanceTestSupport {
 						continue;
 					}
 					try {
-						RawWebSocket.Frame frame;
+						WebSocketWire.Frame frame;
 						do {
 							frame = session.next();
 						}

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.UUID;
 
+import io.pubsubclub.support.WebSocketWire;
 import io.pubsubclub.wamp.WampServer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -79,8 +80,8 @@ abstract class ConformanceTestSupport {
 	 * The server closes the connection: a close frame with one of the codes, answered as a
 	 * client does (the server may have closed the socket already), then the end.
 	 */
-	RawWebSocket.Frame assertFailed(RawWebSocket session, Integer... codes) throws IOException {
-		RawWebSocket.Frame close;
+	WebSocketWire.Frame assertFailed(RawWebSocket session, Integer... codes) throws IOException {
+		WebSocketWire.Frame close;
 		try {
 			close = session.closeFrame();
 		}
@@ -113,7 +114,7 @@ abstract class ConformanceTestSupport {
 	 * accepts its loss), then the server fails the connection.
 	 */
 	void assertEchoThenFailed(RawWebSocket session, String content, Integer... codes) throws IOException {
-		RawWebSocket.Frame frame;
+		WebSocketWire.Frame frame;
 		try {
 			frame = session.next();
 		}

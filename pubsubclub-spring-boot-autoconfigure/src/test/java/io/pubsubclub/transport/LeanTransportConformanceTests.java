@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
+import io.pubsubclub.support.WebSocketWire;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -53,7 +54,7 @@ class LeanTransportConformanceTests extends AbstractConformanceTests {
 			// 4 s in all, past the 3 s idle timeout; the server's own pings are answered by next()
 			for (int i = 0; i < 8; i++) {
 				session.send(true, 0, 9, ("keep " + i).getBytes(StandardCharsets.UTF_8), true);
-				RawWebSocket.Frame frame = session.next();
+				WebSocketWire.Frame frame = session.next();
 				assertThat(frame.opcode()).as("pong, not close").isEqualTo(10);
 				Thread.sleep(500);
 			}

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
+import io.pubsubclub.support.WebSocketWire;
 import io.pubsubclub.wamp.WampServer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
@@ -73,7 +74,7 @@ class LeanTransportIntegrationTests {
 			assertThat(session.status).isEqualTo(101);
 			assertThat(session.headers).containsEntry("sec-websocket-protocol", "wamp");
 			assertThat(session.headers).doesNotContainKey("sec-websocket-extensions");
-			RawWebSocket.Frame welcome = session.next();
+			WebSocketWire.Frame welcome = session.next();
 			assertThat(welcome.rsv()).as("not compressed").isZero();
 			assertThat(welcome.text()).startsWith("[0,\"").endsWith(",1,\"PubSubClub/0.1\"]");
 		}
@@ -98,7 +99,7 @@ class LeanTransportIntegrationTests {
 			subscribed(topic, 1);
 			ByteArrayOutputStream burst = new ByteArrayOutputStream();
 			for (int i = 0; i < 500; i++) {
-				burst.writeBytes(RawWebSocket.frame(true, 0, 1,
+				burst.writeBytes(WebSocketWire.frame(true, 0, 1,
 						("[7,\"" + topic + "\"," + i + "]").getBytes(StandardCharsets.UTF_8), true));
 			}
 			byte[] bytes = burst.toByteArray();
@@ -125,7 +126,7 @@ class LeanTransportIntegrationTests {
 			// a cut inside a multi-byte character
 			publisher.send(false, 0, 0, java.util.Arrays.copyOfRange(publish, 5, cut), true);
 			publisher.send(true, 0, 0, java.util.Arrays.copyOfRange(publish, cut, publish.length), true);
-			RawWebSocket.Frame pong = publisher.next();
+			WebSocketWire.Frame pong = publisher.next();
 			assertThat(pong.opcode()).isEqualTo(10);
 			assertThat(pong.text()).isEqualTo("ping!");
 			assertThat(subscriber.nextText()).isEqualTo("[8,\"" + topic + "\",\"é€\uD83D\uDE00 in parts\"]");
@@ -150,7 +151,7 @@ class LeanTransportIntegrationTests {
 			for (Bad frame : bad) {
 				try (RawWebSocket session = session()) {
 					session.send(frame.fin(), frame.rsv(), frame.opcode(), frame.payload(), frame.masked());
-					RawWebSocket.Frame close = session.closeFrame();
+					WebSocketWire.Frame close = session.closeFrame();
 					assertThat(close.closeCode()).as(frame.toString()).isEqualTo(1002);
 					reasons.add(close.closeReason());
 					assertThat(session.endOfStream()).isTrue();
@@ -172,7 +173,7 @@ class LeanTransportIntegrationTests {
 	void textThatIsNotUtf8ClosesWith1007() throws Exception {
 		try (RawWebSocket session = session()) {
 			session.send(true, 0, 1, new byte[] { '[', 5, ',', (byte) 0xC3, (byte) 0x28, ']' }, true);
-			RawWebSocket.Frame close = session.closeFrame();
+			WebSocketWire.Frame close = session.closeFrame();
 			assertThat(close.closeCode()).isEqualTo(1007);
 		}
 	}
@@ -180,10 +181,10 @@ class LeanTransportIntegrationTests {
 	@Test
 	void frameOverTheMessageLimitClosesWith1009BeforeItsPayloadArrives() throws Exception {
 		try (RawWebSocket session = session()) {
-			byte[] frame = RawWebSocket.frame(true, 0, 1, new byte[3 * 16 * 1024 + 1], true);
+			byte[] frame = WebSocketWire.frame(true, 0, 1, new byte[3 * 16 * 1024 + 1], true);
 			// only the header and the mask: the server must not wait for the rest
 			session.write(java.util.Arrays.copyOf(frame, 14));
-			RawWebSocket.Frame close = session.closeFrame();
+			WebSocketWire.Frame close = session.closeFrame();
 			assertThat(close.closeCode()).isEqualTo(1009);
 			assertThat(close.closeReason()).isEqualTo("message too big");
 		}
@@ -194,7 +195,7 @@ class LeanTransportIntegrationTests {
 		try (RawWebSocket session = session()) {
 			int before = this.server.getSessionCount();
 			session.send(true, 0, 8, new byte[] { 3, (byte) 0xE8, 'b', 'y', 'e' }, true);
-			RawWebSocket.Frame close = session.closeFrame();
+			WebSocketWire.Frame close = session.closeFrame();
 			assertThat(close.closeCode()).isEqualTo(1000);
 			assertThat(session.endOfStream()).isTrue();
 			await().atMost(TIMEOUT).until(() -> this.server.getSessionCount() == before - 1);

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 
 import org.jspecify.annotations.Nullable;
 
+import io.pubsubclub.support.WebSocketWire;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -50,11 +52,9 @@ final class RawWampSocket implements AutoCloseable {
 	 * @param authorization the {@code Authorization} header, if any
 	 */
 	String upgrade(@Nullable String origin, @Nullable String authorization) throws IOException {
-		String request = "GET /wamp HTTP/1.1\r\nHost: 127.0.0.1:" + this.port + "\r\nUpgrade: websocket\r\n"
-				+ "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-				+ "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: wamp\r\n"
-				+ ((origin != null) ? "Origin: " + origin + "\r\n" : "")
-				+ ((authorization != null) ? "Authorization: " + authorization + "\r\n" : "") + "\r\n";
+		String request = WebSocketWire.upgradeRequest(this.port, "/wamp",
+				"Sec-WebSocket-Protocol: wamp\r\n" + ((origin != null) ? "Origin: " + origin + "\r\n" : "")
+						+ ((authorization != null) ? "Authorization: " + authorization + "\r\n" : ""));
 		OutputStream out = this.socket.getOutputStream();
 		out.write(request.getBytes(StandardCharsets.US_ASCII));
 		out.flush();
@@ -75,16 +75,8 @@ final class RawWampSocket implements AutoCloseable {
 
 	/** Send a short text frame, masked as a client must. */
 	void sendText(String text) throws IOException {
-		byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-		assertThat(payload.length).isLessThan(126);
-		byte[] mask = { 1, 2, 3, 4 };
 		OutputStream out = this.socket.getOutputStream();
-		out.write(0x81);
-		out.write(0x80 | payload.length);
-		out.write(mask);
-		for (int i = 0; i < payload.length; i++) {
-			out.write(payload[i] ^ mask[i % 4]);
-		}
+		out.write(WebSocketWire.clientText(text));
 		out.flush();
 	}
 
@@ -92,21 +84,11 @@ final class RawWampSocket implements AutoCloseable {
 	int closeCode() throws IOException {
 		DataInputStream data = new DataInputStream(this.socket.getInputStream());
 		while (true) {
-			int first = data.readUnsignedByte();
-			int second = data.readUnsignedByte();
-			long length = second & 0x7f;
-			if (length == 126) {
-				length = data.readUnsignedShort();
-			}
-			else if (length == 127) {
-				length = data.readLong();
-			}
-			assertThat(second & 0x80).as("server frames are not masked").isZero();
-			byte[] payload = new byte[(int) length];
-			data.readFully(payload);
-			if ((first & 0x0f) == 0x8) {
-				assertThat(payload.length).as("a close frame with a code").isGreaterThanOrEqualTo(2);
-				return ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
+			WebSocketWire.Frame frame = WebSocketWire.read(data);
+			assertThat(frame.masked()).as("server frames are not masked").isFalse();
+			if (frame.opcode() == 0x8) {
+				assertThat(frame.payload().length).as("a close frame with a code").isGreaterThanOrEqualTo(2);
+				return frame.closeCode();
 			}
 		}
 	}

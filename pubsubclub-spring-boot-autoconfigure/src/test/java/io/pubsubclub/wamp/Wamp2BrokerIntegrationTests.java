@@ -9,11 +9,9 @@ import io.pubsubclub.support.Wamp2FrameClient;
 import io.pubsubclub.wamp.event.WampPublishedEvent;
 import io.pubsubclub.wamp.event.WampSubscribedEvent;
 import io.pubsubclub.wamp.event.WampTopicEvent;
-import io.pubsubclub.wamp.event.WampUnsubscribedEvent;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,20 +27,11 @@ import static org.awaitility.Awaitility.await;
 				"pubsubclub.wamp.topics.subscribe=http://example.com/*,com.example.*",
 				"pubsubclub.wamp.topics.publish=http://example.com/*,com.example.*",
 				"pubsubclub.wamp.limits.subscriptions-per-session=5" })
-class Wamp2BrokerIntegrationTests {
+class Wamp2BrokerIntegrationTests extends WampServerTestBase {
 
 	private static final String V1_TOPIC = "http://example.com/chat#room1";
 
 	private static final String V2_TOPIC = "com.example.chat.room1";
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	WampServer server;
-
-	@Autowired
-	WampServerMetrics metrics;
 
 	@Autowired
 	WampTestApplication.TopicEvents topicEvents;

@@ -1,19 +1,15 @@
 package io.pubsubclub.wamp;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.pubsubclub.cluster.ClusterNode;
-import io.pubsubclub.cluster.ClusterState;
-import io.pubsubclub.cluster.PeerAddress;
-import org.springframework.boot.Banner;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import io.pubsubclub.cluster.WampClusterNodes;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import static io.pubsubclub.cluster.WampClusterNodes.consumersAsking;
+import static io.pubsubclub.cluster.WampClusterNodes.link;
 import static io.pubsubclub.wamp.WampCraTestSupport.authenticate;
 import static io.pubsubclub.wamp.WampCraTestSupport.barrier;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,24 +25,19 @@ class WampCraClusterIntegrationTests {
 
 	private static final String SECRET_TOPIC = "http://example.com/secret";
 
-	private final List<ConfigurableApplicationContext> nodes = new ArrayList<>();
-
-	private final List<WampTestClient> clients = new ArrayList<>();
+	private final WampClusterNodes nodes = new WampClusterNodes();
 
 	@AfterEach
 	void close() throws Exception {
-		for (WampTestClient client : this.clients) {
-			client.close();
-		}
-		this.nodes.forEach(ConfigurableApplicationContext::close);
+		this.nodes.close();
 	}
 
 	@Test
 	void eventsFromTheClusterReachAnAuthenticatedSessionOnlyOnTopicsItMaySubscribeTo() throws Exception {
 		ConfigurableApplicationContext a = start();
 		ConfigurableApplicationContext b = start();
-		peer(a, b);
-		peer(b, a);
+		link(a, b);
+		link(b, a);
 		WampTestClient publisher = connect(a);
 		WampTestClient joe = connect(b);
 		WampTestClient anonymousOnB = connect(b);
@@ -76,40 +67,11 @@ class WampCraClusterIntegrationTests {
 	}
 
 	private ConfigurableApplicationContext start() {
-		List<String> properties = new ArrayList<>(List.of("server.port=0", "pubsubclub.producer.enabled=true",
-				"pubsubclub.consumer.enabled=true", "pubsubclub.server.address=127.0.0.1", "pubsubclub.server.port=0",
-				"logging.level.root=warn", "logging.level.io.pubsubclub=info"));
-		properties.addAll(List.of(WampAuthTestApplication.USERS));
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(WampAuthTestApplication.class)
-			.bannerMode(Banner.Mode.OFF)
-			.logStartupInfo(false)
-			.properties(properties.toArray(String[]::new))
-			.run();
-		this.nodes.add(context);
-		return context;
-	}
-
-	private static void peer(ConfigurableApplicationContext node, ConfigurableApplicationContext other) {
-		node.getBean(ClusterNode.class)
-			.peers()
-			.add(new PeerAddress("127.0.0.1", other.getBean(ClusterNode.class).serverPort()));
+		return this.nodes.start(WampAuthTestApplication.class, Map.of(), WampAuthTestApplication.USERS);
 	}
 
 	private WampTestClient connect(ConfigurableApplicationContext node) throws Exception {
-		WampTestClient client = WampTestClient
-			.connect(((WebServerApplicationContext) node).getWebServer().getPort());
-		this.clients.add(client);
-		return client;
-	}
-
-	private static long consumersAsking(ConfigurableApplicationContext producer, String topic) {
-		return producer.getBean(ClusterNode.class)
-			.state()
-			.links()
-			.stream()
-			.filter((link) -> link.farRole() == ClusterState.Role.CONSUMER
-					&& link.status() == ClusterState.Status.READY && link.topics().contains(topic))
-			.count();
+		return this.nodes.closeLater(WampTestClient.connect(WampClusterNodes.port(node)));
 	}
 
 }

@@ -14,9 +14,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * WAMP-CRA from the client's side, computed with the JDK's HMAC and PBKDF2 (not the
- * server's code), as AutobahnJS 0.8 computes it.
+ * server's code), as AutobahnJS 0.8 computes it. Public for the tests of
+ * {@code wamp.auth}.
  */
-final class WampCraTestSupport {
+public final class WampCraTestSupport {
 
 	static final String AUTHREQ = "http://api.wamp.ws/procedure#authreq";
 
@@ -55,7 +56,8 @@ final class WampCraTestSupport {
 		return hmac(key, challenge);
 	}
 
-	static String hmac(String key, String text) {
+	/** authsign: the Base64 HMAC-SHA256 of the text under the key. */
+	public static String hmac(String key, String text) {
 		try {
 			Mac mac = Mac.getInstance("HmacSHA256");
 			mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -66,7 +68,8 @@ final class WampCraTestSupport {
 		}
 	}
 
-	static String pbkdf2(String secret, String salt, int iterations, int keylen) {
+	/** deriveKey: the Base64 PBKDF2-HMAC-SHA256 key of the secret. */
+	public static String pbkdf2(String secret, String salt, int iterations, int keylen) {
 		try {
 			byte[] key = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
 				.generateSecret(new PBEKeySpec(secret.toCharArray(), salt.getBytes(StandardCharsets.UTF_8), iterations,

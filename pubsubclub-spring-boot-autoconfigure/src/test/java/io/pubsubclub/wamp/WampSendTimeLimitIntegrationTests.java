@@ -3,12 +3,10 @@ package io.pubsubclub.wamp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -21,23 +19,11 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = WampTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "pubsubclub.wamp.send-buffer-size=256MB",
 				"pubsubclub.wamp.send-time-limit=1s" })
-class WampSendTimeLimitIntegrationTests {
+class WampSendTimeLimitIntegrationTests extends WampServerTestBase {
 
 	private static final String FLOOD = "http://example.com/stall#flood";
 
 	private static final String ALIVE = "http://example.com/stall#alive";
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	WampServer server;
-
-	@Autowired
-	WampServerMetrics metrics;
-
-	@Autowired
-	WampPublisher publisher;
 
 	@Test
 	void sessionWhoseWriteStallsPastTheSendTimeLimitIsClosed(CapturedOutput output) throws Exception {

@@ -5,10 +5,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -22,19 +20,7 @@ import static org.awaitility.Awaitility.await;
 				"pubsubclub.wamp.topics.subscribe=http://example.com/open/*,http://example.com/exact",
 				"pubsubclub.wamp.topics.publish=http://example.com/open/*",
 				"pubsubclub.wamp.include-stack-trace=true" })
-class WampServerOptionsIntegrationTests {
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	WampServer server;
-
-	@Autowired
-	WampServerMetrics metrics;
-
-	@Autowired
-	WampPublisher publisher;
+class WampServerOptionsIntegrationTests extends WampServerTestBase {
 
 	@Test
 	void subscribeAndPublishOutsideTheAllowedTopicsAreRefusedAndCounted() throws Exception {

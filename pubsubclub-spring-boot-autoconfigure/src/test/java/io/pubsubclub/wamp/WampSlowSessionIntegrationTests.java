@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -17,23 +16,11 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = WampTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "pubsubclub.wamp.send-buffer-size=16KB",
 				"pubsubclub.wamp.send-time-limit=10s" })
-class WampSlowSessionIntegrationTests {
+class WampSlowSessionIntegrationTests extends WampServerTestBase {
 
 	private static final String FLOOD = "http://example.com/slow#flood";
 
 	private static final String ALIVE = "http://example.com/slow#alive";
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	WampServer server;
-
-	@Autowired
-	WampServerMetrics metrics;
-
-	@Autowired
-	WampPublisher publisher;
 
 	@Autowired
 	MeterRegistry registry;

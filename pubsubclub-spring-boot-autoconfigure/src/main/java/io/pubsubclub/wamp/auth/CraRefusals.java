@@ -54,7 +54,7 @@ final class CraRefusals {
 			String logged) {
 		this.metrics.count(outcome);
 		this.metrics.refusalLog()
-			.refused(this.logger, state.refusalLines(), () -> "WAMP session " + session.getId() + ": " + logged);
+			.log(this.logger, state.refusalLines(), () -> "WAMP session " + session.getId() + ": " + logged);
 		return new WampRpcException(uri, desc);
 	}
 

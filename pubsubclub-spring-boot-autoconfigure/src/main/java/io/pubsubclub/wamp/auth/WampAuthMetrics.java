@@ -1,13 +1,12 @@
 package io.pubsubclub.wamp.auth;
 
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.jspecify.annotations.Nullable;
 
-import io.pubsubclub.support.RefusalLogger;
+import io.pubsubclub.support.RateLimitedLog;
 
 /**
  * Counters of WAMP authentication and authorization, for a metrics binder to read; and
@@ -74,8 +73,8 @@ public final class WampAuthMetrics {
 
 	private final Map<Outcome, LongAdder> outcomes = new EnumMap<>(Outcome.class);
 
-	private final RefusalLogger refusalLog = new RefusalLogger(REFUSAL_LINES_PER_SESSION, REFUSAL_LINES_PER_MINUTE,
-			Duration.ofMinutes(1));
+	private final RateLimitedLog refusalLog = RateLimitedLog.sessionRefusals(REFUSAL_LINES_PER_SESSION,
+			REFUSAL_LINES_PER_MINUTE);
 
 	private volatile @Nullable WampCraThrottle throttle;
 
@@ -105,7 +104,7 @@ public final class WampAuthMetrics {
 		return this.throttle;
 	}
 
-	RefusalLogger refusalLog() {
+	RateLimitedLog refusalLog() {
 		return this.refusalLog;
 	}
 

@@ -18,7 +18,7 @@ import io.pubsubclub.cluster.ClusterState;
 import io.pubsubclub.cluster.PeerAddress;
 import io.pubsubclub.cluster.TestNodes;
 import io.pubsubclub.cluster.TestNodes.Node;
-import io.pubsubclub.cluster.transport.SocketPeer.Frame;
+import io.pubsubclub.support.WebSocketWire.Frame;
 
 import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.util.backoff.ExponentialBackOff;

@@ -15,6 +15,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
 
+import io.pubsubclub.support.WebSocketWire;
+
 /**
  * A cluster server on a bare socket that accepts every upgrade with a 101 carrying the
  * {@code PubSubClub-Auth} value a test chooses (a server that does not hold the secret
@@ -56,39 +58,23 @@ final class FakeClusterServer implements AutoCloseable {
 				socket.setSoTimeout(20_000);
 				InputStream in = socket.getInputStream();
 				OutputStream out = socket.getOutputStream();
-				RawUpgrade.readLine(in);
-				Map<String, List<String>> headers = RawUpgrade.readHeaders(in);
+				WebSocketWire.readLine(in);
+				Map<String, List<String>> headers = WebSocketWire.readHeaders(in);
 				this.requests.add(headers);
 				String proof = this.proof.apply(headers);
 				out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-						+ "Sec-WebSocket-Accept: " + RawUpgrade.accept(headers.get("sec-websocket-key").get(0)) + "\r\n"
+						+ "Sec-WebSocket-Accept: " + WebSocketWire.accept(headers.get("sec-websocket-key").get(0)) + "\r\n"
 						+ ((proof != null) ? "PubSubClub-Auth: " + proof + "\r\n" : "") + "\r\n")
 					.getBytes(StandardCharsets.US_ASCII));
 				out.flush();
 				DataInputStream data = new DataInputStream(in);
 				while (true) {
-					int first = data.readUnsignedByte();
-					int second = data.readUnsignedByte();
-					int length = second & 0x7f;
-					if (length == 126) {
-						length = data.readUnsignedShort();
+					WebSocketWire.Frame frame = WebSocketWire.read(data);
+					if (frame.opcode() == 0x1) {
+						this.frames.add("text:" + frame.text());
 					}
-					byte[] mask = new byte[4];
-					if ((second & 0x80) != 0) {
-						data.readFully(mask);
-					}
-					byte[] payload = new byte[length];
-					data.readFully(payload);
-					for (int i = 0; i < payload.length; i++) {
-						payload[i] ^= mask[i % 4];
-					}
-					int opcode = first & 0x0f;
-					if (opcode == 0x1) {
-						this.frames.add("text:" + new String(payload, StandardCharsets.UTF_8));
-					}
-					else if (opcode == 0x8) {
-						int code = (payload.length >= 2) ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
-						this.frames.add("close:" + code);
+					else if (frame.opcode() == 0x8) {
+						this.frames.add("close:" + frame.closeCode());
 						break;
 					}
 				}

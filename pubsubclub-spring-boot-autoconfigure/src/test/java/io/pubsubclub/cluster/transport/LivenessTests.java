@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import io.pubsubclub.cluster.ClusterState;
 import io.pubsubclub.cluster.TestNodes;
 import io.pubsubclub.cluster.TestNodes.Node;
-import io.pubsubclub.cluster.transport.SocketPeer.Frame;
+import io.pubsubclub.support.WebSocketWire.Frame;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import io.pubsubclub.cluster.ClusterState;
 import io.pubsubclub.cluster.TestNodes;
 import io.pubsubclub.cluster.TestNodes.Node;
-import io.pubsubclub.cluster.transport.SocketPeer.Frame;
+import io.pubsubclub.support.WebSocketWire.Frame;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

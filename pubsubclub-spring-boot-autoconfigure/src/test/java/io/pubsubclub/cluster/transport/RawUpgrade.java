@@ -1,24 +1,20 @@
 package io.pubsubclub.cluster.transport;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+
+import io.pubsubclub.support.WebSocketWire;
 
 /**
  * A WebSocket upgrade written by hand on a bare socket, as an implementation written
@@ -55,33 +51,18 @@ final class RawUpgrade implements AutoCloseable {
 		Socket socket = new Socket();
 		socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
 		socket.setSoTimeout(10_000);
-		byte[] keyBytes = new byte[16];
-		random.nextBytes(keyBytes);
-		StringBuilder request = new StringBuilder("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port
-				+ "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
-				+ Base64.getEncoder().encodeToString(keyBytes) + "\r\n");
+		StringBuilder headerLines = new StringBuilder();
 		for (String header : extraHeaders) {
-			request.append(header).append("\r\n");
+			headerLines.append(header).append("\r\n");
 		}
-		request.append("\r\n");
-		socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+		socket.getOutputStream()
+			.write(WebSocketWire.upgradeRequest(port, "/", headerLines.toString()).getBytes(StandardCharsets.ISO_8859_1));
 		socket.getOutputStream().flush();
 		DataInputStream in = new DataInputStream(socket.getInputStream());
-		String statusLine = readLine(in);
+		String statusLine = WebSocketWire.readLine(in);
 		int status = Integer.parseInt(statusLine.split(" ")[1]);
-		Map<String, List<String>> headers = readHeaders(in);
+		Map<String, List<String>> headers = WebSocketWire.readHeaders(in);
 		return new RawUpgrade(socket, status, headers, in);
-	}
-
-	/** Every header line up to the blank line, names in lower case. */
-	static Map<String, List<String>> readHeaders(InputStream in) throws IOException {
-		Map<String, List<String>> headers = new LinkedHashMap<>();
-		for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
-			int colon = line.indexOf(':');
-			headers.computeIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), (k) -> new ArrayList<>())
-				.add(line.substring(colon + 1).trim());
-		}
-		return headers;
 	}
 
 	String header(String name) {
@@ -112,47 +93,20 @@ final class RawUpgrade implements AutoCloseable {
 		if (first == -1) {
 			return null;
 		}
-		return (char) first + readLine(this.in);
+		return (char) first + WebSocketWire.readLine(this.in);
 	}
 
 	void sendText(String text) throws IOException {
-		byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-		ByteArrayOutputStream frame = new ByteArrayOutputStream();
-		frame.write(0x81);
-		if (payload.length < 126) {
-			frame.write(0x80 | payload.length);
-		}
-		else {
-			frame.write(0x80 | 126);
-			frame.write(payload.length >> 8);
-			frame.write(payload.length & 0xff);
-		}
-		byte[] mask = new byte[4];
-		random.nextBytes(mask);
-		frame.write(mask);
-		for (int i = 0; i < payload.length; i++) {
-			frame.write(payload[i] ^ mask[i % 4]);
-		}
-		this.out.write(frame.toByteArray());
+		this.out.write(WebSocketWire.clientText(text));
 		this.out.flush();
 	}
 
 	/** The next text frame (server frames are not masked). */
 	String readText() throws IOException {
 		while (true) {
-			int first = this.in.readUnsignedByte();
-			int second = this.in.readUnsignedByte();
-			long length = second & 0x7f;
-			if (length == 126) {
-				length = this.in.readUnsignedShort();
-			}
-			else if (length == 127) {
-				length = this.in.readLong();
-			}
-			byte[] payload = new byte[(int) length];
-			this.in.readFully(payload);
-			if ((first & 0x0f) == 0x1) {
-				return new String(payload, StandardCharsets.UTF_8);
+			WebSocketWire.Frame frame = WebSocketWire.read(this.in);
+			if (frame.opcode() == 0x1) {
+				return frame.text();
 			}
 		}
 	}
@@ -164,19 +118,9 @@ final class RawUpgrade implements AutoCloseable {
 	int readUntilClose() throws IOException {
 		try {
 			while (true) {
-				int first = this.in.readUnsignedByte();
-				int second = this.in.readUnsignedByte();
-				long length = second & 0x7f;
-				if (length == 126) {
-					length = this.in.readUnsignedShort();
-				}
-				else if (length == 127) {
-					length = this.in.readLong();
-				}
-				byte[] payload = new byte[(int) length];
-				this.in.readFully(payload);
-				if ((first & 0x0f) == 0x8) {
-					return (payload.length >= 2) ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+				WebSocketWire.Frame frame = WebSocketWire.read(this.in);
+				if (frame.opcode() == 0x8) {
+					return frame.closeCode();
 				}
 			}
 		}
@@ -201,23 +145,6 @@ final class RawUpgrade implements AutoCloseable {
 		Mac mac = Mac.getInstance("HmacSHA256");
 		mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
 		return java.util.HexFormat.of().formatHex(mac.doFinal(data.getBytes(StandardCharsets.UTF_8)));
-	}
-
-	static String accept(String key) throws Exception {
-		return Base64.getEncoder()
-			.encodeToString(MessageDigest.getInstance("SHA-1")
-				.digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII)));
-	}
-
-	static String readLine(InputStream in) throws IOException {
-		StringBuilder line = new StringBuilder();
-		int c;
-		while ((c = in.read()) != -1 && c != '\n') {
-			if (c != '\r') {
-				line.append((char) c);
-			}
-		}
-		return line.toString();
 	}
 
 	@Override

@@ -1,6 +1,5 @@
 package io.pubsubclub.cluster.transport;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,10 +8,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Base64;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+
+import io.pubsubclub.support.WebSocketWire;
+import io.pubsubclub.support.WebSocketWire.Frame;
 
 /**
  * A cluster server written on a bare socket, so that a test sees every frame the
@@ -20,19 +20,6 @@ import java.util.concurrent.LinkedBlockingQueue;
  * Python ConsumerServer: it sends 101 as soon as the connection is open.
  */
 final class SocketPeer implements AutoCloseable {
-
-	/** A received frame: its opcode and payload (text frames decoded). */
-	record Frame(int opcode, byte[] payload) {
-
-		String text() {
-			return new String(this.payload, StandardCharsets.UTF_8);
-		}
-
-		int closeCode() {
-			return ((this.payload[0] & 0xff) << 8) | (this.payload[1] & 0xff);
-		}
-
-	}
 
 	/** The opcode of the last entry in {@link #frames}: the connection ended. */
 	static final int ENDED = -1;
@@ -88,44 +75,21 @@ final class SocketPeer implements AutoCloseable {
 			this.socket = socket;
 			InputStream in = socket.getInputStream();
 			OutputStream out = socket.getOutputStream();
-			String key = null;
-			for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
-				if (line.toLowerCase().startsWith("sec-websocket-key:")) {
-					key = line.substring(line.indexOf(':') + 1).trim();
-				}
-			}
-			String accept = Base64.getEncoder()
-				.encodeToString(MessageDigest.getInstance("SHA-1")
-					.digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII)));
+			WebSocketWire.readLine(in);
+			String key = WebSocketWire.readHeaders(in).get("sec-websocket-key").get(0);
 			out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-					+ "Sec-WebSocket-Accept: " + accept + "\r\n\r\n")
+					+ "Sec-WebSocket-Accept: " + WebSocketWire.accept(key) + "\r\n\r\n")
 				.getBytes(StandardCharsets.US_ASCII));
 			write(out, 0x1, "[101,[1,0],[1,1]]".getBytes(StandardCharsets.UTF_8));
 			DataInputStream data = new DataInputStream(in);
 			while (true) {
-				int first = data.readUnsignedByte();
-				int second = data.readUnsignedByte();
-				long length = second & 0x7f;
-				if (length == 126) {
-					length = data.readUnsignedShort();
-				}
-				else if (length == 127) {
-					length = data.readLong();
-				}
-				byte[] mask = new byte[4];
-				if ((second & 0x80) != 0) {
-					data.readFully(mask);
-				}
-				byte[] payload = new byte[(int) length];
-				data.readFully(payload);
-				for (int i = 0; i < payload.length; i++) {
-					payload[i] ^= mask[i % 4];
-				}
-				int opcode = first & 0x0f;
+				Frame received = WebSocketWire.read(data);
+				int opcode = received.opcode();
+				byte[] payload = received.payload();
 				if (opcode == 0x1) {
 					this.textFrames.incrementAndGet();
 				}
-				this.frames.add(new Frame(opcode, (payload.length > 256) ? new byte[0] : payload));
+				this.frames.add((payload.length > 256) ? Frame.marker(opcode) : received);
 				if (opcode == 0x1 && payload.length > 4 && payload[1] == '1' && payload[3] == '2') {
 					for (String frame : this.afterWelcome) {
 						if (frame.startsWith("PING:")) {
@@ -150,7 +114,7 @@ final class SocketPeer implements AutoCloseable {
 		catch (Exception ex) {
 			// the connection ended
 		}
-		this.frames.add(new Frame(ENDED, new byte[0]));
+		this.frames.add(Frame.marker(ENDED));
 	}
 
 	/** Read again after a stall: what the far side sent since, its close frame included. */
@@ -177,32 +141,11 @@ final class SocketPeer implements AutoCloseable {
 	}
 
 	private static void write(OutputStream out, int opcode, byte[] payload) throws IOException {
-		ByteArrayOutputStream frame = new ByteArrayOutputStream();
-		frame.write(0x80 | opcode);
-		if (payload.length < 126) {
-			frame.write(payload.length);
-		}
-		else {
-			frame.write(126);
-			frame.write(payload.length >> 8);
-			frame.write(payload.length & 0xff);
-		}
-		frame.write(payload);
+		byte[] frame = WebSocketWire.frame(true, 0, opcode, payload, false);
 		synchronized (out) {
-			out.write(frame.toByteArray());
+			out.write(frame);
 			out.flush();
 		}
-	}
-
-	private static String readLine(InputStream in) throws IOException {
-		StringBuilder line = new StringBuilder();
-		int c;
-		while ((c = in.read()) != -1 && c != '\n') {
-			if (c != '\r') {
-				line.append((char) c);
-			}
-		}
-		return line.toString();
 	}
 
 	@Override

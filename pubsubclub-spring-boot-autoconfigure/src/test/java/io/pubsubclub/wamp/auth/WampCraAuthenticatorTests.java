@@ -1,10 +1,8 @@
 package io.pubsubclub.wamp.auth;
 
-import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -13,11 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-
-import javax.crypto.Mac;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
-import javax.crypto.spec.SecretKeySpec;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -29,8 +22,9 @@ import io.pubsubclub.wamp.WampRpcException;
 import io.pubsubclub.wamp.WampSession;
 import io.pubsubclub.wamp.auth.WampAuthMetrics.Outcome;
 
+import static io.pubsubclub.wamp.WampCraTestSupport.hmac;
+import static io.pubsubclub.wamp.WampCraTestSupport.pbkdf2;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -363,30 +357,6 @@ class WampCraAuthenticatorTests {
 		assertThat(cause).isInstanceOf(WampRpcException.class);
 		assertThat(((WampRpcException) cause).getErrorUri()).isEqualTo(errorUri);
 		return (WampRpcException) cause;
-	}
-
-	static String hmac(String key, String text) {
-		try {
-			Mac mac = Mac.getInstance("HmacSHA256");
-			mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-			return Base64.getEncoder().encodeToString(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	static String pbkdf2(String secret, String salt, int iterations, int keylen) {
-		try {
-			byte[] key = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
-				.generateSecret(new PBEKeySpec(secret.toCharArray(), salt.getBytes(StandardCharsets.UTF_8), iterations,
-						keylen * 8))
-				.getEncoded();
-			return Base64.getEncoder().encodeToString(key);
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	static final class TestSession implements WampSession {
