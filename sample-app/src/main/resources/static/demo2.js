@@ -25,24 +25,6 @@
 		topics: new Map()
 	};
 
-	/** A node from what the user typed: its WAMP URL and a short label (host:port). */
-	function parseNode(text) {
-		let value = text.trim();
-		if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-			value = "http://" + value;
-		}
-		const url = new URL(value);
-		const secure = url.protocol === "https:" || url.protocol === "wss:";
-		let ws;
-		if (url.protocol === "ws:" || url.protocol === "wss:") {
-			ws = url.protocol + "//" + url.host + (url.pathname === "/" ? wampPath : url.pathname);
-		}
-		else {
-			ws = (secure ? "wss://" : "ws://") + url.host + wampPath;
-		}
-		return { ws, label: url.host };
-	}
-
 	function setStatus(stateName, text, node, session) {
 		const status = element("v2-status");
 		status.dataset.state = stateName;
@@ -56,7 +38,7 @@
 	function connectTo(text) {
 		let node;
 		try {
-			node = parseNode(text);
+			node = DemoCommon.parseNode(text, wampPath);
 		}
 		catch (e) {
 			setStatus("disconnected", "Not a node URL: " + text);
@@ -155,23 +137,9 @@
 		const list = element("v2-subscription-list");
 		list.replaceChildren();
 		for (const [topic, subscription] of state.topics) {
-			const item = document.createElement("li");
-			item.dataset.topic = topic;
 			const active = state.session !== null && subscription !== null;
-			item.dataset.active = String(active);
-			const code = document.createElement("code");
-			code.textContent = topic;
-			const note = document.createElement("span");
-			note.className = "note";
-			note.textContent = active ? "on " + state.node.label + " (subscription " + subscription.id + ")"
-					: "(not subscribed yet)";
-			const button = document.createElement("button");
-			button.type = "button";
-			button.className = "small";
-			button.textContent = "Unsubscribe";
-			button.addEventListener("click", () => unsubscribe(topic));
-			item.append(code, " ", note, " ", button);
-			list.append(item);
+			list.append(DemoCommon.subscriptionItem(topic, active, active ? "on " + state.node.label + " (subscription "
+					+ subscription.id + ")" : "(not subscribed yet)", () => unsubscribe(topic)));
 		}
 	}
 
@@ -196,11 +164,7 @@
 			row.append(cell);
 		}
 		row.children[4].className = "via";
-		const rows = element("v2-event-rows");
-		rows.prepend(row);
-		while (rows.children.length > MAX_EVENT_ROWS) {
-			rows.lastElementChild.remove();
-		}
+		DemoCommon.prependRow(element("v2-event-rows"), row, MAX_EVENT_ROWS);
 	}
 
 	// --- publishing ------------------------------------------------------------------------------
