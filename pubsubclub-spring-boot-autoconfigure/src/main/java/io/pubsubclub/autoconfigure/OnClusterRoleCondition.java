@@ -1,5 +1,7 @@
 package io.pubsubclub.autoconfigure;
 
+import java.util.function.Predicate;
+
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -14,35 +16,44 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  */
 abstract class OnClusterRoleCondition extends SpringBootCondition {
 
+	private static final String ENABLED = "enabled PubSubClub cluster role";
+
+	private final String description;
+
+	private final Predicate<PubSubClubProperties.Role> matches;
+
+	OnClusterRoleCondition(String description, Predicate<PubSubClubProperties.Role> matches) {
+		this.description = description;
+		this.matches = matches;
+	}
+
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
 		Binder binder = Binder.get(context.getEnvironment());
 		PubSubClubProperties properties = binder.bind("pubsubclub", PubSubClubProperties.class)
 			.orElseGet(PubSubClubProperties::new);
-		boolean match = matches(properties.getProducer()) || matches(properties.getConsumer());
-		return match ? ConditionOutcome.match(description() + " found")
-				: ConditionOutcome.noMatch("no " + description());
+		boolean match = this.matches.test(properties.getProducer()) || this.matches.test(properties.getConsumer());
+		return match ? ConditionOutcome.match(this.description + " found")
+				: ConditionOutcome.noMatch("no " + this.description);
 	}
 
-	abstract boolean matches(PubSubClubProperties.Role role);
-
-	abstract String description();
+	private static Predicate<PubSubClubProperties.Role> inMode(PubSubClubProperties.Mode mode) {
+		return (role) -> role.isEnabled() && role.getMode() == mode;
+	}
 
 	static final class Any extends OnClusterRoleCondition {
 
-		@Override
-		boolean matches(PubSubClubProperties.Role role) {
-			return role.isEnabled();
-		}
-
-		@Override
-		String description() {
-			return "enabled PubSubClub cluster role";
+		Any() {
+			super(ENABLED, PubSubClubProperties.Role::isEnabled);
 		}
 
 	}
 
 	static final class None extends OnClusterRoleCondition {
+
+		None() {
+			super(ENABLED, PubSubClubProperties.Role::isEnabled);
+		}
 
 		@Override
 		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
@@ -50,42 +61,20 @@ abstract class OnClusterRoleCondition extends SpringBootCondition {
 			return new ConditionOutcome(!any.isMatch(), any.getConditionMessage());
 		}
 
-		@Override
-		boolean matches(PubSubClubProperties.Role role) {
-			return role.isEnabled();
-		}
-
-		@Override
-		String description() {
-			return "enabled PubSubClub cluster role";
-		}
-
 	}
 
 	static final class Server extends OnClusterRoleCondition {
 
-		@Override
-		boolean matches(PubSubClubProperties.Role role) {
-			return role.isEnabled() && role.getMode() == PubSubClubProperties.Mode.SERVER;
-		}
-
-		@Override
-		String description() {
-			return "PubSubClub cluster role in server mode";
+		Server() {
+			super("PubSubClub cluster role in server mode", inMode(PubSubClubProperties.Mode.SERVER));
 		}
 
 	}
 
 	static final class Client extends OnClusterRoleCondition {
 
-		@Override
-		boolean matches(PubSubClubProperties.Role role) {
-			return role.isEnabled() && role.getMode() == PubSubClubProperties.Mode.CLIENT;
-		}
-
-		@Override
-		String description() {
-			return "PubSubClub cluster role in client mode";
+		Client() {
+			super("PubSubClub cluster role in client mode", inMode(PubSubClubProperties.Mode.CLIENT));
 		}
 
 	}

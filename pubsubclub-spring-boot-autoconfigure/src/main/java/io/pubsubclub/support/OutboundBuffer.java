@@ -1,12 +1,9 @@
 package io.pubsubclub.support;
 
 import java.io.IOException;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 import jakarta.websocket.RemoteEndpoint;
@@ -27,7 +24,8 @@ import org.springframework.web.socket.WebSocketSession;
  * the send-time limit, the session is closed with {@link #SLOW_CONSUMER} and the overflow
  * callback is told why; the close runs on the given executor, never on the sender's thread.
  * <p>
- * The buffer is counted in characters of queued text, a cheap stand-in for bytes.
+ * The buffer is counted in characters of queued text, a cheap stand-in for bytes
+ * ({@link FrameQueue}); the close runs through a {@link SessionCloser}.
  * <p>
  * A buffer given a send executor writes with the container's blocking remote and
  * batching allowed while it drains the queue: the frames that queued up while one was
@@ -70,8 +68,6 @@ public final class OutboundBuffer implements FrameSender {
 
 	private final long sendTimeLimitNanos;
 
-	private final Executor closeExecutor;
-
 	private final BiConsumer<WebSocketSession, Overflow> onOverflow;
 
 	private final @Nullable Executor sendExecutor;
@@ -80,23 +76,15 @@ public final class OutboundBuffer implements FrameSender {
 
 	private final boolean writeWhenIdle;
 
-	private final Queue<String> queue = new ConcurrentLinkedQueue<>();
+	private final FrameQueue queue = new FrameQueue();
 
-	private final AtomicLong queued = new AtomicLong();
+	private final SessionCloser closer;
 
 	private final AtomicBoolean sending = new AtomicBoolean();
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	private final AtomicBoolean cutOff = new AtomicBoolean();
-
-	private final AtomicLong framesSent = new AtomicLong();
-
-	private final AtomicLong charsSent = new AtomicLong();
-
-	private final AtomicLong rejectedCloses = new AtomicLong();
-
-	private volatile long inFlightSince;
 
 	/**
 	 * Create a buffer for the given session.
@@ -167,7 +155,7 @@ public final class OutboundBuffer implements FrameSender {
 		this.batch = (sendExecutor != null) ? nativeSession.getBasicRemote() : null;
 		this.bufferLimit = bufferLimit;
 		this.sendTimeLimitNanos = sendTimeLimitMillis * 1_000_000L;
-		this.closeExecutor = closeExecutor;
+		this.closer = new SessionCloser(session, closeExecutor);
 		this.onOverflow = onOverflow;
 	}
 
@@ -182,20 +170,17 @@ public final class OutboundBuffer implements FrameSender {
 		if (this.closed.get()) {
 			return false;
 		}
-		long since = this.inFlightSince;
-		if (since != 0 && System.nanoTime() - since > this.sendTimeLimitNanos) {
+		if (this.queue.stuck(this.sendTimeLimitNanos)) {
 			overflow(Overflow.SEND_TIME);
 			return false;
 		}
-		if (this.queued.addAndGet(frame.length()) > this.bufferLimit) {
-			this.queued.addAndGet(-frame.length());
+		if (!this.queue.add(frame, this.bufferLimit)) {
 			overflow(Overflow.BUFFER);
 			return false;
 		}
-		this.queue.add(frame);
 		if (this.closed.get()) {
 			// closed between the check above and the add: nothing may stay queued
-			discard();
+			this.queue.discard();
 			return false;
 		}
 		if (this.sendExecutor == null) {
@@ -224,7 +209,7 @@ public final class OutboundBuffer implements FrameSender {
 	 * @return the queued characters
 	 */
 	public long queued() {
-		return this.queued.get();
+		return this.queue.queued();
 	}
 
 	/**
@@ -232,7 +217,7 @@ public final class OutboundBuffer implements FrameSender {
 	 * @return the queued frames
 	 */
 	public int queuedFrames() {
-		return this.queue.size();
+		return this.queue.queuedFrames();
 	}
 
 	/**
@@ -240,7 +225,7 @@ public final class OutboundBuffer implements FrameSender {
 	 * @return the refused closes
 	 */
 	public long rejectedCloses() {
-		return this.rejectedCloses.get();
+		return this.closer.rejected();
 	}
 
 	/**
@@ -249,7 +234,7 @@ public final class OutboundBuffer implements FrameSender {
 	 */
 	@Override
 	public long framesSent() {
-		return this.framesSent.get();
+		return this.queue.framesSent();
 	}
 
 	/**
@@ -257,7 +242,7 @@ public final class OutboundBuffer implements FrameSender {
 	 * @return the characters sent
 	 */
 	public long charsSent() {
-		return this.charsSent.get();
+		return this.queue.charsSent();
 	}
 
 	/**
@@ -266,36 +251,16 @@ public final class OutboundBuffer implements FrameSender {
 	@Override
 	public void close() {
 		this.closed.set(true);
-		discard();
+		this.queue.discard();
 	}
 
-	/**
-	 * Drop the queued frames. Each frame leaves the count with the thread that took it
-	 * off the queue, so a sender or writer racing this never drives the count below zero.
-	 */
-	private void discard() {
-		String frame;
-		while ((frame = this.queue.poll()) != null) {
-			this.queued.addAndGet(-frame.length());
-		}
-	}
-
-	/**
-	 * Take the next frame off the queue, as the one in flight; the caller holds
-	 * {@link #sending}.
-	 */
+	// the caller holds sending
 	private @Nullable String take() {
-		String frame = this.queue.poll();
-		if (frame != null) {
-			this.queued.addAndGet(-frame.length());
-			this.inFlightSince = System.nanoTime();
-		}
-		return frame;
+		return this.queue.take();
 	}
 
 	private void sent(String frame) {
-		this.framesSent.incrementAndGet();
-		this.charsSent.addAndGet(frame.length());
+		this.queue.sent(frame);
 	}
 
 	private void drain() {
@@ -354,13 +319,13 @@ public final class OutboundBuffer implements FrameSender {
 				basic.sendText(frame);
 				sent(frame);
 			}
-			this.inFlightSince = System.nanoTime();
+			this.queue.inFlight(true);
 			basic.setBatchingAllowed(false);
-			this.inFlightSince = 0;
+			this.queue.inFlight(false);
 			return true;
 		}
 		catch (IOException | RuntimeException ex) {
-			this.inFlightSince = 0;
+			this.queue.inFlight(false);
 			failed(ex);
 			return false;
 		}
@@ -402,7 +367,7 @@ public final class OutboundBuffer implements FrameSender {
 		@Override
 		public void onResult(SendResult result) {
 			OutboundBuffer outbound = OutboundBuffer.this;
-			outbound.inFlightSince = 0;
+			outbound.queue.inFlight(false);
 			if (!result.isOK()) {
 				failed(result.getException());
 				return;
@@ -460,7 +425,7 @@ public final class OutboundBuffer implements FrameSender {
 
 		@Override
 		public void onResult(SendResult result) {
-			OutboundBuffer.this.inFlightSince = 0;
+			OutboundBuffer.this.queue.inFlight(false);
 			if (!result.isOK()) {
 				failed(result.getException());
 				return;
@@ -490,8 +455,8 @@ public final class OutboundBuffer implements FrameSender {
 			logger.debug("Send to session " + this.session.getId() + " failed", ex);
 		}
 		if (this.closed.compareAndSet(false, true)) {
-			discard();
-			closeLater(CloseStatus.SERVER_ERROR);
+			this.queue.discard();
+			this.closer.closeLater(CloseStatus.SERVER_ERROR);
 		}
 	}
 
@@ -509,41 +474,10 @@ public final class OutboundBuffer implements FrameSender {
 		boolean open = this.closed.compareAndSet(false, true);
 		// told once, also when the container had already closed the session
 		if (this.cutOff.compareAndSet(false, true) && (open || reason == Overflow.SEND_TIME)) {
-			discard();
+			this.queue.discard();
 			this.onOverflow.accept(this.session, reason);
 			if (open) {
-				closeLater(SLOW_CONSUMER);
-			}
-		}
-	}
-
-	/**
-	 * Close the session off the sender's thread. An executor that refuses (bounded and
-	 * full, or shutting down) must not turn an overflow into an exception in the
-	 * publisher: the close then gets a thread of its own, and is counted.
-	 */
-	private void closeLater(CloseStatus status) {
-		try {
-			this.closeExecutor.execute(() -> closeQuietly(status));
-		}
-		catch (RejectedExecutionException ex) {
-			this.rejectedCloses.incrementAndGet();
-			logger.warn("Close executor refused to close session " + this.session.getId() + " (" + ex.getMessage()
-					+ "); closing it on a thread of its own");
-			Thread closer = new Thread(() -> closeQuietly(status), "pubsubclub-close-" + this.session.getId());
-			closer.setDaemon(true);
-			closer.setContextClassLoader(OutboundBuffer.class.getClassLoader());
-			closer.start();
-		}
-	}
-
-	private void closeQuietly(CloseStatus status) {
-		try {
-			this.session.close(status);
-		}
-		catch (IOException | RuntimeException ex) {
-			if (logger.isDebugEnabled()) {
-				logger.debug("Close of session " + this.session.getId() + " failed", ex);
+				this.closer.closeLater(SLOW_CONSUMER);
 			}
 		}
 	}
