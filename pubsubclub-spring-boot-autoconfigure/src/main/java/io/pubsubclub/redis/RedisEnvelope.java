@@ -19,7 +19,7 @@ import tools.jackson.core.json.JsonFactory;
  *
  * <pre>
  * 1 &lt;instance&gt; &lt;seq&gt; &lt;node id&gt;\n
- * &lt;sessions: {"exclude":[...],"eligible":[...]} or -&gt;\n
+ * &lt;options: {"exclude":[...],"eligible":[...],"v2":true}, each key only when it applies, or -&gt;\n
  * &lt;event JSON&gt;
  * </pre>
  *
@@ -49,12 +49,19 @@ final class RedisEnvelope {
 	}
 
 	static String sessions(@Nullable Collection<String> exclude, @Nullable Collection<String> eligible) {
+		return sessions(exclude, eligible, false);
+	}
+
+	static String sessions(@Nullable Collection<String> exclude, @Nullable Collection<String> eligible, boolean v2) {
 		StringBuilder json = new StringBuilder("{");
 		if (exclude != null) {
 			ids(json.append("\"exclude\":"), exclude);
 		}
 		if (eligible != null) {
 			ids(json.append((exclude != null) ? ",\"eligible\":" : "\"eligible\":"), eligible);
+		}
+		if (v2) {
+			json.append((json.length() > 1) ? ",\"v2\":true" : "\"v2\":true");
 		}
 		return json.append('}').toString();
 	}
@@ -138,10 +145,11 @@ final class RedisEnvelope {
 			throw new IllegalArgumentException("no event");
 		}
 		if ("-".equals(sessions)) {
-			return new Received(id, number, instance, seq, nodeId, null, null, eventJson);
+			return new Received(id, number, instance, seq, nodeId, null, null, false, eventJson);
 		}
 		Set<String> exclude = null;
 		Set<String> eligible = null;
+		Boolean v2 = null;
 		try (JsonParser parser = FACTORY.createParser(ObjectReadContext.empty(), sessions)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
 				throw new IllegalArgumentException("sessions is not an object");
@@ -149,7 +157,18 @@ final class RedisEnvelope {
 			JsonToken token;
 			while ((token = parser.nextToken()) == JsonToken.PROPERTY_NAME) {
 				String name = parser.currentName();
-				if (parser.nextToken() != JsonToken.START_ARRAY) {
+				JsonToken value = parser.nextToken();
+				if ("v2".equals(name)) {
+					if (v2 != null) {
+						throw new IllegalArgumentException("sessions: v2 given twice");
+					}
+					if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE) {
+						throw new IllegalArgumentException("sessions: v2 is not a boolean");
+					}
+					v2 = (value == JsonToken.VALUE_TRUE);
+					continue;
+				}
+				if (value != JsonToken.START_ARRAY) {
 					throw new IllegalArgumentException("sessions: " + name + " is not a list");
 				}
 				Set<String> ids = new LinkedHashSet<>();
@@ -178,15 +197,16 @@ final class RedisEnvelope {
 		catch (JacksonException ex) {
 			throw new IllegalArgumentException("sessions is not JSON: " + ex.getOriginalMessage());
 		}
-		return new Received(id, number, instance, seq, nodeId, exclude, eligible, eventJson);
+		return new Received(id, number, instance, seq, nodeId, exclude, eligible, Boolean.TRUE.equals(v2), eventJson);
 	}
 
 	/**
 	 * A publish read from Redis: its stream id and number in the topic's history
-	 * ({@code null} and -1 without history), where it comes from, and what it holds.
+	 * ({@code null} and -1 without history), where it comes from, and what it holds
+	 * ({@code v2}: the event is the wrapper of a WAMP v2 payload).
 	 */
 	record Received(@Nullable StreamId id, long number, long instance, long seq, long nodeId, @Nullable Set<String> exclude,
-			@Nullable Set<String> eligible, String eventJson) {
+			@Nullable Set<String> eligible, boolean v2, String eventJson) {
 
 	}
 

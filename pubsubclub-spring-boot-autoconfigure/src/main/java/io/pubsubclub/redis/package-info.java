@@ -8,10 +8,10 @@
  * <p>
  * <b>Locks</b>, in the only order in which one is taken while another is held:
  * <ol>
- * <li>{@code RedisBackplane}'s subscription lock (which channels are subscribed), under
- * which SUBSCRIBE/UNSUBSCRIBE are handed to Lettuce, which queues them without blocking
- * or calling back;</li>
- * <li>{@code RedisBackplane}'s publish lock (a publish's sequence number and its place
+ * <li>{@code RedisSubscriptions}' subscription lock (which channels are subscribed),
+ * under which SUBSCRIBE/UNSUBSCRIBE are handed to Lettuce, which queues them without
+ * blocking or calling back;</li>
+ * <li>{@code RedisPublisher}'s publish lock (a publish's sequence number and its place
  * in Lettuce's queue), a leaf as far as this package goes;</li>
  * <li>a {@code TopicReceiver}'s monitor: a leaf, nothing is called while it is held;
  * events are handed to the local subscribers after it is released.</li>

@@ -2,14 +2,13 @@ package io.pubsubclub.cluster;
 
 import java.time.Duration;
 
-import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import io.pubsubclub.support.RestoredSystemProperty;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,24 +31,10 @@ class ClusterSmallBuffersEndToEndTests {
 
 	private static final String TOPIC = "http://example.com/cluster#large";
 
-	private static @Nullable String savedDefaultBufferSize;
+	@RegisterExtension
+	static final RestoredSystemProperty defaultBufferSize = new RestoredSystemProperty(DEFAULT_BUFFER_SIZE);
 
 	private final WampClusterNodes nodes = new WampClusterNodes();
-
-	@BeforeAll
-	static void saveSystemProperty() {
-		savedDefaultBufferSize = System.getProperty(DEFAULT_BUFFER_SIZE);
-	}
-
-	@AfterAll
-	static void restoreSystemProperty() {
-		if (savedDefaultBufferSize != null) {
-			System.setProperty(DEFAULT_BUFFER_SIZE, savedDefaultBufferSize);
-		}
-		else {
-			System.clearProperty(DEFAULT_BUFFER_SIZE);
-		}
-	}
 
 	@AfterEach
 	void close() throws Exception {

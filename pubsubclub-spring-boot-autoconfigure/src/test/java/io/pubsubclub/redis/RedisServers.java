@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Starts Debian's {@code redis-server} (package {@code redis-server}; {@code redis-cli}
  * is in {@code redis-tools}) on free loopback ports, each in a temporary directory of
@@ -30,6 +32,42 @@ public final class RedisServers implements AutoCloseable {
 	 */
 	public Server start(String... args) throws IOException {
 		Server server = new Server(freePort(), Files.createTempDirectory("pubsubclub-redis"), List.of(args));
+		this.servers.add(server);
+		server.start();
+		return server;
+	}
+
+	/**
+	 * Start a redis-server that speaks TLS only: {@code --port 0} (no plain-text port)
+	 * and {@code --tls-port} on a free port, with the given PEM files, and the given
+	 * extra arguments. Debian's build has TLS; one without it fails here with
+	 * redis-server's own message.
+	 */
+	public Server startTls(Path certificate, Path privateKey, Path caCertificate, String... args) throws IOException {
+		int port = freePort();
+		List<String> all = new ArrayList<>(List.of("--port", "0", "--tls-port", Integer.toString(port),
+				"--tls-cert-file", certificate.toString(), "--tls-key-file", privateKey.toString(),
+				"--tls-ca-cert-file", caCertificate.toString()));
+		all.addAll(List.of(args));
+		Server server = new Server(port, Files.createTempDirectory("pubsubclub-redis-tls"), all);
+		this.servers.add(server);
+		server.start();
+		return server;
+	}
+
+	/**
+	 * Start a Redis Sentinel on a free port that monitors the master at
+	 * {@code masterPort} under {@code masterName}, with a quorum of {@code quorum} and a
+	 * master reported down after {@code downAfterMillis}.
+	 */
+	public Server startSentinel(String masterName, int masterPort, int quorum, long downAfterMillis)
+			throws IOException {
+		Path dir = Files.createTempDirectory("pubsubclub-redis-sentinel");
+		Path config = dir.resolve("sentinel.conf");
+		Files.writeString(config, "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " " + quorum + "\n"
+				+ "sentinel down-after-milliseconds " + masterName + " " + downAfterMillis + "\n"
+				+ "sentinel failover-timeout " + masterName + " 10000\n");
+		Server server = new Server(freePort(), dir, List.of("--sentinel"), config);
 		this.servers.add(server);
 		server.start();
 		return server;
@@ -147,12 +185,22 @@ public final class RedisServers implements AutoCloseable {
 
 		private final List<String> args;
 
+		private final @Nullable Path config;
+
+		private final boolean tls;
+
 		private volatile Process process;
 
 		Server(int port, Path dir, List<String> args) {
+			this(port, dir, args, null);
+		}
+
+		Server(int port, Path dir, List<String> args, @Nullable Path config) {
 			this.port = port;
 			this.dir = dir;
 			this.args = args;
+			this.config = config;
+			this.tls = args.contains("--tls-port");
 		}
 
 		public int port() {
@@ -165,8 +213,12 @@ public final class RedisServers implements AutoCloseable {
 
 		/** Start it (again, on the same port and directory, after {@link #kill()}). */
 		public void start() throws IOException {
-			List<String> command = new ArrayList<>(List.of(binary("redis-server", "redis-server"), "--port",
-					Integer.toString(this.port), "--bind", "127.0.0.1", "--dir", this.dir.toString(), "--save", "",
+			List<String> command = new ArrayList<>(List.of(binary("redis-server", "redis-server")));
+			if (this.config != null) {
+				// a sentinel's configuration file comes first, and it rewrites it
+				command.add(this.config.toString());
+			}
+			command.addAll(List.of("--port", Integer.toString(this.port), "--bind", "127.0.0.1", "--dir", this.dir.toString(), "--save", "",
 					"--daemonize", "no", "--loglevel", "warning", "--logfile", this.dir.resolve("redis.log").toString()));
 			command.addAll(this.args);
 			this.process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -179,10 +231,16 @@ public final class RedisServers implements AutoCloseable {
 							+ Files.readString(this.dir.resolve("stdout.log")) + readLog());
 				}
 				try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), this.port)) {
+					if (this.tls) {
+						// listening is enough: a plain PING would not be understood
+						return;
+					}
 					socket.getOutputStream().write("PING\r\n".getBytes());
 					byte[] reply = new byte[7];
 					int read = socket.getInputStream().read(reply);
-					if (read > 0 && new String(reply, 0, read).startsWith("+PONG")) {
+					// +PONG, or -NOAUTH when the default user is off: it answers
+					if (read > 0 && (new String(reply, 0, read).startsWith("+PONG")
+							|| new String(reply, 0, read).startsWith("-NOAUTH"))) {
 						return;
 					}
 				}

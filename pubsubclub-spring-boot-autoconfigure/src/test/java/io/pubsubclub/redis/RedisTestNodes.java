@@ -9,6 +9,7 @@ import io.pubsubclub.cluster.TestBridgeContexts;
 import io.pubsubclub.cluster.TestSubscribers;
 
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
@@ -63,7 +64,8 @@ public final class RedisTestNodes implements AutoCloseable {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ImportAutoConfiguration({ DataRedisAutoConfiguration.class, RedisBackplaneAutoConfiguration.class })
+	@ImportAutoConfiguration({ SslAutoConfiguration.class, DataRedisAutoConfiguration.class,
+			RedisBackplaneAutoConfiguration.class })
 	static class NodeConfiguration {
 
 	}

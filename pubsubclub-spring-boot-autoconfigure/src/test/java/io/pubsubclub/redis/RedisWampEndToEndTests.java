@@ -14,6 +14,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.pubsubclub.cluster.WampFrameClient;
+import io.pubsubclub.support.Wamp2FrameClient;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringBootConfiguration;
@@ -36,6 +37,8 @@ class RedisWampEndToEndTests {
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
 	private static final String TOPIC = "http://example.com/redis#wamp";
+
+	private static final String V2_TOPIC = "com.example.redis.wamp";
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -96,7 +99,37 @@ class RedisWampEndToEndTests {
 		assertThat(get(b, "/actuator/pubsubclub").path("redis").path("reconnects").asLong()).isPositive();
 	}
 
-	private ConfigurableApplicationContext start(int redisPort) {
+	@Test
+	void aV2PublishCrossesRedisAsV2ForV2SubscribersAndMappedForV1Ones() throws Exception {
+		RedisServers.Server server = this.redis.start();
+		String v2 = "--pubsubclub.wamp.v2.topic-prefixes.[http://example.com/redis#]=com.example.redis.";
+		ConfigurableApplicationContext a = start(server.port(), v2);
+		ConfigurableApplicationContext b = start(server.port(), v2);
+		try (Wamp2FrameClient publisher = Wamp2FrameClient.join(port(a));
+				Wamp2FrameClient v2Subscriber = Wamp2FrameClient.join(port(b))) {
+			WampFrameClient v1Subscriber = connect(b);
+			long subscription = v2Subscriber.subscribe(V2_TOPIC);
+			v1Subscriber.send("[5,\"" + TOPIC + "\"]");
+			await().atMost(WAIT).until(() -> get(b, "/actuator/health/pubsubclub").path("details").path("channels").asInt() == 1
+					&& get(b, "/actuator/health/pubsubclub").path("details").path("recovering").asInt() == 0);
+			publisher.send("[16,1,{},\"" + V2_TOPIC + "\",[1,\"two\"],{\"k\":true}]");
+			assertThat(v1Subscriber.next()).isEqualTo("[8,\"" + TOPIC + "\",{\"args\":[1,\"two\"],\"kwargs\":{\"k\":true}}]");
+			JsonNode event = v2Subscriber.nextJson();
+			assertThat(event.get(0).intValue()).as("EVENT: %s", event).isEqualTo(36);
+			assertThat(event.get(1).longValue()).isEqualTo(subscription);
+			assertThat(event.size()).as("EVENT: %s", event).isEqualTo(6);
+			assertThat(event.get(4).toString()).isEqualTo("[1,\"two\"]");
+			assertThat(event.get(5).toString()).isEqualTo("{\"k\":true}");
+			// one argument and no keywords is a v1 event: no wrapper on either side
+			publisher.send("[16,2,{},\"" + V2_TOPIC + "\",[{\"a\":1}]]");
+			assertThat(v1Subscriber.next()).isEqualTo("[8,\"" + TOPIC + "\",{\"a\":1}]");
+			event = v2Subscriber.nextJson();
+			assertThat(event.size()).as("EVENT: %s", event).isEqualTo(5);
+			assertThat(event.get(4).toString()).isEqualTo("[{\"a\":1}]");
+		}
+	}
+
+	private ConfigurableApplicationContext start(int redisPort, String... args) {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(NodeApplication.class)
 			.bannerMode(Banner.Mode.OFF)
 			.logStartupInfo(false)
@@ -107,7 +140,9 @@ class RedisWampEndToEndTests {
 					"logging.level.root=warn", "logging.level.io.pubsubclub=info")
 			// over the module's test application.properties, which keeps Spring Data
 			// Redis away from the other tests
-			.run("--spring.autoconfigure.exclude=");
+			.run(java.util.stream.Stream.concat(java.util.stream.Stream.of("--spring.autoconfigure.exclude="),
+					java.util.stream.Stream.of(args))
+				.toArray(String[]::new));
 		this.contexts.add(context);
 		return context;
 	}

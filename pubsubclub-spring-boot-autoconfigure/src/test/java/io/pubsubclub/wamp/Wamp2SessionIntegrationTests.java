@@ -10,10 +10,8 @@ import tools.jackson.databind.JsonNode;
 
 import io.pubsubclub.support.Wamp2FrameClient;
 import io.pubsubclub.wamp.WampServerMetrics.BadFrame;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.web.socket.CloseStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,16 +23,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(classes = WampTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "pubsubclub.wamp.server-ident=TestServer/2" })
-class Wamp2SessionIntegrationTests {
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	WampServer server;
-
-	@Autowired
-	WampServerMetrics metrics;
+class Wamp2SessionIntegrationTests extends WampServerTestBase {
 
 	@Test
 	void theServerPicksFromTheClientsListInTheClientsOrder() throws Exception {

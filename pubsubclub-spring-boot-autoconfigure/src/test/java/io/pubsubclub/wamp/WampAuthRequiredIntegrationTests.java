@@ -39,10 +39,7 @@ class WampAuthRequiredIntegrationTests {
 
 	@DynamicPropertySource
 	static void users(DynamicPropertyRegistry registry) {
-		for (String user : WampAuthTestApplication.USERS) {
-			int eq = user.indexOf('=');
-			registry.add(user.substring(0, eq), () -> user.substring(eq + 1));
-		}
+		WampAuthTestApplication.registerUsers(registry);
 	}
 
 	@Test

@@ -6,6 +6,7 @@ import io.pubsubclub.wamp.auth.WampCraAuthentication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * A Boot application with the WAMP server, WAMP-CRA users (see {@link #USERS}) and a few
@@ -29,6 +30,16 @@ class WampAuthTestApplication {
 			"pubsubclub.wamp.auth.users.ann.secret=7WY/VcTlINTF/x3V0uGddOcuT2XxNMq0qTM18hxHcYk=",
 			"pubsubclub.wamp.auth.users.ann.subscribe=http://example.com/news",
 			"pubsubclub.wamp.auth.failure-delay=20ms" };
+
+	/**
+	 * Register {@link #USERS}, from a test's {@code @DynamicPropertySource} method.
+	 */
+	static void registerUsers(DynamicPropertyRegistry registry) {
+		for (String user : USERS) {
+			int eq = user.indexOf('=');
+			registry.add(user.substring(0, eq), () -> user.substring(eq + 1));
+		}
+	}
 
 	@Bean
 	Procedures authProcedures() {

@@ -6,10 +6,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import io.pubsubclub.wamp.WampServerMetrics.BadFrame;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.web.socket.CloseStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,16 +21,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = WampTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "pubsubclub.wamp.max-message-size=16KB",
 				"pubsubclub.wamp.server-ident=TestServer/1" })
-class WampBadInputIntegrationTests {
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	WampServer server;
-
-	@Autowired
-	WampServerMetrics metrics;
+class WampBadInputIntegrationTests extends WampServerTestBase {
 
 	private void assertAlive(WampTestClient client, String callId) throws Exception {
 		client.send(2, callId, "http://example.com/rpc#echo", callId);

@@ -1,6 +1,5 @@
 package io.pubsubclub.wamp;
 
-import java.net.URI;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -11,12 +10,12 @@ import jakarta.websocket.ContainerProvider;
 import jakarta.websocket.server.ServerContainer;
 import org.apache.catalina.connector.Connector;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
+import io.pubsubclub.support.RestoredSystemProperty;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -58,7 +57,8 @@ class WampConnectionBufferIntegrationTests {
 
 	private static final String DEFAULT_BUFFER_SIZE = "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE";
 
-	private static @Nullable String savedDefaultBufferSize;
+	@RegisterExtension
+	static final RestoredSystemProperty defaultBufferSize = new RestoredSystemProperty(DEFAULT_BUFFER_SIZE);
 
 	@LocalServerPort
 	int port;
@@ -71,21 +71,6 @@ class WampConnectionBufferIntegrationTests {
 
 	@Autowired
 	WampServer server;
-
-	@BeforeAll
-	static void saveSystemProperty() {
-		savedDefaultBufferSize = System.getProperty(DEFAULT_BUFFER_SIZE);
-	}
-
-	@AfterAll
-	static void restoreSystemProperty() {
-		if (savedDefaultBufferSize != null) {
-			System.setProperty(DEFAULT_BUFFER_SIZE, savedDefaultBufferSize);
-		}
-		else {
-			System.clearProperty(DEFAULT_BUFFER_SIZE);
-		}
-	}
 
 	@Test
 	void connectorHasSmallSocketBuffers() {

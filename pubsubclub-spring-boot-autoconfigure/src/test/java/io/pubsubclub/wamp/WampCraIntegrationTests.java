@@ -52,10 +52,7 @@ class WampCraIntegrationTests {
 
 	@org.springframework.test.context.DynamicPropertySource
 	static void users(org.springframework.test.context.DynamicPropertyRegistry registry) {
-		for (String user : WampAuthTestApplication.USERS) {
-			int eq = user.indexOf('=');
-			registry.add(user.substring(0, eq), () -> user.substring(eq + 1));
-		}
+		WampAuthTestApplication.registerUsers(registry);
 	}
 
 	@Test

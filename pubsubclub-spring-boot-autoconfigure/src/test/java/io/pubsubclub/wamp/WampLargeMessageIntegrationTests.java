@@ -6,10 +6,8 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import io.pubsubclub.wamp.WampServerMetrics.BadFrame;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
@@ -25,18 +23,9 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(classes = WampTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "server.address=127.0.0.1")
-class WampLargeMessageIntegrationTests {
+class WampLargeMessageIntegrationTests extends WampServerTestBase {
 
 	private static final int LIMIT = 64 * 1024;
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	WampServer server;
-
-	@Autowired
-	WampServerMetrics metrics;
 
 	private String subscribe(WampTestClient subscriber) throws Exception {
 		String topic = "http://example.com/large#" + UUID.randomUUID();

@@ -106,7 +106,7 @@ public final class LoadMain {
 			String key = arg.substring(2);
 			if (key.equals("short") || key.equals("long") || key.equals("jfr") || key.equals("heap-only")
 					|| key.equals("consumer-serves") || key.equals("idle-subscribed")
-					|| key.equals("compression-node") || key.equals("wamp2")) {
+					|| key.equals("compression-node") || key.equals("wamp2") || key.equals("backplane")) {
 				options.put(key, "true");
 			}
 			else if (i + 1 < args.length) {
@@ -117,7 +117,13 @@ public final class LoadMain {
 			}
 		}
 		try {
-			new LoadMain(options).run();
+			if (options.containsKey("backplane")) {
+				// mesh or Redis (issue 27): a run of its own, see BackplaneRun
+				BackplaneRun.main(options);
+			}
+			else {
+				new LoadMain(options).run();
+			}
 		}
 		finally {
 			ServerProcess.stopAll();
@@ -947,7 +953,7 @@ public final class LoadMain {
 		return value;
 	}
 
-	private static int freePort() throws IOException {
+	static int freePort() throws IOException {
 		try (ServerSocket socket = new ServerSocket()) {
 			socket.bind(new InetSocketAddress("127.0.0.1", 0));
 			return socket.getLocalPort();
@@ -955,7 +961,7 @@ public final class LoadMain {
 	}
 
 	@SafeVarargs
-	private static List<String> concat(List<String>... parts) {
+	static List<String> concat(List<String>... parts) {
 		List<String> all = new ArrayList<>();
 		for (List<String> part : parts) {
 			all.addAll(part);

@@ -32,7 +32,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * and certificates it issues for servers (with subject alternative names) and clients.
  * Each is available as PEM text, which a Spring Boot PEM SSL bundle takes inline.
  */
-final class TestCertificates {
+public final class TestCertificates {
 
 	private static final AtomicLong serial = new AtomicLong(System.currentTimeMillis());
 
@@ -40,10 +40,10 @@ final class TestCertificates {
 	}
 
 	/** A CA that issues certificates. */
-	record Ca(KeyPair keys, X509Certificate certificate) {
+	public record Ca(KeyPair keys, X509Certificate certificate) {
 
 		/** A server certificate for 127.0.0.1 (IP address SAN) and localhost. */
-		Issued server() throws Exception {
+		public Issued server() throws Exception {
 			return issue("server", new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
 					new GeneralName(GeneralName.dNSName, "localhost"));
 		}
@@ -54,7 +54,7 @@ final class TestCertificates {
 		}
 
 		/** A client certificate. */
-		Issued client() throws Exception {
+		public Issued client() throws Exception {
 			return issue("client");
 		}
 
@@ -79,19 +79,19 @@ final class TestCertificates {
 	}
 
 	/** A certificate and its key, issued by a CA. */
-	record Issued(KeyPair keys, X509Certificate certificate, Ca ca) {
+	public record Issued(KeyPair keys, X509Certificate certificate, Ca ca) {
 
-		String certificatePem() throws Exception {
+		public String certificatePem() throws Exception {
 			return pem("CERTIFICATE", this.certificate.getEncoded());
 		}
 
-		String privateKeyPem() {
+		public String privateKeyPem() {
 			return pem("PRIVATE KEY", this.keys.getPrivate().getEncoded());
 		}
 
 	}
 
-	static Ca ca(String name) throws Exception {
+	public static Ca ca(String name) throws Exception {
 		KeyPair keys = keyPair();
 		Instant now = Instant.now();
 		X500Name subject = new X500Name("CN=" + name);
@@ -103,7 +103,7 @@ final class TestCertificates {
 		return new Ca(keys, sign(builder, keys));
 	}
 
-	static String pem(Ca ca) throws Exception {
+	public static String pem(Ca ca) throws Exception {
 		return pem("CERTIFICATE", ca.certificate().getEncoded());
 	}
 
@@ -113,7 +113,7 @@ final class TestCertificates {
 	 * @param identity the key and certificate, or {@code null} for none
 	 * @param trusted the CA whose certificates the bundle trusts, or {@code null} for none
 	 */
-	static List<String> bundle(String name, Issued identity, Ca trusted) throws Exception {
+	public static List<String> bundle(String name, Issued identity, Ca trusted) throws Exception {
 		List<String> properties = new ArrayList<>();
 		String prefix = "spring.ssl.bundle.pem." + name + ".";
 		if (identity != null) {
