@@ -51,9 +51,15 @@ fi
 # --- build when the jar is missing or older than any source -----------------------------------
 stale() {
 	[[ ! -f $jar ]] && return 0
-	[[ -n "$(find pom.xml .mvn ./*/pom.xml ./*/src/main -newer "$jar" -type f -print -quit 2>/dev/null)" ]]
+	[[ -n "$(find pom.xml .mvn ./*/pom.xml ./*/src/main sample-app/package.json sample-app/package-lock.json \
+		-newer "$jar" -type f -print -quit 2>/dev/null)" ]]
 }
 if stale; then
+	# the sample's build runs npm ci for the demo page's Autobahn|JS (sample-app/package-lock.json)
+	if ! command -v npm >/dev/null 2>&1; then
+		echo "demo: the build needs npm (for the demo page's Autobahn|JS): sudo apt-get install -y npm" >&2
+		exit 1
+	fi
 	echo "demo: building the sample app (./mvnw -B -q -DskipTests package -pl sample-app -am) ..."
 	./mvnw -B -q -DskipTests package -pl sample-app -am
 fi
@@ -213,7 +219,9 @@ cat <<EOF
 PubSubClub demo is up. Open:
   node A: http://$address:$a_http/?other=http://$address:$b_http
   node B: http://$address:$b_http/?other=http://$address:$a_http
-Subscribe on one page, publish on the other. Ctrl-C stops both nodes.
+Subscribe on one page, publish on the other. Each page's WAMP v2 client (Autobahn|JS)
+connects to the other node: publish with either client, the other one gets it.
+Ctrl-C stops both nodes.
 
 EOF
 
@@ -222,6 +230,14 @@ if $check_only; then
 		page=$(http_get "$port" /) || true
 		if [[ $page != "HTTP/1."?" 200"* || $page != *"<title>PubSubClub demo</title>"* ]]; then
 			echo "demo: http://$address:$port/ does not serve the demo page" >&2
+			exit 1
+		fi
+		# the status line of a HEAD: the page's v2 client is there (reading 350 kB through bash is slow)
+		script=$(exec 2>/dev/null 3<>"/dev/tcp/$address/$port" \
+			&& printf 'HEAD /vendor/autobahn-browser/autobahn.min.js HTTP/1.0\r\nHost: %s:%s\r\n\r\n' "$address" "$port" >&3 \
+			&& IFS= read -r -t 5 status <&3 && printf '%s' "$status") || true
+		if [[ $script != "HTTP/1."?" 200"* ]]; then
+			echo "demo: http://$address:$port/ does not serve Autobahn|JS (vendor/autobahn-browser/autobahn.min.js)" >&2
 			exit 1
 		fi
 	done

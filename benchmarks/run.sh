@@ -7,6 +7,7 @@
 #                      [--heap-only] [--idle-subscribed] [--consumer-serves] [--compression-node] [--jdk-client]
 #                      [--configs 100x100,100x1000] [--offered EVENTS_PER_S] [--sample-app JAR]
 #                      [--server-opts "-Dx=y --spring.prop=v"]  # extra options for every server JVM
+#                      [--wamp2]  # WAMP v2 clients (wamp.2.json) on (1) and (2) instead of v1
 #   benchmarks/run.sh --backplane [--nodes 2,4] [--backplanes mesh,pubsub,...] [--offered 1000,100]
 #                      # mesh vs Redis (pubsub, sharded on a 3-master Redis Cluster), history on/off
 #   benchmarks/run.sh --jmh [JMH ARGS...]     # the JMH benchmarks instead
@@ -38,6 +39,7 @@ while [[ $# -gt 0 ]]; do
 		--compression-node) extra+=(--compression-node) ;;  # idle figures also for a node with compression on
 		--offered) extra+=(--offered "$2"); shift ;;          # latency rows at this publish rate
 		--server-opts) extra+=(--server-opts "$2"); shift ;;
+		--wamp2) extra+=(--wamp2) ;;   # the WAMP systems' clients speak WAMP v2 (wamp.2.json)
 		--backplane) extra+=(--backplane) ;;                  # mesh vs Redis pubsub/sharded (BackplaneRun)
 		--nodes) extra+=(--nodes "$2"); shift ;;              # with --backplane: node counts, e.g. 2,4
 		--backplanes) extra+=(--backplanes "$2"); shift ;;    # with --backplane: mesh,pubsub,pubsub-nohist,sharded,sharded-nohist

@@ -31,23 +31,8 @@
 		nodeIds: new Map()
 	};
 
-	/** A node from what the user typed: its HTTP base, its WAMP URL and a short label. */
 	function parseNode(text) {
-		let value = text.trim();
-		if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-			value = "http://" + value;
-		}
-		const url = new URL(value);
-		const secure = url.protocol === "https:" || url.protocol === "wss:";
-		const http = (secure ? "https://" : "http://") + url.host;
-		let ws;
-		if (url.protocol === "ws:" || url.protocol === "wss:") {
-			ws = url.protocol + "//" + url.host + (url.pathname === "/" ? wampPath : url.pathname);
-		}
-		else {
-			ws = (secure ? "wss://" : "ws://") + url.host + wampPath;
-		}
-		return { http, ws, label: url.host };
+		return DemoCommon.parseNode(text, wampPath);
 	}
 
 	function setStatus(stateName, text, node, session) {
@@ -199,22 +184,9 @@
 		const list = element("subscription-list");
 		list.replaceChildren();
 		for (const topic of state.topics) {
-			const item = document.createElement("li");
-			item.dataset.topic = topic;
 			const active = state.session !== null && state.session.isSubscribed(topic);
-			item.dataset.active = String(active);
-			const code = document.createElement("code");
-			code.textContent = topic;
-			const note = document.createElement("span");
-			note.className = "note";
-			note.textContent = active ? "on " + state.node.label : "(not connected)";
-			const button = document.createElement("button");
-			button.type = "button";
-			button.className = "small";
-			button.textContent = "Unsubscribe";
-			button.addEventListener("click", () => unsubscribe(topic));
-			item.append(code, " ", note, " ", button);
-			list.append(item);
+			list.append(DemoCommon.subscriptionItem(topic, active, active ? "on " + state.node.label : "(not connected)",
+					() => unsubscribe(topic)));
 		}
 	}
 
@@ -252,11 +224,7 @@
 		if (origin !== null && origin.node !== node.label) {
 			row.classList.add("remote");
 		}
-		const rows = element("event-rows");
-		rows.prepend(row);
-		while (rows.children.length > MAX_EVENT_ROWS) {
-			rows.lastElementChild.remove();
-		}
+		DemoCommon.prependRow(element("event-rows"), row, MAX_EVENT_ROWS);
 	}
 
 	// --- publishing ------------------------------------------------------------------------------

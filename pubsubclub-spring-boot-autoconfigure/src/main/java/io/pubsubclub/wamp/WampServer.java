@@ -4,47 +4,34 @@ import java.security.SecureRandom;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
-import io.pubsubclub.support.TextFrame;
 import io.pubsubclub.wamp.auth.WampAuthMetrics;
 import io.pubsubclub.wamp.auth.WampAuthorizer;
 import io.pubsubclub.transport.WriteBatch;
 import io.pubsubclub.wamp.event.LocalSubscribers;
 import io.pubsubclub.wamp.event.WampPublishedEvent;
-import io.pubsubclub.wamp.event.WampSubscribedEvent;
-import io.pubsubclub.wamp.event.WampUnsubscribedEvent;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.util.Assert;
 import org.springframework.web.socket.WebSocketSession;
 
 /**
- * The WAMP server's state: open sessions and the topic registry (topic to subscribed
- * sessions). Delivers events, publishes the {@link io.pubsubclub.wamp.event bridge
- * events} and serves as the application's {@link WampPublisher} and the cluster's
- * {@link LocalSubscribers}.
- * <p>
- * One publish is encoded once: the EVENT frame is built as one string and that string is
- * handed to every recipient's outbound buffer, which never blocks. Deliveries read the
- * registry without locking; subscription changes are serialized among themselves so that
- * the first-subscriber and last-unsubscriber events of a topic come in order.
+ * The WAMP server's state: open sessions of both versions, the checks every subscribe and
+ * publish passes (limits, access rules, publish budget), and the
+ * {@link WampTopicRegistry topic registry}, which delivers. Publishes the
+ * {@link io.pubsubclub.wamp.event bridge events} and serves as the application's
+ * {@link WampPublisher} and the cluster's {@link LocalSubscribers}.
  *
  * @author PubSubClub
  */
 public class WampServer implements WampPublisher, LocalSubscribers, DisposableBean {
-
-	private static final Log logger = LogFactory.getLog(WampServer.class);
 
 	private static final char[] ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 		.toCharArray();
@@ -59,12 +46,7 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 
 	private final Map<String, WampServerSession> sessions = new ConcurrentHashMap<>();
 
-	private final Map<String, Topic> topics = new ConcurrentHashMap<>();
-
-	// v2 subscription id to topic: one id per topic, shared by its v2 subscribers
-	private final Map<Long, Topic> subscriptionIds = new ConcurrentHashMap<>();
-
-	private final Object subscriptionLock = new Object();
+	private final WampTopicRegistry registry;
 
 	private final WampAccessRules access;
 
@@ -78,6 +60,7 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 		this.metrics = metrics;
 		this.access = new WampAccessRules(metrics);
 		this.limits = new SessionLimits(metrics, this::timer);
+		this.registry = new WampTopicRegistry(this, jsonMapper, eventPublisher, metrics, this.limits);
 	}
 
 	/**
@@ -227,14 +210,7 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 	 * @return a sorted snapshot of topic URI to subscriber count
 	 */
 	public Map<String, Integer> getTopicSubscriberCounts() {
-		Map<String, Integer> counts = new TreeMap<>();
-		this.topics.forEach((uri, topic) -> {
-			int size = topic.subscribers.size();
-			if (size > 0) {
-				counts.put(uri, size);
-			}
-		});
-		return counts;
+		return this.registry.subscriberCounts();
 	}
 
 	/**
@@ -247,12 +223,12 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 
 	@Override
 	public Set<String> topics() {
-		return Set.copyOf(this.topics.keySet());
+		return this.registry.topics();
 	}
 
 	@Override
 	public boolean hasSubscribers(String topic) {
-		return this.topics.containsKey(topic);
+		return this.registry.hasSubscribers(topic);
 	}
 
 	@Override
@@ -260,14 +236,14 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 		// events from the cluster come one at a time: what queues up for a session while
 		// the flusher writes goes out together
 		try (WriteBatch batch = WriteBatch.openDeferred()) {
-			return dispatch(topic, WampPublication.v1(eventJson), null, null);
+			return this.registry.deliver(topic, WampPublication.v1(eventJson), null, null);
 		}
 	}
 
 	@Override
 	public int deliver(String topic, String eventJson, @Nullable Set<String> exclude,
 			@Nullable Set<String> eligible) {
-		return dispatch(topic, WampPublication.v1(eventJson), exclude, eligible);
+		return this.registry.deliver(topic, WampPublication.v1(eventJson), exclude, eligible);
 	}
 
 	@Override
@@ -277,7 +253,7 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 			return (exclude == null && eligible == null) ? deliver(topic, eventJson)
 					: deliver(topic, eventJson, exclude, eligible);
 		}
-		return dispatch(topic, WampPublication.fromCluster(eventJson, true), exclude, eligible);
+		return this.registry.deliver(topic, WampPublication.fromCluster(eventJson, true), exclude, eligible);
 	}
 
 	@Override
@@ -410,19 +386,7 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 		if (dropped > 0) {
 			this.metrics.callsDropped(dropped);
 		}
-		synchronized (this.subscriptionLock) {
-			for (String topic : session.topics()) {
-				try {
-					removeSubscriber(topic, session);
-				}
-				catch (RuntimeException ex) {
-					// the session is out of the topic already; its other topics must go too
-					logger.warn("WAMP session " + session.getId() + ": a listener failed on the last unsubscribe of "
-							+ topic, ex);
-				}
-			}
-			session.topics().clear();
-		}
+		this.registry.unsubscribeAll(session);
 		this.sessions.remove(session.getId(), session);
 		this.metrics.sessionClosed(session.protocol());
 	}
@@ -444,63 +408,23 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 		if (!this.access.maySubscribe(session, topic)) {
 			return REFUSED_BY_ACCESS;
 		}
-		boolean first;
-		synchronized (this.subscriptionLock) {
-			if (session.isClosed()) {
-				return GONE;
-			}
-			if (session.topics().contains(topic)) {
-				Topic entry = this.topics.get(topic);
-				return (entry != null) ? entry.subscriptionId : GONE;
-			}
-			if (!this.limits.maySubscribeOneMore(session, topic)) {
-				return REFUSED_BY_LIMIT;
-			}
-			Topic entry = this.topics.get(topic);
-			first = (entry == null);
-			if (first) {
-				if (!this.limits.mayAddTopic(session, topic, this.topics.size())) {
-					return REFUSED_BY_LIMIT;
-				}
-				entry = newTopic(topic);
-			}
-			// every holder of the topic shares the registry's copy of its URI
-			session.topics().add(entry.uri);
-			entry.subscribers.add(session);
-			if (first) {
-				this.eventPublisher.publishEvent(new WampSubscribedEvent(this, topic));
-			}
-			return entry.subscriptionId;
-		}
+		return this.registry.subscribe(session, topic);
 	}
 
 	/** {@link #subscribeTopic}: refused by the access rules. */
 	static final long REFUSED_BY_ACCESS = -1;
 
 	/** {@link #subscribeTopic}: refused by a limit. */
-	static final long REFUSED_BY_LIMIT = -2;
+	static final long REFUSED_BY_LIMIT = WampTopicRegistry.REFUSED_BY_LIMIT;
 
 	/** {@link #subscribeTopic}: the session closed. */
-	static final long GONE = -3;
-
-	// under the subscription lock
-	private Topic newTopic(String topic) {
-		while (true) {
-			long subscriptionId = ThreadLocalRandom.current().nextLong(1, WampPublication.MAX_ID + 1);
-			Topic entry = new Topic(topic, this.jsonMapper.writeValueAsString(topic), subscriptionId);
-			if (this.subscriptionIds.putIfAbsent(subscriptionId, entry) == null) {
-				this.topics.put(topic, entry);
-				return entry;
-			}
-		}
-	}
+	static final long GONE = WampTopicRegistry.GONE;
 
 	/**
 	 * Return the topic of a v2 subscription id, if the session holds it.
 	 */
 	@Nullable String subscribedTopic(WampServerSession session, long subscriptionId) {
-		Topic entry = this.subscriptionIds.get(subscriptionId);
-		return (entry != null && session.topics().contains(entry.uri)) ? entry.uri : null;
+		return this.registry.subscribedTopic(session, subscriptionId);
 	}
 
 	/**
@@ -517,11 +441,7 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 	}
 
 	void unsubscribe(WampServerSession session, String topic) {
-		synchronized (this.subscriptionLock) {
-			if (session.topics().remove(topic)) {
-				removeSubscriber(topic, session);
-			}
-		}
+		this.registry.unsubscribe(session, topic);
 	}
 
 	/**
@@ -566,7 +486,7 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 	private int publishJson(String topic, WampPublication publication, @Nullable Set<String> exclude,
 			@Nullable Set<String> eligible) {
 		this.metrics.published();
-		int delivered = dispatch(topic, publication, exclude, eligible);
+		int delivered = this.registry.deliver(topic, publication, exclude, eligible);
 		// authid and authrole lists cannot cross the cluster (PSC has no field for them):
 		// such a publish is eligible for no session elsewhere, rather than for the wrong ones
 		Set<String> elsewhere = (publication.authFilter() != null) ? Set.of() : eligible;
@@ -575,95 +495,12 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 		return delivered;
 	}
 
-	private int dispatch(String topic, WampPublication publication, @Nullable Set<String> exclude,
-			@Nullable Set<String> eligible) {
-		Topic entry = this.topics.get(topic);
-		if (entry == null) {
-			return 0;
-		}
-		TextFrame v1Frame = null;
-		TextFrame v2Frame = null;
-		WampPublication.AuthFilter authFilter = publication.authFilter();
-		int delivered = 0;
-		int deliveredV2 = 0;
-		for (WampServerSession session : entry.subscribers) {
-			if ((exclude != null && exclude.contains(session.getId()))
-					|| (eligible != null && !eligible.contains(session.getId()))
-					|| (authFilter != null && !authFilter.allows(session.getAuthId(), session.getAuthRole()))) {
-				continue;
-			}
-			if (session.v2() == null) {
-				if (v1Frame == null) {
-					v1Frame = new TextFrame(entry.frame(publication.eventJson()));
-				}
-				if (session.send(v1Frame)) {
-					delivered++;
-				}
-			}
-			else {
-				if (v2Frame == null) {
-					v2Frame = new TextFrame(publication.v2Frame(entry.subscriptionId, this.jsonMapper));
-				}
-				if (session.send(v2Frame)) {
-					deliveredV2++;
-				}
-			}
-		}
-		this.metrics.eventsDelivered(delivered, deliveredV2);
-		return delivered + deliveredV2;
-	}
-
-	private void removeSubscriber(String topic, WampServerSession session) {
-		Topic entry = this.topics.get(topic);
-		if (entry == null) {
-			return;
-		}
-		entry.subscribers.remove(session);
-		if (entry.subscribers.isEmpty()) {
-			this.topics.remove(topic);
-			this.subscriptionIds.remove(entry.subscriptionId, entry);
-			this.eventPublisher.publishEvent(new WampUnsubscribedEvent(this, topic));
-		}
-	}
-
 	private String newSessionId() {
 		char[] id = new char[16];
 		for (int i = 0; i < id.length; i++) {
 			id[i] = ID_ALPHABET[this.random.nextInt(ID_ALPHABET.length)];
 		}
 		return new String(id);
-	}
-
-	/**
-	 * A topic with local subscribers. Its URI is kept once, for the registry, every
-	 * subscriber and the EVENT frame: JSON text of a URI that needs no escaping is the URI
-	 * in quotes, so only a URI that does keeps its encoded form as well.
-	 */
-	private static final class Topic {
-
-		private final String uri;
-
-		private final @Nullable String quotedUri;
-
-		private final long subscriptionId;
-
-		private final Set<WampServerSession> subscribers = ConcurrentHashMap.newKeySet();
-
-		Topic(String uri, String quotedUri, long subscriptionId) {
-			this.uri = uri;
-			this.subscriptionId = subscriptionId;
-			boolean plain = quotedUri.length() == uri.length() + 2 && quotedUri.regionMatches(1, uri, 0, uri.length());
-			this.quotedUri = plain ? null : quotedUri;
-		}
-
-		String frame(String eventJson) {
-			String quoted = this.quotedUri;
-			if (quoted != null) {
-				return "[8," + quoted + "," + eventJson + "]";
-			}
-			return "[8,\"" + this.uri + "\"," + eventJson + "]";
-		}
-
 	}
 
 }

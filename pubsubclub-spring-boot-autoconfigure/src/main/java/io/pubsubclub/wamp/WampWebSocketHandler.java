@@ -1,15 +1,9 @@
 package io.pubsubclub.wamp;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.BiConsumer;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -28,18 +22,20 @@ import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.adapter.NativeWebSocketSession;
 
 /**
- * The WAMP v1 WebSocket handler: the transport side of the server. Selects the
- * {@code wamp} subprotocol, opens and closes sessions, sends WELCOME, assembles messages
- * that arrive in parts and hands each whole message to the {@link WampMessageDispatcher},
- * which serves PREFIX, SUBSCRIBE, UNSUBSCRIBE and PUBLISH and passes CALLs to the
- * {@link WampCallInvoker}. The messages of one session are handled in the order they
- * arrive; CALLs run on the call executor, so that a slow procedure does not hold up the
- * session's other messages.
+ * The WAMP WebSocket handler: the transport side of the server. Selects the {@code wamp}
+ * subprotocol (and {@code wamp.2.json} beside it when v2 is on), opens sessions, sends the
+ * v1 WELCOME, and hands each whole message, as {@link WampTextAssembler} puts it together
+ * from the container's parts, to the dispatcher of the session's version: the
+ * {@link WampMessageDispatcher} for v1, which serves PREFIX, SUBSCRIBE, UNSUBSCRIBE and
+ * PUBLISH and passes CALLs to the {@link WampCallInvoker}; the {@link Wamp2Dispatcher} for
+ * v2. {@link WampSessionCloser} closes sessions. The messages of one session are handled
+ * in the order they arrive; CALLs run on the call executor, so that a slow procedure does
+ * not hold up the session's other messages.
  * <p>
- * Bad input follows Autobahn, and never affects another session. Each case is logged
+ * Bad v1 input follows Autobahn (v2's: {@link Wamp2Dispatcher}), and never affects another
+ * session. Each case is logged
  * with the session id and counted in {@link WampServerMetrics}:
  * <ul>
  * <li>a message longer than the maximum message size: the session is closed with 1009;</li>
@@ -105,13 +101,9 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 	public static final String ERROR_NOT_AUTHORIZED = "http://api.wamp.ws/error#not-authorized";
 
 	/**
-	 * Characters of Tomcat's per-session text message buffer (4 KB of heap). WAMP client
-	 * messages (SUBSCRIBE, CALL, most PUBLISHes) are far shorter; a longer one reaches
-	 * {@link #textPart} in parts and costs one copy, against 12 KB saved on every session.
+	 * Characters of Tomcat's per-session text message buffer: see {@link WampTextAssembler}.
 	 */
-	static final int TOMCAT_TEXT_BUFFER_SIZE = 2048;
-
-	private static final String TOMCAT_PACKAGE = "org.apache.tomcat.websocket.";
+	static final int TOMCAT_TEXT_BUFFER_SIZE = WampTextAssembler.TOMCAT_TEXT_BUFFER_SIZE;
 
 	private static final String SESSION_ATTRIBUTE = WampWebSocketHandler.class.getName() + ".session";
 
@@ -119,7 +111,9 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 
 	private final WampServer server;
 
-	private final ThreadPoolExecutor closeExecutor;
+	private final WampSessionCloser closer;
+
+	private final WampTextAssembler assembler;
 
 	private final WampServerMetrics metrics;
 
@@ -136,8 +130,6 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 	private volatile boolean v2;
 
 	private String serverIdent = "PubSubClub";
-
-	private int maxMessageSize = 64 * 1024;
 
 	private long sendBufferSize = 512 * 1024;
 
@@ -156,14 +148,15 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 	 */
 	public WampWebSocketHandler(WampServer server, WampProcedureRegistry procedures, Executor executor) {
 		this.server = server;
-		this.closeExecutor = closeExecutor();
+		this.closer = new WampSessionCloser(server);
 		this.metrics = server.getMetrics();
 		this.calls = new WampCallInvoker(server, procedures, executor);
-		this.dispatcher = new WampMessageDispatcher(server, this.calls, this::close);
-		this.calls.setCloser(this::closeLater);
+		this.dispatcher = new WampMessageDispatcher(server, this.calls, this.closer::close);
+		this.calls.setCloser(this.closer::closeLater);
 		this.broker = new Wamp2Broker(server);
 		this.dealer = new Wamp2Dealer(server, this.calls, procedures, this.broker);
-		this.v2Dispatcher = new Wamp2Dispatcher(server, this.broker, this.dealer, this::close);
+		this.v2Dispatcher = new Wamp2Dispatcher(server, this.broker, this.dealer, this.closer::close);
+		this.assembler = new WampTextAssembler(this.metrics, this::dispatch, this.closer::close);
 	}
 
 	/**
@@ -209,26 +202,9 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 		this.calls.setInterceptor(interceptor);
 	}
 
-	/**
-	 * Closes run on threads of their own, never queued behind calls: closing a slow
-	 * session may wait on its socket, and must not wait on procedures. A close is small
-	 * and there is at most one per session, so the queue needs no bound.
-	 */
-	private static ThreadPoolExecutor closeExecutor() {
-		AtomicInteger count = new AtomicInteger();
-		ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-				(task) -> {
-					Thread thread = new Thread(task, "wamp-close-" + count.incrementAndGet());
-					thread.setDaemon(true);
-					return thread;
-				});
-		executor.allowCoreThreadTimeOut(true);
-		return executor;
-	}
-
 	@Override
 	public void destroy() {
-		this.closeExecutor.shutdown();
+		this.closer.shutdown();
 	}
 
 	/**
@@ -266,7 +242,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 	 * @param maxMessageSize the limit
 	 */
 	public void setMaxMessageSize(int maxMessageSize) {
-		this.maxMessageSize = maxMessageSize;
+		this.assembler.setMaxMessageSize(maxMessageSize);
 	}
 
 	/**
@@ -301,7 +277,7 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 	 * @return the limit
 	 */
 	public int getMaxMessageSize() {
-		return this.maxMessageSize;
+		return this.assembler.getMaxMessageSize();
 	}
 
 	@Override
@@ -313,14 +289,15 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 	public void afterConnectionEstablished(WebSocketSession webSocket) throws Exception {
 		// no setTextMessageSizeLimit: Tomcat would give every session a text buffer of that
 		// size; parts of longer messages are assembled in textPart instead
-		smallTextBuffer(webSocket);
+		WampTextAssembler.smallTextBuffer(webSocket);
 		WampProtocol protocol = this.v2 ? WampProtocol.of(webSocket.getAcceptedProtocol()) : WampProtocol.V1;
 		WampServerSession session = this.server.open(webSocket, protocol);
 		webSocket.getAttributes().put(SESSION_ATTRIBUTE, session);
-		BiConsumer<WebSocketSession, OutboundBuffer.Overflow> onOverflow = (ws, reason) -> slowSession(session, reason);
+		BiConsumer<WebSocketSession, OutboundBuffer.Overflow> onOverflow = (ws, reason) -> this.closer
+			.slowSession(session, reason);
 		session.outbound((webSocket instanceof FrameSenderSource source) ? source.frameSender(onOverflow)
-				: new OutboundBuffer(webSocket, this.sendBufferSize, this.sendTimeLimit.toMillis(), this.closeExecutor,
-						onOverflow));
+				: new OutboundBuffer(webSocket, this.sendBufferSize, this.sendTimeLimit.toMillis(),
+						this.closer.executor(), onOverflow));
 		if (logger.isDebugEnabled()) {
 			logger.debug("WAMP " + protocol.tag() + " session " + session.getId() + " opened from "
 					+ webSocket.getRemoteAddress());
@@ -333,18 +310,8 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 		WampCraAuthenticator authenticator = this.authenticator;
 		Duration authTimeout = this.authTimeout;
 		if (authenticator != null && authTimeout != null && !session.isAuthenticated()) {
-			authenticator.startTimeout(session, session.authState(), authTimeout, () -> closeLater(session,
+			authenticator.startTimeout(session, session.authState(), authTimeout, () -> this.closer.closeLater(session,
 					CloseStatus.POLICY_VIOLATION.withReason("not authenticated within " + authTimeout)));
-		}
-	}
-
-	// from a timer or the call executor: the close may block, on a thread of its own
-	private void closeLater(WampServerSession session, CloseStatus status) {
-		try {
-			this.closeExecutor.execute(() -> close(session, status));
-		}
-		catch (RejectedExecutionException ex) {
-			logger.debug("WAMP session " + session.getId() + ": close not run, shutting down");
 		}
 	}
 
@@ -355,12 +322,12 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 			return;
 		}
 		if (message instanceof TextMessage text) {
-			textPart(session, text);
+			this.assembler.part(session, text);
 		}
 		else if (message instanceof BinaryMessage) {
 			this.metrics.badFrame(BadFrame.BINARY);
 			logger.info("WAMP session " + session.getId() + ": binary frame, closing with 1003");
-			close(session, CloseStatus.NOT_ACCEPTABLE.withReason("binary frames are not supported"));
+			this.closer.close(session, CloseStatus.NOT_ACCEPTABLE.withReason("binary frames are not supported"));
 		}
 	}
 
@@ -379,11 +346,9 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 		if (session == null) {
 			return;
 		}
-		if (closeStatus.getCode() == CloseStatus.TOO_BIG_TO_PROCESS.getCode() && session.countClose()) {
+		if (closeStatus.getCode() == CloseStatus.TOO_BIG_TO_PROCESS.getCode()) {
 			// a container that enforces a size limit of its own refused the message
-			this.metrics.badFrame(BadFrame.TOO_BIG);
-			logger.info("WAMP session " + session.getId() + ": message over " + this.maxMessageSize
-					+ " characters, closed with 1009");
+			this.assembler.closedAsTooBig(session);
 		}
 		session.authState().cancelTimeout();
 		this.server.close(session);
@@ -398,96 +363,14 @@ public class WampWebSocketHandler implements WebSocketHandler, SubProtocolCapabl
 		return true;
 	}
 
-	/**
-	 * Give a Tomcat session a text message buffer of {@link #TOMCAT_TEXT_BUFFER_SIZE}
-	 * characters instead of the container default (8 K characters, 16 KB of heap). Tomcat
-	 * allocated the default when the session opened and replaces it when the next text
-	 * message starts, so every session that sends anything keeps the small one. Only for
-	 * Tomcat, where the size is a buffer (a longer message comes in parts): elsewhere, as
-	 * in Jetty, it is a limit on the whole message. The binary buffer is left alone: Tomcat
-	 * replaces it only when a binary message starts, which closes the session anyway.
-	 */
-	private static void smallTextBuffer(WebSocketSession webSocket) {
-		jakarta.websocket.Session nativeSession = (webSocket instanceof NativeWebSocketSession nws)
-				? nws.getNativeSession(jakarta.websocket.Session.class) : null;
-		if (nativeSession != null && nativeSession.getClass().getName().startsWith(TOMCAT_PACKAGE)
-				&& nativeSession.getMaxTextMessageBufferSize() > TOMCAT_TEXT_BUFFER_SIZE) {
-			nativeSession.setMaxTextMessageBufferSize(TOMCAT_TEXT_BUFFER_SIZE);
-		}
-	}
-
-	private void textPart(WampServerSession session, TextMessage part) {
-		StringBuilder parts = session.partialText();
-		if (parts == null && part.isLast()) {
-			// the common case, a message that fits the container's buffer: no copy
-			handleText(session, part.getPayload());
-			return;
-		}
-		String payload = part.getPayload();
-		int length = ((parts != null) ? parts.length() : 0) + payload.length();
-		if (length > this.maxMessageSize) {
-			session.partialText(null);
-			tooBig(session, (part.isLast() ? "" : "at least ") + length);
-			return;
-		}
-		if (parts == null) {
-			parts = new StringBuilder(Math.min(this.maxMessageSize, 2 * payload.length()));
-			session.partialText(parts);
-		}
-		parts.append(payload);
-		if (part.isLast()) {
-			session.partialText(null);
-			handleText(session, parts.toString());
-		}
-	}
-
-	private void tooBig(WampServerSession session, String length) {
-		if (session.countClose()) {
-			this.metrics.badFrame(BadFrame.TOO_BIG);
-			logger.info("WAMP session " + session.getId() + ": message of " + length + " characters over "
-					+ this.maxMessageSize + ", closing with 1009");
-		}
-		close(session, CloseStatus.TOO_BIG_TO_PROCESS.withReason("message too big"));
-	}
-
-	private void handleText(WampServerSession session, String payload) {
-		if (payload.length() > this.maxMessageSize) {
-			tooBig(session, String.valueOf(payload.length()));
-			return;
-		}
+	/** A whole text message of the session, to the dispatcher of its version. */
+	private void dispatch(WampServerSession session, String payload) {
 		if (session.v2() != null) {
 			this.v2Dispatcher.dispatch(session, payload);
 		}
 		else {
 			this.dispatcher.dispatch(session, payload);
 		}
-	}
-
-	private void slowSession(WampServerSession session, OutboundBuffer.Overflow reason) {
-		this.metrics.slowSessionClosed();
-		logger.warn("WAMP session " + session.getId() + " from " + session.webSocket().getRemoteAddress()
-				+ " cannot keep up (" + reason + "), closing with 1013");
-		// not on the publisher's thread: closing takes the subscription lock
-		try {
-			this.closeExecutor.execute(() -> this.server.close(session));
-		}
-		catch (RejectedExecutionException ex) {
-			// the container's close callback cleans up when the close completes
-			logger.debug("WAMP session " + session.getId() + ": clean-up deferred to the close", ex);
-		}
-	}
-
-	private void close(WampServerSession session, CloseStatus status) {
-		session.authState().cancelTimeout();
-		try {
-			session.webSocket().close(status);
-		}
-		catch (IOException ex) {
-			if (logger.isDebugEnabled()) {
-				logger.debug("WAMP session " + session.getId() + ": close failed", ex);
-			}
-		}
-		this.server.close(session);
 	}
 
 	PublishReader publishReader() {

@@ -1,13 +1,20 @@
 /**
- * The WAMPv1 server: frame codec, sessions, topic registry, RPC and the WebSocket handler.
+ * The WAMP server (v1, and v2 beside it): frame codec, sessions, topic registry, RPC and the
+ * WebSocket handler.
  * Knows nothing of the cluster.
  * <p>
  * The handler ({@code WampWebSocketHandler}) is the transport; {@code WampMessageDispatcher}
  * reads each message and hands it on; {@code WampCallInvoker} runs procedures;
  * {@code WampAccessRules} authorises a session's subscribe, publish and call;
- * {@code WampServer} holds the registry and the limits.
+ * {@code WampServer} holds the sessions and the limits, {@code WampTopicRegistry} the topics
+ * and their delivery; {@code WampTextAssembler} puts messages together from their parts and
+ * {@code WampSessionCloser} closes sessions. WAMP v2 ({@code wamp.2.json}) is served by the
+ * {@code Wamp2*} classes beside v1 in the same registry: {@code Wamp2Dispatcher} (sessions),
+ * {@code Wamp2Broker}, {@code Wamp2Dealer}, {@code Wamp2Auth}. They stay in this package:
+ * they work on the package-private session, registry, limits and call invoker, which a
+ * {@code wamp.v2} package could reach only if those were made public.
  * <p>
- * Locks, in the order they may be taken: the server's subscription lock (subscription
+ * Locks, in the order they may be taken: the registry's subscription lock (subscription
  * changes, and the bridge events they publish), then a session's {@code CallQueue} or
  * {@code PublishBudget} monitor, each held only for its own bookkeeping: nothing is sent,
  * started or scheduled while one is held. The refusal log's lock

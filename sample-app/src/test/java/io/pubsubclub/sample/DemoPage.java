@@ -170,6 +170,65 @@ final class DemoPage {
 					links: Array.from(rows).map((row) => row.textContent) };""");
 	}
 
+	// --- the WAMP v2 client (Autobahn|JS) ------------------------------------------------------
+
+	/** Waits until the page's v2 client says it is connected to the node with this label. */
+	DemoPage awaitV2ConnectedTo(String nodeLabel) {
+		await("v2 client connected to " + nodeLabel).atMost(TIMEOUT).untilAsserted(() -> {
+			WebElement status = find("v2-status");
+			assertThat(status.getDomAttribute("data-state")).as(status.getText()).isEqualTo("connected");
+			assertThat(status.getDomAttribute("data-node")).as(status.getText()).isEqualTo(nodeLabel);
+		});
+		return this;
+	}
+
+	String v2SessionId() {
+		return find("v2-status").getDomAttribute("data-session");
+	}
+
+	/** Subscribes the v2 client and waits for the SUBSCRIBED (the page lists it active). */
+	void v2Subscribe(String topic) {
+		type("v2-subscribe-topic", topic);
+		find("v2-subscribe").click();
+		await("v2 subscription to " + topic + " active").atMost(TIMEOUT).untilAsserted(() -> {
+			focus();
+			Object active = ((JavascriptExecutor) this.driver).executeScript("""
+					const item = Array.from(document.querySelectorAll('#v2-subscription-list li'))
+						.find((li) => li.dataset.topic === arguments[0]);
+					return item !== undefined && item.dataset.active === 'true';""", topic);
+			assertThat(active).as(find("v2-publish-result").getText()).isEqualTo(true);
+		});
+	}
+
+	/**
+	 * Publishes from the v2 client: {@code args = [{text, origin}]}, or with {@code kwargs}
+	 * {@code args = [text], kwargs = {origin}}; acknowledged.
+	 */
+	void v2Publish(String topic, String text, boolean kwargs, boolean includeMe) {
+		type("v2-publish-topic", topic);
+		type("v2-publish-text", text);
+		find(kwargs ? "v2-payload-kwargs" : "v2-payload-event").click();
+		WebElement includeMeBox = find("v2-include-me");
+		if (includeMeBox.isSelected() != includeMe) {
+			includeMeBox.click();
+		}
+		find("v2-publish-button").click();
+	}
+
+	String v2PublishResult() {
+		return find("v2-publish-result").getText();
+	}
+
+	/** The rows of the v2 client's event table, newest first. */
+	@SuppressWarnings("unchecked")
+	List<V2Event> v2Events() {
+		focus();
+		List<List<String>> rows = (List<List<String>>) ((JavascriptExecutor) this.driver).executeScript("""
+				return Array.from(document.querySelectorAll('#v2-event-rows tr')).map((row) => [
+					row.dataset.topic, row.dataset.args, row.dataset.kwargs, row.dataset.via, row.dataset.origin]);""");
+		return rows.stream().map((row) -> new V2Event(row.get(0), row.get(1), row.get(2), row.get(3), row.get(4))).toList();
+	}
+
 	/**
 	 * Runs an asynchronous script in the page (its last argument is the callback to call with
 	 * the result) and returns the result.
@@ -178,6 +237,24 @@ final class DemoPage {
 	Map<String, Object> runAsync(String script, Object... args) {
 		focus().manage().timeouts().scriptTimeout(TIMEOUT);
 		return (Map<String, Object>) ((JavascriptExecutor) this.driver).executeAsyncScript(script, args);
+	}
+
+	/**
+	 * After a test: a screenshot of each of its pages ({@code name-i.png} in
+	 * {@code directory}), then every window but the first closed and that one blank.
+	 */
+	static void screenshotAndClose(WebDriver driver, List<DemoPage> pages, Path directory, String name)
+			throws IOException {
+		for (int i = 0; i < pages.size(); i++) {
+			pages.get(i).screenshot(directory.resolve(name + "-" + i + ".png"));
+		}
+		String first = driver.getWindowHandles().iterator().next();
+		for (String window : driver.getWindowHandles()) {
+			if (!window.equals(first)) {
+				driver.switchTo().window(window).close();
+			}
+		}
+		driver.switchTo().window(first).get("about:blank");
 	}
 
 	void screenshot(Path file) throws IOException {
@@ -190,6 +267,15 @@ final class DemoPage {
 		WebElement input = find(id);
 		input.clear();
 		input.sendKeys(text);
+	}
+
+	/**
+	 * One row of the v2 client's event table: the topic, the EVENT's Arguments and
+	 * ArgumentsKw as JSON (empty when it had none), the node it came through, and the node
+	 * named by the payload's origin.
+	 */
+	record V2Event(String topic, String args, String kwargs, String via, String origin) {
+
 	}
 
 	/**

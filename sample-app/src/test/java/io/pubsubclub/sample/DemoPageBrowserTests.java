@@ -11,22 +11,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.pubsubclub.cluster.ClusterNode;
-import io.pubsubclub.cluster.PeerAddress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import org.openqa.selenium.WebDriver;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import static io.pubsubclub.sample.DemoNodes.label;
+import static io.pubsubclub.sample.DemoNodes.startNode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -56,13 +53,9 @@ class DemoPageBrowserTests {
 	@BeforeAll
 	static void start() throws IOException {
 		chromium = Chromium.start(ARTIFACTS);
-		// each node dials the other's cluster port, as in demo.sh; each port is bound first
-		// (port 0) and read back, and A is told B's once B has one
-		nodeA = startNode(true, "--pubsubclub.node-id=" + NODE_A_ID, "--pubsubclub.server.port=0");
-		nodeB = startNode(true, "--pubsubclub.server.port=0",
-				"--pubsubclub.peers=127.0.0.1:" + nodeA.getBean(ClusterNode.class).serverPort());
-		Objects.requireNonNull(nodeA.getBean(ClusterNode.class).peers())
-			.add(new PeerAddress("127.0.0.1", Objects.requireNonNull(nodeB.getBean(ClusterNode.class).serverPort())));
+		ConfigurableApplicationContext[] nodes = DemoNodes.startClusteredPair("--pubsubclub.node-id=" + NODE_A_ID);
+		nodeA = nodes[0];
+		nodeB = nodes[1];
 	}
 
 	@AfterAll
@@ -73,28 +66,13 @@ class DemoPageBrowserTests {
 			}
 		}
 		finally {
-			for (ConfigurableApplicationContext node : new ConfigurableApplicationContext[] { nodeA, nodeB }) {
-				if (node != null) {
-					node.close();
-				}
-			}
+			DemoNodes.close(nodeA, nodeB);
 		}
 	}
 
 	@AfterEach
 	void closePages(TestInfo test) throws IOException {
-		WebDriver driver = chromium.driver();
-		String name = test.getTestMethod().orElseThrow().getName();
-		for (int i = 0; i < this.pages.size(); i++) {
-			this.pages.get(i).screenshot(ARTIFACTS.resolve(name + "-" + i + ".png"));
-		}
-		String first = driver.getWindowHandles().iterator().next();
-		for (String window : driver.getWindowHandles()) {
-			if (!window.equals(first)) {
-				driver.switchTo().window(window).close();
-			}
-		}
-		driver.switchTo().window(first).get("about:blank");
+		DemoPage.screenshotAndClose(chromium.driver(), this.pages, ARTIFACTS, test.getTestMethod().orElseThrow().getName());
 	}
 
 	@Test
@@ -356,20 +334,6 @@ class DemoPageBrowserTests {
 		DemoPage page = DemoPage.open(chromium.driver(), "http://" + label(node) + "/" + query, !this.pages.isEmpty());
 		this.pages.add(page);
 		return page;
-	}
-
-	private static String label(ConfigurableApplicationContext node) {
-		return "127.0.0.1:" + node.getEnvironment().getProperty("local.server.port");
-	}
-
-	private static ConfigurableApplicationContext startNode(boolean endpoint, String... extraArgs) {
-		List<String> args = new ArrayList<>(List.of("--server.address=127.0.0.1", "--server.port=0",
-				"--pubsubclub.producer.enabled=true", "--pubsubclub.consumer.enabled=true",
-				"--pubsubclub.server.address=127.0.0.1", "--pubsubclub.wamp.allowed-origins=*",
-				"--management.endpoints.web.exposure.include=" + (endpoint ? "health,pubsubclub" : "health"),
-				"--management.endpoints.web.cors.allowed-origins=*", "--management.endpoints.web.cors.allowed-methods=GET"));
-		args.addAll(List.of(extraArgs));
-		return new SpringApplicationBuilder(SampleApplication.class).run(args.toArray(String[]::new));
 	}
 
 }

@@ -106,7 +106,8 @@ public final class LoadMain {
 			String key = arg.substring(2);
 			if (key.equals("short") || key.equals("long") || key.equals("jfr") || key.equals("heap-only")
 					|| key.equals("consumer-serves") || key.equals("idle-subscribed")
-					|| key.equals("compression-node") || key.equals("backplane") || key.equals("jdk-client")) {
+					|| key.equals("compression-node") || key.equals("wamp2") || key.equals("backplane")
+					|| key.equals("jdk-client")) {
 				options.put(key, "true");
 			}
 			else if (i + 1 < args.length) {
@@ -167,6 +168,9 @@ public final class LoadMain {
 		}
 		String table = Report.table(systems, configs, results, idleCosts, idle, this.shortMode, this.descriptorNote,
 				Instant.now(), (System.nanoTime() - STARTED) / 1e9);
+		if (this.options.containsKey("wamp2")) {
+			table = "WAMP v2 clients (--wamp2): the WAMP systems' publisher and subscribers speak wamp.2.json.\n\n" + table;
+		}
 		System.out.println(table);
 		Files.writeString(this.work.resolve("results.md"), table);
 	}
@@ -780,6 +784,11 @@ public final class LoadMain {
 	private void openTrial(Trial trial, SystemUnderTest system, Config config, String topic)
 			throws IOException, InterruptedException {
 		long start = Clock.now();
+		if (system.wamp && this.options.containsKey("wamp2")) {
+			openWamp2Trial(trial, system, config, topic);
+			awaitSubscriptions(trial, start);
+			return;
+		}
 		List<RawWebSocket> connections = new ArrayList<>();
 		try {
 			for (int i = 0; i < config.k; i++) {
@@ -799,6 +808,28 @@ public final class LoadMain {
 		trial.publisherConnection = RawWebSocket.open(system.publisherPort, system.publisherPath, system.subprotocol(),
 				5000);
 		trial.publisher = new Publisher(trial.publisherConnection, topic, config.payload);
+		awaitSubscriptions(trial, start);
+	}
+
+	/** {@code --wamp2}: the same trial with WAMP v2 clients ({@link Wamp2Clients}). */
+	private static void openWamp2Trial(Trial trial, SystemUnderTest system, Config config, String topic)
+			throws IOException {
+		List<RawWebSocket> connections = new ArrayList<>();
+		try {
+			for (int i = 0; i < config.k; i++) {
+				connections.add(Wamp2Clients.subscriber(system.subscriberPort, system.subscriberPath, topic));
+			}
+		}
+		catch (IOException ex) {
+			connections.forEach(RawWebSocket::close);
+			throw ex;
+		}
+		trial.subscribers = new Subscribers(connections);
+		trial.publisherConnection = Wamp2Clients.join(system.publisherPort, system.publisherPath);
+		trial.publisher = Wamp2Clients.publisher(trial.publisherConnection, topic, config.payload);
+	}
+
+	private void awaitSubscriptions(Trial trial, long start) throws InterruptedException, IOException {
 		// publish probes until every subscriber has one: subscriptions (and, across the hop,
 		// the cluster link and its 201) are then in place
 		long deadline = Clock.now() + seconds(30);

@@ -31,9 +31,17 @@ final class Publisher {
 	private final byte[] padding;
 
 	Publisher(RawWebSocket ws, String topic, int frameSize) throws IOException {
+		this(ws, "[7,\"" + topic + "\",", "]", frameSize);
+	}
+
+	/**
+	 * A publisher of other frames: each is {@code prefix}, the event object, {@code suffix}
+	 * (for a WAMP v2 PUBLISH, {@link Wamp2Clients#publisher}).
+	 */
+	Publisher(RawWebSocket ws, String prefix, String suffix, int frameSize) throws IOException {
 		this.ws = ws;
-		this.prefix = ("[7,\"" + topic + "\",{\"t\":").getBytes(StandardCharsets.US_ASCII);
-		this.suffix = "\"}]".getBytes(StandardCharsets.US_ASCII);
+		this.prefix = (prefix + "{\"t\":").getBytes(StandardCharsets.US_ASCII);
+		this.suffix = ("\"}" + suffix).getBytes(StandardCharsets.US_ASCII);
 		// about 11 digits of time and 6 of sequence
 		int fixed = this.prefix.length + 11 + ",\"s\":".length() + 6 + ",\"p\":\"".length() + this.suffix.length;
 		this.padding = new byte[Math.max(1, frameSize - fixed)];
