@@ -14,8 +14,11 @@ while read -r name _; do
 	packages+=("$name")
 done < test-packages.txt
 
+# A package counts as installed when dpkg says so, or when a command of its name is on the PATH:
+# NodeSource's nodejs package brings its own npm and conflicts with Debian's npm package, so
+# installing "npm" there fails ("held broken packages") although npm is there.
 installed() {
-	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$'
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$' || command -v "$1" >/dev/null 2>&1
 }
 
 missing=()
