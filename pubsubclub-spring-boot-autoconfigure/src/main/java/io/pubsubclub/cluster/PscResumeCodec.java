@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 
+import io.pubsubclub.support.SessionListsJson;
+
 /**
  * The frames of PSC 1.2 (resume after a link drop, sessions named by a publish): the
  * 102 with an epoch, the 301 with a sequence number, 203 and 204. Decoding is called by
@@ -53,30 +55,10 @@ final class PscResumeCodec {
 
 	/**
 	 * Return the options element: the session lists and the WAMP v2 flag, each only when
-	 * present.
+	 * present ({@link SessionListsJson}, the same form as the Redis envelope's).
 	 */
 	static String sessions(@Nullable Collection<String> exclude, @Nullable Collection<String> eligible, boolean v2) {
-		StringBuilder json = new StringBuilder("{");
-		if (exclude != null) {
-			ids(json.append("\"exclude\":"), exclude);
-		}
-		if (eligible != null) {
-			ids(json.append((exclude != null) ? ",\"eligible\":" : "\"eligible\":"), eligible);
-		}
-		if (v2) {
-			json.append((json.length() > 1) ? ",\"v2\":true" : "\"v2\":true");
-		}
-		return json.append('}').toString();
-	}
-
-	private static void ids(StringBuilder json, Collection<String> ids) {
-		json.append('[');
-		boolean first = true;
-		for (String id : ids) {
-			json.append(first ? "" : ",").append(PscCodec.quote(id));
-			first = false;
-		}
-		json.append(']');
+		return SessionListsJson.options(exclude, eligible, v2);
 	}
 
 	static String resume(String epoch, long lastSeq, Collection<String> topics) {

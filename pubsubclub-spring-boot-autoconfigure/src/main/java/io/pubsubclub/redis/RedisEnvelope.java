@@ -11,6 +11,8 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.json.JsonFactory;
 
+import io.pubsubclub.support.SessionListsJson;
+
 /**
  * The text of one publish as it travels through Redis: a stream entry's {@code m} field
  * (its {@code n} field is its number in the topic's history), and the pub/sub message,
@@ -52,41 +54,11 @@ final class RedisEnvelope {
 		return sessions(exclude, eligible, false);
 	}
 
+	/**
+	 * Return the options object: the same form as PSC 1.2's 301 options ({@link SessionListsJson}).
+	 */
 	static String sessions(@Nullable Collection<String> exclude, @Nullable Collection<String> eligible, boolean v2) {
-		StringBuilder json = new StringBuilder("{");
-		if (exclude != null) {
-			ids(json.append("\"exclude\":"), exclude);
-		}
-		if (eligible != null) {
-			ids(json.append((exclude != null) ? ",\"eligible\":" : "\"eligible\":"), eligible);
-		}
-		if (v2) {
-			json.append((json.length() > 1) ? ",\"v2\":true" : "\"v2\":true");
-		}
-		return json.append('}').toString();
-	}
-
-	private static void ids(StringBuilder json, Collection<String> ids) {
-		json.append('[');
-		boolean first = true;
-		for (String id : ids) {
-			json.append(first ? "\"" : ",\"");
-			for (int i = 0; i < id.length(); i++) {
-				char c = id.charAt(i);
-				if (c == '"' || c == '\\') {
-					json.append('\\').append(c);
-				}
-				else if (c < 0x20) {
-					json.append(String.format("\\u%04x", (int) c));
-				}
-				else {
-					json.append(c);
-				}
-			}
-			json.append('"');
-			first = false;
-		}
-		json.append(']');
+		return SessionListsJson.options(exclude, eligible, v2);
 	}
 
 	/**
