@@ -3,8 +3,8 @@ package io.pubsubclub.cluster;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -21,12 +21,8 @@ class ClusterNodesTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(15);
 
-	private final TestNodes nodes = new TestNodes();
-
-	@AfterEach
-	void closeNodes() {
-		this.nodes.close();
-	}
+	@RegisterExtension
+	final TestNodes nodes = new TestNodes();
 
 	@ParameterizedTest(name = "producer {0}, consumer {1}")
 	@CsvSource({ "client, server", "server, client", "server, server", "client, client" })

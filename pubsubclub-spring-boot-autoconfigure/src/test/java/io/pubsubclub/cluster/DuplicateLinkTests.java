@@ -3,9 +3,9 @@ package io.pubsubclub.cluster;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -27,12 +27,8 @@ class DuplicateLinkTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(15);
 
-	private final TestNodes nodes = new TestNodes();
-
-	@AfterEach
-	void closeNodes() {
-		this.nodes.close();
-	}
+	@RegisterExtension
+	final TestNodes nodes = new TestNodes();
 
 	@ParameterizedTest(name = "producer {0}, consumer {1}")
 	@CsvSource({ "server, client", "client, server" })

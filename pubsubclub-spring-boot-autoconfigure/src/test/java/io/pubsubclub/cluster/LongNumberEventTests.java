@@ -2,8 +2,8 @@ package io.pubsubclub.cluster;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.pubsubclub.cluster.TestNodes.Node;
 
@@ -21,12 +21,8 @@ class LongNumberEventTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
-	private final TestNodes nodes = new TestNodes();
-
-	@AfterEach
-	void close() {
-		this.nodes.close();
-	}
+	@RegisterExtension
+	final TestNodes nodes = new TestNodes();
 
 	@Test
 	void eventsWithALongNumberOrPropertyNameAreDeliveredAndTheLinkStays() {

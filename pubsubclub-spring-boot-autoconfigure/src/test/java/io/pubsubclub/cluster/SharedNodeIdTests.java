@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -28,12 +28,8 @@ class SharedNodeIdTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(15);
 
-	private final TestNodes nodes = new TestNodes();
-
-	@AfterEach
-	void closeNodes() {
-		this.nodes.close();
-	}
+	@RegisterExtension
+	final TestNodes nodes = new TestNodes();
 
 	@ParameterizedTest(name = "producer {0}, consumer {1}")
 	@CsvSource({ "server, client", "client, server" })

@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import io.pubsubclub.autoconfigure.ClusterAutoConfiguration;
 
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -14,9 +17,10 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Starts cluster nodes as separate Spring contexts in this JVM, each with a
  * {@link TestSubscribers} in place of a WAMP server, and closes them all at the end
- * (through {@link TestBridgeContexts}).
+ * (through {@link TestBridgeContexts}): after each test when registered as an instance
+ * {@code @RegisterExtension} field, or when closed.
  */
-public final class TestNodes implements AutoCloseable {
+public final class TestNodes implements AutoCloseable, AfterEachCallback {
 
 	private final TestBridgeContexts contexts = new TestBridgeContexts();
 
@@ -37,6 +41,11 @@ public final class TestNodes implements AutoCloseable {
 	@Override
 	public void close() {
 		this.contexts.close();
+	}
+
+	@Override
+	public void afterEach(ExtensionContext context) {
+		close();
 	}
 
 	public record Node(ConfigurableApplicationContext context) {

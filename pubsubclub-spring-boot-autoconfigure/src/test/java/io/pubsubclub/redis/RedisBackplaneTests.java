@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.pubsubclub.cluster.TestSubscribers;
 
@@ -23,28 +23,21 @@ class RedisBackplaneTests {
 
 	private static final String TOPIC = "http://example.com/redis#t";
 
-	private final RedisServers redis = new RedisServers();
-
-	private final RedisTestNodes nodes = new RedisTestNodes();
+	@RegisterExtension
+	final RedisTestBed redis = new RedisTestBed();
 
 	private RedisServers.Server server;
 
 	@BeforeEach
 	void startRedis() throws Exception {
-		this.server = this.redis.start();
-	}
-
-	@AfterEach
-	void stop() {
-		this.nodes.close();
-		this.redis.close();
+		this.server = this.redis.servers.start();
 	}
 
 	@Test
 	void publishOnOneNodeReachesSubscribersOnTheOthersOnceAndInOrder() throws Exception {
-		RedisTestNodes.Node a = this.nodes.start(this.server.port());
-		RedisTestNodes.Node b = this.nodes.start(this.server.port());
-		RedisTestNodes.Node c = this.nodes.start(this.server.port());
+		RedisTestNodes.Node a = this.redis.nodes.start(this.server.port());
+		RedisTestNodes.Node b = this.redis.nodes.start(this.server.port());
+		RedisTestNodes.Node c = this.redis.nodes.start(this.server.port());
 		b.subscribers().subscribe(TOPIC);
 		c.subscribers().subscribe(TOPIC);
 		String channel = a.backplane().settings().channel(TOPIC);
@@ -71,8 +64,8 @@ class RedisBackplaneTests {
 
 	@Test
 	void channelIsUnsubscribedWhenTheLastLocalSubscriberLeaves() throws Exception {
-		RedisTestNodes.Node a = this.nodes.start(this.server.port());
-		RedisTestNodes.Node b = this.nodes.start(this.server.port());
+		RedisTestNodes.Node a = this.redis.nodes.start(this.server.port());
+		RedisTestNodes.Node b = this.redis.nodes.start(this.server.port());
 		String other = TOPIC + "-other";
 		b.subscribers().subscribe(TOPIC);
 		b.subscribers().subscribe(other);
@@ -89,8 +82,8 @@ class RedisBackplaneTests {
 
 	@Test
 	void sessionListsTravelWithTheEventAndLeaveOutThePublishersOwnSessions() throws Exception {
-		RedisTestNodes.Node a = this.nodes.start(this.server.port());
-		RedisTestNodes.Node b = this.nodes.start(this.server.port());
+		RedisTestNodes.Node a = this.redis.nodes.start(this.server.port());
+		RedisTestNodes.Node b = this.redis.nodes.start(this.server.port());
 		b.subscribers().subscribe(TOPIC);
 		await().atMost(WAIT).until(() -> live(b));
 		a.subscribers().publishNaming(TOPIC, "1", Set.of(TestSubscribers.LOCAL_SESSION, "remote-1"),
@@ -101,8 +94,8 @@ class RedisBackplaneTests {
 
 	@Test
 	void aMessageThatIsNotAPublishIsCountedAndDropped() throws Exception {
-		RedisTestNodes.Node a = this.nodes.start(this.server.port());
-		RedisTestNodes.Node b = this.nodes.start(this.server.port());
+		RedisTestNodes.Node a = this.redis.nodes.start(this.server.port());
+		RedisTestNodes.Node b = this.redis.nodes.start(this.server.port());
 		b.subscribers().subscribe(TOPIC);
 		await().atMost(WAIT).until(() -> live(b));
 		String channel = b.backplane().settings().channel(TOPIC);

@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.pubsubclub.cluster.transport.TestCertificates;
@@ -27,18 +27,11 @@ class RedisSecurityTests {
 
 	private static final String TOPIC = "http://example.com/redis#secure";
 
-	private final RedisServers redis = new RedisServers();
-
-	private final RedisTestNodes nodes = new RedisTestNodes();
+	@RegisterExtension
+	final RedisTestBed redis = new RedisTestBed();
 
 	@TempDir
 	Path dir;
-
-	@AfterEach
-	void stop() {
-		this.nodes.close();
-		this.redis.close();
-	}
 
 	@Test
 	void anAclUserWithAPasswordCarriesEventsAndAWrongPasswordIsNamed() throws Exception {
@@ -46,14 +39,14 @@ class RedisSecurityTests {
 		Path acl = this.dir.resolve("users.acl");
 		Files.writeString(acl, "user default off\n"
 				+ "user pubsub on >s3cret ~pubsubclub:* &pubsubclub:* +@all -@admin -@dangerous\n");
-		RedisServers.Server server = this.redis.start("--aclfile", acl.toString());
+		RedisServers.Server server = this.redis.servers.start("--aclfile", acl.toString());
 		assertThat(server.cli("PING")).contains("NOAUTH");
 		String[] credentials = { "spring.data.redis.username=pubsub", "spring.data.redis.password=s3cret" };
-		RedisTestNodes.Node a = this.nodes.start(server.port(), credentials);
-		RedisTestNodes.Node b = this.nodes.start(server.port(), credentials);
+		RedisTestNodes.Node a = this.redis.nodes.start(server.port(), credentials);
+		RedisTestNodes.Node b = this.redis.nodes.start(server.port(), credentials);
 		assertDelivery(a, b);
 
-		RedisTestNodes.Node wrong = this.nodes.start(server.port(), "spring.data.redis.username=pubsub",
+		RedisTestNodes.Node wrong = this.redis.nodes.start(server.port(), "spring.data.redis.username=pubsub",
 				"spring.data.redis.password=wrong");
 		// started (its local subscribers are served; it retries), its publishes counted as
 		// not sent, and the health's lastError says what to check
@@ -73,15 +66,15 @@ class RedisSecurityTests {
 		Path key = Files.writeString(this.dir.resolve("server.key"), serverIdentity.privateKeyPem());
 		Path caFile = Files.writeString(this.dir.resolve("ca.crt"), TestCertificates.pem(ca));
 		// clients must show a certificate of the CA too (redis-server's default)
-		RedisServers.Server server = this.redis.startTls(certificate, key, caFile);
+		RedisServers.Server server = this.redis.servers.startTls(certificate, key, caFile);
 		assertThat(server.cli("--tls", "--cacert", caFile.toString(), "--cert", certificate.toString(), "--key",
 				key.toString(), "CONFIG", "GET", "port"))
 			.as("no plain-text port")
 			.isEqualTo("port\n0\n");
 		List<String> properties = new ArrayList<>(TestCertificates.bundle("redis", ca.client(), ca));
 		properties.add("spring.data.redis.ssl.bundle=redis");
-		RedisTestNodes.Node a = this.nodes.start(server.port(), properties.toArray(String[]::new));
-		RedisTestNodes.Node b = this.nodes.start(server.port(), properties.toArray(String[]::new));
+		RedisTestNodes.Node a = this.redis.nodes.start(server.port(), properties.toArray(String[]::new));
+		RedisTestNodes.Node b = this.redis.nodes.start(server.port(), properties.toArray(String[]::new));
 		assertDelivery(a, b);
 		// the plain-text client is refused on the TLS port: nothing there speaks plain RESP
 		assertThat(server.cli("PING")).doesNotContain("PONG");

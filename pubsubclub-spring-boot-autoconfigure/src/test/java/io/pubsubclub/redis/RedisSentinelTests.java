@@ -6,8 +6,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -26,26 +26,19 @@ class RedisSentinelTests {
 
 	private static final String MASTER = "pubsubclub-master";
 
-	private final RedisServers redis = new RedisServers();
-
-	private final RedisTestNodes nodes = new RedisTestNodes();
-
-	@AfterEach
-	void stop() {
-		this.nodes.close();
-		this.redis.close();
-	}
+	@RegisterExtension
+	final RedisTestBed redis = new RedisTestBed();
 
 	@Test
 	void eventsCrossThroughSentinelAndAFailoverLosesNoneOrReportsAGap() throws Exception {
-		RedisServers.Server master = this.redis.start();
-		RedisServers.Server replica = this.redis.start("--replicaof", "127.0.0.1", Integer.toString(master.port()));
+		RedisServers.Server master = this.redis.servers.start();
+		RedisServers.Server replica = this.redis.servers.start("--replicaof", "127.0.0.1", Integer.toString(master.port()));
 		await().atMost(WAIT).until(() -> master.cli("INFO", "replication").contains("connected_slaves:1"));
-		RedisServers.Server sentinel = this.redis.startSentinel(MASTER, master.port(), 1, 1000);
+		RedisServers.Server sentinel = this.redis.servers.startSentinel(MASTER, master.port(), 1, 1000);
 		String[] properties = { "spring.data.redis.sentinel.master=" + MASTER,
 				"spring.data.redis.sentinel.nodes=127.0.0.1:" + sentinel.port() };
-		RedisTestNodes.Node a = this.nodes.start(master.port(), properties);
-		RedisTestNodes.Node b = this.nodes.start(master.port(), properties);
+		RedisTestNodes.Node a = this.redis.nodes.start(master.port(), properties);
+		RedisTestNodes.Node b = this.redis.nodes.start(master.port(), properties);
 		assertThat(b.state().endpoint()).contains("sentinel master " + MASTER);
 		b.subscribers().subscribe(TOPIC);
 		await().atMost(WAIT).until(() -> b.state().connected() && b.state().channels() == 1 && b.state().recovering() == 0);

@@ -8,8 +8,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.lettuce.core.cluster.SlotHash;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -22,23 +22,16 @@ class RedisShardedTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(60);
 
-	private final RedisServers redis = new RedisServers();
-
-	private final RedisTestNodes nodes = new RedisTestNodes();
-
-	@AfterEach
-	void stop() {
-		this.nodes.close();
-		this.redis.close();
-	}
+	@RegisterExtension
+	final RedisTestBed redis = new RedisTestBed();
 
 	@Test
 	void topicsOnEveryShardReachTheOtherNodeAndLeaveTheirShardWhenUnsubscribed() throws Exception {
-		List<RedisServers.Server> masters = this.redis.startCluster(3);
+		List<RedisServers.Server> masters = this.redis.servers.startCluster(3);
 		String clusterNodes = masters.stream().map((m) -> "127.0.0.1:" + m.port()).collect(Collectors.joining(","));
 		String[] properties = { "spring.data.redis.cluster.nodes=" + clusterNodes, "pubsubclub.redis.mode=sharded" };
-		RedisTestNodes.Node a = this.nodes.start(masters.get(0).port(), properties);
-		RedisTestNodes.Node b = this.nodes.start(masters.get(0).port(), properties);
+		RedisTestNodes.Node a = this.redis.nodes.start(masters.get(0).port(), properties);
+		RedisTestNodes.Node b = this.redis.nodes.start(masters.get(0).port(), properties);
 		RedisBackplaneSettings settings = b.backplane().settings();
 		// three topics in the slot range of each master redis-cli gives three masters
 		List<String> topics = new ArrayList<>();
