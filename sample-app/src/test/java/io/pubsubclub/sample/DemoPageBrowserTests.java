@@ -1,24 +1,18 @@
 package io.pubsubclub.sample;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -40,52 +34,20 @@ class DemoPageBrowserTests {
 
 	private static final long NODE_A_ID = 1_000_001;
 
-	private static final Path ARTIFACTS = Path.of("target", "browser-tests");
-
-	private static ConfigurableApplicationContext nodeA;
-
-	private static ConfigurableApplicationContext nodeB;
-
-	private static Chromium chromium;
-
-	private final List<DemoPage> pages = new ArrayList<>();
-
-	@BeforeAll
-	static void start() throws IOException {
-		chromium = Chromium.start(ARTIFACTS);
-		ConfigurableApplicationContext[] nodes = DemoNodes.startClusteredPair("--pubsubclub.node-id=" + NODE_A_ID);
-		nodeA = nodes[0];
-		nodeB = nodes[1];
-	}
-
-	@AfterAll
-	static void stop() {
-		try {
-			if (chromium != null) {
-				chromium.close();
-			}
-		}
-		finally {
-			DemoNodes.close(nodeA, nodeB);
-		}
-	}
-
-	@AfterEach
-	void closePages(TestInfo test) throws IOException {
-		DemoPage.screenshotAndClose(chromium.driver(), this.pages, ARTIFACTS, test.getTestMethod().orElseThrow().getName());
-	}
+	@RegisterExtension
+	static final DemoBrowser demo = new DemoBrowser("", "--pubsubclub.node-id=" + NODE_A_ID);
 
 	@Test
 	void pageConnectsToTheNodeServingItOverWamp() {
-		DemoPage page = openPage(nodeA).awaitConnectedTo(label(nodeA));
+		DemoPage page = demo.openPage(demo.nodeA()).awaitConnectedTo(label(demo.nodeA()));
 		assertThat(page.sessionId()).isNotBlank();
-		assertThat(page.statusText()).contains("ws://" + label(nodeA) + "/wamp", page.sessionId());
+		assertThat(page.statusText()).contains("ws://" + label(demo.nodeA()) + "/wamp", page.sessionId());
 	}
 
 	@Test
 	void eventPublishedThroughTheRpcShowsOnAnotherPageButNotOnTheCallers() {
-		DemoPage publisher = openPage(nodeA).awaitConnectedTo(label(nodeA));
-		DemoPage subscriber = openPage(nodeA).awaitConnectedTo(label(nodeA));
+		DemoPage publisher = demo.openPage(demo.nodeA()).awaitConnectedTo(label(demo.nodeA()));
+		DemoPage subscriber = demo.openPage(demo.nodeA()).awaitConnectedTo(label(demo.nodeA()));
 		publisher.subscribe(TOPIC);
 		subscriber.subscribe(TOPIC);
 		String text = "rpc " + UUID.randomUUID();
@@ -98,9 +60,9 @@ class DemoPageBrowserTests {
 				assertThat(subscriber.events()).anySatisfy((event) -> {
 					assertThat(event.text()).startsWith(text);
 					assertThat(event.topic()).isEqualTo(TOPIC);
-					assertThat(event.via()).isEqualTo(label(nodeA));
-					assertThat(event.viaShown()).contains(label(nodeA));
-					assertThat(event.origin()).isEqualTo(label(nodeA));
+					assertThat(event.via()).isEqualTo(label(demo.nodeA()));
+					assertThat(event.viaShown()).contains(label(demo.nodeA()));
+					assertThat(event.origin()).isEqualTo(label(demo.nodeA()));
 				});
 			});
 		await("RPC result").atMost(DemoPage.TIMEOUT)
@@ -110,8 +72,8 @@ class DemoPageBrowserTests {
 
 	@Test
 	void directPublishShowsOnAnotherPageAndOnThePublishersWhenItAsks() {
-		DemoPage publisher = openPage(nodeA).awaitConnectedTo(label(nodeA));
-		DemoPage subscriber = openPage(nodeA).awaitConnectedTo(label(nodeA));
+		DemoPage publisher = demo.openPage(demo.nodeA()).awaitConnectedTo(label(demo.nodeA()));
+		DemoPage subscriber = demo.openPage(demo.nodeA()).awaitConnectedTo(label(demo.nodeA()));
 		publisher.subscribe(TOPIC);
 		subscriber.subscribe(TOPIC);
 		String text = "direct " + UUID.randomUUID();
@@ -123,8 +85,8 @@ class DemoPageBrowserTests {
 				for (DemoPage page : List.of(subscriber, publisher)) {
 					assertThat(page.events()).anySatisfy((event) -> {
 						assertThat(event.text()).startsWith(text);
-						assertThat(event.via()).isEqualTo(label(nodeA));
-						assertThat(event.origin()).isEqualTo(label(nodeA));
+						assertThat(event.via()).isEqualTo(label(demo.nodeA()));
+						assertThat(event.origin()).isEqualTo(label(demo.nodeA()));
 					});
 				}
 			});
@@ -132,8 +94,8 @@ class DemoPageBrowserTests {
 
 	@Test
 	void eventPublishedOnNodeAShowsOnNodeBsPageWithTheNodeItCameThroughAndWasPublishedOn() {
-		DemoPage pageA = openPage(nodeA).awaitConnectedTo(label(nodeA));
-		DemoPage pageB = openPage(nodeB).awaitConnectedTo(label(nodeB));
+		DemoPage pageA = demo.openPage(demo.nodeA()).awaitConnectedTo(label(demo.nodeA()));
+		DemoPage pageB = demo.openPage(demo.nodeB()).awaitConnectedTo(label(demo.nodeB()));
 		pageB.subscribe(TOPIC);
 		String text = "across " + UUID.randomUUID();
 
@@ -145,23 +107,24 @@ class DemoPageBrowserTests {
 				assertThat(pageB.events()).anySatisfy((event) -> {
 					assertThat(event.text()).startsWith(text);
 					assertThat(event.topic()).isEqualTo(TOPIC);
-					assertThat(event.via()).isEqualTo(label(nodeB));
-					assertThat(event.viaShown()).contains(label(nodeB));
-					assertThat(event.origin()).isEqualTo(label(nodeA));
-					assertThat(event.originShown()).contains(label(nodeA));
+					assertThat(event.via()).isEqualTo(label(demo.nodeB()));
+					assertThat(event.viaShown()).contains(label(demo.nodeB()));
+					assertThat(event.origin()).isEqualTo(label(demo.nodeA()));
+					assertThat(event.originShown()).contains(label(demo.nodeA()));
 				});
 			});
 	}
 
 	@Test
 	void pageMovesToTheOtherNodeWithItsSubscriptionsAndGetsWhatTheRpcPublishedOnTheFirst() {
-		DemoPage moving = openPage(nodeA, "?other=http://" + label(nodeB)).awaitConnectedTo(label(nodeA));
+		DemoPage moving = demo.openPage(demo.nodeA(), "?other=http://" + label(demo.nodeB()))
+			.awaitConnectedTo(label(demo.nodeA()));
 		moving.subscribe(TOPIC);
 		moving.connectToOther();
-		moving.awaitConnectedTo(label(nodeB));
+		moving.awaitConnectedTo(label(demo.nodeB()));
 		await("subscription carried to node B").atMost(DemoPage.TIMEOUT)
 			.untilAsserted(() -> assertThat(moving.subscriptions()).containsEntry(TOPIC, true));
-		DemoPage publisher = openPage(nodeA).awaitConnectedTo(label(nodeA));
+		DemoPage publisher = demo.openPage(demo.nodeA()).awaitConnectedTo(label(demo.nodeA()));
 		String text = "moved " + UUID.randomUUID();
 
 		AtomicInteger attempt = new AtomicInteger();
@@ -170,8 +133,8 @@ class DemoPageBrowserTests {
 				publisher.publishThroughRpc(TOPIC, text + " #" + attempt.incrementAndGet());
 				assertThat(moving.events()).anySatisfy((event) -> {
 					assertThat(event.text()).startsWith(text);
-					assertThat(event.via()).isEqualTo(label(nodeB));
-					assertThat(event.origin()).isEqualTo(label(nodeA));
+					assertThat(event.via()).isEqualTo(label(demo.nodeB()));
+					assertThat(event.origin()).isEqualTo(label(demo.nodeA()));
 				});
 			});
 	}
@@ -179,7 +142,7 @@ class DemoPageBrowserTests {
 	@Test
 	@SuppressWarnings("unchecked")
 	void wamp1ClientSpeaksCuriesCallErrorsReceiverListsAndUnsubscribe() {
-		DemoPage page = openPage(nodeA).awaitConnectedTo(label(nodeA));
+		DemoPage page = demo.openPage(demo.nodeA()).awaitConnectedTo(label(demo.nodeA()));
 		Map<String, Object> outcome = page.runAsync("""
 				const [url, done] = arguments;
 				const topic = 'http://example.com/demo#lists';
@@ -211,7 +174,7 @@ class DemoPageBrowserTests {
 					a.close();
 					b.close();
 					return { a: got.a, b: got.b, errorName: error && error.name, errorUri: error && error.uri };
-				})().then(done, (e) => done({ failure: String(e) }));""", "ws://" + label(nodeA) + "/wamp");
+				})().then(done, (e) => done({ failure: String(e) }));""", "ws://" + label(demo.nodeA()) + "/wamp");
 		String topic = "http://example.com/demo#lists ";
 		assertThat(outcome).doesNotContainKey("failure");
 		assertThat(outcome.get("errorName")).isEqualTo("CallError");
@@ -224,7 +187,7 @@ class DemoPageBrowserTests {
 
 	@Test
 	void pageLogsInWithWampCraLikeAutobahnJsAndShowsThePermissions() {
-		DemoPage page = openPage(nodeA).awaitConnectedTo(label(nodeA));
+		DemoPage page = demo.openPage(demo.nodeA()).awaitConnectedTo(label(demo.nodeA()));
 		page.logIn("demo", "wrong secret");
 		assertThat(page.awaitAuthState("failed")).contains("http://api.wamp.ws/error#invalid-signature");
 		// a failed attempt does not end the session: log in again on it (salted: authextra, deriveKey)
@@ -244,7 +207,7 @@ class DemoPageBrowserTests {
 	@Test
 	@SuppressWarnings("unchecked")
 	void wamp1ClientAuthenticatesAndItsPermissionsHold() {
-		DemoPage page = openPage(nodeA).awaitConnectedTo(label(nodeA));
+		DemoPage page = demo.openPage(demo.nodeA()).awaitConnectedTo(label(demo.nodeA()));
 		Map<String, Object> outcome = page.runAsync("""
 				const [url, done] = arguments;
 				const topic = 'http://example.com/demo#chat';
@@ -274,7 +237,7 @@ class DemoPageBrowserTests {
 					viewer.close();
 					other.close();
 					return { derived, challenge: JSON.parse(challenge), permissions, refused, got, unknown };
-				})().then(done, (e) => done({ failure: String(e) }));""", "ws://" + label(nodeA) + "/wamp");
+				})().then(done, (e) => done({ failure: String(e) }));""", "ws://" + label(demo.nodeA()) + "/wamp");
 		assertThat(outcome).doesNotContainKey("failure");
 		// WebCrypto's PBKDF2 gives what CryptoJS (AutobahnJS's deriveKey) and Python give
 		assertThat(outcome.get("derived")).isEqualTo("rjQPBggLoWSPogUOGXzBixkVYqG77euvh4Jk9gjUALc=");
@@ -290,8 +253,8 @@ class DemoPageBrowserTests {
 	@Test
 	@SuppressWarnings("unchecked")
 	void clusterViewShowsTheConnectedNodesIdAndLinks() throws Exception {
-		assertThat(actuatorStatus(nodeA)).isEqualTo(200);
-		DemoPage page = openPage(nodeA).awaitConnectedTo(label(nodeA));
+		assertThat(actuatorStatus(demo.nodeA())).isEqualTo(200);
+		DemoPage page = demo.openPage(demo.nodeA()).awaitConnectedTo(label(demo.nodeA()));
 		await("cluster view").atMost(DemoPage.TIMEOUT).untilAsserted(() -> {
 			Map<String, Object> view = page.clusterView();
 			String text = (String) view.get("text");
@@ -309,7 +272,7 @@ class DemoPageBrowserTests {
 	void clusterViewSaysTheEndpointIsAbsentOnANodeThatDoesNotExposeIt() throws Exception {
 		try (ConfigurableApplicationContext plain = startNode(false, "--pubsubclub.server.port=0")) {
 			assertThat(actuatorStatus(plain)).isEqualTo(404);
-			DemoPage page = openPage(plain).awaitConnectedTo(label(plain));
+			DemoPage page = demo.openPage(plain).awaitConnectedTo(label(plain));
 			await("cluster view").atMost(DemoPage.TIMEOUT).untilAsserted(() -> {
 				Map<String, Object> view = page.clusterView();
 				String text = (String) view.get("text");
@@ -324,16 +287,6 @@ class DemoPageBrowserTests {
 			.send(HttpRequest.newBuilder(URI.create("http://" + label(node) + "/actuator/pubsubclub")).build(),
 					BodyHandlers.discarding())
 			.statusCode();
-	}
-
-	private DemoPage openPage(ConfigurableApplicationContext node) {
-		return openPage(node, "");
-	}
-
-	private DemoPage openPage(ConfigurableApplicationContext node, String query) {
-		DemoPage page = DemoPage.open(chromium.driver(), "http://" + label(node) + "/" + query, !this.pages.isEmpty());
-		this.pages.add(page);
-		return page;
 	}
 
 }

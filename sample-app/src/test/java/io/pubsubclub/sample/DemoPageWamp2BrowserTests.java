@@ -1,22 +1,15 @@
 package io.pubsubclub.sample;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.json.JsonParserFactory;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import static io.pubsubclub.sample.DemoNodes.label;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,41 +32,8 @@ class DemoPageWamp2BrowserTests {
 	/** The same topic, as the sample's topic-prefixes name it for v2 clients. */
 	private static final String V2_TOPIC = "com.example.demo.chat";
 
-	private static final Path ARTIFACTS = Path.of("target", "browser-tests");
-
-	private static ConfigurableApplicationContext nodeA;
-
-	private static ConfigurableApplicationContext nodeB;
-
-	private static Chromium chromium;
-
-	private final List<DemoPage> pages = new ArrayList<>();
-
-	@BeforeAll
-	static void start() throws IOException {
-		chromium = Chromium.start(ARTIFACTS);
-		ConfigurableApplicationContext[] nodes = DemoNodes.startClusteredPair();
-		nodeA = nodes[0];
-		nodeB = nodes[1];
-	}
-
-	@AfterAll
-	static void stop() {
-		try {
-			if (chromium != null) {
-				chromium.close();
-			}
-		}
-		finally {
-			DemoNodes.close(nodeA, nodeB);
-		}
-	}
-
-	@AfterEach
-	void closePages(TestInfo test) throws IOException {
-		DemoPage.screenshotAndClose(chromium.driver(), this.pages, ARTIFACTS,
-				"wamp2-" + test.getTestMethod().orElseThrow().getName());
-	}
+	@RegisterExtension
+	static final DemoBrowser demo = new DemoBrowser("wamp2-");
 
 	@Test
 	void v2ClientOnNodeBGetsWhatTheV1ClientPublishesOnNodeAAsItsOneArgument() {
@@ -88,14 +48,14 @@ class DemoPageWamp2BrowserTests {
 				page.publishDirectly(V1_TOPIC, text + " #" + attempt.incrementAndGet(), false);
 				assertThat(page.v2Events()).anySatisfy((event) -> {
 					assertThat(event.topic()).isEqualTo(V2_TOPIC);
-					assertThat(event.via()).isEqualTo(label(nodeB));
-					assertThat(event.origin()).isEqualTo(label(nodeA));
+					assertThat(event.via()).isEqualTo(label(demo.nodeB()));
+					assertThat(event.origin()).isEqualTo(label(demo.nodeA()));
 					assertThat(event.kwargs()).as("no ArgumentsKw").isEmpty();
 					List<Object> args = JsonParserFactory.getJsonParser().parseList(event.args());
 					assertThat(args).singleElement().satisfies((e) -> {
 						assertThat(e).isInstanceOf(Map.class);
 						assertThat((String) ((Map<?, ?>) e).get("text")).startsWith(text);
-						assertThat(((Map<?, ?>) ((Map<?, ?>) e).get("origin")).get("node")).isEqualTo(label(nodeA));
+						assertThat(((Map<?, ?>) ((Map<?, ?>) e).get("origin")).get("node")).isEqualTo(label(demo.nodeA()));
 					});
 				});
 			});
@@ -116,12 +76,12 @@ class DemoPageWamp2BrowserTests {
 				assertThat(page.events()).anySatisfy((event) -> {
 					assertThat(event.text()).startsWith(text);
 					assertThat(event.topic()).isEqualTo(V1_TOPIC);
-					assertThat(event.via()).isEqualTo(label(nodeA));
-					assertThat(event.origin()).isEqualTo(label(nodeB));
+					assertThat(event.via()).isEqualTo(label(demo.nodeA()));
+					assertThat(event.origin()).isEqualTo(label(demo.nodeB()));
 				});
 			});
 		await("PUBLISHED").atMost(DemoPage.TIMEOUT)
-			.untilAsserted(() -> assertThat(page.v2PublishResult()).startsWith("Published on " + label(nodeB)));
+			.untilAsserted(() -> assertThat(page.v2PublishResult()).startsWith("Published on " + label(demo.nodeB())));
 
 		String wrapped = "kwargs " + UUID.randomUUID();
 		page.v2Publish(V2_TOPIC, wrapped, true, false);
@@ -132,7 +92,7 @@ class DemoPageWamp2BrowserTests {
 					assertThat(wrapper).containsOnlyKeys("args", "kwargs");
 					assertThat(wrapper.get("args")).isEqualTo(List.of(wrapped));
 					assertThat(((Map<?, ?>) ((Map<?, ?>) wrapper.get("kwargs")).get("origin")).get("node"))
-						.isEqualTo(label(nodeB));
+						.isEqualTo(label(demo.nodeB()));
 				}));
 		// neither v2 publish came back to the v2 client that made it (exclude_me)
 		assertThat(page.v2Events()).isEmpty();
@@ -141,7 +101,7 @@ class DemoPageWamp2BrowserTests {
 	@Test
 	void v2ClientsOnTwoNodesGetEachOthersArgsAndKwargsExactly() {
 		DemoPage onB = openPageOnAWithV2OnB();
-		DemoPage onA = openPage(nodeA, "").awaitV2ConnectedTo(label(nodeA));
+		DemoPage onA = demo.openPage(demo.nodeA(), "").awaitV2ConnectedTo(label(demo.nodeA()));
 		onA.v2Subscribe(V2_TOPIC);
 		String text = "v2 to v2 " + UUID.randomUUID();
 
@@ -150,8 +110,8 @@ class DemoPageWamp2BrowserTests {
 			.untilAsserted(() -> {
 				onB.v2Publish(V2_TOPIC, text + " #" + attempt.incrementAndGet(), true, false);
 				assertThat(onA.v2Events()).anySatisfy((event) -> {
-					assertThat(event.via()).isEqualTo(label(nodeA));
-					assertThat(event.origin()).isEqualTo(label(nodeB));
+					assertThat(event.via()).isEqualTo(label(demo.nodeA()));
+					assertThat(event.origin()).isEqualTo(label(demo.nodeB()));
 					assertThat(JsonParserFactory.getJsonParser().parseList(event.args())).singleElement()
 						.asString()
 						.startsWith(text);
@@ -162,14 +122,9 @@ class DemoPageWamp2BrowserTests {
 
 	/** A page on node A whose v1 client is on A and whose v2 client is on B ("Other node"). */
 	private DemoPage openPageOnAWithV2OnB() {
-		return openPage(nodeA, "?other=http://" + label(nodeB)).awaitConnectedTo(label(nodeA))
-			.awaitV2ConnectedTo(label(nodeB));
-	}
-
-	private DemoPage openPage(ConfigurableApplicationContext node, String query) {
-		DemoPage page = DemoPage.open(chromium.driver(), "http://" + label(node) + "/" + query, !this.pages.isEmpty());
-		this.pages.add(page);
-		return page;
+		return demo.openPage(demo.nodeA(), "?other=http://" + label(demo.nodeB()))
+			.awaitConnectedTo(label(demo.nodeA()))
+			.awaitV2ConnectedTo(label(demo.nodeB()));
 	}
 
 }
