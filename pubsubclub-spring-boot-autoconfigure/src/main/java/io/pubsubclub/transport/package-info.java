@@ -2,15 +2,21 @@
  * The starter's own WebSocket transport, used by the WAMP endpoint and by the cluster
  * server's accepted links (it knows neither protocol: a connection hands complete text
  * messages to a {@link org.springframework.web.socket.WebSocketHandler}): RFC 6455 over
- * the Servlet API's HTTP upgrade and non-blocking I/O, so that a session costs little more than its socket
- * (no per-session message, decoding and encoding buffers) and an EVENT is encoded once
- * for all its subscribers and written to each in batches.
+ * Tomcat's HTTP upgrade and non-blocking socket, so that a session costs little more than
+ * its socket (no per-session message, decoding and encoding buffers) and an EVENT is
+ * encoded once for all its subscribers and written to each in batches. It drives Tomcat's
+ * internal upgrade handler, not the Servlet upgrade API, which on Tomcat 11 can neither
+ * close a silent peer's socket from a timer nor stop reading without spinning (measured,
+ * docs/tuning.md); hence the version check in
+ * {@link io.pubsubclub.transport.TomcatUpgradeStrategy}.
  * <p>
  * Classes: {@link io.pubsubclub.transport.TomcatConnection} (a connection's lifecycle,
- * from Tomcat's events to the handler's, and its closing: handshake, failure, a slow
- * consumer's cut with its grace), {@link io.pubsubclub.transport.ConnectionReader} (the
+ * from Tomcat's events to the handler's), {@link io.pubsubclub.transport.ConnectionCloser}
+ * (its closing: handshake, failure, a slow consumer's cut with its grace, the one close of
+ * the socket), {@link io.pubsubclub.transport.ConnectionReader} (the
  * read loop and what each frame does), {@link io.pubsubclub.transport.ConnectionSender}
- * (sending within the limits), {@link io.pubsubclub.transport.FrameReader}
+ * (sending within the limits), {@link io.pubsubclub.transport.CloseFrames} (close frames'
+ * payloads, for both sides), {@link io.pubsubclub.transport.FrameReader}
  * (decoding, with {@link io.pubsubclub.transport.Utf8Validator}),
  * {@link io.pubsubclub.transport.FrameWriter} (the queue and the non-blocking writes),
  * {@link io.pubsubclub.transport.WriteBatch} (writes deferred to the end of a run of
