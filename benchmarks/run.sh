@@ -8,6 +8,7 @@
 #                      [--configs 100x100,100x1000] [--offered EVENTS_PER_S] [--sample-app JAR]
 #                      [--server-opts "-Dx=y --spring.prop=v"]  # extra options for every server JVM
 #                      [--wamp2]  # WAMP v2 clients (wamp.2.json) on (1) and (2) instead of v1
+#                      [--latency-trace DIR]  # every latency sample (due, arrived: System.nanoTime) to DIR/ROW.tsv
 #   benchmarks/run.sh --backplane [--nodes 2,4] [--backplanes mesh,pubsub,...] [--offered 1000,100]
 #                      # mesh vs Redis (pubsub, sharded on a 3-master Redis Cluster), history on/off
 #   benchmarks/run.sh --jmh [JMH ARGS...]     # the JMH benchmarks instead
