@@ -104,7 +104,7 @@ final class Wamp2Broker {
 	void publish(WampServerSession session, Wamp2State state, Wamp2PublishReader.Publish publish,
 			Wamp2Dispatcher out) {
 		this.metrics.messageIn(Wamp2MessageType.PUBLISH);
-		Wamp2PublishReader.Options options = publish.options();
+		Wamp2PublishOptions options = publish.options();
 		boolean ack = options.acknowledge();
 		long request = publish.request();
 		if (!options.valid()) {

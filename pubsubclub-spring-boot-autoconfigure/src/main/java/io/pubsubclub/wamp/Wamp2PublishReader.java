@@ -1,8 +1,5 @@
 package io.pubsubclub.wamp;
 
-import java.util.HashSet;
-import java.util.Set;
-
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -33,13 +30,15 @@ import io.pubsubclub.wamp.WampServerMetrics.BadFrame;
  * protocol violation);</li>
  * <li>an option of the wrong kind ({@code acknowledge}, {@code exclude_me},
  * {@code disclose_me} not a boolean, {@code exclude}/{@code eligible} not a list of ids,
- * the authid/authrole lists not lists of strings): {@link Options#valid()} false, the
- * publish then refused by {@link Wamp2Broker}; a repeated option counts as its last value
- * (as a tree keeps it); any other option is skipped unread.</li>
+ * the authid/authrole lists not lists of strings): {@link Wamp2PublishOptions#valid()}
+ * false, the publish then refused by {@link Wamp2Broker}; a repeated option counts as its
+ * last value (as a tree keeps it); any other option is skipped unread.</li>
  * </ul>
- * Arguments and ArgumentsKw keep their text as sent, whitespace and escapes included
- * (JSON that means the same as what the tree path wrote; a duplicate key of ArgumentsKw is
- * passed on rather than dropped). That takes a mapper that reads standard JSON only: with
+ * Arguments and ArgumentsKw keep their text as sent, whitespace, escapes and numbers
+ * included: every subscriber gets the values the publisher sent (the tree path wrote a
+ * number past a double's range as the string {@code "Infinity"} and cut others to a
+ * double's precision), and a duplicate key of ArgumentsKw is passed on rather than
+ * dropped. An escaped lone surrogate stays escaped, so every frame can be sent. That takes a mapper that reads standard JSON only: with
  * any {@link JsonReadFeature} {@code ALLOW_...} enabled, a value may hold what no other JSON
  * reader takes (a comment, a single quote), so each of the two is then read as a tree and
  * written again by the mapper, with lone surrogates escaped, as before.
@@ -56,8 +55,6 @@ final class Wamp2PublishReader {
 
 	/** Why a PUBLISH of the wrong shape is a protocol violation. */
 	static final String SHAPE = "PUBLISH must be [16, Request|id, Options|dict, Topic|uri(, Arguments|list(, ArgumentsKw|dict))]";
-
-	private static final Set<String> INVALID = Set.of("\u0000invalid");
 
 	private final JsonMapper jsonMapper;
 
@@ -120,11 +117,11 @@ final class Wamp2PublishReader {
 			// the caller found the type already
 			throw new Malformed(BadFrame.NOT_ARRAY, "not a JSON array with the integer 16 first");
 		}
-		long request = id(parser, parser.nextToken());
+		long request = Wamp2PublishOptions.id(parser, parser.nextToken());
 		if (request < 0 || parser.nextToken() != JsonToken.START_OBJECT) {
 			throw shape();
 		}
-		Options options = options(parser);
+		Wamp2PublishOptions options = Wamp2PublishOptions.read(parser);
 		if (parser.nextToken() != JsonToken.VALUE_STRING) {
 			throw shape();
 		}
@@ -188,7 +185,7 @@ final class Wamp2PublishReader {
 	 * The rare case of a mapper that reads more than standard JSON: Arguments and
 	 * ArgumentsKw as the mapper writes them, as the tree path did.
 	 */
-	private Publish rewritten(long request, Options options, String topic, @Nullable Arguments arguments,
+	private Publish rewritten(long request, Wamp2PublishOptions options, String topic, @Nullable Arguments arguments,
 			@Nullable String argumentsKw, String payload) {
 		boolean escape = LoneSurrogates.possibleIn(payload);
 		JsonNode args = (arguments != null) ? this.jsonMapper.readTree(arguments.text()) : null;
@@ -204,114 +201,8 @@ final class Wamp2PublishReader {
 		return escape ? LoneSurrogates.escape(text) : text;
 	}
 
-	/**
-	 * Read Options, at its START_OBJECT, up to its END_OBJECT.
-	 */
-	private static Options options(JsonParser parser) {
-		Boolean acknowledge = Boolean.FALSE;
-		Boolean excludeMe = Boolean.TRUE;
-		Boolean discloseMe = Boolean.FALSE;
-		Set<String> exclude = null;
-		Set<String> eligible = null;
-		Set<String> excludeAuthid = null;
-		Set<String> eligibleAuthid = null;
-		Set<String> excludeAuthrole = null;
-		Set<String> eligibleAuthrole = null;
-		String name;
-		while ((name = parser.nextName()) != null) {
-			JsonToken value = parser.nextToken();
-			switch (name) {
-				case "acknowledge" -> acknowledge = bool(parser, value);
-				case "exclude_me" -> excludeMe = bool(parser, value);
-				case "disclose_me" -> discloseMe = bool(parser, value);
-				case "exclude" -> exclude = ids(parser, value);
-				case "eligible" -> eligible = ids(parser, value);
-				case "exclude_authid" -> excludeAuthid = strings(parser, value);
-				case "eligible_authid" -> eligibleAuthid = strings(parser, value);
-				case "exclude_authrole" -> excludeAuthrole = strings(parser, value);
-				case "eligible_authrole" -> eligibleAuthrole = strings(parser, value);
-				default -> parser.skipChildren();
-			}
-		}
-		boolean valid = acknowledge != null && excludeMe != null && discloseMe != null && exclude != INVALID
-				&& eligible != INVALID && excludeAuthid != INVALID && eligibleAuthid != INVALID
-				&& excludeAuthrole != INVALID && eligibleAuthrole != INVALID;
-		if (!valid) {
-			return new Options(false, Boolean.TRUE.equals(acknowledge), false, false, null, null, null);
-		}
-		WampPublication.AuthFilter authFilter = (excludeAuthid == null && eligibleAuthid == null
-				&& excludeAuthrole == null && eligibleAuthrole == null) ? null
-						: new WampPublication.AuthFilter(excludeAuthid, eligibleAuthid, excludeAuthrole,
-								eligibleAuthrole);
-		return new Options(true, acknowledge, excludeMe, discloseMe, exclude, eligible, authFilter);
-	}
-
-	/** A boolean option: {@code null} when it is not a boolean. */
-	private static @Nullable Boolean bool(JsonParser parser, JsonToken value) {
-		if (value == JsonToken.VALUE_TRUE || value == JsonToken.VALUE_FALSE) {
-			return value == JsonToken.VALUE_TRUE;
-		}
-		parser.skipChildren();
-		return null;
-	}
-
-	/** A list of session ids as their decimal strings; {@link #INVALID} when not that. */
-	private static Set<String> ids(JsonParser parser, JsonToken value) {
-		if (value != JsonToken.START_ARRAY) {
-			parser.skipChildren();
-			return INVALID;
-		}
-		Set<String> ids = new HashSet<>();
-		boolean valid = true;
-		JsonToken token;
-		while ((token = next(parser)) != JsonToken.END_ARRAY) {
-			long id = id(parser, token);
-			if (id < 0) {
-				valid = false;
-				parser.skipChildren();
-			}
-			else if (valid) {
-				ids.add(Long.toString(id));
-			}
-		}
-		return valid ? ids : INVALID;
-	}
-
-	/** A list of strings; {@link #INVALID} when not that. */
-	private static Set<String> strings(JsonParser parser, JsonToken value) {
-		if (value != JsonToken.START_ARRAY) {
-			parser.skipChildren();
-			return INVALID;
-		}
-		Set<String> strings = new HashSet<>();
-		boolean valid = true;
-		JsonToken token;
-		while ((token = next(parser)) != JsonToken.END_ARRAY) {
-			if (token != JsonToken.VALUE_STRING) {
-				valid = false;
-				parser.skipChildren();
-			}
-			else if (valid) {
-				strings.add(parser.getString());
-			}
-		}
-		return valid ? strings : INVALID;
-	}
-
-	/**
-	 * An id at the parser: an integer in [1, 2^53], else {@code -1} (as
-	 * {@link Wamp2Messages#id}).
-	 */
-	private static long id(JsonParser parser, @Nullable JsonToken token) {
-		if (token != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-			return -1;
-		}
-		long id = parser.getLongValue();
-		return (id >= 1 && id <= WampPublication.MAX_ID) ? id : -1;
-	}
-
 	/** The next token inside a value: the parser fails at the end of the input there. */
-	private static JsonToken next(JsonParser parser) {
+	static JsonToken next(JsonParser parser) {
 		JsonToken token = parser.nextToken();
 		if (token == null) {
 			throw new Malformed(BadFrame.NOT_JSON, "not JSON: the input ends inside a value");
@@ -381,23 +272,6 @@ final class Wamp2PublishReader {
 	}
 
 	/**
-	 * A PUBLISH's options as read.
-	 *
-	 * @param valid whether every option this broker knows is of its kind; when not, only
-	 * {@code acknowledge} is filled in (true only when it was the boolean true)
-	 * @param acknowledge whether the publisher asked for PUBLISHED
-	 * @param excludeMe whether the publisher is excluded (the default)
-	 * @param discloseMe whether EVENT Details name the publisher
-	 * @param exclude the session ids to exclude, {@code null} for none
-	 * @param eligible the only session ids eligible, {@code null} for all
-	 * @param authFilter the authid and authrole lists, {@code null} for none
-	 */
-	record Options(boolean valid, boolean acknowledge, boolean excludeMe, boolean discloseMe,
-			@Nullable Set<String> exclude, @Nullable Set<String> eligible,
-			WampPublication.@Nullable AuthFilter authFilter) {
-	}
-
-	/**
 	 * A PUBLISH as read.
 	 *
 	 * @param request the request id, in [1, 2^53]
@@ -408,7 +282,7 @@ final class Wamp2PublishReader {
 	 * @param singleArgument the only argument's JSON text when Arguments holds exactly one
 	 * and ArgumentsKw is absent or empty, else {@code null}
 	 */
-	record Publish(long request, Options options, String topic, @Nullable String arguments,
+	record Publish(long request, Wamp2PublishOptions options, String topic, @Nullable String arguments,
 			@Nullable String argumentsKw, @Nullable String singleArgument) {
 	}
 

@@ -13,7 +13,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.pubsubclub.FuzzInputs;
 import io.pubsubclub.wamp.Wamp2PublishReader.Malformed;
-import io.pubsubclub.wamp.Wamp2PublishReader.Options;
 import io.pubsubclub.wamp.Wamp2PublishReader.Publish;
 import io.pubsubclub.wamp.WampServerMetrics.BadFrame;
 
@@ -191,15 +190,15 @@ class Wamp2PublishReaderFuzzTests {
 				lists.add(strings(options.get(name)));
 			}
 			valid = valid && !lists.contains(INVALID);
-			Options expected;
+			Wamp2PublishOptions expected;
 			if (valid) {
 				boolean noAuth = lists.subList(2, 6).stream().allMatch((list) -> list == null);
-				expected = new Options(true, acknowledge, excludeMe, discloseMe, lists.get(0), lists.get(1),
+				expected = new Wamp2PublishOptions(true, acknowledge, excludeMe, discloseMe, lists.get(0), lists.get(1),
 						noAuth ? null : new WampPublication.AuthFilter(lists.get(2), lists.get(3), lists.get(4),
 								lists.get(5)));
 			}
 			else {
-				expected = new Options(false, Boolean.TRUE.equals(acknowledge), false, false, null, null, null);
+				expected = new Wamp2PublishOptions(false, Boolean.TRUE.equals(acknowledge), false, false, null, null, null);
 			}
 			JsonNode args = (message.size() > 4) ? message.get(4) : null;
 			JsonNode kwargs = (message.size() > 5) ? message.get(5) : null;
@@ -273,7 +272,7 @@ class Wamp2PublishReaderFuzzTests {
 
 	}
 
-	private record TreePublish(long request, Options options, String topic, @Nullable JsonNode arguments,
+	private record TreePublish(long request, Wamp2PublishOptions options, String topic, @Nullable JsonNode arguments,
 			@Nullable JsonNode argumentsKw, @Nullable JsonNode single) {
 	}
 

@@ -10,7 +10,6 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.pubsubclub.wamp.Wamp2PublishReader.Malformed;
-import io.pubsubclub.wamp.Wamp2PublishReader.Options;
 import io.pubsubclub.wamp.Wamp2PublishReader.Publish;
 import io.pubsubclub.wamp.WampServerMetrics.BadFrame;
 
@@ -65,9 +64,9 @@ class Wamp2PublishReaderTests {
 
 	@Test
 	void optionsAreReadFieldByField() {
-		Options defaults = read("[16,1,{},\"t\"]").options();
-		assertThat(defaults).isEqualTo(new Options(true, false, true, false, null, null, null));
-		Options options = read("[16,1,{\"acknowledge\":true,\"exclude_me\":false,\"disclose_me\":true,"
+		Wamp2PublishOptions defaults = read("[16,1,{},\"t\"]").options();
+		assertThat(defaults).isEqualTo(new Wamp2PublishOptions(true, false, true, false, null, null, null));
+		Wamp2PublishOptions options = read("[16,1,{\"acknowledge\":true,\"exclude_me\":false,\"disclose_me\":true,"
 				+ "\"exclude\":[1,9007199254740992],\"eligible\":[],\"other\":{\"exclude\":\"x\",\"a\":[{}]},"
 				+ "\"exclude_authid\":[\"a\"],\"eligible_authrole\":[\"r\",\"s\"]},\"t\"]")
 			.options();
@@ -83,7 +82,7 @@ class Wamp2PublishReaderTests {
 
 	@Test
 	void aRepeatedOptionCountsAsItsLastValue() {
-		Options options = read("[16,1,{\"acknowledge\":\"yes\",\"exclude\":[0],\"acknowledge\":true,"
+		Wamp2PublishOptions options = read("[16,1,{\"acknowledge\":\"yes\",\"exclude\":[0],\"acknowledge\":true,"
 				+ "\"exclude\":[5]},\"t\"]")
 			.options();
 		assertThat(options.valid()).isTrue();
@@ -99,10 +98,10 @@ class Wamp2PublishReaderTests {
 			"\"exclude\":[99999999999999999999]", "\"eligible\":null", "\"eligible\":{}", "\"exclude_authid\":[1]",
 			"\"eligible_authid\":\"a\"", "\"exclude_authrole\":[null]", "\"eligible_authrole\":[[\"r\"]]" })
 	void anOptionOfTheWrongKindMakesThemInvalid(String option) {
-		Options options = read("[16,1,{" + option + "},\"t\",[1]]").options();
+		Wamp2PublishOptions options = read("[16,1,{" + option + "},\"t\",[1]]").options();
 		assertThat(options.valid()).as(option).isFalse();
 		assertThat(options.acknowledge()).isFalse();
-		Options acknowledged = read("[16,1,{\"acknowledge\":true," + option + ",\"x\":[1,{\"y\":2}]},\"t\",[1]]")
+		Wamp2PublishOptions acknowledged = read("[16,1,{\"acknowledge\":true," + option + ",\"x\":[1,{\"y\":2}]},\"t\",[1]]")
 			.options();
 		assertThat(acknowledged.valid()).isFalse();
 		assertThat(acknowledged.acknowledge()).isEqualTo(!option.startsWith("\"acknowledge\""));
