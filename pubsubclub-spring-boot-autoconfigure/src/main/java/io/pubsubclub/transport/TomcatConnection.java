@@ -1,37 +1,28 @@
 package io.pubsubclub.transport;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.channels.NetworkChannel;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 
 import jakarta.servlet.http.WebConnection;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.coyote.http11.upgrade.InternalHttpUpgradeHandler;
 import org.apache.tomcat.util.net.AbstractEndpoint.Handler.SocketState;
-import org.apache.tomcat.util.net.Nio2Channel;
-import org.apache.tomcat.util.net.NioChannel;
 import org.apache.tomcat.util.net.SSLSupport;
 import org.apache.tomcat.util.net.SocketEvent;
 import org.apache.tomcat.util.net.SocketWrapperBase;
 import org.jspecify.annotations.Nullable;
 
 import io.pubsubclub.support.OutboundBuffer;
-import io.pubsubclub.support.TextFrame;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketHandler;
 
 /**
  * One WebSocket connection upgraded from Tomcat's HTTP connector: its lifecycle, from
- * Tomcat's events to the handler's, and its closing. A {@link ConnectionReader} reads
+ * Tomcat's events to the handler's. A {@link ConnectionReader} reads
  * (with a {@link FrameReader}), a {@link ConnectionSender} sends within the limits (with a
- * {@link FrameWriter}); this class ties them to Tomcat and to the Spring
- * {@link WebSocketHandler}.
+ * {@link FrameWriter}), a {@link ConnectionCloser} closes; this class ties them to Tomcat
+ * and to the Spring {@link WebSocketHandler}.
  * <p>
  * <b>Bounds, per connection, whatever the client sends.</b> Memory: at most the send-buffer
  * size of queued data frames, plus the reader's bound (max-message-size plus 125 bytes),
@@ -43,27 +34,9 @@ import org.springframework.web.socket.WebSocketHandler;
  * is pinged halfway and closed with 1001 at its end; one whose socket takes no byte for the
  * send-time limit is cut off with 1013; every closing ends within the close timeout.
  * <p>
- * <b>Closing.</b> One close frame per connection, queued once ({@link ConnectionSender});
- * the socket is closed once, under the socket wrapper's lock (never beside a read or a
- * write), and the handler hears of the close once.
- * <ul>
- * <li>A closing handshake (the handler closes the session, or the peer does) queues the
- * close frame behind what is queued; the socket is closed when both close frames have
- * crossed, or at the end of the close timeout.</li>
- * <li>A connection failed for what the peer sent (1002, 1007, 1009) or silent for the idle
- * timeout is closed as soon as its close frame is written.</li>
- * <li>A connection cut off as too slow (1013) drops the frames queued that have not
- * started: the frame partly written is finished (what Tomcat holds goes out first), so the
- * stream stays whole, and the close frame alone follows it. The peer has the close timeout
- * (the grace: 3 s for WAMP sessions, the send-time limit for cluster links) from the cut to
- * take it: a peer that reads again in that time reads on to the close frame 1013 and its
- * reason. When the grace ends with the close frame still not written, the connection is
- * aborted: the socket is reset (SO_LINGER 0), so that the kernel drops what it still holds
- * for a peer that does not read, instead of keeping it for the peer.</li>
- * </ul>
- * No thread waits for any of it: the grace is a task on the endpoint's timer, which only
- * closes (with {@code tryLock}; when Tomcat's thread holds the lock, a dispatched event has
- * Tomcat's thread close the socket).
+ * <b>Closing</b> is the {@link ConnectionCloser}'s: one close frame, one close of the socket
+ * under the socket wrapper's lock, the handler told once; a slow consumer's cut has the
+ * close timeout as grace for its close frame, then the socket is reset.
  * <p>
  * Tomcat creates it through {@code HttpServletRequest#upgrade}, so it is public with a
  * public constructor; {@link TomcatUpgradeStrategy} sets it up before Tomcat starts it.
@@ -94,20 +67,7 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 
 	private final ConnectionSender sender = new ConnectionSender(this, this.writer);
 
-	// closing: our close frame queued (the sender's flag); then the peer's seen; then the
-	// socket closed
-	private volatile boolean closeReceived;
-
-	private final AtomicBoolean closed = new AtomicBoolean();
-
-	// the peer broke the protocol, or was silent: no answer to our close frame is waited for
-	private volatile boolean failing;
-
-	// our close frame left for the kernel
-	private volatile boolean closeWritten;
-
-	// the socket is to be reset, not closed: the grace ended before the close frame left
-	private volatile boolean abort;
+	private final ConnectionCloser closer = new ConnectionCloser(this, this.sender, this.writer);
 
 	// whether a write batch will drain this connection when it ends
 	final AtomicBoolean batched = new AtomicBoolean();
@@ -155,14 +115,14 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 			}
 			case OPEN_WRITE -> {
 				this.sender.writable();
-				if (!this.closed.get()) {
+				if (!this.closer.isClosed()) {
 					reader().writable(socket(), this.writer.isAwaitingWritable());
 				}
-				return ended(this.closed.get() ? SocketState.CLOSED : SocketState.UPGRADED);
+				return ended(this.closer.isClosed() ? SocketState.CLOSED : SocketState.UPGRADED);
 			}
 			case STOP -> {
 				close(CloseStatus.GOING_AWAY);
-				return ended(this.closed.get() ? SocketState.CLOSED : SocketState.UPGRADED);
+				return ended(this.closer.isClosed() ? SocketState.CLOSED : SocketState.UPGRADED);
 			}
 			default -> {
 				// ERROR, DISCONNECT, TIMEOUT, CONNECT_FAIL
@@ -177,10 +137,7 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 	 * (this thread holds the socket wrapper's lock).
 	 */
 	private SocketState ended(SocketState state) {
-		if (state == SocketState.CLOSED && this.abort) {
-			resetOnClose(socket());
-		}
-		return state;
+		return this.closer.closing(state, socket());
 	}
 
 	@Override
@@ -214,28 +171,12 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 		this.sender.pong(payload);
 	}
 
-	/**
-	 * The peer's close frame: answer it (unless ours is out already); the socket goes when
-	 * both have crossed.
-	 */
 	void closeReceived(int code, String reason) {
-		this.closeReceived = true;
-		if (!this.sender.isCloseQueued()) {
-			CloseStatus status = (code == CloseStatus.NO_STATUS_CODE.getCode()) ? CloseStatus.NO_STATUS_CODE
-					: new CloseStatus(code, reason);
-			queueClose(status, (status == CloseStatus.NO_STATUS_CODE) ? new byte[0]
-					: new byte[] { (byte) (code >>> 8), (byte) code }, false);
-		}
-		this.writer.drain();
+		this.closer.closeReceived(code, reason);
 	}
 
-	/**
-	 * Fail the connection (RFC 6455 7.1.7), or close one silent for the idle timeout: the
-	 * close frame goes out and the socket is closed without waiting for an answer.
-	 */
 	void fail(CloseStatus status) {
-		this.failing = true;
-		close(status);
+		this.closer.fail(status);
 	}
 
 	void transportError(Throwable ex) {
@@ -267,7 +208,7 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 	 * @see ConnectionReader#checkIdle(long, long)
 	 */
 	boolean checkIdle(long now, long idleTimeoutNanos) {
-		return !this.closed.get() && reader().checkIdle(now, idleTimeoutNanos);
+		return !this.closer.isClosed() && reader().checkIdle(now, idleTimeoutNanos);
 	}
 
 	void ping() {
@@ -306,60 +247,31 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 	// ---------------------------------------------------------------- closing
 
 	/**
-	 * Start the closing handshake: the close frame goes out after what is queued (for a
-	 * slow consumer, instead of what has not started), then the socket is closed as the
-	 * class describes.
+	 * Start the closing handshake.
+	 * @see ConnectionCloser#close(CloseStatus)
 	 */
 	boolean close(CloseStatus status) {
-		byte[] reason = (status.getReason() != null) ? status.getReason().getBytes(StandardCharsets.UTF_8)
-				: new byte[0];
-		byte[] payload = new byte[2 + Math.min(reason.length, 123)];
-		payload[0] = (byte) (status.getCode() >>> 8);
-		payload[1] = (byte) status.getCode();
-		System.arraycopy(reason, 0, payload, 2, payload.length - 2);
-		// a peer that does not read gets no more of what it could not take
-		return queueClose(status, payload, status.getCode() == OutboundBuffer.SLOW_CONSUMER.getCode());
-	}
-
-	private boolean queueClose(CloseStatus status, byte[] payload, boolean cut) {
-		byte[] frame = TextFrame.encode((byte) (0x80 | FrameReader.OPCODE_CLOSE), payload);
-		if (!this.sender.queueClose(status, frame, cut)) {
-			return false;
-		}
-		// the grace: a peer that never answers, or never reads, is not waited for longer
-		settings().scheduler()
-			.schedule(() -> graceEnded(status), settings().closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
-		SocketWrapperBase<?> socket = this.socket;
-		if (socket != null) {
-			// nothing is answered any more: a read stopped for stalled writes goes on
-			reader().writable(socket, false);
-		}
-		this.writer.drain();
-		return true;
-	}
-
-	private void graceEnded(CloseStatus status) {
-		if (!this.closed.get() && !this.closeWritten) {
-			// what the peer did not take is dropped, by the kernel too
-			this.abort = true;
-		}
-		closed(status, null);
+		return this.closer.close(status);
 	}
 
 	void overflow(OutboundBuffer.Overflow reason) {
-		if (close(OutboundBuffer.SLOW_CONSUMER)) {
-			// told once, by the thread that cut the session off
-			session().overflow(reason);
+		this.closer.overflow(reason);
+	}
+
+	/**
+	 * The close frame is queued: reading that stopped for stalled writes goes on, since
+	 * nothing is answered any more.
+	 */
+	void readOnWhileClosing() {
+		SocketWrapperBase<?> socket = this.socket;
+		if (socket != null) {
+			reader().writable(socket, false);
 		}
 	}
 
 	@Override
 	public void closeWritten() {
-		this.closeWritten = true;
-		if (this.closeReceived || this.failing) {
-			CloseStatus status = this.sender.closeStatus();
-			closed((status != null) ? status : CloseStatus.NORMAL, null);
-		}
+		this.closer.closeWritten();
 	}
 
 	@Override
@@ -370,7 +282,7 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 
 	@Override
 	public boolean isClosed() {
-		return this.closed.get();
+		return this.closer.isClosed();
 	}
 
 	boolean isCloseSent() {
@@ -378,16 +290,17 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 	}
 
 	/**
-	 * The connection is over: close the socket, tell the handler once.
+	 * The connection is over.
+	 * @see ConnectionCloser#closed(CloseStatus, Throwable)
 	 */
 	void closed(CloseStatus status, @Nullable Throwable cause) {
-		if (!this.closed.compareAndSet(false, true)) {
-			return;
-		}
-		CloseStatus handshake = this.sender.closeStatus();
-		CloseStatus reported = (handshake != null) ? handshake : status;
-		closeSocket();
-		this.writer.discard();
+		this.closer.closed(status, cause);
+	}
+
+	/**
+	 * The socket is closed: release the reader, tell the handler (once, from the closer).
+	 */
+	void ended(CloseStatus status, @Nullable Throwable cause) {
 		ConnectionReader reader = this.reader;
 		if (reader != null) {
 			reader.release();
@@ -398,7 +311,7 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 			return;
 		}
 		try {
-			handler.afterConnectionClosed(session, reported);
+			handler.afterConnectionClosed(session, status);
 		}
 		catch (Throwable ex) {
 			logger.error("WebSocket handler failed on the close of session " + session.getId(), ex);
@@ -408,55 +321,8 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 		}
 	}
 
-	/**
-	 * Close the socket under its lock, so never beside a read or a write; when Tomcat's
-	 * thread holds the lock, a dispatched event makes it close the socket itself.
-	 */
-	private void closeSocket() {
-		SocketWrapperBase<?> socket = this.socket;
-		if (socket == null) {
-			return;
-		}
-		ReentrantLock lock = socket.getLock();
-		if (lock.tryLock()) {
-			try {
-				if (this.abort) {
-					resetOnClose(socket);
-				}
-				socket.close();
-			}
-			finally {
-				lock.unlock();
-			}
-		}
-		else {
-			// Tomcat's thread is in this connection's events: it sees the connection closed
-			// and returns CLOSED, and Tomcat closes the socket
-			socket.processSocket(SocketEvent.OPEN_READ, true);
-		}
-	}
-
-	/**
-	 * Make the socket's close a reset (SO_LINGER 0); the caller holds the socket wrapper's
-	 * lock, so the channel is still this connection's.
-	 */
-	private static void resetOnClose(SocketWrapperBase<?> socket) {
-		Object channel = socket.getSocket();
-		NetworkChannel network = (channel instanceof NioChannel nio) ? nio.getIOChannel()
-				: (channel instanceof Nio2Channel nio2) ? nio2.getIOChannel() : null;
-		if (network == null || !network.isOpen()) {
-			return;
-		}
-		try {
-			network.setOption(StandardSocketOptions.SO_LINGER, 0);
-		}
-		catch (IOException | RuntimeException ex) {
-			logger.debug("Could not reset a WebSocket connection on close", ex);
-		}
-	}
-
 	boolean isOpen() {
-		return !this.closed.get() && !this.sender.isCloseQueued();
+		return !this.closer.isClosed() && !this.sender.isCloseQueued();
 	}
 
 	ConnectionSession session() {
@@ -477,6 +343,10 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 
 	private SocketWrapperBase<?> socket() {
 		return setUp(this.socket);
+	}
+
+	@Nullable SocketWrapperBase<?> socketIfSet() {
+		return this.socket;
 	}
 
 	private static <T> T setUp(@Nullable T part) {

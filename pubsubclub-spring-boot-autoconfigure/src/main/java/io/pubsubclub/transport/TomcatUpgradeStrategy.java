@@ -40,7 +40,9 @@ import org.springframework.web.socket.server.RequestUpgradeStrategy;
  * The transport drives Tomcat's {@code InternalHttpUpgradeHandler} and
  * {@code SocketWrapperBase}, which are not a public API: it is used only on the Tomcat
  * versions it was tested on ({@value #TESTED_TOMCAT}.x). On any other, every handshake goes
- * to the fallback strategy, said once in a WARN at start-up.
+ * to the fallback strategy, said once in a WARN at start-up. (The public Servlet upgrade
+ * API costs no more, but on Tomcat 11 it cannot close a silent peer's socket from any thread
+ * but Tomcat's, nor stop reading while writes stall without spinning: docs/tuning.md.)
  *
  * @author PubSubClub
  */

@@ -2,15 +2,21 @@
  * The starter's own WebSocket transport, used by the WAMP endpoint and by the cluster
  * server's accepted links (it knows neither protocol: a connection hands complete text
  * messages to a {@link org.springframework.web.socket.WebSocketHandler}): RFC 6455 over
- * the Servlet API's HTTP upgrade and non-blocking I/O, so that a session costs little more than its socket
- * (no per-session message, decoding and encoding buffers) and an EVENT is encoded once
- * for all its subscribers and written to each in batches.
+ * Tomcat's HTTP upgrade and non-blocking socket, so that a session costs little more than
+ * its socket (no per-session message, decoding and encoding buffers) and an EVENT is
+ * encoded once for all its subscribers and written to each in batches. It drives Tomcat's
+ * internal upgrade handler, not the Servlet upgrade API, which on Tomcat 11 can neither
+ * close a silent peer's socket from a timer nor stop reading without spinning (measured,
+ * docs/tuning.md); hence the version check in
+ * {@link io.pubsubclub.transport.TomcatUpgradeStrategy}.
  * <p>
  * Classes: {@link io.pubsubclub.transport.TomcatConnection} (a connection's lifecycle,
- * from Tomcat's events to the handler's, and its closing: handshake, failure, a slow
- * consumer's cut with its grace), {@link io.pubsubclub.transport.ConnectionReader} (the
+ * from Tomcat's events to the handler's), {@link io.pubsubclub.transport.ConnectionCloser}
+ * (its closing: handshake, failure, a slow consumer's cut with its grace, the one close of
+ * the socket), {@link io.pubsubclub.transport.ConnectionReader} (the
  * read loop and what each frame does), {@link io.pubsubclub.transport.ConnectionSender}
- * (sending within the limits), {@link io.pubsubclub.transport.FrameReader}
+ * (sending within the limits), {@link io.pubsubclub.transport.CloseFrames} (close frames'
+ * payloads, for both sides), {@link io.pubsubclub.transport.FrameReader}
  * (decoding, with {@link io.pubsubclub.transport.Utf8Validator}),
  * {@link io.pubsubclub.transport.FrameWriter} (the queue and the non-blocking writes),
  * {@link io.pubsubclub.transport.WriteBatch} (writes deferred to the end of a run of
@@ -20,7 +26,9 @@
  * side, for the few connections a node dials (cluster links): a blocking socket, TLS by
  * {@code SSLSocket}, its handshake in {@link io.pubsubclub.transport.ClientHandshake}, its
  * writes in {@link io.pubsubclub.transport.BlockingWriter}, its frames masked by
- * {@link io.pubsubclub.transport.MaskedFrame} and read by {@code FrameReader} in client mode.
+ * {@link io.pubsubclub.transport.MaskedFrame} and read by {@code FrameReader} in client mode,
+ * its sending limits in {@link io.pubsubclub.transport.ClientSender} and its closing
+ * handshake in {@link io.pubsubclub.transport.ClientClosing}.
  * Their bounds are in their Javadoc; the conformance suite
  * ({@code AbstractConformanceTests}) holds the transport to what Tomcat's JSR-356
  * implementation does.
@@ -41,7 +49,7 @@
  * around each read (so what it sends to the server's connections goes out at the end of
  * that read, on the reader) and alone reports the connection's end; and the writer, which
  * blocks on the socket's writes and nothing else. Other threads only queue frames, start a
- * close, or close the socket (which ends both); the connection's monitor on its close flag
+ * close, or close the socket (which ends both); the monitor of its {@code ClientClosing}
  * is held only to queue a frame atomically against the close frame, and never while
  * anything else is called. One timer thread for all of them ({@code ClientWatch}) checks
  * the send-time limit and the closing handshake's, and only closes sockets.
