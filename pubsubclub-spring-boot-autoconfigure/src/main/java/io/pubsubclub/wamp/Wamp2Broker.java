@@ -1,13 +1,11 @@
 package io.pubsubclub.wamp;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import io.pubsubclub.wamp.WampServerMetrics.BadFrame;
 
@@ -98,28 +96,18 @@ final class Wamp2Broker {
 		out.send(session, Wamp2MessageType.UNSUBSCRIBED.code(), request);
 	}
 
-	void publish(WampServerSession session, Wamp2State state, JsonNode message, String payload, Wamp2Dispatcher out) {
-		long request = Wamp2Messages.id(message.get(1));
-		if (!Wamp2Messages.shape(message, 4, 6, 2, 4) || request < 0 || !message.get(3).isString()) {
-			out.violation(session, BadFrame.BAD_ARGUMENTS,
-					"PUBLISH must be [16, Request|id, Options|dict, Topic|uri(, Arguments|list(, ArgumentsKw|dict))]");
-			return;
-		}
+	/**
+	 * Serve a PUBLISH as {@link Wamp2PublishReader} read it: an option of the wrong kind
+	 * or an invalid topic is counted as a bad frame and answered ERROR when acknowledged
+	 * (the message itself was well formed, the session goes on).
+	 */
+	void publish(WampServerSession session, Wamp2State state, Wamp2PublishReader.Publish publish,
+			Wamp2Dispatcher out) {
 		this.metrics.messageIn(Wamp2MessageType.PUBLISH);
-		JsonNode options = message.get(2);
-		Boolean acknowledge = Wamp2Messages.bool(options, "acknowledge", false);
-		boolean ack = Boolean.TRUE.equals(acknowledge);
-		Boolean excludeMe = Wamp2Messages.bool(options, "exclude_me", true);
-		Boolean discloseMe = Wamp2Messages.bool(options, "disclose_me", false);
-		Set<String> exclude = ids(options.get("exclude"));
-		Set<String> eligible = ids(options.get("eligible"));
-		Set<String> excludeAuthid = strings(options.get("exclude_authid"));
-		Set<String> eligibleAuthid = strings(options.get("eligible_authid"));
-		Set<String> excludeAuthrole = strings(options.get("exclude_authrole"));
-		Set<String> eligibleAuthrole = strings(options.get("eligible_authrole"));
-		if (acknowledge == null || excludeMe == null || discloseMe == null || exclude == INVALID
-				|| eligible == INVALID || excludeAuthid == INVALID || eligibleAuthid == INVALID
-				|| excludeAuthrole == INVALID || eligibleAuthrole == INVALID) {
+		Wamp2PublishOptions options = publish.options();
+		boolean ack = options.acknowledge();
+		long request = publish.request();
+		if (!options.valid()) {
 			this.metrics.badFrame(BadFrame.BAD_ARGUMENTS);
 			if (ack) {
 				out.error(session, Wamp2MessageType.PUBLISH, request, Wamp2Messages.INVALID_ARGUMENT,
@@ -127,20 +115,22 @@ final class Wamp2Broker {
 			}
 			return;
 		}
-		String topic = topic(session, Wamp2MessageType.PUBLISH, ack ? request : -1, message.get(3).stringValue(), out);
+		String topic = topic(session, Wamp2MessageType.PUBLISH, ack ? request : -1, publish.topic(), out);
 		if (topic == null) {
 			return;
 		}
-		if (excludeMe) {
-			exclude = (exclude == null) ? new HashSet<>() : exclude;
-			exclude.add(session.getId());
+		Set<String> exclude = options.exclude();
+		if (options.excludeMe()) {
+			if (exclude == null) {
+				exclude = Set.of(session.getId());
+			}
+			else {
+				exclude.add(session.getId());
+			}
 		}
-		WampPublication.AuthFilter authFilter = (excludeAuthid == null && eligibleAuthid == null
-				&& excludeAuthrole == null && eligibleAuthrole == null) ? null
-						: new WampPublication.AuthFilter(excludeAuthid, eligibleAuthid, excludeAuthrole,
-								eligibleAuthrole);
-		WampPublication publication = publication(message, payload, discloseMe ? state.id() : null, authFilter);
-		long outcome = this.server.publish(session, topic, publication, exclude, eligible);
+		WampPublication publication = WampPublication.v2(publish.arguments(), publish.argumentsKw(),
+				publish.singleArgument(), options.discloseMe() ? state.id() : null, options.authFilter());
+		long outcome = this.server.publish(session, topic, publication, exclude, options.eligible());
 		if (outcome == WampServer.PUBLISHED) {
 			if (ack) {
 				out.send(session, Wamp2MessageType.PUBLISHED.code(), request, publication.id());
@@ -149,24 +139,6 @@ final class Wamp2Broker {
 		else if (ack) {
 			out.error(session, Wamp2MessageType.PUBLISH, request, refusal(outcome), null);
 		}
-	}
-
-	private WampPublication publication(JsonNode message, String payload, @Nullable Long publisher,
-			WampPublication.@Nullable AuthFilter authFilter) {
-		JsonMapper json = this.server.jsonMapper();
-		JsonNode args = (message.size() > 4) ? message.get(4) : null;
-		JsonNode kwargs = (message.size() > 5) ? message.get(5) : null;
-		boolean escape = LoneSurrogates.possibleIn(payload);
-		String argsJson = (args != null) ? text(json, args, escape) : null;
-		String kwargsJson = (kwargs != null) ? text(json, kwargs, escape) : null;
-		String single = (args != null && args.size() == 1 && (kwargs == null || kwargs.isEmpty()))
-				? text(json, args.get(0), escape) : null;
-		return WampPublication.v2(argsJson, kwargsJson, single, publisher, authFilter);
-	}
-
-	private static String text(JsonMapper json, JsonNode node, boolean escape) {
-		String text = json.writeValueAsString(node);
-		return escape ? LoneSurrogates.escape(text) : text;
 	}
 
 	/**
@@ -188,47 +160,6 @@ final class Wamp2Broker {
 
 	static String refusal(long outcome) {
 		return (outcome == WampServer.REFUSED_BY_ACCESS) ? Wamp2Messages.NOT_AUTHORIZED : Wamp2Messages.LIMIT_EXCEEDED;
-	}
-
-	private static final Set<String> INVALID = Set.of("\u0000invalid");
-
-	/**
-	 * A list of session ids as their decimal strings; {@code null} when absent,
-	 * {@link #INVALID} when not a list of ids.
-	 */
-	private static @Nullable Set<String> ids(@Nullable JsonNode list) {
-		if (list == null) {
-			return null;
-		}
-		if (!list.isArray()) {
-			return INVALID;
-		}
-		Set<String> ids = new HashSet<>();
-		for (JsonNode element : list) {
-			long id = Wamp2Messages.id(element);
-			if (id < 0) {
-				return INVALID;
-			}
-			ids.add(Long.toString(id));
-		}
-		return ids;
-	}
-
-	private static @Nullable Set<String> strings(@Nullable JsonNode list) {
-		if (list == null) {
-			return null;
-		}
-		if (!list.isArray()) {
-			return INVALID;
-		}
-		Set<String> strings = new HashSet<>();
-		for (JsonNode element : list) {
-			if (!element.isString()) {
-				return INVALID;
-			}
-			strings.add(element.stringValue());
-		}
-		return strings;
 	}
 
 }

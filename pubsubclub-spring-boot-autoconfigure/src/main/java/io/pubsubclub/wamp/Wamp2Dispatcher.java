@@ -19,7 +19,9 @@ import org.springframework.web.socket.CloseStatus;
 /**
  * Reads one whole WAMP v2 message of a session and serves it: the session's opening and
  * closing (HELLO, WELCOME, ABORT, GOODBYE) here, the broker's messages in
- * {@link Wamp2Broker}, the dealer's in {@link Wamp2Dealer}.
+ * {@link Wamp2Broker}, the dealer's in {@link Wamp2Dealer}. A PUBLISH, the message that
+ * comes most, is read without a tree by {@link Wamp2PublishReader}, which decides its
+ * protocol violations itself; every other message is read as a tree.
  * <p>
  * Bad input follows the WAMP spec: anything this server cannot read as a message it
  * knows, in a phase where it may come, is a protocol violation: the session gets ABORT
@@ -48,6 +50,8 @@ final class Wamp2Dispatcher {
 
 	private final Wamp2Dealer dealer;
 
+	private final Wamp2PublishReader publishReader;
+
 	private volatile String realm = "realm1";
 
 	private volatile String agent = "PubSubClub";
@@ -64,6 +68,7 @@ final class Wamp2Dispatcher {
 		this.broker = broker;
 		this.dealer = dealer;
 		this.closer = closer;
+		this.publishReader = new Wamp2PublishReader(server.jsonMapper());
 	}
 
 	void setRealm(String realm) {
@@ -81,6 +86,11 @@ final class Wamp2Dispatcher {
 	void dispatch(WampServerSession session, String payload) {
 		Wamp2State state = session.v2();
 		if (state == null || state.phase() == Phase.LEFT) {
+			return;
+		}
+		if (state.phase() == Phase.JOINED && Wamp2PublishReader.startsAsPublish(payload)) {
+			// the most common message: read without a tree
+			publish(session, state, payload);
 			return;
 		}
 		JsonNode message;
@@ -139,7 +149,7 @@ final class Wamp2Dispatcher {
 		switch (type) {
 			case SUBSCRIBE -> this.broker.subscribe(session, message, this);
 			case UNSUBSCRIBE -> this.broker.unsubscribe(session, message, this);
-			case PUBLISH -> this.broker.publish(session, state, message, payload, this);
+			case PUBLISH -> publish(session, state, payload);
 			case CALL -> this.dealer.call(session, message, this);
 			case REGISTER -> this.dealer.register(session, message, this);
 			case UNREGISTER -> this.dealer.unregister(session, message, this);
@@ -150,6 +160,18 @@ final class Wamp2Dispatcher {
 			case ABORT -> clientAbort(session, state, message);
 			default -> violation(session, BadFrame.UNKNOWN_TYPE, "message type " + type + " is not sent by clients");
 		}
+	}
+
+	private void publish(WampServerSession session, Wamp2State state, String payload) {
+		Wamp2PublishReader.Publish publish;
+		try {
+			publish = this.publishReader.read(payload);
+		}
+		catch (Wamp2PublishReader.Malformed ex) {
+			violation(session, ex.kind(), ex.getMessage());
+			return;
+		}
+		this.broker.publish(session, state, publish, this);
 	}
 
 	private void hello(WampServerSession session, Wamp2State state, JsonNode message) {

@@ -117,7 +117,7 @@ final class WampMessageDispatcher {
 		}
 		this.metrics.messageIn(type);
 		if (subscribe) {
-			this.server.subscribe(session, topic);
+			this.server.subscribeTopic(session, topic);
 		}
 		else {
 			this.server.unsubscribe(session, topic);
@@ -133,7 +133,7 @@ final class WampMessageDispatcher {
 		// no UTF-8 encoder takes an unpaired surrogate: unescaped, it would cost every
 		// subscriber (and cluster link) that gets the event its session
 		String event = LoneSurrogates.possibleIn(payload) ? LoneSurrogates.escape(eventJson) : eventJson;
-		this.server.publish(session, topic, event, exclude, eligible);
+		this.server.publish(session, topic, WampPublication.v1(event), exclude, eligible);
 	}
 
 	private void publish(WampServerSession session, JsonNode message, String payload) {

@@ -1,13 +1,9 @@
 package io.pubsubclub.wamp;
 
-import java.security.SecureRandom;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,20 +19,23 @@ import org.springframework.util.Assert;
 import org.springframework.web.socket.WebSocketSession;
 
 /**
- * The WAMP server's state: open sessions of both versions, the checks every subscribe and
- * publish passes (limits, access rules, publish budget), and the
- * {@link WampTopicRegistry topic registry}, which delivers. Publishes the
- * {@link io.pubsubclub.wamp.event bridge events} and serves as the application's
- * {@link WampPublisher} and the cluster's {@link LocalSubscribers}.
+ * The WAMP server: the open sessions of both versions ({@link WampSessions}), the checks
+ * every subscribe and publish passes ({@link WampRequestChecks}: limits, access rules,
+ * publish budget) and the {@link WampTopicRegistry topic registry}, which delivers; its
+ * settings. Publishes the {@link io.pubsubclub.wamp.event bridge events} and serves as
+ * the application's {@link WampPublisher} and the cluster's {@link LocalSubscribers}.
+ * <p>
+ * Invariants: every publish of a session, either version, passes
+ * {@link WampRequestChecks} before it is delivered and is charged to the session's
+ * budget; every delivered publish, local or the application's, is announced once as a
+ * {@link WampPublishedEvent} (which the cluster forwards), while deliveries from the
+ * cluster ({@code deliver}) are not; a closed session is in no topic. Thread-safe: called
+ * from every session's thread, the cluster's and the application's; its own state is in
+ * concurrent maps, its one lock the registry's subscription lock.
  *
  * @author PubSubClub
  */
 public class WampServer implements WampPublisher, LocalSubscribers, DisposableBean {
-
-	private static final char[] ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-		.toCharArray();
-
-	private final SecureRandom random = new SecureRandom();
 
 	private final JsonMapper jsonMapper;
 
@@ -44,7 +43,7 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 
 	private final WampServerMetrics metrics;
 
-	private final Map<String, WampServerSession> sessions = new ConcurrentHashMap<>();
+	private final WampSessions sessions;
 
 	private final WampTopicRegistry registry;
 
@@ -52,15 +51,19 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 
 	private final SessionLimits limits;
 
-	private @Nullable ScheduledExecutorService timer;
+	private final WampRequestChecks checks;
+
+	private final WampTimer timer = new WampTimer();
 
 	public WampServer(JsonMapper jsonMapper, ApplicationEventPublisher eventPublisher, WampServerMetrics metrics) {
 		this.jsonMapper = jsonMapper;
 		this.eventPublisher = eventPublisher;
 		this.metrics = metrics;
 		this.access = new WampAccessRules(metrics);
-		this.limits = new SessionLimits(metrics, this::timer);
+		this.limits = new SessionLimits(metrics, this.timer::get);
 		this.registry = new WampTopicRegistry(this, jsonMapper, eventPublisher, metrics, this.limits);
+		this.sessions = new WampSessions(metrics, this.limits, this.registry);
+		this.checks = new WampRequestChecks(this.limits, this.access);
 	}
 
 	/**
@@ -202,7 +205,7 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 	 * @return the open sessions
 	 */
 	public int getSessionCount() {
-		return this.sessions.size();
+		return this.sessions.count();
 	}
 
 	/**
@@ -249,16 +252,13 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 	@Override
 	public int deliver(String topic, String eventJson, @Nullable Set<String> exclude, @Nullable Set<String> eligible,
 			boolean v2) {
-		if (!v2) {
-			return (exclude == null && eligible == null) ? deliver(topic, eventJson)
-					: deliver(topic, eventJson, exclude, eligible);
-		}
-		return this.registry.deliver(topic, WampPublication.fromCluster(eventJson, true), exclude, eligible);
+		return v2 ? this.registry.deliver(topic, WampPublication.fromCluster(eventJson, true), exclude, eligible)
+				: LocalSubscribers.super.deliver(topic, eventJson, exclude, eligible, false);
 	}
 
 	@Override
 	public boolean hasSession(String sessionId) {
-		return this.sessions.containsKey(sessionId);
+		return this.sessions.contains(sessionId);
 	}
 
 	@Override
@@ -275,68 +275,28 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 	public int publish(WampSession publisher, String topic, @Nullable Object event, Collection<String> exclude,
 			@Nullable Collection<String> eligible) {
 		Assert.isTrue(!LoneSurrogates.in(topic), "Topic holds an unpaired surrogate");
-		if (!(publisher instanceof WampServerSession session) || !this.sessions.containsKey(session.getId())
-				&& !session.isClosed()) {
-			throw new IllegalArgumentException("Session " + publisher.getId() + " is not a session of this server");
-		}
-		if (session.isClosed()) {
+		WampServerSession session = this.sessions.publisher(publisher);
+		if (session == null) {
 			// a stage completing after its caller left: nobody to publish for
 			return 0;
-		}
-		if (!this.limits.topicFits(session, topic, "PUBLISH")) {
-			throw new WampRpcException(WampWebSocketHandler.ERROR_INVALID_ARGUMENT,
-					"Topic longer than " + this.limits.maxTopicLength + " characters.");
-		}
-		if (!this.access.mayPublish(session, topic)) {
-			throw new WampRpcException(WampWebSocketHandler.ERROR_NOT_AUTHORIZED,
-					"Not authorized to publish on " + topic + ".");
 		}
 		String eventJson = LoneSurrogates.escape(this.jsonMapper.writeValueAsString(event));
 		Set<String> excluded = exclude.isEmpty() ? null : Set.copyOf(exclude);
 		Set<String> eligibles = (eligible != null) ? Set.copyOf(eligible) : null;
-		String listsRefusal = this.limits.sessionListsRefusal(session, topic, excluded, eligibles);
-		if (listsRefusal != null) {
-			this.limits.charge(session, topic, eventJson, excluded, eligibles);
-			throw new WampRpcException(WampWebSocketHandler.ERROR_INVALID_ARGUMENT,
-					"Publish refused: " + listsRefusal + ".");
-		}
-		if (!this.limits.withinBudget(session, topic)) {
-			throw new WampRpcException(WampWebSocketHandler.ERROR_BUSY, "Publish rate exceeded.");
-		}
+		this.checks.checkForApplication(session, topic, eventJson, excluded, eligibles);
 		int delivered = publishJson(topic, WampPublication.v1(eventJson), excluded, eligibles);
-		this.limits.charge(session, topic, eventJson, excluded, eligibles);
+		this.checks.charge(session, topic, eventJson, excluded, eligibles);
 		return delivered;
 	}
 
 	@Override
 	public void destroy() {
-		ScheduledExecutorService timer;
-		synchronized (this) {
-			timer = this.timer;
-			this.timer = null;
-		}
-		if (timer != null) {
-			timer.shutdownNow();
-		}
+		this.timer.shutdown();
 	}
 
-	/**
-	 * The server's timer, for call timeouts and resuming slowed publishers: short tasks
-	 * only.
-	 */
-	synchronized ScheduledExecutorService timer() {
-		ScheduledExecutorService timer = this.timer;
-		if (timer == null) {
-			ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (task) -> {
-				Thread thread = new Thread(task, "wamp-timer");
-				thread.setDaemon(true);
-				return thread;
-			});
-			executor.setRemoveOnCancelPolicy(true);
-			timer = executor;
-			this.timer = timer;
-		}
-		return timer;
+	/** The server's timer: short tasks only (see {@link WampTimer}). */
+	ScheduledExecutorService timer() {
+		return this.timer.get();
 	}
 
 	SessionLimits limits() {
@@ -351,48 +311,13 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 		return this.access;
 	}
 
-	WampServerSession open(WebSocketSession webSocket) {
-		return open(webSocket, WampProtocol.V1);
-	}
-
-	/**
-	 * Open a session of either version: a v1 session gets a random 16-character id, a v2
-	 * one a random integer in [1, 2^53] whose decimal text is its id here.
-	 */
+	/** Open a session of either version: see {@link WampSessions}. */
 	WampServerSession open(WebSocketSession webSocket, WampProtocol protocol) {
-		while (true) {
-			WampServerSession session;
-			if (protocol == WampProtocol.V2) {
-				long id = 1 + this.random.nextLong(WampPublication.MAX_ID);
-				session = new WampServerSession(Long.toString(id), webSocket, this.limits.publishRate,
-						this.limits.publishBurst, new Wamp2State(id));
-			}
-			else {
-				session = new WampServerSession(newSessionId(), webSocket, this.limits.publishRate,
-						this.limits.publishBurst);
-			}
-			if (this.sessions.putIfAbsent(session.getId(), session) == null) {
-				this.metrics.sessionOpened(protocol);
-				return session;
-			}
-		}
+		return this.sessions.open(webSocket, protocol);
 	}
 
 	void close(WampServerSession session) {
-		if (!session.markClosed()) {
-			return;
-		}
-		int dropped = session.calls().close();
-		if (dropped > 0) {
-			this.metrics.callsDropped(dropped);
-		}
-		this.registry.unsubscribeAll(session);
-		this.sessions.remove(session.getId(), session);
-		this.metrics.sessionClosed(session.protocol());
-	}
-
-	void subscribe(WampServerSession session, String topic) {
-		subscribeTopic(session, topic);
+		this.sessions.close(session);
 	}
 
 	/**
@@ -402,16 +327,11 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 	 * session closed (each logged and counted)
 	 */
 	long subscribeTopic(WampServerSession session, String topic) {
-		if (!this.limits.topicFits(session, topic, "SUBSCRIBE")) {
-			return REFUSED_BY_LIMIT;
-		}
-		if (!this.access.maySubscribe(session, topic)) {
-			return REFUSED_BY_ACCESS;
-		}
-		return this.registry.subscribe(session, topic);
+		long refusal = this.checks.checkSubscribe(session, topic);
+		return (refusal != PUBLISHED) ? refusal : this.registry.subscribe(session, topic);
 	}
 
-	/** {@link #subscribeTopic}: refused by the access rules. */
+	/** {@link #subscribeTopic}, {@link #publish}: refused by the access rules. */
 	static final long REFUSED_BY_ACCESS = -1;
 
 	/** {@link #subscribeTopic}: refused by a limit. */
@@ -433,24 +353,11 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 	 * on topics it may subscribe to.
 	 */
 	void recheckSubscriptions(WampServerSession session) {
-		for (String topic : Set.copyOf(session.topics())) {
-			if (!this.access.maySubscribe(session, topic)) {
-				unsubscribe(session, topic);
-			}
-		}
+		this.registry.unsubscribeUnless(session, (topic) -> this.access.maySubscribe(session, topic));
 	}
 
 	void unsubscribe(WampServerSession session, String topic) {
 		this.registry.unsubscribe(session, topic);
-	}
-
-	/**
-	 * Publish an event already in JSON text, as {@code jsonMapper.writeValueAsString}
-	 * writes it.
-	 */
-	void publish(WampServerSession publisher, String topic, String eventJson, @Nullable Set<String> exclude,
-			@Nullable Set<String> eligible) {
-		publish(publisher, topic, WampPublication.v1(eventJson), exclude, eligible);
 	}
 
 	/**
@@ -460,23 +367,12 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 	 */
 	long publish(WampServerSession publisher, String topic, WampPublication publication,
 			@Nullable Set<String> exclude, @Nullable Set<String> eligible) {
-		long outcome;
-		if (!this.limits.topicFits(publisher, topic, "PUBLISH")) {
-			outcome = REFUSED_BY_LIMIT;
-		}
-		else if (!this.access.mayPublish(publisher, topic)) {
-			outcome = REFUSED_BY_ACCESS;
-		}
-		else if (this.limits.sessionListsRefusal(publisher, topic, exclude, eligible) != null
-				|| !this.limits.withinBudget(publisher, topic)) {
-			outcome = REFUSED_BY_LIMIT;
-		}
-		else {
+		long outcome = this.checks.check(publisher, topic, exclude, eligible);
+		if (outcome == PUBLISHED) {
 			publishJson(topic, publication, exclude, eligible);
-			outcome = PUBLISHED;
 		}
 		// refused or not: a flood of refused publishes is slowed as published ones are
-		this.limits.charge(publisher, topic, publication.eventJson(), exclude, eligible);
+		this.checks.charge(publisher, topic, publication.eventJson(), exclude, eligible);
 		return outcome;
 	}
 
@@ -493,14 +389,6 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 		this.eventPublisher.publishEvent(new WampPublishedEvent(this, topic, publication.eventJson(), exclude,
 				elsewhere, publication.isWrapped()));
 		return delivered;
-	}
-
-	private String newSessionId() {
-		char[] id = new char[16];
-		for (int i = 0; i < id.length; i++) {
-			id[i] = ID_ALPHABET[this.random.nextInt(ID_ALPHABET.length)];
-		}
-		return new String(id);
 	}
 
 }

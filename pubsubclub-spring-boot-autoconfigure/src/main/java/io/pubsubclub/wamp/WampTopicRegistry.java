@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -158,6 +159,18 @@ final class WampTopicRegistry {
 		synchronized (this.subscriptionLock) {
 			if (session.topics().remove(topic)) {
 				removeSubscriber(topic, session);
+			}
+		}
+	}
+
+	/**
+	 * Take a session out of each of its topics that it may no longer hold; the check is
+	 * called outside the subscription lock.
+	 */
+	void unsubscribeUnless(WampServerSession session, Predicate<String> mayHold) {
+		for (String topic : Set.copyOf(session.topics())) {
+			if (!mayHold.test(topic)) {
+				unsubscribe(session, topic);
 			}
 		}
 	}

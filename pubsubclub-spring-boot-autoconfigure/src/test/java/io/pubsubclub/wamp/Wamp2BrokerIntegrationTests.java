@@ -91,6 +91,31 @@ class Wamp2BrokerIntegrationTests extends WampServerTestBase {
 	}
 
 	@Test
+	void argumentsReachSubscribersAsTheyWereSent() throws Exception {
+		try (WampTestClient v1 = WampTestClient.connect(this.port);
+				Wamp2FrameClient v2sub = Wamp2FrameClient.join(this.port);
+				Wamp2FrameClient publisher = Wamp2FrameClient.join(this.port)) {
+			v1.send(5, V1_TOPIC);
+			long subscription = v2sub.subscribe(V2_TOPIC);
+			await().until(() -> this.server.getTopicSubscriberCounts().getOrDefault(V1_TOPIC, 0) == 2);
+			// numbers past a double's range or precision stay the numbers they were (not
+			// "Infinity", a string, or 0.1)
+			publisher.send("[16,1,{},\"" + V2_TOPIC + "\",[1e400]]");
+			assertThat(v1.nextText()).isEqualTo("[8,\"" + V1_TOPIC + "\",1e400]");
+			assertThat(v2sub.next()).endsWith(",{},[1e400]]");
+			publisher.send("[16,2,{},\"" + V2_TOPIC + "\",[0.10000000000000000000001, 1e400],{\"n\":-1e400}]");
+			assertThat(v1.nextText()).isEqualTo("[8,\"" + V1_TOPIC
+					+ "\",{\"args\":[0.10000000000000000000001, 1e400],\"kwargs\":{\"n\":-1e400}}]");
+			assertThat(v2sub.next()).endsWith(",{},[0.10000000000000000000001, 1e400],{\"n\":-1e400}]");
+			// an escaped lone surrogate stays escaped, so every frame can be sent
+			publisher.send("[16,3,{},\"" + V2_TOPIC + "\",[\"\\ud800x\"]]");
+			assertThat(v1.nextText()).isEqualTo("[8,\"" + V1_TOPIC + "\",\"\\ud800x\"]");
+			assertThat(v2sub.next()).startsWith("[36," + subscription + ",").endsWith(",{},[\"\\ud800x\"]]");
+			assertThat(v1.pending()).isZero();
+		}
+	}
+
+	@Test
 	void theBridgeEventCarriesTheV1FormAndSaysWhenItIsAWrapper() throws Exception {
 		try (Wamp2FrameClient v2sub = Wamp2FrameClient.join(this.port);
 				Wamp2FrameClient publisher = Wamp2FrameClient.join(this.port)) {
