@@ -26,8 +26,8 @@ import org.springframework.web.socket.CloseStatus;
  * <p>
  * <b>Invariants.</b> One close frame per connection, queued once ({@link ConnectionSender});
  * the socket is closed once, under the socket wrapper's lock (never beside a read or a
- * write), and the connection is ended ({@link TomcatConnection#ended}: the handler hears of
- * the close) once, by whichever thread closes first.
+ * write), and the handler hears of the close once
+ * ({@link TomcatConnection#afterClosed}), from whichever thread closes first.
  * <ul>
  * <li>A closing handshake (the handler closes the session, or the peer does) queues the
  * close frame behind what is queued; the socket is closed when both close frames have
@@ -174,7 +174,7 @@ final class ConnectionCloser {
 		CloseStatus handshake = this.sender.closeStatus();
 		closeSocket();
 		this.writer.discard();
-		this.connection.ended((handshake != null) ? handshake : status, cause);
+		this.connection.afterClosed((handshake != null) ? handshake : status, cause);
 	}
 
 	/**

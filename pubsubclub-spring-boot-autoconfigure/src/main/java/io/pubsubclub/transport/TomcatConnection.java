@@ -300,7 +300,7 @@ public final class TomcatConnection implements InternalHttpUpgradeHandler, Frame
 	/**
 	 * The socket is closed: release the reader, tell the handler (once, from the closer).
 	 */
-	void ended(CloseStatus status, @Nullable Throwable cause) {
+	void afterClosed(CloseStatus status, @Nullable Throwable cause) {
 		ConnectionReader reader = this.reader;
 		if (reader != null) {
 			reader.release();
