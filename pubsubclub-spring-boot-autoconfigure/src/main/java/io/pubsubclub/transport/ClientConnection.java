@@ -186,7 +186,7 @@ public final class ClientConnection implements FrameReader.Listener, BlockingWri
 	 */
 	public void reject(CloseStatus status) {
 		try {
-			this.socket.getOutputStream().write(MaskedFrame.encode((byte) 0x88, ClientClosing.payload(status)));
+			this.socket.getOutputStream().write(MaskedFrame.encode((byte) 0x88, CloseFrames.payload(status)));
 		}
 		catch (IOException ex) {
 			// closed either way
