@@ -38,6 +38,7 @@ while [[ $# -gt 0 ]]; do
 		--jdk-client) extra+=(--jdk-client) ;;               # latency rows also with the JDK's WebSocket client
 		--compression-node) extra+=(--compression-node) ;;  # idle figures also for a node with compression on
 		--offered) extra+=(--offered "$2"); shift ;;          # latency rows at this publish rate
+		--latency-trace) extra+=(--latency-trace "$2"); shift ;;   # every latency sample (due, arrived; System.nanoTime) to DIR/ROW.tsv
 		--server-opts) extra+=(--server-opts "$2"); shift ;;
 		--wamp2) extra+=(--wamp2) ;;   # the WAMP systems' clients speak WAMP v2 (wamp.2.json)
 		--backplane) extra+=(--backplane) ;;                  # mesh vs Redis pubsub/sharded (BackplaneRun)

@@ -339,14 +339,14 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 	// link from the same producer node, closed by the producer, may still be read while
 	// the new one delivers; it delivers no more once this returns
 	private void supersedeOlderLinks(PeerLink link) {
-		String far = link.farIdentity();
-		if (far == null || link.direction() != ClusterState.Direction.ACCEPTED) {
+		String far = link.far.identity();
+		if (far == null || link.direction != ClusterState.Direction.ACCEPTED) {
 			// a dialled link replaces one that closed already, and waited out its deliveries
 			return;
 		}
 		for (PeerLink other : this.links) {
-			if (other != link && other.direction() == ClusterState.Direction.ACCEPTED
-					&& other.role() == ClusterState.Role.CONSUMER && far.equals(other.farIdentity())) {
+			if (other != link && other.direction == ClusterState.Direction.ACCEPTED
+					&& other.role() == ClusterState.Role.CONSUMER && far.equals(other.far.identity())) {
 				other.supersede(link);
 			}
 		}
@@ -449,10 +449,10 @@ public final class ClusterLinks implements ApplicationListener<WampTopicEvent> {
 			Long farNodeId = link.farNodeId();
 			if (link.isNodeIdConflict() && farNodeId != null && link.status() != ClusterState.Status.CLOSED) {
 				NodeIdentity.FarNode far = link.farNode();
-				conflicts.add(new ClusterState.NodeIdConflict(link.address(), link.direction(), farNodeId,
+				conflicts.add(new ClusterState.NodeIdConflict(link.address, link.direction, farNodeId,
 						(far != null) ? far.clusterPort() : null));
 			}
-			DialledServer server = link.dialledServer();
+			DialledServer server = link.dialled;
 			if (server != null) {
 				open.put(server, link);
 			}

@@ -77,7 +77,7 @@ final class Forwarding {
 		if (consumers != null) {
 			String legacyFrame = null;
 			for (PeerLink consumer : consumers) {
-				if (consumer.outbox() != null) {
+				if (consumer.resume.outbox != null) {
 					resumable = true;
 				}
 				else if (listsJson != null) {
@@ -87,7 +87,7 @@ final class Forwarding {
 					if (legacyFrame == null) {
 						legacyFrame = PscCodec.event(topic, eventJson);
 					}
-					consumer.sendEvent(legacyFrame);
+					consumer.sender.event(legacyFrame);
 				}
 			}
 		}
@@ -97,7 +97,7 @@ final class Forwarding {
 			Set<PeerLink> sequenced = sequencer.sequence(topic, eventJson, sessionsJson, this.consumersByTopic::get);
 			if (sequenced != null) {
 				for (PeerLink consumer : sequenced) {
-					ResumeOutbox outbox = consumer.outbox();
+					ResumeOutbox outbox = consumer.resume.outbox;
 					if (outbox != null) {
 						outbox.drain();
 					}
@@ -143,11 +143,11 @@ final class Forwarding {
 	 * the sequence. Called on the link's reading thread with no lock held.
 	 */
 	void resumed(PeerLink link, PscMessage.Resume resume) {
-		ResumeOutbox outbox = link.outbox();
+		ResumeOutbox outbox = link.resume.outbox;
 		if (outbox == null) {
 			return;
 		}
-		link.serving(resume);
+		link.resume.serving(link, resume);
 		Sequencer sequencer = this.sequencer;
 		sequencer.resume(link, resume, () -> {
 			for (String topic : resume.topics()) {
@@ -167,10 +167,10 @@ final class Forwarding {
 	 * them, so that no publish slips between; what it misses is kept for its return.
 	 */
 	void removed(PeerLink link) {
-		if (link.outbox() != null) {
-			this.sequencer.retain(Set.copyOf(link.topics()));
+		if (link.resume.outbox != null) {
+			this.sequencer.retain(Set.copyOf(link.topics));
 		}
-		for (String topic : link.topics()) {
+		for (String topic : link.topics) {
 			unsubscribed(link, topic);
 		}
 	}

@@ -42,7 +42,7 @@ final class LinkClaims {
 	}
 
 	static @Nullable String key(PeerLink link) {
-		String far = link.farIdentity();
+		String far = link.far.identity();
 		ClusterState.Role role = link.role();
 		return (far != null && role != null) ? role.name() + " " + far : null;
 	}
@@ -59,7 +59,7 @@ final class LinkClaims {
 				this.claims.put(key, link);
 				return null;
 			}
-			DialledServer server = link.dialledServer();
+			DialledServer server = link.dialled;
 			if (server != null) {
 				this.parked.computeIfAbsent(key, (k) -> new LinkedHashSet<>()).add(server);
 			}
@@ -68,7 +68,7 @@ final class LinkClaims {
 	}
 
 	void release(PeerLink link) {
-		String key = link.claimKey();
+		String key = link.far.claimKey;
 		if (key == null) {
 			return;
 		}

@@ -40,11 +40,11 @@ final class LinkHandshake {
 					+ ", supported " + ProtocolVersion.SUPPORTED);
 		}
 		if (chosen.resumable()) {
-			link.send(PscResumeCodec.welcome(link.cluster.nodeId(), link.cluster.epoch()));
+			link.sender.send(PscResumeCodec.welcome(link.cluster.nodeId(), link.cluster.epoch()));
 			link.resume.resumeAllowed = true;
 		}
 		else {
-			link.send(PscCodec.welcome(chosen, link.cluster.nodeId()));
+			link.sender.send(PscCodec.welcome(chosen, link.cluster.nodeId()));
 		}
 		ready(link, chosen);
 	}
@@ -104,8 +104,8 @@ final class LinkHandshake {
 				PeerLink holder = link.cluster.claim(key, link);
 				if (holder != null) {
 					link.far.duplicate = true;
-					link.lastError = "duplicate of " + holder.address() + " (same node" + describeFar(link) + ")";
-					logger.warn("Link " + link + " leads to the node already linked as " + holder.address()
+					link.lastError = "duplicate of " + holder.address + " (same node" + describeFar(link) + ")";
+					logger.warn("Link " + link + " leads to the node already linked as " + holder.address
 							+ describeFar(link) + "; closing this duplicate link, so that no event arrives twice "
 							+ "(dialled again if that link goes away)");
 					link.closeAfterUnlock(PeerLink.DUPLICATE_LINK, "duplicate link");
@@ -124,7 +124,7 @@ final class LinkHandshake {
 
 	private static void ready(PeerLink link, ProtocolVersion version) {
 		link.version = version;
-		LinkChannel channel = link.channel;
+		LinkChannel channel = link.sender.channel();
 		if (link.role == ClusterState.Role.PRODUCER && version.resumable() && channel != null) {
 			link.resume.outbox = new ResumeOutbox(link, channel, link.cluster.sequencer());
 		}
@@ -137,7 +137,7 @@ final class LinkHandshake {
 		DialledServer dialled = link.dialled;
 		if (dialled != null) {
 			// the dialer locks itself: told once this link's lock is released
-			link.afterUnlock(dialled::linkReady);
+			link.afterUnlock.add(dialled::linkReady);
 		}
 		if (logger.isInfoEnabled()) {
 			logger.info("Link " + link + " ready, version " + version);

@@ -101,7 +101,8 @@ final class LinkResume {
 	}
 
 	/**
-	 * Producer side: start serving a 203, whose replay must end within the replay timeout.
+	 * Producer side: start serving a 203, whose replay must end within the replay timeout,
+	 * or the consumer is cut off as too slow (1013).
 	 */
 	void serving(PeerLink link, PscMessage.Resume resume) {
 		this.serving = resume;

@@ -76,7 +76,7 @@ final class LinkTopics {
 		link.synced = true;
 		if (resume != null) {
 			// right after the 102, before any 201: the topics held across the drop
-			link.send(PscResumeCodec.resume(resume.epoch(), resume.lastSeq(), resume.topics()));
+			link.sender.send(PscResumeCodec.resume(resume.epoch(), resume.lastSeq(), resume.topics()));
 			link.topics.addAll(resume.topics());
 			link.resume.pending = resume;
 			link.resume.replayed = 0;
@@ -84,7 +84,7 @@ final class LinkTopics {
 		}
 		for (String topic : subscribed) {
 			if (link.topics.add(topic)) {
-				link.send(PscCodec.subscribe(topic));
+				link.sender.send(PscCodec.subscribe(topic));
 			}
 		}
 	}
@@ -99,11 +99,11 @@ final class LinkTopics {
 		}
 		if (wanted) {
 			if (link.topics.add(topic)) {
-				link.send(PscCodec.subscribe(topic));
+				link.sender.send(PscCodec.subscribe(topic));
 			}
 		}
 		else if (link.topics.remove(topic)) {
-			link.send(PscCodec.unsubscribe(topic));
+			link.sender.send(PscCodec.unsubscribe(topic));
 		}
 	}
 

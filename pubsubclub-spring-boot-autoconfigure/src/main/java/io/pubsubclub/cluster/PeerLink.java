@@ -19,18 +19,17 @@ import org.jspecify.annotations.Nullable;
  * a consumer), or {@link #actAsConsumer()} is called when the far side stays silent.
  * <p>
  * The link's lock guards its state and keeps its frames in order; with it held the link
- * only queues frames (which never blocks) and updates lock-free maps. What calls out,
- * closing the session or telling the dialled server the link is ready, is collected
- * under the lock and run once it is released.
+ * only queues frames ({@link LinkSender}, which never blocks) and updates lock-free
+ * maps. What calls out, closing the session or telling the dialled server the link is
+ * ready, is collected under the lock and run once it is released ({@link AfterUnlock}).
  * <p>
- * This class is the link's state machine (opened, handshaking, ready, closed) and its
- * sending; {@link LinkFrames} tells where a frame goes, and the concerns it hands frames
- * to live beside it: {@link LinkHandshake}
- * (101/102, self-links and duplicates), {@link LinkTopics} (201, 202 and 203 on either
- * side), {@link LinkResume} (PSC 1.2 on either side, the producer's
- * {@link ResumeOutbox}), {@link LinkDelivery} (events to the local subscribers, with
- * its own lock), {@link LinkFarSide} (who is at the far end) and {@link LinkTraffic}
- * (what went over it).
+ * This class is the link's state machine (opened, handshaking, ready, closed) and the
+ * API the transport calls. {@link LinkFrames} tells where a frame goes: to
+ * {@link LinkHandshake} (101/102, self-links and duplicates), {@link LinkTopics} (201,
+ * 202 and 203 on either side) or {@link LinkResume} (PSC 1.2 on either side, the
+ * producer's {@link ResumeOutbox}). {@link LinkDelivery} hands events to the local
+ * subscribers, with its own lock; {@link LinkFarSide} is who is at the far end and
+ * {@link LinkTraffic} what went over the link.
  *
  * @author PubSubClub
  */
@@ -65,8 +64,6 @@ public final class PeerLink {
 
 	volatile ClusterState.Status status = ClusterState.Status.CONNECTING;
 
-	@Nullable LinkChannel channel;
-
 	volatile @Nullable ProtocolVersion version;
 
 	private volatile @Nullable Instant connectedSince;
@@ -82,8 +79,7 @@ public final class PeerLink {
 	// set when this side decided to close: frames still arriving are ignored
 	private boolean closing;
 
-	// what to run once the lock is released; guarded by this
-	private @Nullable Runnable afterUnlock;
+	final AfterUnlock afterUnlock = new AfterUnlock(this);
 
 	private final LinkDelivery delivery = new LinkDelivery();
 
@@ -91,7 +87,9 @@ public final class PeerLink {
 
 	final Set<String> topics = ConcurrentHashMap.newKeySet();
 
-	private final LinkTraffic traffic = new LinkTraffic();
+	final LinkTraffic traffic = new LinkTraffic();
+
+	final LinkSender sender = new LinkSender(this);
 
 	final LinkResume resume = new LinkResume();
 
@@ -119,13 +117,13 @@ public final class PeerLink {
 	 */
 	public void opened(LinkChannel channel) {
 		synchronized (this) {
-			this.channel = channel;
+			this.sender.open(channel);
 			this.connectedSince = Instant.now();
 			this.openedNanos = System.nanoTime();
 			this.status = ClusterState.Status.HANDSHAKING;
 			this.handshakeTimer = this.cluster.scheduleHandshakeTimeout(this);
 			if (this.role == ClusterState.Role.CONSUMER) {
-				send(PscCodec.hello(ProtocolVersion.SUPPORTED));
+				this.sender.send(PscCodec.hello(ProtocolVersion.SUPPORTED));
 			}
 		}
 		if (logger.isDebugEnabled()) {
@@ -140,7 +138,7 @@ public final class PeerLink {
 	public synchronized void actAsConsumer() {
 		if (this.role == null && this.status == ClusterState.Status.HANDSHAKING) {
 			this.role = ClusterState.Role.CONSUMER;
-			send(PscCodec.hello(ProtocolVersion.SUPPORTED));
+			this.sender.send(PscCodec.hello(ProtocolVersion.SUPPORTED));
 		}
 	}
 
@@ -177,7 +175,7 @@ public final class PeerLink {
 				closeForProtocolError(ex.closeCode(), ex.getMessage());
 			}
 		}
-		runAfterUnlock();
+		this.afterUnlock.run();
 		if (event != null) {
 			this.delivery.deliver(this, event, receivedNanos);
 		}
@@ -193,7 +191,7 @@ public final class PeerLink {
 	 * @param reason the reason
 	 */
 	public void protocolError(int code, String reason) {
-		locked(() -> closeForProtocolError(code, reason));
+		this.afterUnlock.locked(() -> closeForProtocolError(code, reason));
 	}
 
 	private void closeForProtocolError(int code, String reason) {
@@ -209,36 +207,7 @@ public final class PeerLink {
 	// with the lock held
 	void closeAfterUnlock(int code, String reason) {
 		this.closing = true;
-		afterUnlock(() -> close(code, reason));
-	}
-
-	// with the lock held
-	void afterUnlock(Runnable action) {
-		Runnable before = this.afterUnlock;
-		this.afterUnlock = (before != null) ? () -> {
-			before.run();
-			action.run();
-		} : action;
-	}
-
-	// run under the lock, then what it collected once the lock is released
-	private void locked(Runnable action) {
-		synchronized (this) {
-			action.run();
-		}
-		runAfterUnlock();
-	}
-
-	// with the lock released, by the thread that collected the actions
-	private void runAfterUnlock() {
-		Runnable actions;
-		synchronized (this) {
-			actions = this.afterUnlock;
-			this.afterUnlock = null;
-		}
-		if (actions != null) {
-			actions.run();
-		}
+		this.afterUnlock.add(() -> close(code, reason));
 	}
 
 	/**
@@ -358,66 +327,9 @@ public final class PeerLink {
 		return this.lastError;
 	}
 
-	String address() {
-		return this.address;
-	}
-
-	@Nullable DialledServer dialledServer() {
-		return this.dialled;
-	}
-
-	Set<String> topics() {
-		return this.topics;
-	}
-
-	// the producer side's outbox on a 1.2 link, null on other links
-	@Nullable ResumeOutbox outbox() {
-		return this.resume.outbox;
-	}
-
 	// the far producer's epoch on a 1.2 consumer link, once known
 	synchronized @Nullable String epoch() {
 		return this.resume.epoch;
-	}
-
-	// null before the handshake
-	@Nullable ProtocolVersion version() {
-		return this.version;
-	}
-
-	void progress(ResumeState.Progress progress) {
-		this.resume.progress = progress;
-	}
-
-	ResumeState.@Nullable Progress progress() {
-		return this.resume.progress;
-	}
-
-	ClusterState.Direction direction() {
-		return this.direction;
-	}
-
-	@Nullable String claimKey() {
-		return this.far.claimKey;
-	}
-
-	@Nullable String farIdentity() {
-		return this.far.identity();
-	}
-
-	/**
-	 * Start serving a 203 on the producer side: its replay must end within the replay
-	 * timeout, or the consumer is cut off as too slow (1013).
-	 */
-	void serving(PscMessage.Resume resume) {
-		this.resume.serving(this, resume);
-	}
-
-	/**
-	 * The replay of the 203 being served went out: record how it ended.
-	 */
-	void replayEnded(long replayed, boolean complete, long firstSeqStillHeld) {
-		this.resume.replayEnded(this, replayed, complete, firstSeqStillHeld);
 	}
 
 	/**
@@ -428,16 +340,16 @@ public final class PeerLink {
 	 */
 	void supersede(PeerLink newer) {
 		this.delivery.stop();
-		locked(() -> {
+		this.afterUnlock.locked(() -> {
 			if (!this.closing && this.status != ClusterState.Status.CLOSED) {
-				logger.info("Link " + this + " replaced by " + newer.address() + " from the same node; closing it");
+				logger.info("Link " + this + " replaced by " + newer.address + " from the same node; closing it");
 				closeAfterUnlock(1000, "replaced by a newer link from the same node");
 			}
 		});
 	}
 
 	void handshakeTimedOut() {
-		locked(() -> {
+		this.afterUnlock.locked(() -> {
 			if (this.status == ClusterState.Status.HANDSHAKING && !this.closing) {
 				this.cluster.counters().badFrames.increment();
 				this.lastError = "handshake timeout";
@@ -465,44 +377,11 @@ public final class PeerLink {
 	}
 
 	void replayTimedOut() {
-		locked(() -> {
+		this.afterUnlock.locked(() -> {
 			if (this.resume.pending != null && this.status == ClusterState.Status.READY) {
 				closeForProtocolError(PROTOCOL_ERROR, "replay did not end in time (no 204)");
 			}
 		});
-	}
-
-	/**
-	 * Queue a 301 built once for every consumer link.
-	 */
-	void sendEvent(String frame) {
-		if (this.status == ClusterState.Status.READY && send(frame)) {
-			this.cluster.counters().eventsForwarded.increment();
-		}
-	}
-
-	void sendReplayed(String frame) {
-		if (this.status == ClusterState.Status.READY && send(frame)) {
-			this.cluster.counters().eventsReplayed.increment();
-		}
-	}
-
-	void sendControl(String frame) {
-		if (this.status == ClusterState.Status.READY) {
-			send(frame);
-		}
-	}
-
-	void later(Runnable task, long millis) {
-		this.cluster.later(task, millis);
-	}
-
-	boolean send(String frame) {
-		if (this.traffic.send(this.channel, frame)) {
-			return true;
-		}
-		this.cluster.counters().framesDropped.increment();
-		return false;
 	}
 
 	/**
@@ -511,10 +390,7 @@ public final class PeerLink {
 	 * @param reason the close reason
 	 */
 	public void close(int code, String reason) {
-		LinkChannel channel = this.channel;
-		if (channel != null) {
-			channel.close(code, reason);
-		}
+		this.sender.close(code, reason);
 	}
 
 	ClusterState.Link snapshot(long reconnectAttempts) {

@@ -133,8 +133,8 @@ final class ResumeOutbox {
 				clear();
 				return true;
 			}
-			this.link.replayEnded(replay.replayed, replay.complete(), replay.firstSeqStillHeld());
-			this.link.sendControl(PscResumeCodec.resumed(replay.complete(), replay.firstSeqStillHeld()));
+			this.link.resume.replayEnded(this.link, replay.replayed, replay.complete(), replay.firstSeqStillHeld());
+			this.link.sender.control(PscResumeCodec.resumed(replay.complete(), replay.firstSeqStillHeld()));
 		}
 		if (this.liveChars.get() + this.channel.queued() > this.channel.bufferLimit()) {
 			this.closed = true;
@@ -146,7 +146,7 @@ final class ResumeOutbox {
 		SequencedEvent event;
 		while ((event = this.live.poll()) != null) {
 			this.liveChars.addAndGet(-event.frame().length());
-			this.link.sendEvent(event.frame());
+			this.link.sender.event(event.frame());
 		}
 		return true;
 	}
@@ -174,7 +174,7 @@ final class ResumeOutbox {
 			this.batchChars = chars;
 			for (String frame : batch) {
 				replay.replayed++;
-				this.link.sendReplayed(frame);
+				this.link.sender.replayed(frame);
 			}
 			this.batchChars = 0;
 			if (done) {
@@ -186,7 +186,7 @@ final class ResumeOutbox {
 
 	private void retryLater() {
 		if (this.retryScheduled.compareAndSet(false, true)) {
-			this.link.later(() -> {
+			this.link.cluster.later(() -> {
 				this.retryScheduled.set(false);
 				drain();
 			}, RETRY_MILLIS);

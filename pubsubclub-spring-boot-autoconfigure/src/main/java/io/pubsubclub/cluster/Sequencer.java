@@ -108,7 +108,7 @@ final class Sequencer {
 			boolean resumable = false;
 			if (links != null) {
 				for (PeerLink link : links) {
-					if (link.outbox() != null) {
+					if (link.resume.outbox != null) {
 						resumable = true;
 						break;
 					}
@@ -127,7 +127,7 @@ final class Sequencer {
 			this.buffer.add(event);
 			if (links != null) {
 				for (PeerLink link : links) {
-					ResumeOutbox outbox = link.outbox();
+					ResumeOutbox outbox = link.resume.outbox;
 					if (outbox != null) {
 						outbox.offer(event);
 					}
@@ -150,7 +150,7 @@ final class Sequencer {
 	 */
 	void resume(PeerLink link, PscMessage.Resume resume, Runnable subscribe,
 			Function<String, @Nullable Set<PeerLink>> consumers) {
-		ResumeOutbox outbox = link.outbox();
+		ResumeOutbox outbox = link.resume.outbox;
 		if (outbox == null) {
 			return;
 		}
@@ -176,7 +176,7 @@ final class Sequencer {
 	private static boolean askedByAnother(PeerLink link, @Nullable Set<PeerLink> links) {
 		if (links != null) {
 			for (PeerLink other : links) {
-				if (other != link && other.outbox() != null) {
+				if (other != link && other.resume.outbox != null) {
 					return true;
 				}
 			}

@@ -92,7 +92,7 @@ final class Subscriptions {
 			String epoch = link.epoch();
 			if (epoch != null && producerId != null) {
 				start = this.resumeState.linked(producerId, epoch, local);
-				link.progress(start.progress());
+				link.resume.progress = start.progress();
 			}
 			link.syncTopics(local, (start != null) ? start.resume() : null);
 		}
@@ -139,9 +139,9 @@ final class Subscriptions {
 	 */
 	void removed(PeerLink link) {
 		this.producers.remove(link);
-		ResumeState.Progress progress = link.progress();
+		ResumeState.Progress progress = link.resume.progress;
 		if (progress != null) {
-			progress.dropped(Set.copyOf(link.topics()));
+			progress.dropped(Set.copyOf(link.topics));
 		}
 	}
 

@@ -8,7 +8,8 @@
  * forwarding of each publish, the {@code Sequencer} of PSC 1.2) and {@code Subscriptions}
  * (consumer: the local topics sent to every producer, delivery, the {@code ResumeState});
  * {@code LinkClaims} keeps one ready link per far node. One link is a
- * {@link io.pubsubclub.cluster.PeerLink} (its state machine and sending) with
+ * {@link io.pubsubclub.cluster.PeerLink} (its state machine) with {@code LinkSender}
+ * (its sending), {@code AfterUnlock} (the calls out collected under its lock),
  * {@code LinkFrames} (where a frame goes), {@code LinkHandshake} (101/102),
  * {@code LinkTopics} (201/202/203 on either side), {@code LinkResume} and
  * {@code ResumeOutbox} (PSC 1.2), {@code LinkDelivery} (events to the local

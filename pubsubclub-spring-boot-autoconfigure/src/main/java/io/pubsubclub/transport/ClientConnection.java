@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.net.ssl.SSLSocket;
 
@@ -19,7 +18,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import io.pubsubclub.support.OutboundBuffer;
 import io.pubsubclub.support.RateLimitedLog;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.socket.BinaryMessage;
@@ -54,7 +52,9 @@ import org.springframework.web.socket.WebSocketSession;
  * <p>
  * Threads: the reader reports the connection's end to the handler, once; no other thread
  * does (they close the socket, which ends the reader). Sends never block: they queue for
- * the writer. A close may be started by any thread and never blocks either.
+ * the writer. A close may be started by any thread and never blocks either; the closing
+ * handshake's rules (what may still be queued, when the socket goes) are
+ * {@link ClientClosing}'s.
  *
  * @author PubSubClub
  */
@@ -98,31 +98,17 @@ public final class ClientConnection implements FrameReader.Listener, BlockingWri
 
 	private final BlockingWriter writer;
 
+	private final ClientClosing closing;
+
+	private final ClientSender sender;
+
 	private @Nullable ClientSession session;
 
 	private @Nullable WebSocketHandler handler;
 
 	private @Nullable ScheduledFuture<?> watch;
 
-	// closing: our close frame queued (then written), the peer's seen, the socket closed
-	private final AtomicBoolean closeSent = new AtomicBoolean();
-
-	private volatile long closeSentAt;
-
-	private volatile boolean closeWritten;
-
-	private volatile boolean closeReceived;
-
-	private volatile @Nullable CloseStatus closeStatus;
-
-	// the peer broke the protocol: no answer to our close frame is waited for
-	private volatile boolean failing;
-
-	private volatile boolean socketClosed;
-
 	private volatile @Nullable IOException writeFailure;
-
-	private final AtomicBoolean ended = new AtomicBoolean();
 
 	private ClientConnection(Socket socket, Socket tcp, URI uri, HttpHeaders requestHeaders,
 			HttpHeaders responseHeaders, ClientSettings settings) throws IOException {
@@ -135,6 +121,8 @@ public final class ClientConnection implements FrameReader.Listener, BlockingWri
 		this.settings = settings;
 		this.reader = new FrameReader(settings.maxMessageBytes(), false, this);
 		this.writer = new BlockingWriter(socket.getOutputStream(), this);
+		this.closing = new ClientClosing(this.writer, tcp);
+		this.sender = new ClientSender(this.writer, this.closing, settings, (reason) -> session().overflow(reason));
 	}
 
 	/**
@@ -152,7 +140,7 @@ public final class ClientConnection implements FrameReader.Listener, BlockingWri
 			return new ClientConnection(opened.socket(), opened.tcp(), uri, headers, opened.response(), settings);
 		}
 		catch (IOException | RuntimeException ex) {
-			closeQuietly(opened.tcp());
+			ClientClosing.closeQuietly(opened.tcp());
 			throw ex;
 		}
 	}
@@ -179,7 +167,7 @@ public final class ClientConnection implements FrameReader.Listener, BlockingWri
 		this.writer.start(this.settings.threads().newThread(this.writer));
 		long period = Math.max(Math.min(this.settings.sendTimeLimit().toNanos() / 4, TimeUnit.SECONDS.toNanos(1)),
 				TimeUnit.MILLISECONDS.toNanos(10));
-		this.watch = ClientWatch.TIMER.scheduleWithFixedDelay(this::watch, period, period, TimeUnit.NANOSECONDS);
+		this.watch = ClientWatch.TIMER.scheduleWithFixedDelay(this.sender::tick, period, period, TimeUnit.NANOSECONDS);
 		try {
 			handler.afterConnectionEstablished(session);
 		}
@@ -198,12 +186,12 @@ public final class ClientConnection implements FrameReader.Listener, BlockingWri
 	 */
 	public void reject(CloseStatus status) {
 		try {
-			this.socket.getOutputStream().write(MaskedFrame.encode((byte) 0x88, closePayload(status)));
+			this.socket.getOutputStream().write(MaskedFrame.encode((byte) 0x88, ClientClosing.payload(status)));
 		}
 		catch (IOException ex) {
 			// closed either way
 		}
-		closeSocket();
+		this.closing.closeSocket();
 	}
 
 	// ---------------------------------------------------------------- reading
@@ -232,12 +220,12 @@ public final class ClientConnection implements FrameReader.Listener, BlockingWri
 			}
 		}
 		IOException writeFailure = this.writeFailure;
-		ended((writeFailure != null) ? writeFailure : (this.socketClosed ? null : failure));
+		ended((writeFailure != null) ? writeFailure : (this.closing.socketClosed() ? null : failure));
 	}
 
 	@Override
 	public void message(boolean text, byte[] buffer, int start, int length) {
-		if (this.closeSent.get()) {
+		if (this.closing.started()) {
 			return;
 		}
 		if (text) {
@@ -250,7 +238,7 @@ public final class ClientConnection implements FrameReader.Listener, BlockingWri
 
 	@Override
 	public void ping(byte[] payload) {
-		if (!this.closeSent.get()) {
+		if (!this.closing.started()) {
 			this.writer.pong(MaskedFrame.encode((byte) 0x8A, payload));
 		}
 	}
@@ -262,17 +250,7 @@ public final class ClientConnection implements FrameReader.Listener, BlockingWri
 
 	@Override
 	public void close(int code, String reason) {
-		this.closeReceived = true;
-		if (!this.closeSent.get()) {
-			// the server began the closing handshake: answer it, then the socket goes
-			CloseStatus status = (code == CloseStatus.NO_STATUS_CODE.getCode()) ? CloseStatus.NO_STATUS_CODE
-					: new CloseStatus(code, reason);
-			sendClose(status, (status == CloseStatus.NO_STATUS_CODE) ? new byte[0]
-					: new byte[] { (byte) (code >>> 8), (byte) code }, false);
-		}
-		if (this.closeWritten) {
-			closeSocket();
-		}
+		this.closing.received(code, reason);
 	}
 
 	@Override
@@ -281,7 +259,7 @@ public final class ClientConnection implements FrameReader.Listener, BlockingWri
 		failureLog.log(logger,
 				() -> "WebSocket connection to " + this.uri + ": " + status.getReason() + ", closing with "
 						+ status.getCode());
-		this.failing = true;
+		this.closing.failing();
 		close(status);
 	}
 
@@ -298,70 +276,27 @@ public final class ClientConnection implements FrameReader.Listener, BlockingWri
 	// ---------------------------------------------------------------- writing
 
 	/**
-	 * Queue a frame within the limits.
+	 * Queue a frame within the limits ({@link ClientSender}).
 	 * @return {@code false} if it was not queued: the connection is closing, or was just
 	 * cut off for being too slow
 	 */
 	boolean send(byte[] frame) {
-		long writing = this.writer.writingSince();
-		if (writing != 0 && System.nanoTime() - writing > this.settings.sendTimeLimit().toNanos()) {
-			overflow(OutboundBuffer.Overflow.SEND_TIME);
-			return false;
-		}
-		if (this.writer.queuedBytes() + frame.length > this.settings.sendBufferSize()) {
-			overflow(OutboundBuffer.Overflow.BUFFER);
-			return false;
-		}
-		synchronized (this.closeSent) {
-			if (this.ended.get() || this.closeSent.get()) {
-				return false;
-			}
-			this.writer.enqueue(frame);
-		}
-		return true;
+		return this.sender.send(frame);
 	}
 
 	long framesSent() {
 		return this.writer.framesSent();
 	}
 
-	// on the client watch: a write stalled past the limit, a closing handshake too long
-	private void watch() {
-		long now = System.nanoTime();
-		long limit = this.settings.sendTimeLimit().toNanos();
-		long writing = this.writer.writingSince();
-		if (writing != 0 && now - writing >= limit) {
-			overflow(OutboundBuffer.Overflow.SEND_TIME);
-		}
-		long closing = this.closeSentAt;
-		if (closing != 0 && now - closing >= limit) {
-			closeSocket();
-		}
-	}
-
-	private void overflow(OutboundBuffer.Overflow reason) {
-		if (close(OutboundBuffer.SLOW_CONSUMER)) {
-			// told once, by the thread that cut the connection off
-			session().overflow(reason);
-		}
-		if (reason == OutboundBuffer.Overflow.SEND_TIME) {
-			// the write in flight will not end: no close frame can follow it
-			closeSocket();
-		}
-	}
-
 	@Override
 	public void closeWritten() {
-		this.closeWritten = true;
-		if (this.closeReceived || this.failing) {
-			closeSocket();
-		}
+		this.closing.written();
 	}
 
 	@Override
 	public void writeFailed(IOException ex) {
 		this.writeFailure = ex;
-		closeSocket();
+		this.closing.closeSocket();
 	}
 
 	// ---------------------------------------------------------------- closing
@@ -373,63 +308,24 @@ public final class ClientConnection implements FrameReader.Listener, BlockingWri
 	 * @return whether this call started it
 	 */
 	boolean close(CloseStatus status) {
-		return sendClose(status, closePayload(status), status.getCode() == OutboundBuffer.SLOW_CONSUMER.getCode());
-	}
-
-	private static byte[] closePayload(CloseStatus status) {
-		byte[] reason = (status.getReason() != null) ? status.getReason().getBytes(StandardCharsets.UTF_8)
-				: new byte[0];
-		byte[] payload = new byte[2 + Math.min(reason.length, 123)];
-		payload[0] = (byte) (status.getCode() >>> 8);
-		payload[1] = (byte) status.getCode();
-		System.arraycopy(reason, 0, payload, 2, payload.length - 2);
-		return payload;
-	}
-
-	private boolean sendClose(CloseStatus status, byte[] payload, boolean dropQueued) {
-		byte[] frame = MaskedFrame.encode((byte) (0x80 | FrameReader.OPCODE_CLOSE), payload);
-		synchronized (this.closeSent) {
-			if (this.ended.get() || !this.closeSent.compareAndSet(false, true)) {
-				return false;
-			}
-			this.closeStatus = status;
-			long now = System.nanoTime();
-			this.closeSentAt = (now != 0) ? now : 1;
-			this.writer.enqueueClose(frame, dropQueued);
-		}
-		return true;
-	}
-
-	private void closeSocket() {
-		this.socketClosed = true;
-		closeQuietly(this.tcp);
-	}
-
-	private static void closeQuietly(Socket socket) {
-		try {
-			socket.close();
-		}
-		catch (IOException ex) {
-			// closed either way
-		}
+		return this.closing.start(status);
 	}
 
 	/**
 	 * The connection is over (on the reading thread, once): tell the handler.
 	 */
 	private void ended(@Nullable Throwable failure) {
-		if (!this.ended.compareAndSet(false, true)) {
+		if (!this.closing.end()) {
 			return;
 		}
-		closeSocket();
+		this.closing.closeSocket();
 		this.writer.stop();
 		this.reader.release();
 		ScheduledFuture<?> watch = this.watch;
 		if (watch != null) {
 			watch.cancel(false);
 		}
-		CloseStatus status = this.closeStatus;
-		CloseStatus reported = (status != null) ? status : CloseStatus.NO_CLOSE_FRAME;
+		CloseStatus reported = this.closing.reported();
 		ClientSession session = session();
 		WebSocketHandler handler = handler();
 		if (failure != null) {
@@ -449,7 +345,7 @@ public final class ClientConnection implements FrameReader.Listener, BlockingWri
 	}
 
 	boolean isOpen() {
-		return !this.ended.get() && !this.closeSent.get();
+		return this.closing.isOpen();
 	}
 
 	@Nullable InetSocketAddress localAddress() {

@@ -26,7 +26,9 @@
  * side, for the few connections a node dials (cluster links): a blocking socket, TLS by
  * {@code SSLSocket}, its handshake in {@link io.pubsubclub.transport.ClientHandshake}, its
  * writes in {@link io.pubsubclub.transport.BlockingWriter}, its frames masked by
- * {@link io.pubsubclub.transport.MaskedFrame} and read by {@code FrameReader} in client mode.
+ * {@link io.pubsubclub.transport.MaskedFrame} and read by {@code FrameReader} in client mode,
+ * its sending limits in {@link io.pubsubclub.transport.ClientSender} and its closing
+ * handshake in {@link io.pubsubclub.transport.ClientClosing}.
  * Their bounds are in their Javadoc; the conformance suite
  * ({@code AbstractConformanceTests}) holds the transport to what Tomcat's JSR-356
  * implementation does.
@@ -47,7 +49,7 @@
  * around each read (so what it sends to the server's connections goes out at the end of
  * that read, on the reader) and alone reports the connection's end; and the writer, which
  * blocks on the socket's writes and nothing else. Other threads only queue frames, start a
- * close, or close the socket (which ends both); the connection's monitor on its close flag
+ * close, or close the socket (which ends both); the monitor of its {@code ClientClosing}
  * is held only to queue a frame atomically against the close frame, and never while
  * anything else is called. One timer thread for all of them ({@code ClientWatch}) checks
  * the send-time limit and the closing handshake's, and only closes sockets.

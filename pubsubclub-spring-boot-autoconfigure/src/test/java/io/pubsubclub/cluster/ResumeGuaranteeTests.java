@@ -137,7 +137,7 @@ class ResumeGuaranteeTests {
 		link.received("[203,\"" + epoch + "\",0,\"t\"]");
 		for (int i = 0; i < 2000; i++) {
 			this.subscribers.publish("t", payload);
-			assertThat(link.outbox().heldChars()).as("characters the outbox holds beyond the channel")
+			assertThat(link.resume.outbox.heldChars()).as("characters the outbox holds beyond the channel")
 				.isLessThanOrEqualTo(stuck.limit);
 		}
 		await().atMost(Duration.ofSeconds(10)).until(() -> stuck.closeCode != null);

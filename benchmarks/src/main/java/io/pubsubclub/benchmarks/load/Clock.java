@@ -15,4 +15,9 @@ final class Clock {
 		return System.nanoTime() - ORIGIN;
 	}
 
+	/** The {@link System#nanoTime()} of a time of this clock. */
+	static long toNanoTime(long clock) {
+		return clock + ORIGIN;
+	}
+
 }

@@ -66,6 +66,7 @@ final class JdkClientLatency {
 				receiver.recording = false;
 			}
 			LatencyHistogram histogram = receiver.histogram;
+			histogram.writeTrace(system.label + "-" + payload + "-jdk");
 			return String.format(java.util.Locale.ROOT, "p50 %d µs  p99 %d µs  p99.9 %d µs (%,d samples, %,d lost)",
 					histogram.percentileMicros(50), histogram.percentileMicros(99), histogram.percentileMicros(99.9),
 					histogram.count(), published - histogram.count());
@@ -155,7 +156,7 @@ final class JdkClientLatency {
 					this.received.incrementAndGet();
 					// an event of the ramp or of an earlier round arriving late is not this round's
 					if (this.recording && due >= this.from) {
-						this.histogram.record(now - due);
+						this.histogram.record(due, now);
 					}
 				}
 			}

@@ -12,6 +12,23 @@ final class LatencyHistogram {
 
 	private long total;
 
+	private final LatencyTrace trace = LatencyTrace.create();
+
+	/** Record the latency of an event due at {@code due} that arrived at {@code arrived} ({@link Clock}). */
+	void record(long due, long arrived) {
+		record(arrived - due);
+		if (this.trace != null) {
+			this.trace.record(due, arrived);
+		}
+	}
+
+	/** {@code --latency-trace}: write what was recorded as {@code DIR/name.tsv}. */
+	void writeTrace(String name) {
+		if (this.trace != null) {
+			this.trace.write(name);
+		}
+	}
+
 	void record(long nanos) {
 		long micros = Math.max(0, nanos / 1000);
 		this.counts[(int) Math.min(micros, MAX_MICROS)]++;

@@ -94,6 +94,9 @@ public final class LoadMain {
 		this.settleCapNanos = seconds(this.shortMode ? 12 : 60);
 		this.rowSettleCapNanos = seconds(this.shortMode ? 6 : 20);
 		this.heapOnly = options.containsKey("heap-only");
+		if (options.containsKey("latency-trace")) {
+			LatencyTrace.directory = Path.of(options.get("latency-trace"));
+		}
 	}
 
 	public static void main(String[] args) throws Exception {
@@ -452,6 +455,7 @@ public final class LoadMain {
 				result.p99 = histogram.percentileMicros(99);
 				result.p999 = histogram.percentileMicros(99.9);
 				result.lost = result.expectedSamples - histogram.count();
+				histogram.writeTrace(system.label + "-" + config);
 				log("%s %-11s at %,.0f published/s: p50 %d µs  p99 %d µs  p99.9 %d µs (%,d samples, %,d lost:"
 						+ " not received within 5 s of the end)", system.label, config, offered, result.p50, result.p99,
 						result.p999, histogram.count(), result.lost);

@@ -88,7 +88,7 @@ final class Subscribers implements RawWebSocket.FrameSink, AutoCloseable {
 	@Override
 	public void event(RawWebSocket from, long timestampNanos) {
 		if (this.recording && timestampNanos >= this.recordFrom) {
-			this.histogram.record(Clock.now() - timestampNanos);
+			this.histogram.record(timestampNanos, Clock.now());
 		}
 	}
 

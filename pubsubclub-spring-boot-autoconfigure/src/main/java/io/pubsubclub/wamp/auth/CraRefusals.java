@@ -15,7 +15,9 @@ import io.pubsubclub.wamp.auth.WampAuthMetrics.Outcome;
  * How {@link WampCraAuthenticator} refuses: each refusal counted by outcome, logged
  * within the bounds of {@link WampAuthMetrics}' refusal log, and answered with a
  * {@link WampRpcException} of a {@link WampCra} error URI; and the cross-session
- * {@link WampCraThrottle}, when there is one.
+ * {@link WampCraThrottle}, when there is one. A session is locked at its
+ * {@code maxFailures}-th failed attempt (an unknown auth key, a wrong signature, an
+ * attempt held back by the throttle).
  *
  * @author PubSubClub
  */
@@ -27,6 +29,8 @@ final class CraRefusals {
 
 	private volatile @Nullable WampCraThrottle throttle;
 
+	private volatile int maxFailures = 3;
+
 	CraRefusals(Log logger, WampAuthMetrics metrics) {
 		this.logger = logger;
 		this.metrics = metrics;
@@ -34,6 +38,14 @@ final class CraRefusals {
 
 	void setThrottle(@Nullable WampCraThrottle throttle) {
 		this.throttle = throttle;
+	}
+
+	void setMaxFailures(int maxFailures) {
+		this.maxFailures = maxFailures;
+	}
+
+	int maxFailures() {
+		return this.maxFailures;
 	}
 
 	CompletionStage<Object> alreadyAuthenticated(WampSession session, WampAuthState state, String procedure) {
@@ -62,8 +74,7 @@ final class CraRefusals {
 	 * The refusal of an attempt whose auth key or address the throttle holds back (a
 	 * failure of the session too), or {@code null} when it may go on.
 	 */
-	@Nullable WampRpcException heldBack(WampSession session, WampAuthState state, String authKey, String procedure,
-			int maxFailures) {
+	@Nullable WampRpcException heldBack(WampSession session, WampAuthState state, String authKey, String procedure) {
 		WampCraThrottle throttle = this.throttle;
 		if (throttle == null) {
 			return null;
@@ -72,13 +83,25 @@ final class CraRefusals {
 		if (held.isZero()) {
 			return null;
 		}
-		boolean locked = state.failed(maxFailures);
+		boolean locked = state.failed(this.maxFailures);
 		long seconds = Math.max(1, held.toSeconds() + ((held.toMillisPart() > 0) ? 1 : 0));
 		return failure(session, state, Outcome.THROTTLED, WampCra.ERROR_TOO_MANY_FAILURES,
 				"too many failed attempts for this authentication key or from this address, retry in " + seconds
 						+ " s",
 				procedure + " for auth key " + CraArguments.shown(authKey) + " from " + state.remoteAddress()
 						+ " held back " + seconds + " s after repeated failures" + failures(state, locked));
+	}
+
+	/**
+	 * Count a failed attempt against the session (which it locks at the limit) and with
+	 * the throttle, and refuse it; the line logged ends with the session's failures.
+	 * @param knownAuthKey the auth key when it exists, {@code null} for an unknown one
+	 */
+	WampRpcException attemptFailed(WampSession session, WampAuthState state, @Nullable String knownAuthKey,
+			Outcome outcome, String uri, String desc, String logged) {
+		failed(knownAuthKey, state);
+		boolean locked = state.failed(this.maxFailures);
+		return failure(session, state, outcome, uri, desc, logged + failures(state, locked));
 	}
 
 	/**
@@ -92,7 +115,7 @@ final class CraRefusals {
 		}
 	}
 
-	static String failures(WampAuthState state, boolean locked) {
+	private static String failures(WampAuthState state, boolean locked) {
 		return " (" + state.failures() + " failed attempt(s)" + (locked ? ", session locked and closed)" : ")");
 	}
 

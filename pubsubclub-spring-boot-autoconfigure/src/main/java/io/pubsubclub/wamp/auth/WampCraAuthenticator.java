@@ -2,18 +2,12 @@ package io.pubsubclub.wamp.auth;
 
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -26,7 +20,6 @@ import io.pubsubclub.wamp.WampSession;
 import io.pubsubclub.wamp.auth.WampAuthMetrics.Outcome;
 import io.pubsubclub.wamp.auth.WampAuthState.Pending;
 import io.pubsubclub.wamp.auth.WampAuthState.Phase;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.Assert;
 
 /**
@@ -52,20 +45,14 @@ import org.springframework.util.Assert;
  * </ul>
  * Nothing secret (key, signature, challenge) is logged; auth keys are logged shortened.
  * Refusals are logged within the bounds of {@link WampAuthMetrics}' refusal log.
+ * {@link CraChallenges} writes the challenges, {@link CraTimers} holds the delayed answers
+ * and the authentication timeouts, {@link CraRefusals} refuses.
  *
  * @author PubSubClub
  */
 public class WampCraAuthenticator implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(WampCraAuthenticator.class);
-
-	private static final char[] ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-		.toCharArray();
-
-	private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-		.withZone(ZoneOffset.UTC);
-
-	private final SecureRandom random = new SecureRandom();
 
 	private final WampCraCredentials credentials;
 
@@ -75,16 +62,11 @@ public class WampCraAuthenticator implements AutoCloseable {
 
 	private final CraRefusals refusals;
 
-	private final ScheduledExecutorService scheduler;
+	private final CraChallenges challenges;
 
-	private final boolean ownScheduler;
-
-	private Duration failureDelay = Duration.ofMillis(800);
-
-	private int maxFailures = 3;
+	private final CraTimers timers;
 
 	private int maxAuthKeyLength = 256;
-
 
 	/**
 	 * Create an authenticator with a scheduler of its own (one daemon thread, closed by
@@ -94,7 +76,7 @@ public class WampCraAuthenticator implements AutoCloseable {
 	 * @param metrics where outcomes are counted
 	 */
 	public WampCraAuthenticator(WampCraCredentials credentials, JsonMapper jsonMapper, WampAuthMetrics metrics) {
-		this(credentials, jsonMapper, metrics, newScheduler(), true);
+		this(credentials, jsonMapper, metrics, CraTimers.newScheduler(), true);
 	}
 
 	/**
@@ -116,16 +98,9 @@ public class WampCraAuthenticator implements AutoCloseable {
 		this.jsonMapper = jsonMapper;
 		this.metrics = metrics;
 		this.refusals = new CraRefusals(logger, metrics);
-		this.scheduler = scheduler;
-		this.ownScheduler = ownScheduler;
-	}
-
-	private static ScheduledExecutorService newScheduler() {
-		CustomizableThreadFactory threads = new CustomizableThreadFactory("wamp-auth-");
-		threads.setDaemon(true);
-		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, threads);
-		scheduler.setRemoveOnCancelPolicy(true);
-		return scheduler;
+		SecureRandom random = new SecureRandom();
+		this.challenges = new CraChallenges(random, jsonMapper);
+		this.timers = new CraTimers(scheduler, ownScheduler, random, metrics);
 	}
 
 	/**
@@ -135,7 +110,7 @@ public class WampCraAuthenticator implements AutoCloseable {
 	 */
 	public void setFailureDelay(Duration failureDelay) {
 		Assert.isTrue(!failureDelay.isNegative(), "Failure delay must not be negative");
-		this.failureDelay = failureDelay;
+		this.timers.setFailureDelay(failureDelay);
 	}
 
 	/**
@@ -145,7 +120,7 @@ public class WampCraAuthenticator implements AutoCloseable {
 	 */
 	public void setMaxFailures(int maxFailures) {
 		Assert.isTrue(maxFailures > 0, "Max failures must be positive");
-		this.maxFailures = maxFailures;
+		this.refusals.setMaxFailures(maxFailures);
 	}
 
 	/**
@@ -224,7 +199,7 @@ public class WampCraAuthenticator implements AutoCloseable {
 			if (CraArguments.unpairedSurrogate(authKey)) {
 				throw this.refusals.invalid(session, state, "authentication key holds an unpaired surrogate");
 			}
-			WampRpcException held = this.refusals.heldBack(session, state, authKey, "authreq", this.maxFailures);
+			WampRpcException held = this.refusals.heldBack(session, state, authKey, "authreq");
 			if (held != null) {
 				throw held;
 			}
@@ -251,36 +226,20 @@ public class WampCraAuthenticator implements AutoCloseable {
 			@Nullable WampCraCredential credential, @Nullable Throwable ex) {
 		if (ex != null) {
 			Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
-			this.metrics.count(Outcome.CREDENTIALS_ERROR);
-			logger.warn("WAMP session " + session.getId() + ": credentials lookup for auth key " + CraArguments.shown(authKey)
-					+ " failed", cause);
-			throw new WampRpcException(WampCra.ERROR_AUTH_PERMISSIONS_ERROR, "permissions lookup failed");
+			throw lookupFailed(session, "auth key " + CraArguments.shown(authKey), cause);
 		}
 		if (credential == null) {
-			this.refusals.failed(null, state);
-			boolean locked = state.failed(this.maxFailures);
-			throw this.refusals.failure(session, state, Outcome.NO_SUCH_AUTHKEY, WampCra.ERROR_NO_SUCH_AUTHKEY,
+			throw this.refusals.attemptFailed(session, state, null, Outcome.NO_SUCH_AUTHKEY,
+					WampCra.ERROR_NO_SUCH_AUTHKEY,
 					"authentication key '" + CraArguments.shown(authKey) + "' does not exist.",
-					"unknown auth key " + CraArguments.shown(authKey) + CraRefusals.failures(state, locked));
+					"unknown auth key " + CraArguments.shown(authKey));
 		}
-		Map<String, Object> info = new LinkedHashMap<>();
-		info.put("authid", newId());
-		info.put("authkey", authKey);
-		info.put("timestamp", TIMESTAMP.format(java.time.Instant.now()));
-		info.put("sessionid", session.getId());
-		info.put("extra", extra);
-		info.put("permissions", credential.getPermissions().toMap());
-		Map<String, Object> authExtra = credential.authExtra();
-		if (authExtra != null) {
-			info.put("authextra", authExtra);
-		}
-		String challenge = this.jsonMapper.writeValueAsString(info);
+		String challenge = this.challenges.v1(session, authKey, extra, credential);
 		if (CraArguments.unpairedSurrogate(challenge)) {
 			// UTF-8 cannot carry it: the client would sign other bytes than the server
 			throw this.refusals.invalid(session, state, "extra holds an unpaired surrogate");
 		}
-		String signature = WampCraCrypto.sign(challenge, credential.key());
-		state.challenged(new Pending(authKey, signature, credential.getPermissions()));
+		state.challenged(CraChallenges.pending(authKey, challenge, credential));
 		this.metrics.count(Outcome.CHALLENGED);
 		if (logger.isDebugEnabled()) {
 			logger.debug("WAMP session " + session.getId() + ": challenge sent for auth key " + CraArguments.shown(authKey));
@@ -325,25 +284,19 @@ public class WampCraAuthenticator implements AutoCloseable {
 					WampCra.ERROR_NO_AUTHENTICATION_REQUESTED,
 					"no authentication previously requested", "auth without a pending challenge");
 		}
-		WampRpcException held = this.refusals.heldBack(session, state, pending.authKey(), "auth", this.maxFailures);
+		WampRpcException held = this.refusals.heldBack(session, state, pending.authKey(), "auth");
 		if (held != null) {
 			return CompletableFuture.failedFuture(held);
 		}
 		String signature = (signatureNode != null && signatureNode.isString()) ? signatureNode.stringValue() : "";
 		if (!WampCraCrypto.matches(pending.expectedSignature(), signature)) {
-			this.refusals.failed(pending.authKey(), state);
-			boolean locked = state.failed(this.maxFailures);
-			WampRpcException failure = this.refusals.failure(session, state, Outcome.INVALID_SIGNATURE,
-					WampCra.ERROR_INVALID_SIGNATURE,
+			WampRpcException failure = this.refusals.attemptFailed(session, state, pending.authKey(),
+					Outcome.INVALID_SIGNATURE, WampCra.ERROR_INVALID_SIGNATURE,
 					"signature for authentication request is invalid",
-					"invalid signature for auth key " + CraArguments.shown(pending.authKey()) + CraRefusals.failures(state, locked));
-			return delayed(failure);
+					"invalid signature for auth key " + CraArguments.shown(pending.authKey()));
+			return this.timers.delayed(failure);
 		}
-		WampCraAuthentication authentication = new WampCraAuthentication(pending.authKey(), pending.permissions());
-		state.authenticated(authentication);
-		state.cancelTimeout();
-		this.metrics.count(Outcome.AUTHENTICATED);
-		logger.info("WAMP session " + session.getId() + ": authenticated as " + CraArguments.shown(pending.authKey()));
+		authenticated(session, state, pending);
 		return CompletableFuture.completedFuture(pending.permissions().toMap());
 	}
 
@@ -356,52 +309,16 @@ public class WampCraAuthenticator implements AutoCloseable {
 	 * scheduler), typically hand the close to an executor
 	 */
 	public void startTimeout(WampSession session, WampAuthState state, Duration timeout, Runnable onTimeout) {
-		try {
-			state.timeout(this.scheduler.schedule(() -> {
-				if (state.getAuthentication() == null) {
-					this.metrics.count(Outcome.TIMEOUT);
-					logger.info("WAMP session " + session.getId() + ": not authenticated within " + timeout
-							+ ", closing");
-					onTimeout.run();
-				}
-			}, timeout.toMillis(), TimeUnit.MILLISECONDS));
-		}
-		catch (RejectedExecutionException ex) {
-			logger.debug("WAMP session " + session.getId() + ": authentication timeout not scheduled, shutting down");
-		}
+		this.timers.startTimeout(session, state, timeout, onTimeout);
 	}
 
 	@Override
 	public void close() {
-		if (this.ownScheduler) {
-			this.scheduler.shutdownNow();
-		}
-	}
-
-	private CompletionStage<Object> delayed(WampRpcException failure) {
-		CompletableFuture<Object> answer = new CompletableFuture<>();
-		long delay = delayMillis();
-		if (delay <= 0) {
-			answer.completeExceptionally(failure);
-			return answer;
-		}
-		try {
-			this.scheduler.schedule(() -> answer.completeExceptionally(failure), delay, TimeUnit.MILLISECONDS);
-		}
-		catch (RejectedExecutionException ex) {
-			answer.completeExceptionally(failure);
-		}
-		return answer;
+		this.timers.close();
 	}
 
 	long delayMillis() {
-		double mean = this.failureDelay.toMillis();
-		if (mean <= 0) {
-			return 0;
-		}
-		// exponential with the given mean, as Autobahn's random.expovariate; capped
-		double delay = -mean * Math.log(1.0 - this.random.nextDouble());
-		return (long) Math.min(delay, 4 * mean);
+		return this.timers.delayMillis();
 	}
 
 	/**
@@ -430,7 +347,7 @@ public class WampCraAuthenticator implements AutoCloseable {
 					WampCra.ERROR_AUTHENTICATION_ALREADY_REQUESTED, "authentication already requested",
 					"HELLO with wampcra while " + busy));
 		}
-		WampRpcException held = this.refusals.heldBack(session, state, authid, "HELLO", this.maxFailures);
+		WampRpcException held = this.refusals.heldBack(session, state, authid, "HELLO");
 		if (held != null) {
 			state.requestFailed();
 			return CompletableFuture.failedFuture(held);
@@ -440,36 +357,18 @@ public class WampCraAuthenticator implements AutoCloseable {
 				state.requestFailed();
 			}
 			if (ex != null) {
-				this.metrics.count(Outcome.CREDENTIALS_ERROR);
-				logger.warn("WAMP session " + session.getId() + ": credentials lookup for authid "
-						+ CraArguments.shown(authid) + " failed", ex);
-				throw new WampRpcException(WampCra.ERROR_AUTH_PERMISSIONS_ERROR, "permissions lookup failed");
+				throw lookupFailed(session, "authid " + CraArguments.shown(authid), ex);
 			}
 			if (credential == null) {
 				this.refusals.failed(null, state);
-				state.failed(this.maxFailures);
+				state.failed(this.refusals.maxFailures());
 				throw this.refusals.failure(session, state, Outcome.NO_SUCH_AUTHKEY, WampCra.ERROR_NO_SUCH_AUTHKEY, "no such authid",
 						"unknown authid " + CraArguments.shown(authid));
 			}
-			Map<String, Object> info = new LinkedHashMap<>();
-			info.put("authid", authid);
-			info.put("authrole", authrole);
-			info.put("authmethod", "wampcra");
-			info.put("authprovider", "static");
-			info.put("nonce", newId());
-			info.put("timestamp", TIMESTAMP.format(java.time.Instant.now()));
-			info.put("session", sessionId);
-			String challenge = this.jsonMapper.writeValueAsString(info);
-			state.challenged(new Pending(authid, WampCraCrypto.sign(challenge, credential.key()),
-					credential.getPermissions()));
+			String challenge = this.challenges.v2(authid, authrole, sessionId);
+			state.challenged(CraChallenges.pending(authid, challenge, credential));
 			this.metrics.count(Outcome.CHALLENGED);
-			Map<String, Object> extra = new LinkedHashMap<>();
-			extra.put("challenge", challenge);
-			Map<String, Object> authExtra = credential.authExtra();
-			if (authExtra != null) {
-				extra.putAll(authExtra);
-			}
-			return extra;
+			return CraChallenges.v2Extra(challenge, credential);
 		});
 	}
 
@@ -490,12 +389,15 @@ public class WampCraAuthenticator implements AutoCloseable {
 			return null;
 		}
 		if (!WampCraCrypto.matches(pending.expectedSignature(), signature)) {
-			this.refusals.failed(pending.authKey(), state);
-			boolean locked = state.failed(this.maxFailures);
-			this.refusals.failure(session, state, Outcome.INVALID_SIGNATURE, WampCra.ERROR_INVALID_SIGNATURE, "invalid signature",
-					"invalid signature for authid " + CraArguments.shown(pending.authKey()) + CraRefusals.failures(state, locked));
+			this.refusals.attemptFailed(session, state, pending.authKey(), Outcome.INVALID_SIGNATURE,
+					WampCra.ERROR_INVALID_SIGNATURE, "invalid signature",
+					"invalid signature for authid " + CraArguments.shown(pending.authKey()));
 			return null;
 		}
+		return authenticated(session, state, pending);
+	}
+
+	private WampCraAuthentication authenticated(WampSession session, WampAuthState state, Pending pending) {
 		WampCraAuthentication authentication = new WampCraAuthentication(pending.authKey(), pending.permissions());
 		state.authenticated(authentication);
 		state.cancelTimeout();
@@ -504,12 +406,10 @@ public class WampCraAuthenticator implements AutoCloseable {
 		return authentication;
 	}
 
-	private String newId() {
-		char[] id = new char[16];
-		for (int i = 0; i < id.length; i++) {
-			id[i] = ID_ALPHABET[this.random.nextInt(ID_ALPHABET.length)];
-		}
-		return new String(id);
+	private WampRpcException lookupFailed(WampSession session, String key, Throwable cause) {
+		this.metrics.count(Outcome.CREDENTIALS_ERROR);
+		logger.warn("WAMP session " + session.getId() + ": credentials lookup for " + key + " failed", cause);
+		return new WampRpcException(WampCra.ERROR_AUTH_PERMISSIONS_ERROR, "permissions lookup failed");
 	}
 
 }
