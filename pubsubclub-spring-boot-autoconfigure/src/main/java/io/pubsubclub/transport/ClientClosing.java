@@ -2,7 +2,6 @@ package io.pubsubclub.transport;
 
 import java.io.IOException;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jspecify.annotations.Nullable;
@@ -108,10 +107,8 @@ final class ClientClosing {
 	void received(int code, String reason) {
 		this.received = true;
 		if (!this.sent) {
-			CloseStatus status = (code == CloseStatus.NO_STATUS_CODE.getCode()) ? CloseStatus.NO_STATUS_CODE
-					: new CloseStatus(code, reason);
-			start(status, (status == CloseStatus.NO_STATUS_CODE) ? new byte[0]
-					: new byte[] { (byte) (code >>> 8), (byte) code }, false);
+			CloseStatus status = CloseFrames.received(code, reason);
+			start(status, CloseFrames.answer(status), false);
 		}
 		if (this.written) {
 			closeSocket();
@@ -183,18 +180,7 @@ final class ClientClosing {
 	 * reason is not with 1007 instead of taking its code).
 	 */
 	static byte[] payload(CloseStatus status) {
-		byte[] reason = (status.getReason() != null) ? status.getReason().getBytes(StandardCharsets.UTF_8)
-				: new byte[0];
-		int length = Math.min(reason.length, 123);
-		// a cut before a continuation byte (10xxxxxx) would split a character: drop all of it
-		while (length < reason.length && length > 0 && (reason[length] & 0xC0) == 0x80) {
-			length--;
-		}
-		byte[] payload = new byte[2 + length];
-		payload[0] = (byte) (status.getCode() >>> 8);
-		payload[1] = (byte) status.getCode();
-		System.arraycopy(reason, 0, payload, 2, payload.length - 2);
-		return payload;
+		return CloseFrames.payload(status);
 	}
 
 }
