@@ -3,7 +3,7 @@ package io.pubsubclub.cluster;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -22,12 +22,8 @@ class ReturningPeerTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
-	private final TestNodes nodes = new TestNodes();
-
-	@AfterEach
-	void close() {
-		this.nodes.close();
-	}
+	@RegisterExtension
+	final TestNodes nodes = new TestNodes();
 
 	@ParameterizedTest(name = "producers {0}, consumers {1}")
 	@CsvSource({ "server, client", "client, server" })

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.pubsubclub.actuate.PubSubClubHealthIndicator;
 import io.pubsubclub.cluster.TestNodes.Node;
@@ -32,12 +32,8 @@ class UnfinishedHandshakeHealthTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(15);
 
-	private final TestNodes nodes = new TestNodes();
-
-	@AfterEach
-	void closeNodes() {
-		this.nodes.close();
-	}
+	@RegisterExtension
+	final TestNodes nodes = new TestNodes();
 
 	@Test
 	void silentSocketsOnTheClusterPortLeaveHealthUpAndAreClosedByTheHandshakeTimeout() throws Exception {

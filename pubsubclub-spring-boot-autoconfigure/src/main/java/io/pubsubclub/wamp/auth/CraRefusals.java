@@ -1,11 +1,13 @@
 package io.pubsubclub.wamp.auth;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.apache.commons.logging.Log;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 
 import io.pubsubclub.wamp.WampRpcException;
 import io.pubsubclub.wamp.WampSession;
@@ -68,6 +70,40 @@ final class CraRefusals {
 		this.metrics.refusalLog()
 			.log(this.logger, state.refusalLines(), () -> "WAMP session " + session.getId() + ": " + logged);
 		return new WampRpcException(uri, desc);
+	}
+
+	/**
+	 * Check {@code authreq}'s arguments, {@code [authKey[, extra]]}, in Autobahn's order,
+	 * and refuse the first fault: more than two arguments, an {@code extra} that is truthy
+	 * but no dictionary, no auth key (anonymous), an auth key that is no string, longer
+	 * than the limit or holding an unpaired surrogate.
+	 * @return the auth key
+	 */
+	String checkAuthreq(WampSession session, WampAuthState state, List<JsonNode> arguments, int maxAuthKeyLength) {
+		if (arguments.size() > 2) {
+			throw invalid(session, state, "authreq takes at most 2 arguments (was " + arguments.size() + ")");
+		}
+		JsonNode extra = (arguments.size() > 1) ? arguments.get(1) : null;
+		if (CraArguments.truthy(extra) && !extra.isObject()) {
+			throw invalid(session, state, "extra not a dictionary (was " + CraArguments.kind(extra) + ")");
+		}
+		JsonNode keyNode = (arguments.isEmpty()) ? null : arguments.get(0);
+		if (keyNode == null || keyNode.isNull()) {
+			throw failure(session, state, Outcome.ANONYMOUS_FORBIDDEN, WampCra.ERROR_ANONYMOUS_AUTH_FORBIDDEN,
+					"authentication as anonymous forbidden", "anonymous authreq");
+		}
+		if (!keyNode.isString()) {
+			throw invalid(session, state,
+					"authentication key must be a string (was " + CraArguments.kind(keyNode) + ")");
+		}
+		String authKey = keyNode.stringValue();
+		if (authKey.length() > maxAuthKeyLength) {
+			throw invalid(session, state, "authentication key longer than " + maxAuthKeyLength + " characters");
+		}
+		if (CraArguments.unpairedSurrogate(authKey)) {
+			throw invalid(session, state, "authentication key holds an unpaired surrogate");
+		}
+		return authKey;
 	}
 
 	/**

@@ -171,34 +171,9 @@ public class WampCraAuthenticator implements AutoCloseable {
 		}
 		CompletableFuture<Object> answer = new CompletableFuture<>();
 		try {
-			if (arguments.size() > 2) {
-				throw this.refusals.invalid(session, state,
-						"authreq takes at most 2 arguments (was " + arguments.size() + ")");
-			}
+			String authKey = this.refusals.checkAuthreq(session, state, arguments, this.maxAuthKeyLength);
 			JsonNode extraNode = (arguments.size() > 1) ? arguments.get(1) : null;
-			if (CraArguments.truthy(extraNode) && !extraNode.isObject()) {
-				throw this.refusals.invalid(session, state,
-						"extra not a dictionary (was " + CraArguments.kind(extraNode) + ")");
-			}
-			JsonNode keyNode = (arguments.isEmpty()) ? null : arguments.get(0);
-			if (keyNode == null || keyNode.isNull()) {
-				throw this.refusals.failure(session, state, Outcome.ANONYMOUS_FORBIDDEN,
-						WampCra.ERROR_ANONYMOUS_AUTH_FORBIDDEN,
-						"authentication as anonymous forbidden", "anonymous authreq");
-			}
-			if (!keyNode.isString()) {
-				throw this.refusals.invalid(session, state,
-						"authentication key must be a string (was " + CraArguments.kind(keyNode) + ")");
-			}
-			String authKey = keyNode.stringValue();
-			if (authKey.length() > this.maxAuthKeyLength) {
-				throw this.refusals.invalid(session, state,
-						"authentication key longer than " + this.maxAuthKeyLength + " characters");
-			}
 			JsonNode extra = CraArguments.truthy(extraNode) ? extraNode : this.jsonMapper.createObjectNode();
-			if (CraArguments.unpairedSurrogate(authKey)) {
-				throw this.refusals.invalid(session, state, "authentication key holds an unpaired surrogate");
-			}
 			WampRpcException held = this.refusals.heldBack(session, state, authKey, "authreq");
 			if (held != null) {
 				throw held;
