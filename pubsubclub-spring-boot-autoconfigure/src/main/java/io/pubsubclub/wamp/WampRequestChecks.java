@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * session's client or from application code ({@link WampPublisher}): the topic's length,
  * the access rules or authorizer ({@link WampAccessRules#mayPublish}), the exclude and
  * eligible lists ({@link SessionLimits#sessionListsRefusal}), the publish budget
- * ({@link SessionLimits#withinBudget}), in that order. Each refusal is logged and counted
+ * ({@link SessionLimits#withinBudget}), in that order (for application code the first two
+ * before its event is written to JSON). Each refusal is logged and counted
  * by the check that makes it. The budget is charged for a client's publish whether it was
  * refused or not, so that a flood of refused publishes is slowed as published ones are;
  * application code is charged for what it published and for lists refused. Publishes by
@@ -63,11 +64,11 @@ final class WampRequestChecks {
 	}
 
 	/**
-	 * Check a publish by application code on a session's behalf.
+	 * Check the topic of a publish by application code on a session's behalf, before its
+	 * event is written.
 	 * @throws WampRpcException with the v1 error URI and a description of the refusal
 	 */
-	void checkForApplication(WampServerSession session, String topic, String eventJson,
-			@Nullable Set<String> exclude, @Nullable Set<String> eligible) {
+	void checkTopicForApplication(WampServerSession session, String topic) {
 		if (!this.limits.topicFits(session, topic, "PUBLISH")) {
 			throw new WampRpcException(WampWebSocketHandler.ERROR_INVALID_ARGUMENT,
 					"Topic longer than " + this.limits.maxTopicLength + " characters.");
@@ -76,6 +77,15 @@ final class WampRequestChecks {
 			throw new WampRpcException(WampWebSocketHandler.ERROR_NOT_AUTHORIZED,
 					"Not authorized to publish on " + topic + ".");
 		}
+	}
+
+	/**
+	 * Check the lists and the budget of a publish by application code on a session's
+	 * behalf, after {@link #checkTopicForApplication}.
+	 * @throws WampRpcException with the v1 error URI and a description of the refusal
+	 */
+	void checkListsForApplication(WampServerSession session, String topic, String eventJson,
+			@Nullable Set<String> exclude, @Nullable Set<String> eligible) {
 		String listsRefusal = this.limits.sessionListsRefusal(session, topic, exclude, eligible);
 		if (listsRefusal != null) {
 			this.limits.charge(session, topic, eventJson, exclude, eligible);

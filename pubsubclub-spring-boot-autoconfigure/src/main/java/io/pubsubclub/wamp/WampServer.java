@@ -280,10 +280,11 @@ public class WampServer implements WampPublisher, LocalSubscribers, DisposableBe
 			// a stage completing after its caller left: nobody to publish for
 			return 0;
 		}
+		this.checks.checkTopicForApplication(session, topic);
 		String eventJson = LoneSurrogates.escape(this.jsonMapper.writeValueAsString(event));
 		Set<String> excluded = exclude.isEmpty() ? null : Set.copyOf(exclude);
 		Set<String> eligibles = (eligible != null) ? Set.copyOf(eligible) : null;
-		this.checks.checkForApplication(session, topic, eventJson, excluded, eligibles);
+		this.checks.checkListsForApplication(session, topic, eventJson, excluded, eligibles);
 		int delivered = publishJson(topic, WampPublication.v1(eventJson), excluded, eligibles);
 		this.checks.charge(session, topic, eventJson, excluded, eligibles);
 		return delivered;
