@@ -19,11 +19,11 @@ import static org.awaitility.Awaitility.await;
 /**
  * Smaller session rules: a failing listener does not leave a closed session subscribed,
  * a CURIE with an empty prefix is not resolved, and publishing on behalf of a session
- * follows that session's publish rules.
+ * follows that session's publish rules, which refuse a topic before its event is written.
  */
 @SpringBootTest(classes = WampTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "pubsubclub.wamp.topics.publish=http://open/*" })
-@Import(WampSessionRulesIntegrationTests.FailingListener.class)
+@Import({ WampSessionRulesIntegrationTests.FailingListener.class, WampSessionRulesIntegrationTests.UnwritableEvents.class })
 @DirtiesContext
 class WampSessionRulesIntegrationTests {
 
@@ -35,6 +35,9 @@ class WampSessionRulesIntegrationTests {
 
 	@Autowired
 	FailingListener failing;
+
+	@Autowired
+	UnwritableEvents unwritable;
 
 	@Test
 	void aListenerThrowingOnTheLastUnsubscriberDoesNotKeepTheClosedSessionInItsOtherTopics() throws Exception {
@@ -86,6 +89,16 @@ class WampSessionRulesIntegrationTests {
 		}
 	}
 
+	@Test
+	void aPublishOnBehalfOfASessionIsRefusedForItsTopicBeforeItsEventIsWritten() throws Exception {
+		try (WampTestClient caller = WampTestClient.connect(this.port)) {
+			caller.send(2, "c", "http://example.com/rpc#publishUnwritableAs", "http://closed/t");
+			assertThat(caller.nextText()).isEqualTo("[4,\"c\",\"" + WampWebSocketHandler.ERROR_NOT_AUTHORIZED
+					+ "\",\"Not authorized to publish on http://closed/t.\"]");
+			assertThat(this.unwritable.written).isFalse();
+		}
+	}
+
 	static class FailingListener {
 
 		final AtomicBoolean armed = new AtomicBoolean();
@@ -96,6 +109,39 @@ class WampSessionRulesIntegrationTests {
 			if (event.getTopic().startsWith("http://fail/") && this.armed.compareAndSet(true, false)) {
 				throw new IllegalStateException("listener failed on purpose");
 			}
+		}
+
+	}
+
+	static class UnwritableEvents {
+
+		final AtomicBoolean written = new AtomicBoolean();
+
+		private final WampPublisher publisher;
+
+		UnwritableEvents(WampPublisher publisher) {
+			this.publisher = publisher;
+		}
+
+		@WampProcedure("http://example.com/rpc#publishUnwritableAs")
+		int publishUnwritableAs(String topic, WampSession caller) {
+			return this.publisher.publish(caller, topic, new Unwritable(this.written));
+		}
+
+	}
+
+	/** An event whose JSON form cannot be written, and which says when that was tried. */
+	static class Unwritable {
+
+		private final AtomicBoolean written;
+
+		Unwritable(AtomicBoolean written) {
+			this.written = written;
+		}
+
+		public String getValue() {
+			this.written.set(true);
+			throw new IllegalStateException("this event cannot be written");
 		}
 
 	}
