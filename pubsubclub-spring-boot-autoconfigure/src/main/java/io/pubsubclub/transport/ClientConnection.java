@@ -6,8 +6,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,10 +18,8 @@ import org.jspecify.annotations.Nullable;
 
 import io.pubsubclub.support.RateLimitedLog;
 import org.springframework.http.HttpHeaders;
-import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.PongMessage;
-import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
@@ -228,12 +224,7 @@ public final class ClientConnection implements FrameReader.Listener, BlockingWri
 		if (this.closing.started()) {
 			return;
 		}
-		if (text) {
-			deliver(new TextMessage(new String(buffer, start, length, StandardCharsets.UTF_8)));
-		}
-		else {
-			deliver(new BinaryMessage(Arrays.copyOfRange(buffer, start, start + length)));
-		}
+		deliver(WebSocketMessages.received(text, buffer, start, length));
 	}
 
 	@Override

@@ -3,7 +3,6 @@ package io.pubsubclub.transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.security.Principal;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +16,7 @@ import io.pubsubclub.support.FrameSenderSource;
 import io.pubsubclub.support.OutboundBuffer;
 import io.pubsubclub.support.TextFrame;
 import org.springframework.http.HttpHeaders;
-import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.PingMessage;
-import org.springframework.web.socket.PongMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketExtension;
 import org.springframework.web.socket.WebSocketMessage;
@@ -143,15 +139,7 @@ final class ClientSession implements WebSocketSession, FrameSenderSource {
 			frame = MaskedFrame.text(text.getPayload());
 		}
 		else {
-			byte opcode = (message instanceof BinaryMessage) ? (byte) 0x82 : (message instanceof PingMessage) ? (byte) 0x89
-					: (message instanceof PongMessage) ? (byte) 0x8A : 0;
-			if (opcode == 0) {
-				throw new IllegalArgumentException("Unexpected WebSocket message type: " + message);
-			}
-			ByteBuffer payload = ((ByteBuffer) message.getPayload()).duplicate();
-			byte[] bytes = new byte[payload.remaining()];
-			payload.get(bytes);
-			frame = MaskedFrame.encode(opcode, bytes);
+			frame = MaskedFrame.encode(WebSocketMessages.opcode(message), WebSocketMessages.payload(message));
 		}
 		if (!this.connection.send(frame)) {
 			throw new IOException("WebSocket session " + this.id + " is closed");

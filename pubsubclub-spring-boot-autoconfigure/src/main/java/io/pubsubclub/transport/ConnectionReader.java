@@ -1,8 +1,6 @@
 package io.pubsubclub.transport;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -10,10 +8,8 @@ import org.apache.tomcat.util.net.AbstractEndpoint.Handler.SocketState;
 import org.apache.tomcat.util.net.SocketEvent;
 import org.apache.tomcat.util.net.SocketWrapperBase;
 
-import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.PongMessage;
-import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketMessage;
 
 /**
@@ -182,12 +178,7 @@ final class ConnectionReader implements FrameReader.Listener {
 		if (this.connection.isCloseSent()) {
 			return;
 		}
-		if (text) {
-			deliver(new TextMessage(new String(buffer, start, length, StandardCharsets.UTF_8)));
-		}
-		else {
-			deliver(new BinaryMessage(Arrays.copyOfRange(buffer, start, start + length)));
-		}
+		deliver(WebSocketMessages.received(text, buffer, start, length));
 	}
 
 	@Override

@@ -3,7 +3,6 @@ package io.pubsubclub.transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.security.Principal;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +20,7 @@ import io.pubsubclub.support.OutboundBuffer;
 import io.pubsubclub.support.ReadSuspension;
 import io.pubsubclub.support.TextFrame;
 import org.springframework.http.HttpHeaders;
-import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.PingMessage;
-import org.springframework.web.socket.PongMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketExtension;
 import org.springframework.web.socket.WebSocketMessage;
@@ -182,15 +178,7 @@ final class ConnectionSession implements WebSocketSession, FrameSenderSource, Re
 			frame = new TextFrame(text.getPayload()).wire();
 		}
 		else {
-			byte opcode = (message instanceof BinaryMessage) ? (byte) 0x82 : (message instanceof PingMessage) ? (byte) 0x89
-					: (message instanceof PongMessage) ? (byte) 0x8A : 0;
-			if (opcode == 0) {
-				throw new IllegalArgumentException("Unexpected WebSocket message type: " + message);
-			}
-			ByteBuffer payload = ((ByteBuffer) message.getPayload()).duplicate();
-			byte[] bytes = new byte[payload.remaining()];
-			payload.get(bytes);
-			frame = TextFrame.encode(opcode, bytes);
+			frame = TextFrame.encode(WebSocketMessages.opcode(message), WebSocketMessages.payload(message));
 		}
 		TomcatConnection connection = this.connection;
 		if (connection == null || !connection.send(frame)) {

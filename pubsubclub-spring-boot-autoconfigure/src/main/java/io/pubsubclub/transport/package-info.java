@@ -16,7 +16,8 @@
  * the socket), {@link io.pubsubclub.transport.ConnectionReader} (the
  * read loop and what each frame does), {@link io.pubsubclub.transport.ConnectionSender}
  * (sending within the limits), {@link io.pubsubclub.transport.CloseFrames} (close frames'
- * payloads, for both sides), {@link io.pubsubclub.transport.FrameReader}
+ * payloads, for both sides), {@link io.pubsubclub.transport.WebSocketMessages} (Spring's
+ * messages to and from frames, for both sides), {@link io.pubsubclub.transport.FrameReader}
  * (decoding, with {@link io.pubsubclub.transport.Utf8Validator}),
  * {@link io.pubsubclub.transport.FrameWriter} (the queue and the non-blocking writes),
  * {@link io.pubsubclub.transport.WriteBatch} (writes deferred to the end of a run of
