@@ -326,9 +326,13 @@ final class WampCallInvoker {
 						+ rpc.getErrorUri());
 			}
 			Object details = rpc.getDetails();
+			// read before the answer: once the client has it, its next attempt may lock the
+			// session on another thread, and this (earlier) attempt would then close and
+			// count the lock a second time
+			boolean locked = call.cra && session.authState().isLocked();
 			answer(call, errorFrame(call, rpc.getErrorUri(), String.valueOf(rpc.getMessage()),
 					(details == null && this.includeStackTrace && !call.cra) ? stackTrace(ex) : details));
-			if (call.cra && session.authState().isLocked()) {
+			if (locked) {
 				closeLocked(session);
 			}
 			return;
